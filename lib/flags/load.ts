@@ -1,0 +1,238 @@
+/**
+ * Loading and validating flags files. Two passes, each collecting every problem:
+ * 1. the schema (types, ranges, formats, unknown fields), per file;
+ * 2. the safety rules (rules/), on each file that passed the schema, and across files.
+ * A rule needs typed values to reason about, so a file that fails the schema gets
+ * its schema problems only; fixing them shows any rule problems on the next run.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import { FlagsInvalidError, errors, flagsProblems, jsonPath, type FlagsProblem } from '../errors';
+import { FlagsSchema, type Flags } from './schema';
+import { RENAMED_FIELDS } from './renamed-fields';
+import { ALL_RULES, type RuleContext } from './rules';
+
+export interface LoadedFlags {
+  /** The file as given, e.g. "flags/sandbox.json". */
+  readonly file: string;
+  /** The environment, from the file name. */
+  readonly environment: string;
+  /** The validated flags with defaults applied. */
+  readonly flags: Flags;
+}
+
+export interface LoadResult {
+  readonly loaded: readonly LoadedFlags[];
+  readonly problems: readonly FlagsProblem[];
+}
+
+export interface LoadOptions {
+  /** The time safety rules compare expiries with. @default new Date() */
+  readonly now?: Date;
+}
+
+export const FLAGS_DIR = 'flags';
+const NOT_FLAGS = new Set(['schema.json']);
+
+/** Every flags file in `dir`, sorted: flags/<environment>.json. */
+export function flagsFiles(dir: string = FLAGS_DIR): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    throw errors.noFlagsFiles(dir);
+  }
+  const files = names
+    .filter((n) => n.endsWith('.json') && !NOT_FLAGS.has(n))
+    .sort()
+    .map((n) => path.join(dir, n));
+  if (files.length === 0) throw errors.noFlagsFiles(dir);
+  return files;
+}
+
+/** Parses and validates the given files; never throws for bad input, returns problems. */
+export function loadFlagsFiles(files: readonly string[], options: LoadOptions = {}): LoadResult {
+  const problems: FlagsProblem[] = [];
+  const loaded: LoadedFlags[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      problems.push(flagsProblems.fileUnreadable(file, (e as NodeJS.ErrnoException).code ?? String(e)));
+      continue;
+    }
+    const result = parseFlags(file, text);
+    problems.push(...result.problems);
+    if (result.flags) loaded.push({ file, environment: environmentOf(file), flags: result.flags });
+  }
+  const context: RuleContext = { all: loaded, now: options.now ?? new Date() };
+  for (const rule of ALL_RULES) {
+    for (const entry of loaded) problems.push(...rule.check(entry, context));
+  }
+  return { loaded, problems };
+}
+
+/** Loads and validates, and throws FlagsInvalidError listing every problem. */
+export function loadFlagsOrThrow(files: readonly string[] = flagsFiles(), options: LoadOptions = {}): LoadedFlags[] {
+  const { loaded, problems } = loadFlagsFiles(files, options);
+  if (problems.length > 0) throw new FlagsInvalidError(problems);
+  return [...loaded];
+}
+
+/** The environment a file is for: its base name. */
+export function environmentOf(file: string): string {
+  return path.basename(file, '.json');
+}
+
+/** Schema pass for one file's text. */
+export function parseFlags(file: string, text: string): { flags?: Flags; problems: FlagsProblem[] } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return { problems: [flagsProblems.invalidJson(file, (e as Error).message)] };
+  }
+  const problems: FlagsProblem[] = [];
+  const base = environmentOf(file);
+  if (!/^[a-z][a-z0-9-]{1,19}$/.test(base)) problems.push(flagsProblems.fileNameNotEnvironment(file, base));
+
+  // Checked here, not as a rule, so it is reported even when other fields fail the schema.
+  if (isObject(raw) && typeof raw.environment === 'string' && raw.environment !== base) {
+    problems.push(flagsProblems.environmentMismatch(file, raw.environment, base));
+  }
+
+  const renamed = renamedFieldProblems(file, raw);
+  const renamedPaths = new Set(renamed.map((p) => p.path));
+  problems.push(...renamed);
+
+  const result = FlagsSchema.safeParse(raw, { reportInput: true });
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      for (const p of issueToProblems(file, issue)) if (!renamedPaths.has(p.path)) problems.push(p);
+    }
+  }
+  return problems.length === 0 && result.success ? { flags: result.data, problems } : { problems };
+}
+
+function renamedFieldProblems(file: string, raw: unknown): FlagsProblem[] {
+  const problems: FlagsProblem[] = [];
+  for (const r of RENAMED_FIELDS) {
+    const parent = r.parent.reduce<unknown>((node, key) => (isObject(node) ? node[key] : undefined), raw);
+    if (isObject(parent) && r.oldName in parent) {
+      problems.push(flagsProblems.renamedField(file, jsonPath([...r.parent, r.oldName]), r.oldName, r.newPath, r.since));
+    }
+  }
+  return problems;
+}
+
+type Issue = z.core.$ZodIssue;
+
+function issueToProblems(file: string, issue: Issue): FlagsProblem[] {
+  const at = jsonPath(issue.path);
+  const input = (issue as { input?: unknown }).input;
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const known = knownKeys(issue.path);
+      return issue.keys.map((key) => flagsProblems.unknownField(file, jsonPath([...issue.path, key]), key, known));
+    }
+    case 'invalid_type': {
+      const expected = expectedText(issue.expected, issue.path);
+      if (input === undefined) return [flagsProblems.missingField(file, at, withDescription(expected, issue.path))];
+      return [flagsProblems.wrongType(file, at, input, withDescription(expected, issue.path))];
+    }
+    case 'too_big':
+    case 'too_small':
+      return [flagsProblems.outOfRange(file, at, input, boundText(issue, issue.path))];
+    case 'invalid_format':
+      return [flagsProblems.badFormat(file, at, input, issue.message)];
+    case 'invalid_value':
+      return [flagsProblems.notOneOf(file, at, input, issue.message)];
+    case 'invalid_union': {
+      const disc = (issue as { discriminator?: string }).discriminator;
+      const value = disc && isObject(input) ? input[disc] : input;
+      return [flagsProblems.notOneOf(file, at, value, issue.message)];
+    }
+    default:
+      return [flagsProblems.badFormat(file, at, input, issue.message)];
+  }
+}
+
+function expectedText(expected: string, path: readonly PropertyKey[]): string {
+  if (expected === 'int') return 'a whole number';
+  if (expected === 'object') {
+    const node = schemaAt(path);
+    const custom = node && (node as { _zod: { def: { error?: unknown } } })._zod.def.error;
+    return custom ? `an object with backend ${describeUnion(node!)}` : 'an object';
+  }
+  if (expected === 'array') return 'an array';
+  return `a ${expected}`;
+}
+
+function describeUnion(node: z.ZodType): string {
+  const options = (node as unknown as { def?: { options?: z.ZodType[] } }).def?.options ?? [];
+  const values = options
+    .map((o) => (o as unknown as { shape?: Record<string, z.ZodType> }).shape?.backend)
+    .map((b) => (b as unknown as { value?: unknown } | undefined)?.value)
+    .filter((v) => v !== undefined);
+  return values.map((v) => JSON.stringify(v)).join(' or ');
+}
+
+function boundText(issue: Issue, path: readonly PropertyKey[]): string {
+  const i = issue as { code: string; origin?: string; maximum?: number | bigint; minimum?: number | bigint; inclusive?: boolean };
+  const unit = i.origin === 'array' ? ' items' : i.origin === 'string' ? ' characters' : '';
+  const bound =
+    i.code === 'too_big'
+      ? `${i.inclusive ? 'at most' : 'less than'} ${i.maximum}${unit}`
+      : `${i.inclusive ? 'at least' : 'more than'} ${i.minimum}${unit}`;
+  return withDescription(bound, path, /Range [^.]*\./);
+}
+
+/** Appends the field's description (or the part matching `pick`) for context. */
+function withDescription(text: string, path: readonly PropertyKey[], pick?: RegExp): string {
+  const description = schemaAt(path)?.description;
+  if (!description) return text;
+  const part = pick ? description.match(pick)?.[0] : description;
+  return part ? `${text} (${part.replace(/\.$/, '')})` : text;
+}
+
+/** The schema node at a data path, looking through optional, default and arrays. */
+function schemaAt(path: readonly PropertyKey[]): z.ZodType | undefined {
+  let node: z.ZodType | undefined = FlagsSchema;
+  for (const key of path) {
+    node = node && unwrap(node);
+    if (!node) return undefined;
+    const def: { type: string; element?: z.ZodType; valueType?: z.ZodType } = (
+      node as unknown as { def: { type: string; element?: z.ZodType; valueType?: z.ZodType } }
+    ).def;
+    if (def.type === 'array' && typeof key === 'number') node = def.element;
+    else if (def.type === 'record') node = def.valueType;
+    else if (def.type === 'object') node = (node as unknown as { shape: Record<string, z.ZodType> }).shape[String(key)];
+    else return undefined;
+  }
+  return node;
+}
+
+function unwrap(node: z.ZodType): z.ZodType {
+  let n = node as unknown as { def: { type: string; innerType?: unknown } };
+  while (n.def.type === 'optional' || n.def.type === 'default' || n.def.type === 'nullable') {
+    n = n.def.innerType as typeof n;
+  }
+  return n as unknown as z.ZodType;
+}
+
+function knownKeys(path: readonly PropertyKey[]): string[] {
+  const node = schemaAt(path);
+  const u = node && (unwrap(node) as unknown as { def: { type: string; options?: unknown[] }; shape?: Record<string, unknown> });
+  if (!u) return [];
+  if (u.def.type === 'object') return Object.keys(u.shape ?? {});
+  if (u.def.type === 'union') {
+    return [...new Set((u.def.options ?? []).flatMap((o) => Object.keys((o as { shape?: object }).shape ?? {})))];
+  }
+  return [];
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,51 @@
+/**
+ * Resource names of an environment. The data stack and the fleet stack both call
+ * these functions, so the fleet finds the buckets and the table without cross-stack
+ * references or data sources, and each stack plans on its own.
+ */
+import type { Flags } from './flags/schema';
+
+export interface ResourceNames {
+  readonly accessLogsBucket: string;
+  readonly artifactsBucket: string;
+  readonly lockTable: string;
+  /** Prefix of the load balancer, target groups, roles and Auto Scaling groups. */
+  readonly prefix: string;
+}
+
+export function resourceNames(flags: Pick<Flags, 'naming' | 'accessLogs' | 'artifacts' | 'lockTable'>): ResourceNames {
+  const prefix = flags.naming.prefix;
+  return {
+    accessLogsBucket: flags.accessLogs.bucketName ?? `${prefix}-access-logs`,
+    artifactsBucket: flags.artifacts.bucketName ?? `${prefix}-artifacts`,
+    lockTable: flags.lockTable.tableName ?? `${prefix}-locks`,
+    prefix,
+  };
+}
+
+/** Key prefix, in the access-log bucket, under which the load balancer writes. */
+export const ACCESS_LOG_PREFIX = 'alb';
+
+/** Stack names: `<env>-data` and `<env>-fleet`. */
+export const dataStackName = (environment: string) => `${environment}-data`;
+export const fleetStackName = (environment: string) => `${environment}-fleet`;
+
+/** Load balancer and target groups: names of at most 32 characters, unique per account and region. */
+export const loadBalancerName = (environment: string) => `ff-${environment}`;
+export const mainTargetGroupName = (environment: string) => `ff-${environment}-ingest`;
+export const quarantineTargetGroupName = (environment: string, quarantine: string) => `ff-${environment}-q-${quarantine}`;
+
+/**
+ * Listener-rule priority of a quarantine: its own `priority`, or a stable number
+ * derived from its name (FNV-1a into 1000-49999), so adding or removing one
+ * quarantine never renumbers another. Collisions are caught by validation.
+ */
+export function quarantinePriority(q: { readonly name: string; readonly priority?: number }): number {
+  if (q.priority !== undefined) return q.priority;
+  let hash = 0x811c9dc5;
+  for (const ch of q.name) {
+    hash ^= ch.charCodeAt(0);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return 1000 + (hash % 49000);
+}

@@ -1,0 +1,160 @@
+/**
+ * Running the real Terraform on what we synthesize, offline and fast:
+ * - `terraform init` runs once per machine, in a template directory, through the
+ *   plugin cache (which symlinks the mirror); every stack directory then links
+ *   that template's providers and copies its lock file instead of running init.
+ * - An offline working copy of a stack drops the state backend (plans run against
+ *   a local state file we choose) and, for AWS environments, layers an override
+ *   file with dummy credentials and skipped account checks. The resources are
+ *   untouched, so the real provider plans exactly what would be deployed.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { errors } from '../errors';
+import { AWS_PROVIDER_VERSION, pluginCacheDir, terraformEnv } from './cli-config';
+import { OFFLINE_ACCESS_KEY } from '../../stacks/environment';
+
+export interface TerraformResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface RunOptions {
+  readonly cwd: string;
+  /** Exit codes that are not failures (e.g. 2 for `plan -detailed-exitcode`). @default [0] */
+  readonly okExitCodes?: readonly number[];
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+let envCache: Record<string, string> | undefined;
+
+/** Runs terraform with our CLI config; throws a FleetflagsError on failure. */
+export function terraform(args: readonly string[], options: RunOptions): Promise<TerraformResult> {
+  envCache ??= terraformEnv();
+  const ok = options.okExitCodes ?? [0];
+  return new Promise((resolve, reject) => {
+    execFile(
+      'terraform',
+      [...args],
+      { cwd: options.cwd, env: { ...process.env, ...envCache, ...options.env }, maxBuffer: 512 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') return reject(errors.terraformNotFound());
+        if (code === null || !ok.includes(code)) {
+          return reject(errors.terraformFailed(args[0], options.cwd, code, `${stderr}\n${stdout}`.trim()));
+        }
+        resolve({ exitCode: code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** A directory where `terraform init` ran once for the AWS provider. */
+export async function providerTemplate(): Promise<string> {
+  const base = path.dirname(pluginCacheDir());
+  const dir = path.join(base, `init-template-aws-${AWS_PROVIDER_VERSION}`);
+  if (existsSync(path.join(dir, '.terraform.lock.hcl'))) return dir;
+  mkdirSync(base, { recursive: true });
+  const tmp = mkdtempSync(path.join(base, 'init-'));
+  writeFileSync(
+    path.join(tmp, 'main.tf.json'),
+    JSON.stringify({ terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: AWS_PROVIDER_VERSION } } } }),
+  );
+  await terraform(['init', '-input=false', '-no-color', '-backend=false'], { cwd: tmp });
+  try {
+    renameSync(tmp, dir);
+  } catch {
+    rmSync(tmp, { recursive: true, force: true }); // another process won the race
+  }
+  return dir;
+}
+
+/** Makes `dir` ready for validate/plan without running init in it. */
+export async function linkProviders(dir: string): Promise<void> {
+  const template = await providerTemplate();
+  mkdirSync(path.join(dir, '.terraform'), { recursive: true });
+  const link = path.join(dir, '.terraform', 'providers');
+  if (!existsSync(link)) symlinkSync(path.join(template, '.terraform', 'providers'), link, 'dir');
+  writeFileSync(path.join(dir, '.terraform.lock.hcl'), readFileSync(path.join(template, '.terraform.lock.hcl')));
+}
+
+/** Synthesized Terraform JSON of one stack. */
+export type StackJson = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export const OFFLINE_OVERRIDE_FILE = 'fleetflags_offline_override.tf.json';
+
+/**
+ * Writes an offline working copy of a stack into `dir`: the configuration without
+ * its backend, an override with offline provider settings when the stack's own
+ * provider would call AWS, and the shared providers.
+ */
+export async function writeOfflineWorkdir(dir: string, stack: StackJson): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const copy = JSON.parse(JSON.stringify(stack)) as StackJson;
+  if (copy.terraform) delete copy.terraform.backend;
+  writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(copy, null, 2));
+  const providers = ([] as StackJson[]).concat(copy.provider?.aws ?? []);
+  const overridePath = path.join(dir, OFFLINE_OVERRIDE_FILE);
+  if (providers.some((p) => p.skip_credentials_validation !== true)) {
+    writeFileSync(
+      overridePath,
+      JSON.stringify(
+        {
+          provider: {
+            aws: {
+              access_key: OFFLINE_ACCESS_KEY,
+              secret_key: OFFLINE_ACCESS_KEY,
+              skip_credentials_validation: true,
+              skip_requesting_account_id: true,
+              skip_metadata_api_check: 'true',
+              skip_region_validation: true,
+              // Without a real account ID the allowed-account check cannot pass.
+              allowed_account_ids: null,
+            },
+          },
+        },
+        null,
+        2,
+      ),
+    );
+  } else {
+    rmSync(overridePath, { force: true });
+  }
+  await linkProviders(dir);
+}
+
+export interface PlanOptions {
+  /** State to plan against. @default "terraform.tfstate" in the directory (none: everything is created) */
+  readonly stateFile?: string;
+  /** @default "plan.tfplan" */
+  readonly planFile?: string;
+  /** Refresh against the cloud before planning; always false offline. @default false */
+  readonly refresh?: boolean;
+  readonly extraArgs?: readonly string[];
+}
+
+/** `terraform validate -json`; throws with Terraform's diagnostics when invalid. */
+export async function validate(dir: string): Promise<{ valid: boolean; diagnostics: unknown[] }> {
+  const result = await terraform(['validate', '-json', '-no-color'], { cwd: dir, okExitCodes: [0, 1] });
+  const parsed = JSON.parse(result.stdout) as { valid: boolean; diagnostics: unknown[] };
+  if (!parsed.valid) throw errors.terraformFailed('validate', dir, result.exitCode, JSON.stringify(parsed.diagnostics, null, 2));
+  return parsed;
+}
+
+/** `terraform plan -out` then `terraform show -json`: the JSON plan. */
+export async function planJson(dir: string, options: PlanOptions = {}): Promise<StackJson> {
+  const planFile = options.planFile ?? 'plan.tfplan';
+  const args = ['plan', '-input=false', '-no-color', '-lock=false', `-out=${planFile}`];
+  if (options.refresh === false || options.refresh === undefined) args.push('-refresh=false');
+  if (options.stateFile) args.push(`-state=${options.stateFile}`);
+  await terraform([...args, ...(options.extraArgs ?? [])], { cwd: dir });
+  const shown = await terraform(['show', '-json', '-no-color', planFile], { cwd: dir });
+  return JSON.parse(shown.stdout) as StackJson;
+}
+
+/** The human-readable text of a saved plan. */
+export async function planText(dir: string, planFile = 'plan.tfplan'): Promise<string> {
+  return (await terraform(['show', '-no-color', planFile], { cwd: dir })).stdout;
+}

@@ -1,0 +1,46 @@
+/**
+ * npm run check-flags -- [files...]
+ * Validates flags files (default: every flags/*.json) against the schema and the
+ * safety rules. Prints one line per problem and exits 3 when there is any.
+ */
+import { ExitCode, formatProblem } from '../lib/errors';
+import { flagsFiles, loadFlagsFiles } from '../lib/flags/load';
+
+export interface CheckResult {
+  readonly exitCode: number;
+  readonly lines: readonly string[];
+}
+
+/**
+ * Checks `files`. Cross-environment rules (unique bucket names, deploy order) always
+ * see every flags file in flags/, so checking one file still catches a clash.
+ */
+export function checkFlags(files: readonly string[], options: { now?: Date; flagsDir?: string } = {}): CheckResult {
+  const targets = files.length > 0 ? files : flagsFiles(options.flagsDir);
+  let others: string[] = [];
+  try {
+    others = flagsFiles(options.flagsDir).filter((f) => !targets.some((t) => sameFile(t, f)));
+  } catch {
+    others = [];
+  }
+  const { loaded, problems } = loadFlagsFiles([...targets, ...others], { now: options.now });
+  const mine = problems.filter((p) => targets.some((t) => sameFile(t, p.file)));
+  if (mine.length > 0) {
+    return {
+      exitCode: ExitCode.FlagsInvalid,
+      lines: [...mine.map(formatProblem), `${mine.length} problem${mine.length === 1 ? '' : 's'} in ${targets.length} file(s).`],
+    };
+  }
+  const ok = loaded.filter((l) => targets.some((t) => sameFile(t, l.file)));
+  return { exitCode: 0, lines: ok.map((l) => `${l.file}: ok (environment ${l.environment})`) };
+}
+
+function sameFile(a: string, b: string): boolean {
+  return require('node:path').resolve(a) === require('node:path').resolve(b);
+}
+
+export function main(args: readonly string[]): number {
+  const result = checkFlags(args.filter((a) => a !== '--'));
+  for (const line of result.lines) (result.exitCode === 0 ? console.log : console.error)(line);
+  return result.exitCode;
+}
