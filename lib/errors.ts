@@ -149,6 +149,14 @@ export const flagsProblems = {
     fix: `move the value to ${newPath} (see UPGRADING.md)`,
   }),
 
+  notWholeNumber: (file: string, path: string, value: number, allowed: string): FlagsProblem => ({
+    file,
+    path,
+    value,
+    problem: 'not a whole number',
+    allowed,
+  }),
+
   outOfRange: (file: string, path: string, value: unknown, allowed: string): FlagsProblem => ({
     file,
     path,
@@ -206,9 +214,10 @@ export const flagsProblems = {
     file,
     path,
     value,
-    problem: `${kind} name is also used by ${otherFile} at ${otherPath}`,
-    allowed: `a ${kind} name unique across all environments`,
-    fix: 'give each environment its own naming.prefix',
+    problem:
+      otherFile === file ? `${kind} name is also used at ${otherPath} in the same file` : `${kind} name is also used by ${otherFile} at ${otherPath}`,
+    allowed: otherFile === file ? `a different name for each ${kind}` : `a ${kind} name unique across all environments`,
+    fix: otherFile === file ? 'give each one its own name, or drop the overrides to use the derived names' : 'give each environment its own naming.prefix',
   }),
 
   duplicateDeployOrder: (file: string, value: number, otherFile: string): FlagsProblem => ({
@@ -385,6 +394,244 @@ export const errors = {
       `${variable} is set to ${JSON.stringify(dir)}, which has no registry.terraform.io directory. ` +
         `Point it at the directory that contains registry.terraform.io/, or unset it to use the public registry.`,
       ExitCode.Usage,
+    ),
+
+  // -- plans (lib/plan/speculative.ts, lib/plan/plan-run.ts, scripts/plan.ts) ---
+
+  speculativeNoSchema: (type: string, provider: string, known: readonly string[]) =>
+    new FleetflagsError(
+      `No schema for resource type ${type} of provider ${provider}; the providers with schemas are ` +
+        `${known.join(', ') || 'none'}. Fix: check the type's spelling and that the stack's provider is initialized ` +
+        `(lib/terraform/runner.ts providerTemplate).`,
+      ExitCode.Failure,
+    ),
+
+  speculativeNotConverged: (stack: string, rounds: number, changes: readonly string[]) =>
+    new FleetflagsError(
+      `The speculative baseline of ${stack} did not converge: after ${rounds} rounds the base configuration still plans ` +
+        `changes to itself (${changes.slice(0, 10).join(', ')}${changes.length > 10 ? `, and ${changes.length - 10} more` : ''}). ` +
+        `Allowed: a base that plans no changes against its own baseline. Fix: give these resource types realistic ` +
+        `placeholders in lib/plan/state-placeholders.ts, or plan with --real.`,
+      ExitCode.TerraformFailed,
+    ),
+
+  gitRefUnknown: (ref: string, repo: string, detail: string) =>
+    new FleetflagsError(
+      `Unknown git ref ${JSON.stringify(ref)} in ${repo} (${detail.trim()}). Allowed: a branch, tag or commit, ` +
+        `e.g. main or origin/main. Fix: in CI, fetch the base branch first (actions/checkout with fetch-depth: 0).`,
+      ExitCode.Usage,
+    ),
+
+  baseSynthFailed: (ref: string, detail: string) =>
+    new FleetflagsError(
+      `Cannot synthesize the base configuration at ${ref}:\n${detail.trim()}\n` +
+        `Fix: plan against another base with --base <ref>, or use --speculative without a base (every resource is created).`,
+      ExitCode.Failure,
+    ),
+
+  realPlanNeedsCredentials: (stack: string) =>
+    new FleetflagsError(
+      `--real plans ${stack} against its real state, which needs AWS credentials; none are in the environment ` +
+        `(AWS_ACCESS_KEY_ID, AWS_PROFILE, AWS_WEB_IDENTITY_TOKEN_FILE or a container role). ` +
+        `Fix: configure credentials (in CI through OIDC), or plan with --speculative.`,
+      ExitCode.Usage,
+    ),
+
+  // -- plan comments (lib/plan/render.ts, lib/github/) -------------------------
+
+  planFileUnreadable: (file: string, reason: string) =>
+    new FleetflagsError(
+      `Cannot read the plan file ${file} (${reason}). Pass the JSON of \`terraform show -json <planfile>\`, ` +
+        `e.g. out/plan/<stack>.plan.json as written by \`npm run plan\`.`,
+      ExitCode.Usage,
+    ),
+
+  planFileInvalid: (file: string, reason: string) =>
+    new FleetflagsError(
+      `${file} is not a Terraform JSON plan: ${reason}. Allowed: the output of \`terraform show -json <planfile>\` ` +
+        `(format_version 1.x); the human-readable plan text cannot be read.`,
+      ExitCode.Usage,
+    ),
+
+  planManifestInvalid: (file: string, reason: string) =>
+    new FleetflagsError(
+      `The plan manifest ${file} cannot be used: ${reason}. Allowed: the manifest.json \`npm run plan\` writes ` +
+        `(or leave out --manifest).`,
+      ExitCode.Usage,
+    ),
+
+  flagsDirUnreadable: (dir: string, reason: string) =>
+    new FleetflagsError(
+      `Cannot read flags files from ${dir} (${reason}). Allowed: a directory of <environment>.json files ` +
+        `(e.g. flags/), or a git ref with --base-ref.`,
+      ExitCode.Usage,
+    ),
+
+  githubContextMissing: (what: string, fix: string) =>
+    new FleetflagsError(`Cannot post the plan comment: ${what}. Fix: ${fix}.`, ExitCode.Usage),
+
+  commentTooLong: (length: number, limit: number, file: string) =>
+    new FleetflagsError(
+      `The comment body in ${file} is ${length} characters; GitHub allows at most ${limit}. ` +
+        `Render it with \`npm run plan-comment -- render\`, which cuts details to fit.`,
+      ExitCode.Usage,
+    ),
+
+  githubValidationFailed: (action: string, target: string, bodyLength: number, message: string) =>
+    new FleetflagsError(
+      `GitHub refused to ${action} ${target} (422 Unprocessable Entity): ${message.trim() || 'validation failed'}. ` +
+        `The body was ${bodyLength} characters (GitHub allows 65,536). ` +
+        `Fix: re-render with \`npm run plan-comment -- render\` (it stays under the limit), or check the PR is open and not locked.`,
+      ExitCode.Failure,
+    ),
+
+  githubRequestFailed: (action: string, target: string, status: number | undefined, message: string) =>
+    new FleetflagsError(
+      `GitHub request failed: ${action} ${target} returned ${status ?? 'no response'}: ${message.trim()}. ` +
+        (status === 401 || status === 403
+          ? 'Fix: give the job `permissions: pull-requests: write` and pass GITHUB_TOKEN.'
+          : status === 404
+            ? 'Fix: check GITHUB_REPOSITORY and the PR number, and that the token can see the repository.'
+            : 'Fix: retry; check GITHUB_API_URL.'),
+      ExitCode.Failure,
+    ),
+};
+
+// ---------------------------------------------------------------------------
+// Deploys: guard messages (lib/deploy/guards/), health, history
+// ---------------------------------------------------------------------------
+
+/** Where an artifact problem is: the flags file, the fleets that run the build, the object. */
+export interface ArtifactWhere {
+  readonly file: string;
+  readonly bucket: string;
+  readonly key: string;
+  readonly buildId: string;
+  readonly arch: string;
+  /** "ingest ($.ingest.buildId)", "quarantine acme ($.quarantines[0].buildId)", ... */
+  readonly fleets: readonly string[];
+}
+
+export type ArtifactProblemKind =
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'empty' }
+  | { readonly kind: 'checksumMissing'; readonly checksumKey: string }
+  | { readonly kind: 'checksumMalformed'; readonly checksumKey: string; readonly text: string }
+  | { readonly kind: 'checksumMismatch'; readonly checksumKey: string; readonly published: string; readonly actual: string };
+
+/** Texts of deploy-guard results (a guard result is not an error: it is shown and recorded). */
+export const deployMessages = {
+  deployFrozen: (environment: string, region: string, flagKey: string, reason: string) =>
+    `deploys to ${environment} (${region}) are frozen by the LaunchDarkly flag "${flagKey}" (${reason}); nothing was applied; ` +
+    `fix: when the freeze is over, turn "${flagKey}" off for ${environment} in LaunchDarkly (no commit needed) and re-run the deploy`,
+
+  freezeUnanswered: (
+    environment: string,
+    file: string,
+    flagKey: string,
+    state: string,
+    reason: string,
+    policy: { readonly freeze: boolean; readonly source: string },
+  ) =>
+    `LaunchDarkly ${state} (${reason}); the deploy-freeze flag "${flagKey}" could not be evaluated, so the ` +
+    `unreachable-policy applies: ${policy.freeze ? 'fail closed, deploys are frozen' : 'proceed, the deploy goes ahead'} ` +
+    `(${policy.source})` +
+    (policy.freeze
+      ? `; fix: set LAUNCHDARKLY_SDK_KEY and check that LaunchDarkly is reachable and "${flagKey}" exists` +
+        (environment === 'production' ? '' : `, or set "deploy": { "freezeWhenFlagServiceUnreachable": false } in ${file} to proceed without it`)
+      : ''),
+
+  artifactProblem: (where: ArtifactWhere, problem: ArtifactProblemKind) => {
+    const object = `s3://${where.bucket}/${where.key}`;
+    const head = `${where.file}: fleet ${where.fleets.join(', fleet ')} runs build ${where.buildId} (${where.arch})`;
+    const fix = `fix: publish the build (binary and "<sha256>  <name>" checksum) from a green CI run, or pin a published build`;
+    switch (problem.kind) {
+      case 'missing':
+        return `${head}, but the artifact ${object} does not exist; ${fix}`;
+      case 'empty':
+        return `${head}, but the artifact ${object} is zero bytes (a broken build); fix: rebuild and republish ${where.buildId}, or pin the previous build`;
+      case 'checksumMissing':
+        return `${head}, but the artifact ${object} has no published checksum s3://${where.bucket}/${problem.checksumKey}; ${fix}`;
+      case 'checksumMalformed':
+        return (
+          `${head}, but the checksum s3://${where.bucket}/${problem.checksumKey} holds ${showValue(problem.text)}; ` +
+          `allowed: 64 hex digits, optionally followed by the file name (sha256sum output); ${fix}`
+        );
+      case 'checksumMismatch':
+        return (
+          `${head}, but the artifact ${object} does not match its published SHA-256: published ${problem.published}, ` +
+          `actual ${problem.actual} (a corrupt or overwritten upload); fix: republish the build, or pin another`
+        );
+    }
+  },
+
+  artifactUnreadable: (where: ArtifactWhere, reason: string) =>
+    `${where.file}: fleet ${where.fleets.join(', fleet ')} runs build ${where.buildId} (${where.arch}), but ` +
+    `s3://${where.bucket}/${where.key} could not be checked (${reason}); fix: give the deploy role s3:GetObject and ` +
+    `s3:ListBucket on the artifacts bucket (without ListBucket a missing object reads as 403)`,
+
+  statefulChangeRefused: (
+    environment: string,
+    refused: readonly { readonly stack: string; readonly address: string; readonly actions: readonly string[]; readonly what: string }[],
+    commits?: { readonly base?: string; readonly head: string },
+  ) =>
+    `the plan for ${environment} would ${refused.length === 1 ? 'delete or replace a stateful resource' : `delete or replace ${refused.length} stateful resources`}; nothing was applied:\n` +
+    refused.map((c) => `  ${c.actions.join('+')} ${c.address} in ${c.stack}: ${c.what}`).join('\n') +
+    `\nfix: if this is intended, add one trailer per resource to the commit message (last paragraph), e.g. with ` +
+    `\`git commit --amend --trailer\`:\n` +
+    refused.map((c) => `  Allow-Stateful-Change: ${c.address}`).join('\n') +
+    `\nThe commits checked: ${commits ? (commits.base ? `${commits.base.slice(0, 12)}..${commits.head.slice(0, 12)}` : commits.head.slice(0, 12)) : 'none given'}. See docs/operating.md.`,
+
+  catchUpExpired: (file: string, expiresAt: string, now: Date) =>
+    `${file}: $.catchUp.expiresAt: the catch-up fleet expired at ${expiresAt} (now ${now.toISOString()}) but is still enabled; ` +
+    `it has already been scaled to zero; fix: remove it with the one-line change in ${file}:\n  "catchUp": { "enabled": false }`,
+} as const;
+
+export const deployErrors = {
+  guardRefused: (environment: string, blocked: readonly { readonly guard: string; readonly message: string }[]) =>
+    new FleetflagsError(
+      `deploy to ${environment} refused by ${blocked.length} guard${blocked.length === 1 ? '' : 's'}; nothing was applied:\n` +
+        blocked.map((b) => `  ${b.guard}: ${b.message.replace(/\n/g, '\n    ')}`).join('\n'),
+      ExitCode.GuardRefused,
+    ),
+
+  unhealthyAfterApply: (environment: string, problems: readonly string[], rolledBack: boolean) =>
+    new FleetflagsError(
+      `${environment} is unhealthy after the apply; the promotion stops here:\n` +
+        problems.map((p) => `  ${p}`).join('\n') +
+        (rolledBack
+          ? '\nThe AWS side rolled back (instance refresh auto rollback): the fleet runs the previous launch template again, ' +
+            'while main still holds the change; fix: `npm run rollback -- --env ' + environment + '` to revert it in git.'
+          : '\nfix: look at the instances\' health in the target groups and the instance refresh status, then ' +
+            '`npm run rollback -- --env ' + environment + '` to revert the change.'),
+      ExitCode.UnhealthyAfterApply,
+    ),
+
+  gitLogFailed: (revs: string, repoDir: string, stderr: string) =>
+    new FleetflagsError(
+      `git log ${revs} failed in ${repoDir}: ${stderr.trim()}; the commits being deployed must be in the clone ` +
+        '(in CI, check out with fetch-depth: 0)',
+      ExitCode.Failure,
+    ),
+
+  githubNotConfigured: (variable: string) =>
+    new FleetflagsError(
+      `${variable} is not set; deploy history lives in GitHub Deployments. Set GITHUB_TOKEN (a token with deployments: write, ` +
+        'or read for `npm run history`) and GITHUB_REPOSITORY ("owner/repo"); GitHub Actions sets GITHUB_REPOSITORY and GITHUB_API_URL.',
+      ExitCode.Usage,
+    ),
+
+  badRepository: (value: string) =>
+    new FleetflagsError(`GITHUB_REPOSITORY is ${JSON.stringify(value)}; allowed: "owner/repo"`, ExitCode.Usage),
+
+  githubApiFailed: (what: string, status: number | undefined, message: string) =>
+    new FleetflagsError(`GitHub API: ${what} failed (${status ?? 'no response'}): ${message}`, ExitCode.Failure),
+
+  honeycombMarkerFailed: (url: string, status: number | undefined, body: string) =>
+    new FleetflagsError(
+      `Honeycomb marker POST ${url} failed (${status ?? 'no response'}): ${body.trim().slice(0, 300)}; ` +
+        'fix: check HONEYCOMB_API_KEY (a configuration key with "Manage markers"), HONEYCOMB_DATASET and HONEYCOMB_API_URL',
+      ExitCode.Failure,
     ),
 };
 

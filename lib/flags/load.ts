@@ -92,14 +92,15 @@ export function parseFlags(file: string, text: string): { flags?: Flags; problem
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    return { problems: [flagsProblems.invalidJson(file, (e as Error).message)] };
+    return { problems: [flagsProblems.invalidJson(file, describeJsonError(text, (e as Error).message))] };
   }
   const problems: FlagsProblem[] = [];
   const base = environmentOf(file);
-  if (!/^[a-z][a-z0-9-]{1,19}$/.test(base)) problems.push(flagsProblems.fileNameNotEnvironment(file, base));
+  const validBase = /^[a-z][a-z0-9-]{1,19}$/.test(base);
+  if (!validBase) problems.push(flagsProblems.fileNameNotEnvironment(file, base));
 
   // Checked here, not as a rule, so it is reported even when other fields fail the schema.
-  if (isObject(raw) && typeof raw.environment === 'string' && raw.environment !== base) {
+  if (validBase && isObject(raw) && typeof raw.environment === 'string' && raw.environment !== base) {
     problems.push(flagsProblems.environmentMismatch(file, raw.environment, base));
   }
 
@@ -140,6 +141,9 @@ function issueToProblems(file: string, issue: Issue): FlagsProblem[] {
     case 'invalid_type': {
       const expected = expectedText(issue.expected, issue.path);
       if (input === undefined) return [flagsProblems.missingField(file, at, withDescription(expected, issue.path))];
+      if (issue.expected === 'int' && typeof input === 'number') {
+        return [flagsProblems.notWholeNumber(file, at, input, withDescription(expected, issue.path, RANGE_SENTENCE))];
+      }
       return [flagsProblems.wrongType(file, at, input, withDescription(expected, issue.path))];
     }
     case 'too_big':
@@ -186,7 +190,20 @@ function boundText(issue: Issue, path: readonly PropertyKey[]): string {
     i.code === 'too_big'
       ? `${i.inclusive ? 'at most' : 'less than'} ${i.maximum}${unit}`
       : `${i.inclusive ? 'at least' : 'more than'} ${i.minimum}${unit}`;
-  return withDescription(bound, path, /Range [^.]*\./);
+  return withDescription(bound, path, RANGE_SENTENCE);
+}
+
+/** The sentence of a description that states a range, e.g. "Range 1-10080 (7 days...)." */
+const RANGE_SENTENCE = /[^.]*\b\d[\d,]*\s*-\s*\d[\d,]*\b[^.]*(?:\([^)]*\))?[^.]*\./;
+
+/** "Unexpected token ... at position 1141" -> "... at line 40, column 1". */
+function describeJsonError(text: string, message: string): string {
+  const m = message.match(/position (\d+)/);
+  if (!m) return message;
+  const before = text.slice(0, Number(m[1]));
+  const line = before.split('\n').length;
+  const column = Number(m[1]) - before.lastIndexOf('\n');
+  return `${message.replace(/\s*(in JSON )?at position \d+.*$/, '')} at line ${line}, column ${column}`;
 }
 
 /** Appends the field's description (or the part matching `pick`) for context. */
@@ -194,7 +211,7 @@ function withDescription(text: string, path: readonly PropertyKey[], pick?: RegE
   const description = schemaAt(path)?.description;
   if (!description) return text;
   const part = pick ? description.match(pick)?.[0] : description;
-  return part ? `${text} (${part.replace(/\.$/, '')})` : text;
+  return part ? `${text} (${part.trim().replace(/\.$/, '')})` : text;
 }
 
 /** The schema node at a data path, looking through optional, default and arrays. */

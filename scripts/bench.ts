@@ -1,0 +1,94 @@
+/**
+ * npm run bench [-- --runs N]: synthesis cost, measured side by side in one run.
+ * - "one-bucket": a one-bucket cdktf app run by plain node (bench/one-bucket.js);
+ * - "fleetflags": our app command (cdktf.json "app"), which validates every flags
+ *   file and synthesizes every stack of every environment in one process.
+ * Each is run N times, alternating; the table gives medians of wall time and peak
+ * resident memory. Targets: fleetflags within 2x the one-bucket app's wall time and
+ * under 250 MB peak.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface Sample {
+  readonly wallMs: number;
+  readonly peakRssMb: number;
+}
+
+export interface BenchRow {
+  readonly name: string;
+  readonly medianWallMs: number;
+  readonly medianPeakRssMb: number;
+  readonly samples: readonly Sample[];
+}
+
+export const PEAK_RSS_TARGET_MB = 250;
+export const WALL_RATIO_TARGET = 2;
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Runs one command in a fresh output directory; returns its wall time and peak RSS. */
+export function measure(command: readonly string[], cwd: string): Sample {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'bench-'));
+  const rssFile = path.join(tmp, 'rss');
+  const [node, ...args] = command;
+  const start = process.hrtime.bigint();
+  const result = spawnSync(node, ['--require', path.resolve('bench/report-peak-rss.cjs'), ...args], {
+    cwd,
+    env: { ...process.env, CDKTF_OUTDIR: path.join(tmp, 'out'), BENCH_RSS_FILE: rssFile },
+    encoding: 'utf8',
+  });
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) throw new Error(`${command.join(' ')} failed (${result.status}):\n${result.stderr}`);
+  const peakRssMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
+  rmSync(tmp, { recursive: true, force: true });
+  return { wallMs, peakRssMb };
+}
+
+export function appCommand(): string[] {
+  return (JSON.parse(readFileSync('cdktf.json', 'utf8')).app as string).split(' ');
+}
+
+export function benchSynth(runs: number): BenchRow[] {
+  const commands: Record<string, string[]> = {
+    'one-bucket cdktf app (plain node)': ['node', 'bench/one-bucket.js'],
+    'fleetflags: all stacks, all environments': appCommand(),
+  };
+  // One warm-up each (disk cache, esbuild's first build), then alternate.
+  for (const command of Object.values(commands)) measure(command, process.cwd());
+  const samples: Record<string, Sample[]> = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+  for (let i = 0; i < runs; i++) {
+    for (const [name, command] of Object.entries(commands)) samples[name].push(measure(command, process.cwd()));
+  }
+  return Object.entries(samples).map(([name, s]) => ({
+    name,
+    medianWallMs: median(s.map((x) => x.wallMs)),
+    medianPeakRssMb: median(s.map((x) => x.peakRssMb)),
+    samples: s,
+  }));
+}
+
+export function formatTable(rows: readonly BenchRow[]): string {
+  const lines = ['| what | median wall time | median peak memory |', '| --- | ---: | ---: |'];
+  for (const r of rows) lines.push(`| ${r.name} | ${r.medianWallMs.toFixed(0)} ms | ${r.medianPeakRssMb.toFixed(0)} MB |`);
+  return lines.join('\n');
+}
+
+export async function main(args: readonly string[]): Promise<number> {
+  const runsArg = args.indexOf('--runs');
+  const runs = runsArg >= 0 ? Number(args[runsArg + 1]) : 5;
+  console.log(`Synthesis, ${runs} runs each after a warm-up, ${os.cpus().length} CPUs, node ${process.version}:\n`);
+  const rows = benchSynth(runs);
+  console.log(formatTable(rows));
+  const [reference, ours] = rows;
+  const ratio = ours.medianWallMs / reference.medianWallMs;
+  console.log(`\nratio fleetflags / one-bucket: ${ratio.toFixed(2)}x (target <= ${WALL_RATIO_TARGET}x)`);
+  console.log(`peak memory: ${ours.medianPeakRssMb.toFixed(0)} MB (target < ${PEAK_RSS_TARGET_MB} MB)`);
+  return 0;
+}

@@ -1,0 +1,54 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FlagsInvalidError, formatProblem } from '../../../lib/errors';
+import { flagsFiles, loadFlagsFiles, loadFlagsOrThrow } from '../../../lib/flags/load';
+
+describe('loading flags files', () => {
+  it('loads every shipped environment', () => {
+    const loaded = loadFlagsOrThrow(flagsFiles('flags'));
+    expect(loaded.map((l) => l.environment)).toEqual(['dogfood', 'production', 'sandbox']);
+  });
+
+  it('lists flags/<env>.json files but not schema.json', () => {
+    expect(flagsFiles('flags')).toEqual(['flags/dogfood.json', 'flags/production.json', 'flags/sandbox.json']);
+  });
+
+  it('collects every problem of every file, not only the first', () => {
+    // GIVEN two files, each with two mistakes
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'flags-'));
+    const sandbox = JSON.parse(require('node:fs').readFileSync('flags/sandbox.json', 'utf8'));
+    writeFileSync(path.join(dir, 'one.json'), JSON.stringify({ ...sandbox, environment: 'one', arch: 'sparc', lockTable: { backfillMinutes: 0 } }));
+    writeFileSync(path.join(dir, 'two.json'), JSON.stringify({ ...sandbox, environment: 'two', naming: { prefix: 'x' }, extra: true }));
+
+    // WHEN they are loaded
+    const { loaded, problems } = loadFlagsFiles(flagsFiles(dir));
+
+    // THEN all four problems are reported and nothing is loaded
+    expect(loaded).toEqual([]);
+    expect(problems.map((p) => `${path.basename(p.file)} ${p.path}`)).toEqual([
+      'one.json $.lockTable.backfillMinutes',
+      'one.json $.arch',
+      'two.json $.naming.prefix',
+      'two.json $.extra',
+    ]);
+  });
+
+  it('throws FlagsInvalidError with one line per problem', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'flags-'));
+    writeFileSync(path.join(dir, 'sandbox.json'), '{ "environment": "sandbox" ');
+    expect(() => loadFlagsOrThrow(flagsFiles(dir))).toThrow(FlagsInvalidError);
+    try {
+      loadFlagsOrThrow(flagsFiles(dir));
+    } catch (e) {
+      const err = e as FlagsInvalidError;
+      expect(err.exitCode).toBe(3);
+      expect(err.message.split('\n')[1]).toBe(formatProblem(err.problems[0]));
+      expect(err.message).toMatch(/sandbox\.json: \$: not valid JSON \(.*at line 1, column 28\)/);
+    }
+  });
+
+  it('explains a missing flags directory', () => {
+    expect(() => flagsFiles('/nonexistent/flags')).toThrow(/No flags files found in \/nonexistent\/flags/);
+  });
+});

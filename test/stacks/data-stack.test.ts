@@ -1,0 +1,91 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { App, Testing } from 'cdktf';
+import { DataStack } from '../../stacks/data-stack';
+import { sandboxFlags, shippedFlags } from '../helpers/flags-fixtures';
+
+describe('DataStack', () => {
+  it('names the buckets and the table from the naming prefix', () => {
+    // GIVEN the sandbox flags
+    const flags = shippedFlags('sandbox');
+    // WHEN the data stack is synthesized
+    const synth = synthStack(flags);
+    // THEN
+    expect(synth).toHaveResourceWithProperties(S3Bucket, { bucket: 'fleetflags-sandbox-access-logs' });
+    expect(synth).toHaveResourceWithProperties(S3Bucket, { bucket: 'fleetflags-sandbox-artifacts' });
+    expect(synth).toHaveResourceWithProperties(DynamodbTable, { name: 'fleetflags-sandbox-locks' });
+  });
+
+  it('uses bucket and table name overrides when given', () => {
+    const flags = sandboxFlags((f) => {
+      f.accessLogs = { bucketName: 'my-logs-bucket' };
+      f.lockTable = { tableName: 'my-locks' };
+    });
+    const synth = synthStack(flags);
+    expect(synth).toHaveResourceWithProperties(S3Bucket, { bucket: 'my-logs-bucket' });
+    expect(synth).toHaveResourceWithProperties(DynamodbTable, { name: 'my-locks' });
+  });
+
+  it('configures an offline sandbox: dummy keys, no account lookups, local state', () => {
+    const parsed = JSON.parse(synthStack(shippedFlags('sandbox')));
+    expect(synthStack(shippedFlags('sandbox'))).toHaveProviderWithProperties(AwsProvider, {
+      region: 'us-east-1',
+      skip_credentials_validation: true,
+      skip_requesting_account_id: true,
+      skip_metadata_api_check: 'true',
+    });
+    expect(parsed.terraform.backend).toEqual({ local: { path: 'terraform.sandbox-data.tfstate' } });
+  });
+
+  it('configures AWS environments: S3 state with locking, allowed account, no dummy keys', () => {
+    const parsed = JSON.parse(synthStack(shippedFlags('production')));
+    expect(parsed.terraform.backend.s3).toEqual({
+      bucket: 'fleetflags-terraform-state-444455556666',
+      key: 'fleetflags/production-data.tfstate',
+      region: 'us-east-1',
+      encrypt: true,
+      use_lockfile: true,
+    });
+    expect(parsed.provider.aws[0].allowed_account_ids).toEqual(['444455556666']);
+    expect(parsed.provider.aws[0]).not.toHaveProperty('access_key');
+    expect(parsed.provider.aws[0].default_tags[0].tags).toMatchObject({ 'fleetflags:environment': 'production', team: 'ingest' });
+  });
+
+  it('has no data sources, so every stack plans on its own, offline', () => {
+    for (const env of ['sandbox', 'dogfood', 'production']) {
+      expect(JSON.parse(synthStack(shippedFlags(env)))).not.toHaveProperty('data');
+    }
+  });
+
+  it('keeps its Terraform addresses: construct IDs are a contract, a rename replaces the buckets and the table', () => {
+    const parsed = JSON.parse(synthStack(shippedFlags('sandbox')));
+    const addresses = Object.entries(parsed.resource as Record<string, Record<string, unknown>>)
+      .flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`))
+      .sort();
+    expect(addresses).toEqual(EXPECTED_ADDRESSES);
+  });
+});
+
+function synthStack(flags: ReturnType<typeof shippedFlags>): string {
+  const app = new App();
+  const stack = new DataStack(app, `${flags.environment}-data`, { flags });
+  return Testing.synth(stack);
+}
+
+const EXPECTED_ADDRESSES = [
+  'aws_dynamodb_table.LockTable_B9DACF42',
+  'aws_s3_bucket.AccessLogs_Bucket_CD784A59',
+  'aws_s3_bucket.Artifacts_Bucket_88671897',
+  'aws_s3_bucket_lifecycle_configuration.AccessLogs_Lifecycle_D71DE234',
+  'aws_s3_bucket_lifecycle_configuration.Artifacts_Lifecycle_D508A738',
+  'aws_s3_bucket_ownership_controls.AccessLogs_Bucket_OwnershipControls_677511A4',
+  'aws_s3_bucket_ownership_controls.Artifacts_Bucket_OwnershipControls_DE0B6BCB',
+  'aws_s3_bucket_policy.AccessLogs_Bucket_Policy_B4B974CD',
+  'aws_s3_bucket_policy.Artifacts_Bucket_Policy_71713C73',
+  'aws_s3_bucket_public_access_block.AccessLogs_Bucket_PublicAccessBlock_D30471C1',
+  'aws_s3_bucket_public_access_block.Artifacts_Bucket_PublicAccessBlock_8AFA44DC',
+  'aws_s3_bucket_server_side_encryption_configuration.AccessLogs_Bucket_Encryption_7C85A265',
+  'aws_s3_bucket_server_side_encryption_configuration.Artifacts_Bucket_Encryption_7D1B838F',
+  'aws_s3_bucket_versioning.Artifacts_Versioning_12398376',
+];
