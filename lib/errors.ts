@@ -278,12 +278,22 @@ export const flagsProblems = {
     allowed,
   }),
 
-  onDemandBaseAboveMax: (file: string, path: string, value: number, maxSize: number): FlagsProblem => ({
+  onDemandBaseAboveMax: (file: string, path: string, value: number, maxSize: number, maxPath: string): FlagsProblem => ({
     file,
     path,
     value,
-    problem: 'on-demand base capacity is above the fleet\'s largest size',
-    allowed: `0 to ${maxSize} (the fleet's maxSize)`,
+    problem: `on-demand base capacity is above the fleet's largest size (${maxPath} = ${maxSize})`,
+    allowed: `0 to ${maxSize}`,
+    fix: `lower the base, or raise ${maxPath}`,
+  }),
+
+  cpuTargetAbove100: (file: string, path: string, value: number): FlagsProblem => ({
+    file,
+    path,
+    value,
+    problem: 'a CPU target is a percentage; above 100 the policy would never scale out',
+    allowed: '1-100 with "metric": "cpu"',
+    fix: 'lower the target, or use "metric": "requestsPerTarget" for a request count',
   }),
 
   instanceTypeArchMismatch: (file: string, path: string, value: string, arch: string, archPath: string): FlagsProblem => ({
@@ -331,6 +341,15 @@ export const flagsProblems = {
     allowed: `a ${field} unique among the quarantines`,
   }),
 
+  duplicateQuarantinePriority: (file: string, path: string, value: number, otherPath: string, derived: boolean): FlagsProblem => ({
+    file,
+    path,
+    value,
+    problem: `listener-rule priority ${derived ? '(derived from the name) ' : ''}is also the priority of the quarantine at ${otherPath}`,
+    allowed: 'a priority, 1-50000, unique among the quarantines',
+    fix: derived ? 'set "priority" on this quarantine to an unused number' : 'pick an unused priority',
+  }),
+
   overlappingPaths: (file: string, path: string, value: string, otherPath: string, otherValue: string): FlagsProblem => ({
     file,
     path,
@@ -347,13 +366,13 @@ export const flagsProblems = {
     allowed: '1-128 characters of A-Z a-z 0-9 _ - . $ / ~ " \' @ : + & and the wildcards * and ?, starting with "/" or a wildcard',
   }),
 
-  targetGroupNameTooLong: (file: string, path: string, value: string, derived: string): FlagsProblem => ({
+  targetGroupNameTooLong: (file: string, path: string, value: string, derived: string, max: number): FlagsProblem => ({
     file,
     path,
     value,
     problem: `the derived target-group name ${JSON.stringify(derived)} is ${derived.length} characters`,
-    allowed: 'a quarantine name short enough that "<prefix>-q-<name>" has at most 32 characters',
-    fix: 'shorten the quarantine name or naming.prefix',
+    allowed: `a quarantine name short enough that "ff-<environment>-q-<name>" has at most ${max} characters (AWS's limit)`,
+    fix: `shorten the quarantine name to at most ${Math.max(1, value.length - (derived.length - max))} characters`,
   }),
 } as const;
 
@@ -634,6 +653,40 @@ export const deployErrors = {
       ExitCode.Failure,
     ),
 };
+
+/** Lines of the health-after-apply report (lib/deploy/health.ts). */
+export const healthMessages = {
+  refreshFailed: (group: string, refresh: { readonly id: string; readonly status: string; readonly statusReason?: string }) =>
+    `Auto Scaling group ${group}: instance refresh ${refresh.id} ended ${refresh.status}` +
+    (refresh.statusReason ? ` (${refresh.statusReason})` : '') +
+    (refresh.status.startsWith('Rollback')
+      ? refresh.status === 'RollbackSuccessful'
+        ? '; the AWS side rolled back to the previous launch template'
+        : '; the AWS side tried to roll back and failed: the group may run a mix of launch templates'
+      : '; the new instances did not become healthy'),
+
+  refreshPending: (group: string, refresh?: { readonly id: string; readonly status: string; readonly percentageComplete?: number }) =>
+    refresh
+      ? `instance refresh ${refresh.id} of ${group}: ${refresh.status}${refresh.percentageComplete !== undefined ? ` ${refresh.percentageComplete}%` : ''}`
+      : `Auto Scaling group ${group} (not found yet)`,
+
+  targetsNotHealthy: (
+    targetGroupArn: string,
+    healthy: number,
+    expected: number,
+    notHealthy: readonly { readonly id: string; readonly state: string; readonly reason?: string }[],
+  ) =>
+    `target group ${targetGroupArn.replace(/^.*:targetgroup\//, '')}: ${healthy} healthy of at least ${expected}` +
+    (notHealthy.length > 0
+      ? `; not healthy: ${notHealthy
+          .slice(0, 5)
+          .map((t) => `${t.id} ${t.state}${t.reason ? ` (${t.reason})` : ''}`)
+          .join(', ')}${notHealthy.length > 5 ? `, and ${notHealthy.length - 5} more` : ''}`
+      : ''),
+
+  timedOut: (timeoutSeconds: number) =>
+    `not healthy within ${timeoutSeconds}s; still waiting for:`,
+} as const;
 
 // ---------------------------------------------------------------------------
 

@@ -1,0 +1,56 @@
+import { DeployHistory } from '../../lib/deploy/history';
+import { main } from '../../scripts/history';
+import { startFakeGitHub, type FakeGitHub } from '../lib/deploy/fake-github';
+
+describe('npm run history', () => {
+  let gh: FakeGitHub;
+  let env: NodeJS.ProcessEnv;
+  beforeEach(async () => {
+    gh = await startFakeGitHub();
+    env = { GITHUB_TOKEN: 't', GITHUB_REPOSITORY: 'acme/fleetflags', GITHUB_API_URL: gh.url };
+  });
+  afterEach(() => gh.close());
+
+  test('lists the environment\'s deploys: time, commit, PR, actor, outcome, flags changed', async () => {
+    // GIVEN two deploys of dogfood, one finished
+    const history = DeployHistory.fromEnv(env);
+    const base = {
+      environment: 'dogfood',
+      planCounts: { add: 1, change: 2, destroy: 0 },
+      guards: [],
+      runUrl: 'https://github.com/acme/fleetflags/actions/runs/7',
+    };
+    const first = await history.start({ ...base, commit: 'a'.repeat(40), pr: 41, actor: 'alice', flagsChanged: ['$.catchUp.enabled: false → true'] }, new Date(gh.now));
+    gh.now = new Date('2026-11-25T12:04:12Z');
+    await history.finish(first, 'success', { finishedAt: gh.now });
+    gh.now = new Date('2026-11-25T14:00:00Z');
+    await history.start({ ...base, commit: 'b'.repeat(40), actor: 'bob', flagsChanged: [] }, new Date(gh.now));
+    const lines: string[] = [];
+
+    // WHEN
+    const code = await main(['--', '--env', 'dogfood', '--limit', '5'], { env, print: (l) => lines.push(l) });
+
+    // THEN
+    expect(code).toBe(0);
+    expect(lines[0]).toMatch(/^Deploys of dogfood, newest first/);
+    expect(lines[1].split(/ {2,}/)).toEqual(['2026-11-25 14:00Z', 'bbbbbbbbbbbb', '-', 'bob', 'in_progress', '+1 ~2 -0', 'no flag changes', 'https://github.com/acme/fleetflags/actions/runs/7']);
+    expect(lines[2].split(/ {2,}/)).toEqual(['2026-11-25 12:00Z', 'aaaaaaaaaaaa', '#41', 'alice', 'success (4m12s)', '+1 ~2 -0', 'flags: $.catchUp.enabled: false → true', 'https://github.com/acme/fleetflags/actions/runs/7']);
+    // columns line up
+    expect(lines[1].indexOf('+1 ~2')).toBe(lines[2].indexOf('+1 ~2'));
+  });
+
+  test('says so when there is no deploy yet', async () => {
+    const lines: string[] = [];
+
+    await main(['--env', 'production'], { env, print: (l) => lines.push(l) });
+
+    expect(lines).toEqual(['No deploys of production recorded in GitHub Deployments yet.']);
+  });
+
+  test('refuses a missing --env, a bad --limit and an unknown environment', async () => {
+    await expect(main([], { env })).rejects.toThrow(/--env is required\n\nusage: npm run history/);
+    await expect(main(['--env', 'dogfood', '--limit', '0'], { env })).rejects.toThrow(/--limit must be a whole number from 1 to 100; got "0"/);
+    await expect(main(['--env', 'prod'], { env })).rejects.toThrow(/Unknown environment "prod"; the environments are .*"production"/);
+    await expect(main(['--env', 'dogfood', '--bogus'], { env })).rejects.toMatchObject({ exitCode: 2 });
+  });
+});
