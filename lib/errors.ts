@@ -654,6 +654,69 @@ export const deployErrors = {
     ),
 };
 
+/** Errors of the deploy, rollback and drift commands (lib/deploy/deploy.ts, rollback.ts, drift.ts). */
+export const deployRunErrors = {
+  applyFailed: (environment: string, stack: string, detail: string, appliedBefore: readonly string[]) =>
+    new FleetflagsError(
+      `terraform apply of ${stack} failed; the deploy of ${environment} stops here:\n${detail.trim()}\n` +
+        (appliedBefore.length ? `Applied before it: ${appliedBefore.join(', ')}. ` : 'Nothing was applied before it. ') +
+        `Part of ${stack} may be applied: read the log above. fix: correct the cause and merge a fix, or ` +
+        `\`npm run rollback -- --env ${environment}\` to revert the change; re-running the deploy plans again from the new state.`,
+      ExitCode.ApplyFailed,
+    ),
+
+  dirtyWorkTree: (repoDir: string, files: readonly string[]) =>
+    new FleetflagsError(
+      `The work tree ${repoDir} has uncommitted changes (${files.slice(0, 5).join(', ')}${files.length > 5 ? `, and ${files.length - 5} more` : ''}); ` +
+        'a rollback commits a revert and must not pick them up. fix: commit or stash them, then run the rollback again.',
+      ExitCode.Usage,
+    ),
+
+  commitUnknown: (rev: string, repoDir: string) =>
+    new FleetflagsError(
+      `--to ${JSON.stringify(rev)} is not a commit in ${repoDir}; allowed: a commit SHA (or ref) of this repository; ` +
+        'fix: `git fetch` the history (in CI, actions/checkout with fetch-depth: 0), or pick the SHA from `npm run history`.',
+      ExitCode.Usage,
+    ),
+
+  nothingToRollBack: (environment: string, paths: readonly string[]) =>
+    new FleetflagsError(
+      `No commit to roll back for ${environment}: no deploy is recorded and no commit touches ${paths.join(', ')}. ` +
+        'fix: name the commit with --to <sha>.',
+      ExitCode.Usage,
+    ),
+
+  rollbackBranchExists: (branch: string) =>
+    new FleetflagsError(
+      `The branch ${branch} already exists: a rollback of this commit was started before. ` +
+        `fix: open or finish its PR, or delete the branch (\`git branch -D ${branch}\`) and run the rollback again.`,
+      ExitCode.Usage,
+    ),
+
+  revertFailed: (commit: string, detail: string) =>
+    new FleetflagsError(
+      `git revert ${commit.slice(0, 12)} does not apply cleanly (later commits changed the same lines):\n${detail.trim()}\n` +
+        'Nothing was committed. fix: revert by hand (`git revert <sha>`, resolve, open a PR), or roll back a later commit first with --to <sha>.',
+      ExitCode.Failure,
+    ),
+
+  gitFailed: (what: string, detail: string) =>
+    new FleetflagsError(`git: ${what} failed: ${detail.trim()}`, ExitCode.Failure),
+
+  synthFailed: (what: string, detail: string) =>
+    new FleetflagsError(
+      `Cannot synthesize ${what}:\n${detail.trim()}\nfix: \`npm run check-flags\` and \`npm run synth\` show why.`,
+      ExitCode.Failure,
+    ),
+
+  noDeployableEnvironments: (dir: string) =>
+    new FleetflagsError(
+      `No deployable environment in ${dir}: none has a "deploy" section with aws.offline false. ` +
+        'fix: give an environment "deploy": { "order": 1 } to deploy (and check for drift in) it.',
+      ExitCode.Usage,
+    ),
+};
+
 /** Lines of the health-after-apply report (lib/deploy/health.ts). */
 export const healthMessages = {
   refreshFailed: (group: string, refresh: { readonly id: string; readonly status: string; readonly statusReason?: string }) =>

@@ -49,3 +49,45 @@ export function quarantinePriority(q: { readonly name: string; readonly priority
   }
   return 1000 + (hash % 49000);
 }
+
+/** The fleets of an environment, as they appear in names and tags. */
+export const MAIN_FLEET = 'ingest';
+export const CATCH_UP_FLEET = 'catch-up';
+export const quarantineFleetName = (quarantine: string) => `q-${quarantine}`;
+
+/**
+ * Name of a fleet's own resources (launch template, Auto Scaling group, IAM role and
+ * instance profile, security groups): "<naming.prefix>-<fleet>". At most 40 + 3 + 20 = 63
+ * characters, under IAM's 64 for role names.
+ */
+export const fleetResourceName = (prefix: string, fleet: string) => `${prefix}-${fleet}`;
+
+/**
+ * The ARN partition of a region, derived offline (no data source): "aws-cn" for
+ * China, "aws-us-gov" for GovCloud, "aws" elsewhere.
+ */
+export function arnPartition(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+/** Where a fleet's ARNs point: partition, region and account. */
+export interface ArnContext {
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+}
+
+export function arnContext(flags: Pick<Flags, 'aws'>): ArnContext {
+  return { partition: arnPartition(flags.aws.region), region: flags.aws.region, accountId: flags.aws.accountId };
+}
+
+/** ARNs built from names, so the fleet stack needs no data source or cross-stack reference. */
+export const arns = {
+  s3Bucket: (c: ArnContext, bucket: string) => `arn:${c.partition}:s3:::${bucket}`,
+  s3Objects: (c: ArnContext, bucket: string, keyPattern: string) => `arn:${c.partition}:s3:::${bucket}/${keyPattern}`,
+  dynamodbTable: (c: ArnContext, table: string) => `arn:${c.partition}:dynamodb:${c.region}:${c.accountId}:table/${table}`,
+  /** Public (AWS-owned) SSM parameters have no account in their ARN; `name` starts with "/". */
+  publicSsmParameter: (c: ArnContext, name: string) => `arn:${c.partition}:ssm:${c.region}::parameter${name}`,
+};

@@ -4,8 +4,9 @@
  */
 import { App } from 'cdktf';
 import type { LoadedFlags } from '../lib/flags/load';
-import { dataStackName } from '../lib/naming';
+import { dataStackName, fleetStackName } from '../lib/naming';
 import { DataStack } from './data-stack';
+import { FleetStack } from './fleet-stack';
 
 export interface BuildAppOptions {
   /** Where to synthesize. @default "cdktf.out" (or CDKTF_OUTDIR, as cdktf-cli sets it) */
@@ -16,6 +17,7 @@ export function buildApp(environments: readonly LoadedFlags[], options: BuildApp
   const app = new App({ outdir: options.outdir, skipValidation: false });
   for (const { environment, flags } of environments) {
     new DataStack(app, dataStackName(environment), { flags });
+    new FleetStack(app, fleetStackName(environment), { flags });
   }
   return app;
 }

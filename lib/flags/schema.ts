@@ -96,13 +96,23 @@ const autoscaling = z
       .positive()
       .max(1_000_000)
       .default(60)
-      .describe('The value the policy holds the metric at: a CPU percentage (1-100) or requests per target. Default 60.'),
+      .describe(
+        'The value the policy holds the metric at: a CPU percentage (at most 100) or requests per target per minute. Default 60.',
+      ),
   })
-  .describe('Autoscaling flag.');
+  .describe(
+    'Autoscaling flag of the main fleet. On: a target-tracking policy between minSize and maxSize, and the policy owns ' +
+      'the desired capacity. Off: a fixed size of desiredCapacity. Turning it on or off never replaces the group.',
+  );
 
 const capacity = {
-  minSize: z.number().int().min(0).max(1000).describe('Fewest instances, 0-1000.'),
-  maxSize: z.number().int().min(0).max(1000).describe('Most instances, 0-1000; at least minSize.'),
+  minSize: z.number().int().min(0).max(1000).describe('Fewest instances, 0-1000; at most desiredCapacity.'),
+  maxSize: z
+    .number()
+    .int()
+    .min(0)
+    .max(1000)
+    .describe('Most instances, 0-1000; at least desiredCapacity and the on-demand base capacity.'),
   desiredCapacity: z
     .number()
     .int()
@@ -157,7 +167,11 @@ const catchUp = z
       'Spot-to-on-demand ratio of the catch-up fleet. Default: all spot (0% on-demand).',
     ),
   })
-  .describe('Catch-up fleet flag.');
+  .describe(
+    'Catch-up fleet flag: an ephemeral, spot-first Auto Scaling group that works off a backlog of log objects. It shares ' +
+      'the lock table with the main fleet (no object is processed twice) and has its own size, backfill window, build and ' +
+      'arch. A scheduled action scales it to zero at expiresAt; remove it with "enabled": false afterwards.',
+  );
 
 const quarantine = z.strictObject({
   name: z
@@ -171,8 +185,9 @@ const quarantine = z.strictObject({
     .min(1)
     .max(5)
     .describe(
-      'URL path patterns routed to this fleet (load-balancer path-pattern conditions). 1-5 values, each up to ' +
-        '128 characters of A-Z a-z 0-9 _ - . $ / ~ " \' @ : + & and the wildcards * and ?, starting with "/" or a wildcard. No two quarantines may match the same path.',
+      'URL path patterns routed to this fleet (load-balancer path-pattern conditions): 1-5 values. Each has up to 128 ' +
+        'characters from A-Z a-z 0-9 and _ - . $ / ~ " \' @ : + &, the wildcards * and ?, and starts with "/" or a ' +
+        'wildcard. No two quarantines may match the same path.',
     ),
   instanceCount: z.number().int().min(0).max(20).default(1).describe('Instances in the quarantine fleet, 0-20. Default 1.'),
   buildId: buildId.optional().describe('Build the quarantine fleet runs, e.g. a debug build. Default: the main fleet\'s buildId.'),
@@ -190,7 +205,10 @@ const quarantine = z.strictObject({
       'Listener-rule priority, 1-50000, unique per environment. Default: derived from the name, so adding or ' +
         'removing another quarantine never renumbers this one.',
     ),
-});
+}).describe(
+  'One quarantine fleet: its own Auto Scaling group, target group and listener rule, named "ff-<environment>-q-<name>" ' +
+    '(at most 32 characters). Its resources are keyed by name, so removing an entry destroys only its own.',
+);
 
 const network = z
   .strictObject({
@@ -225,6 +243,10 @@ const network = z
   })
   .describe('Where the fleet runs. The sandbox uses placeholder IDs, which still plan.');
 
+const STATE_BACKEND_DESCRIPTION =
+  'Where the state lives: "local", a file on this machine (offline environments only); "s3", a bucket, ' +
+  'locked with S3 conditional writes (use_lockfile). The s3 backend needs bucket and region.';
+
 export const FlagsSchema = z
   .strictObject({
     $schema: z.string().optional().describe('Path to flags/schema.json, for editors.'),
@@ -255,10 +277,10 @@ export const FlagsSchema = z
         'backend',
         [
           z.strictObject({
-            backend: z.literal('local').describe('State in a local file: only for offline environments.'),
+            backend: z.literal('local').describe(STATE_BACKEND_DESCRIPTION),
           }),
           z.strictObject({
-            backend: z.literal('s3').describe('State in S3, locked with S3 conditional writes (use_lockfile).'),
+            backend: z.literal('s3').describe(STATE_BACKEND_DESCRIPTION),
             bucket: z.string().describe('Bucket that holds the Terraform state.'),
             region: z.string().regex(/^[a-z]{2}(?:-gov)?-[a-z]+-\d$/, { error: 'an AWS region such as "us-east-1"' }).describe('Region of the state bucket.'),
             keyPrefix: z

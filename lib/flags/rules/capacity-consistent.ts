@@ -1,27 +1,23 @@
 import { flagsProblems, type FlagsProblem } from '../../errors';
 import type { FlagsRule } from './rule';
 
-/** minSize <= desiredCapacity <= maxSize, and the on-demand base fits in the fleet. */
+/**
+ * The main fleet's sizes do not contradict each other: minSize <= desiredCapacity
+ * <= maxSize. AWS refuses the group otherwise, after the rest of the stack applied.
+ */
 export const CapacityConsistent: FlagsRule = {
   id: 'CapacityConsistent',
-  description: 'Fleet sizes do not contradict each other; the on-demand base capacity fits in the fleet.',
+  description: 'The main fleet\'s minSize <= desiredCapacity <= maxSize.',
   check: ({ file, flags }) => {
-    const problems: FlagsProblem[] = [];
-    const { minSize, maxSize, desiredCapacity, spot } = flags.ingest;
+    const { minSize, maxSize, desiredCapacity } = flags.ingest;
     if (minSize > maxSize) {
-      problems.push(flagsProblems.capacityContradiction(file, '$.ingest.minSize', minSize, `at most maxSize (${maxSize})`));
+      // Reported once: with the bounds crossed, the desired capacity cannot be judged.
+      return [flagsProblems.capacityContradiction(file, '$.ingest.minSize', minSize, `at most maxSize (${maxSize})`)];
     }
+    const problems: FlagsProblem[] = [];
     if (desiredCapacity < minSize || desiredCapacity > maxSize) {
       problems.push(
         flagsProblems.capacityContradiction(file, '$.ingest.desiredCapacity', desiredCapacity, `between minSize (${minSize}) and maxSize (${maxSize})`),
-      );
-    }
-    if (spot.onDemandBaseCapacity > maxSize) {
-      problems.push(flagsProblems.onDemandBaseAboveMax(file, '$.ingest.spot.onDemandBaseCapacity', spot.onDemandBaseCapacity, maxSize));
-    }
-    if (flags.catchUp.enabled && flags.catchUp.spot.onDemandBaseCapacity > flags.catchUp.size) {
-      problems.push(
-        flagsProblems.onDemandBaseAboveMax(file, '$.catchUp.spot.onDemandBaseCapacity', flags.catchUp.spot.onDemandBaseCapacity, flags.catchUp.size),
       );
     }
     return problems;

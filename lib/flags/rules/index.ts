@@ -2,6 +2,7 @@
  * The rule pack: every safety rule run on every flags file that passes the schema.
  * One file per rule; this table is the whole list.
  */
+import { AutoscalingTargetInRange } from './autoscaling-target-in-range';
 import { BucketNamesValid } from './bucket-names-valid';
 import { CapacityConsistent } from './capacity-consistent';
 import { CatchUpExpiresInFuture } from './catch-up-expires-in-future';
@@ -10,21 +11,34 @@ import { EnvironmentKindConsistent } from './environment-kind-consistent';
 import { InstanceTypesMatchArch } from './instance-types-match-arch';
 import { LogExpiryCoversBackfill } from './log-expiry-covers-backfill';
 import { NamesUniqueAcrossEnvironments } from './names-unique-across-environments';
-import { QuarantinesValid } from './quarantines-valid';
+import { OnDemandBaseWithinMax } from './on-demand-base-within-max';
+import { QuarantineNamesUnique } from './quarantine-names-unique';
+import { QuarantinePathPatternsValid } from './quarantine-path-patterns-valid';
+import { QuarantinePathsDisjoint } from './quarantine-paths-disjoint';
+import { QuarantinePrioritiesUnique } from './quarantine-priorities-unique';
+import { QuarantineTargetGroupNamesFit } from './quarantine-target-group-names-fit';
 import type { FlagsRule } from './rule';
 import { TableNameValid } from './table-name-valid';
 
 export type { FlagsRule, RuleContext } from './rule';
 
 export const ALL_RULES: readonly FlagsRule[] = [
+  // Environment and data
   EnvironmentKindConsistent,
   BucketNamesValid,
   TableNameValid,
   NamesUniqueAcrossEnvironments,
   DeployOrderUnique,
   LogExpiryCoversBackfill,
+  // Fleet flags: sizes and spot ratio, autoscaling, arch, catch-up, quarantines
   CapacityConsistent,
+  OnDemandBaseWithinMax,
+  AutoscalingTargetInRange,
   InstanceTypesMatchArch,
   CatchUpExpiresInFuture,
-  QuarantinesValid,
+  QuarantineNamesUnique,
+  QuarantinePrioritiesUnique,
+  QuarantineTargetGroupNamesFit,
+  QuarantinePathPatternsValid,
+  QuarantinePathsDisjoint,
 ];

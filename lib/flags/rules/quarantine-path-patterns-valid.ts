@@ -1,0 +1,23 @@
+import { flagsProblems, type FlagsProblem } from '../../errors';
+import { pathPatternViolation } from './path-patterns';
+import type { FlagsRule } from './rule';
+
+/**
+ * Every quarantine path pattern is one the load balancer accepts: 1-128 characters
+ * from AWS's set, starting with "/" or a wildcard. (At most 5 values per rule is a
+ * schema limit.) Otherwise the apply fails halfway, after the fleet was created.
+ */
+export const QuarantinePathPatternsValid: FlagsRule = {
+  id: 'QuarantinePathPatternsValid',
+  description: 'Quarantine path patterns are 1-128 characters of the allowed set, starting with "/" or a wildcard.',
+  check: ({ file, flags }) => {
+    const problems: FlagsProblem[] = [];
+    flags.quarantines.forEach((q, i) => {
+      q.pathPatterns.forEach((p, k) => {
+        const violation = pathPatternViolation(p);
+        if (violation) problems.push(flagsProblems.badPathPattern(file, `$.quarantines[${i}].pathPatterns[${k}]`, p, violation));
+      });
+    });
+    return problems;
+  },
+};

@@ -1,0 +1,179 @@
+/**
+ * Each fleet safety rule, with a paired compliant and non-compliant case sharing one
+ * helper (`check`, which shows each problem as "<path>: <problem>").
+ */
+import { AutoscalingTargetInRange } from '../../../../lib/flags/rules/autoscaling-target-in-range';
+import { CapacityConsistent } from '../../../../lib/flags/rules/capacity-consistent';
+import { CatchUpExpiresInFuture } from '../../../../lib/flags/rules/catch-up-expires-in-future';
+import { InstanceTypesMatchArch } from '../../../../lib/flags/rules/instance-types-match-arch';
+import { OnDemandBaseWithinMax } from '../../../../lib/flags/rules/on-demand-base-within-max';
+import { pathPatternsOverlap, pathPatternViolation } from '../../../../lib/flags/rules/path-patterns';
+import { QuarantineNamesUnique } from '../../../../lib/flags/rules/quarantine-names-unique';
+import { QuarantinePathPatternsValid } from '../../../../lib/flags/rules/quarantine-path-patterns-valid';
+import { QuarantinePathsDisjoint } from '../../../../lib/flags/rules/quarantine-paths-disjoint';
+import { QuarantinePrioritiesUnique } from '../../../../lib/flags/rules/quarantine-priorities-unique';
+import { QuarantineTargetGroupNamesFit } from '../../../../lib/flags/rules/quarantine-target-group-names-fit';
+import type { FlagsRule } from '../../../../lib/flags/rules/rule';
+import { FlagsSchema, type Flags, type FlagsInput } from '../../../../lib/flags/schema';
+import { fleetFlags } from '../../../helpers/fleet-flags';
+
+const NOW = new Date('2026-11-21T12:00:00Z');
+type Raw = FlagsInput & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const acme = { name: 'acme', pathPatterns: ['/1/events/acme-*'], instanceCount: 1 };
+const globex = { name: 'globex', pathPatterns: ['/1/events/globex-*'], instanceCount: 1 };
+
+describe('CapacityConsistent', () => {
+  it('passes min <= desired <= max', () => expect(check(CapacityConsistent, flags())).toEqual([]));
+  it('blocks min above max, once', () => {
+    expect(check(CapacityConsistent, flags((f) => { f.ingest.minSize = 8; f.ingest.desiredCapacity = 7; }))).toEqual([
+      '$.ingest.minSize: contradicts the other sizes of the fleet',
+    ]);
+  });
+  it.each([1, 7])('blocks a desired capacity (%i) outside min-max', (desired) => {
+    expect(check(CapacityConsistent, flags((f) => { f.ingest.desiredCapacity = desired; }))).toEqual([
+      '$.ingest.desiredCapacity: contradicts the other sizes of the fleet',
+    ]);
+  });
+});
+
+describe('OnDemandBaseWithinMax', () => {
+  it('passes a base within max', () => expect(check(OnDemandBaseWithinMax, flags((f) => { f.ingest.spot = { onDemandBaseCapacity: 6 }; }))).toEqual([]));
+  it('blocks a base above the main fleet\'s max', () => {
+    expect(check(OnDemandBaseWithinMax, flags((f) => { f.ingest.spot = { onDemandBaseCapacity: 7 }; }))).toEqual([
+      '$.ingest.spot.onDemandBaseCapacity: on-demand base capacity is above the fleet\'s largest size ($.ingest.maxSize = 6)',
+    ]);
+  });
+  it('blocks a base above the catch-up fleet\'s size, only when it is enabled', () => {
+    const base = (enabled: boolean) => flags((f) => { f.catchUp = { enabled, expiresAt: '2026-11-22T00:00:00Z', size: 2, spot: { onDemandBaseCapacity: 3 } }; });
+    expect(check(OnDemandBaseWithinMax, base(true))).toEqual([
+      '$.catchUp.spot.onDemandBaseCapacity: on-demand base capacity is above the fleet\'s largest size ($.catchUp.size = 2)',
+    ]);
+    expect(check(OnDemandBaseWithinMax, base(false))).toEqual([]);
+  });
+});
+
+describe('AutoscalingTargetInRange', () => {
+  it('passes a CPU target of 100 and any request target', () => {
+    expect(check(AutoscalingTargetInRange, flags((f) => { f.ingest.autoscaling = { enabled: true, metric: 'cpu', targetValue: 100 }; }))).toEqual([]);
+    expect(check(AutoscalingTargetInRange, flags((f) => { f.ingest.autoscaling = { enabled: true, metric: 'requestsPerTarget', targetValue: 5000 }; }))).toEqual([]);
+  });
+  it('blocks a CPU target above 100', () => {
+    expect(check(AutoscalingTargetInRange, flags((f) => { f.ingest.autoscaling = { enabled: true, metric: 'cpu', targetValue: 101 }; }))).toEqual([
+      '$.ingest.autoscaling.targetValue: a CPU target is a percentage; above 100 the policy would never scale out',
+    ]);
+  });
+});
+
+describe('InstanceTypesMatchArch', () => {
+  it('passes types of the fleet arch', () => {
+    expect(check(InstanceTypesMatchArch, flags((f) => { f.ingest.instanceTypes = ['c7g.large', 'm6gd.large', 't4g.small']; }))).toEqual([]);
+  });
+  it('blocks an x86 type on arm64, naming where the arch comes from', () => {
+    expect(check(InstanceTypesMatchArch, flags((f) => { f.ingest.instanceTypes = ['c7g.large', 'c7i.large']; }))).toEqual([
+      '$.ingest.instanceTypes[1]: instance type is not arm64 (the architecture from $.arch)',
+    ]);
+  });
+  it('checks the catch-up fleet (when enabled) and quarantines against their own arch', () => {
+    const f = flags((raw) => {
+      raw.catchUp = { enabled: true, expiresAt: '2026-11-22T00:00:00Z', arch: 'amd64', instanceTypes: ['c7g.large'] };
+      raw.quarantines = [{ ...acme, arch: 'amd64', instanceType: 'c7i.large' }, { ...globex, instanceType: 'm7i.large' }];
+    });
+    expect(check(InstanceTypesMatchArch, f)).toEqual([
+      '$.catchUp.instanceTypes[0]: instance type is not amd64 (the architecture from $.catchUp.arch)',
+      '$.quarantines[1].instanceType: instance type is not arm64 (the architecture from $.arch)',
+    ]);
+  });
+});
+
+describe('CatchUpExpiresInFuture', () => {
+  const catchUp = (c: Record<string, unknown>) => flags((f) => { f.catchUp = { enabled: true, ...c }; });
+  it('passes an expiry in the future, and a disabled fleet without one', () => {
+    expect(check(CatchUpExpiresInFuture, catchUp({ expiresAt: '2026-11-22T00:00:00+01:00' }))).toEqual([]);
+    expect(check(CatchUpExpiresInFuture, flags((f) => { f.catchUp = { enabled: false }; }))).toEqual([]);
+  });
+  it.each([
+    [{}, '$.catchUp.expiresAt: an enabled catch-up fleet must carry an expiry, so it cannot run (and cost) forever'],
+    [{ expiresAt: '2026-11-21T12:00:00Z' }, "$.catchUp.expiresAt: the catch-up fleet's expiry has passed (now 2026-11-21T12:00:00.000Z)"],
+    [{ expiresAt: '2026-12-22T12:00:00Z' }, '$.catchUp.expiresAt: a catch-up fleet is ephemeral; this expiry is more than 30 days away'],
+  ])('blocks %j', (c, problem) => expect(check(CatchUpExpiresInFuture, catchUp(c))).toEqual([problem]));
+});
+
+describe('QuarantineNamesUnique', () => {
+  it('passes distinct names', () => expect(check(QuarantineNamesUnique, quarantines([acme, globex]))).toEqual([]));
+  it('blocks a repeated name', () => {
+    expect(check(QuarantineNamesUnique, quarantines([acme, { ...acme, pathPatterns: ['/2/*'] }]))).toEqual([
+      '$.quarantines[1].name: duplicate quarantine name, also at $.quarantines[0].name',
+    ]);
+  });
+});
+
+describe('QuarantinePrioritiesUnique', () => {
+  it('passes derived priorities of distinct names', () => expect(check(QuarantinePrioritiesUnique, quarantines([acme, globex]))).toEqual([]));
+  it('blocks two quarantines with one priority', () => {
+    expect(check(QuarantinePrioritiesUnique, quarantines([{ ...acme, priority: 7 }, { ...globex, priority: 7 }]))).toEqual([
+      '$.quarantines[1].priority: listener-rule priority is also the priority of the quarantine at $.quarantines[0]',
+    ]);
+  });
+});
+
+describe('QuarantineTargetGroupNamesFit', () => {
+  it('passes a name whose target group fits in 32 characters', () => {
+    expect(check(QuarantineTargetGroupNamesFit, quarantines([{ ...acme, name: 'a'.repeat(19) }]))).toEqual([]);
+  });
+  it('blocks a name whose target group would exceed 32 characters', () => {
+    expect(check(QuarantineTargetGroupNamesFit, quarantines([{ ...acme, name: 'a'.repeat(20) }]))).toEqual([
+      `$.quarantines[0].name: the derived target-group name "ff-sandbox-q-${'a'.repeat(20)}" is 33 characters`,
+    ]);
+  });
+});
+
+describe('QuarantinePathPatternsValid', () => {
+  it('passes patterns AWS accepts', () => expect(check(QuarantinePathPatternsValid, quarantines([{ ...acme, pathPatterns: ['/a/b-*', "*/x?y/$~'@:+&\"."] }]))).toEqual([]));
+  it('blocks a pattern AWS refuses', () => {
+    expect(check(QuarantinePathPatternsValid, quarantines([{ ...acme, pathPatterns: ['/ok', 'no-slash', `/${'a'.repeat(128)}`, '/a b'] }]))).toEqual([
+      '$.quarantines[0].pathPatterns[1]: not a valid load-balancer path pattern: must start with "/" or a wildcard',
+      '$.quarantines[0].pathPatterns[2]: not a valid load-balancer path pattern: 129 characters, not 1-128',
+      '$.quarantines[0].pathPatterns[3]: not a valid load-balancer path pattern: the character " " is not allowed',
+    ]);
+  });
+  it.each([
+    ['', '0 characters, not 1-128'],
+    ['/a#b', 'the character "#" is not allowed'],
+    ['/' + 'a'.repeat(127), undefined],
+  ])('knows %j', (pattern, violation) => expect(pathPatternViolation(pattern)).toBe(violation));
+});
+
+describe('QuarantinePathsDisjoint', () => {
+  it('passes patterns no path matches twice', () => expect(check(QuarantinePathsDisjoint, quarantines([acme, globex]))).toEqual([]));
+  it('blocks patterns one request matches in two quarantines', () => {
+    expect(check(QuarantinePathsDisjoint, quarantines([acme, { ...globex, pathPatterns: ['/1/events/*'] }]))).toEqual([
+      '$.quarantines[1].pathPatterns[0]: path pattern overlaps "/1/events/acme-*" at $.quarantines[0].pathPatterns[0]: one request could match both quarantines',
+    ]);
+  });
+  it.each([
+    ['/a/*', '/a/b', true],
+    ['/a/?', '/a/bc', false],
+    ['/a/*-x', '/a/y-*', true],
+    ['/acme-*', '/globex-*', false],
+    ['*', '/anything', true],
+    ['/a?c', '/ab?', true],
+  ])('overlap(%j, %j) is %s', (a, b, overlap) => {
+    expect(pathPatternsOverlap(a, b)).toBe(overlap);
+    expect(pathPatternsOverlap(b, a)).toBe(overlap);
+  });
+});
+
+/** The sandbox flags (all fleet flags off), changed by `edit`. */
+function flags(edit: (f: Raw) => void = () => {}): Flags {
+  return fleetFlags({ arch: true }, edit);
+}
+
+function quarantines(list: unknown[]): Flags {
+  return flags((f) => { f.quarantines = list as Raw['quarantines']; });
+}
+
+/** The rule's problems on `f`, each as "<path>: <problem>". */
+function check(rule: FlagsRule, f: Flags): string[] {
+  const entry = { file: 'flags/sandbox.json', environment: f.environment, flags: FlagsSchema.parse(f) };
+  return rule.check(entry, { all: [entry], now: NOW }).map((p) => `${p.path}: ${p.problem}`);
+}
