@@ -1,0 +1,390 @@
+/**
+ * `npm run plan`: which stacks to plan, against what, and where the results go.
+ *
+ * Head: the working tree's flags (flags/*.json) synthesized in-process.
+ * Base: the configuration at a git ref. `git archive <ref>` is unpacked into a
+ *   temporary directory (read-only for the repository: no worktree, no checkout),
+ *   node_modules is linked in, and the ref's OWN app command (cdktf.json "app") is
+ *   run there with CDKTF_OUTDIR. So the base is synthesized by the ref's code from
+ *   the ref's flags files, exactly as `cdktf synth` at that commit would.
+ * Which stacks: every stack (of `--env`, when given); with `--changed-since <ref>`
+ *   only those whose synthesized JSON differs from the ref's (a stack only in the
+ *   base is planned too: its resources are destroyed).
+ * Mode: speculative (speculative.ts: base = `--base`, default the
+ *   `--changed-since` ref, else HEAD) when there are no AWS credentials, or for
+ *   offline environments; real (`terraform init` with the stack's backend, then
+ *   plan with refresh, as `cdktf diff`) with `--real`.
+ * Output (`--out`, default out/plan), read by the plan-comment renderer:
+ *   <stack>.plan.json      `terraform show -json`; speculative plans carry a
+ *                          top-level `fleetflags` marker (speculative.ts)
+ *   manifest.json          PlanManifest below; paths relative to the out dir
+ *   flags/head/<env>.json  the head flags file of each planned environment
+ *   flags/base/<env>.json  the base flags file (when the base has one)
+ *   work/                  Terraform working directories (kept for debugging)
+ */
+import { $ } from 'zx';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { errors } from '../errors';
+import { flagsFiles, loadFlagsOrThrow, type LoadedFlags } from '../flags/load';
+import { readStacks, synthesize } from '../synth';
+import { pluginCacheDir } from '../terraform/cli-config';
+import { providerTemplate, terraform, type StackJson } from '../terraform/runner';
+import { canonical, type PlanJson, speculativePlan } from './speculative';
+
+export type PlanMode = 'speculative' | 'real';
+
+export interface PlanRunOptions {
+  /** The project (a git repository when a ref is used). @default process.cwd() */
+  readonly repoDir?: string;
+  /** @default "out/plan" in repoDir */
+  readonly outDir?: string;
+  /** Only these environments. @default all */
+  readonly environments?: readonly string[];
+  /** Plan only the stacks whose synthesized JSON differs from this ref's. */
+  readonly changedSince?: string;
+  /** Base of speculative plans (and of offline environments in real mode). @default changedSince, else "HEAD" when speculative */
+  readonly baseRef?: string;
+  /** @default "speculative" without AWS credentials in the environment, else "real" */
+  readonly mode?: PlanMode;
+  /** Stacks planned at once. @default 2 */
+  readonly concurrency?: number;
+  /** Cache of speculative baselines; false: none. @default "<plugin cache>/../baselines" */
+  readonly baselineCache?: string | false;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly log?: (line: string) => void;
+}
+
+export interface PlanCounts {
+  readonly create: number;
+  readonly update: number;
+  readonly delete: number;
+  readonly replace: number;
+  readonly noop: number;
+}
+
+export interface ManifestStack {
+  readonly stack: string;
+  readonly environment: string;
+  /** The plan JSON, relative to the manifest's directory. */
+  readonly planFile: string;
+  readonly speculative: boolean;
+  readonly mode: PlanMode;
+  /** The ref the speculative baseline came from; null: planned against no state (or real state). */
+  readonly baseRef: string | null;
+  /** The synthesized JSON differs from the base's (true when there is no base). */
+  readonly changed: boolean;
+  readonly counts: PlanCounts;
+  /** Resources whose prevent_destroy the change violates (an apply fails); see speculative.ts. */
+  readonly preventDestroy: readonly string[];
+  readonly seconds: number;
+}
+
+export interface PlanManifest {
+  readonly version: 1;
+  readonly mode: PlanMode;
+  readonly baseRef: string | null;
+  readonly changedSince: string | null;
+  readonly stacks: readonly ManifestStack[];
+  /** Environment -> its base flags file, relative to the manifest's directory. */
+  readonly baseFlags: Record<string, string>;
+  /** Environment -> its head flags file, relative to the manifest's directory. */
+  readonly headFlags: Record<string, string>;
+  /** Stacks left out with --changed-since because they did not change. */
+  readonly unchanged: readonly string[];
+}
+
+export const DEFAULT_OUT_DIR = path.join('out', 'plan');
+export const DEFAULT_CONCURRENCY = 2;
+
+/** Plans the selected stacks and writes the out dir; returns the manifest. */
+export async function runPlans(options: PlanRunOptions = {}): Promise<PlanManifest> {
+  const repoDir = path.resolve(options.repoDir ?? process.cwd());
+  const outDir = path.resolve(repoDir, options.outDir ?? DEFAULT_OUT_DIR);
+  const env = options.env ?? process.env;
+  const log = options.log ?? (() => {});
+  const mode = options.mode ?? (hasAwsCredentials(env) ? 'real' : 'speculative');
+  const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
+  const baseRef = options.baseRef ?? options.changedSince ?? (mode === 'speculative' ? 'HEAD' : undefined);
+
+  // Head: the working tree.
+  const head = synthesizeHead(repoDir, options.environments);
+  const environments = head.environments.map((e) => e.environment);
+
+  // Base: a git ref, synthesized by its own code.
+  const diffRef = options.changedSince;
+  // In real mode the base still serves offline environments, which are always speculative.
+  const refs = [...new Set([diffRef, baseRef].filter((r): r is string => !!r))];
+  const bases = new Map<string, SynthesizedRef>();
+  for (const ref of refs) {
+    log(`synthesizing the configuration at ${ref}`);
+    bases.set(ref, await synthesizeRef(repoDir, ref));
+  }
+  const diffBase = diffRef ? bases.get(diffRef)! : undefined;
+  const planBase = baseRef ? bases.get(baseRef) : undefined;
+
+  // Which stacks.
+  const only = options.environments ?? [];
+  const inScope = (stack: string) => only.length === 0 || environmentOfStack(stack, only) !== undefined;
+  const names = new Set<string>([...head.stacks.keys()]);
+  for (const base of [diffBase, planBase]) for (const s of base?.stacks.keys() ?? []) if (inScope(s)) names.add(s);
+  const selected: string[] = [];
+  const unchanged: string[] = [];
+  for (const stack of [...names].sort()) {
+    if (diffBase && !stackChanged(diffBase.stacks.get(stack), head.stacks.get(stack))) unchanged.push(stack);
+    else selected.push(stack);
+  }
+
+  prepareOutDir(outDir);
+  const manifestFlags = copyFlags(outDir, head.environments, planBase ?? diffBase, environments);
+  log(`planning ${selected.length} stack(s) (${mode}${planBase ? `, base ${baseRef}` : ''}), ${concurrency} at a time`);
+
+  const entries = await mapLimit(selected, concurrency, async (stack): Promise<ManifestStack> => {
+    const started = Date.now();
+    const environment = environmentOfStack(stack, [...environments, ...(planBase?.environments ?? [])]) ?? stack;
+    const headJson = head.stacks.get(stack) ?? emptiedStack(planBase?.stacks.get(stack) ?? diffBase!.stacks.get(stack)!);
+    const baseJson = planBase?.stacks.get(stack);
+    const workdir = path.join(outDir, 'work', stack);
+    const offline = isOfflineStack(headJson);
+    const stackMode: PlanMode = mode === 'real' && !offline ? 'real' : 'speculative';
+    let plan: PlanJson;
+    if (stackMode === 'real') {
+      if (!hasAwsCredentials(env)) throw errors.realPlanNeedsCredentials(stack);
+      plan = await realPlan(headJson, workdir);
+    } else {
+      plan = await speculativePlan({
+        base: baseJson,
+        head: headJson,
+        workdir,
+        stackName: stack,
+        cacheDir: options.baselineCache === false ? undefined : (options.baselineCache ?? defaultBaselineCache()),
+      });
+    }
+    const planFile = `${stack}.plan.json`;
+    writeFileSync(path.join(outDir, planFile), JSON.stringify(plan, null, 2));
+    const entry: ManifestStack = {
+      stack,
+      environment,
+      planFile,
+      speculative: stackMode === 'speculative',
+      mode: stackMode,
+      baseRef: stackMode === 'speculative' && baseJson ? baseRef! : null,
+      changed: stackChanged(baseJson ?? diffBase?.stacks.get(stack), head.stacks.get(stack)),
+      counts: countActions(plan),
+      preventDestroy: plan.fleetflags?.preventDestroy ?? [],
+      seconds: Math.round((Date.now() - started) / 100) / 10,
+    };
+    log(`${stack}: ${describeCounts(entry.counts)} (${entry.mode}, ${entry.seconds}s)`);
+    return entry;
+  });
+
+  const manifest: PlanManifest = {
+    version: 1,
+    mode,
+    baseRef: baseRef ?? null,
+    changedSince: diffRef ?? null,
+    stacks: entries,
+    ...manifestFlags,
+    unchanged,
+  };
+  writeFileSync(path.join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  for (const base of bases.values()) rmSync(base.dir, { recursive: true, force: true });
+  return manifest;
+}
+
+// -- head and base ----------------------------------------------------------------
+
+export interface SynthesizedRef {
+  /** Where the ref was unpacked (removed after the run). */
+  readonly dir: string;
+  readonly stacks: ReadonlyMap<string, StackJson>;
+  /** Environments of the ref's flags files. */
+  readonly environments: readonly string[];
+  /** Environment -> the ref's flags file (absolute). */
+  readonly flagsFiles: ReadonlyMap<string, string>;
+}
+
+/** The working tree's flags, validated, and their stacks. */
+export function synthesizeHead(repoDir: string, only?: readonly string[]): { environments: LoadedFlags[]; stacks: ReadonlyMap<string, StackJson> } {
+  // Relative to the working directory when inside it, so problems name files as people type them.
+  const files = flagsFiles(path.join(repoDir, 'flags')).map((f) => (f.startsWith(process.cwd() + path.sep) ? path.relative(process.cwd(), f) : f));
+  let environments = loadFlagsOrThrow(files);
+  if (only && only.length > 0) {
+    const known = environments.map((e) => e.environment);
+    for (const e of only) if (!known.includes(e)) throw errors.unknownEnvironment(e, known);
+    environments = environments.filter((e) => only.includes(e.environment));
+  }
+  const { stacks } = synthesize(environments);
+  return { environments, stacks };
+}
+
+/** Synthesizes the configuration at `ref` with that ref's own code and flags (see the top of this file). */
+export async function synthesizeRef(repoDir: string, ref: string): Promise<SynthesizedRef> {
+  const git = $({ cwd: repoDir, quiet: true, nothrow: true });
+  const commit = await git`git rev-parse --verify --quiet ${`${ref}^{commit}`}`;
+  if (commit.exitCode !== 0) throw errors.gitRefUnknown(ref, repoDir, commit.stderr || 'not a commit');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-base-'));
+  const archive = await $({ cwd: repoDir, quiet: true, nothrow: true })`git archive --format=tar ${commit.stdout.trim()} | tar -x -C ${dir}`;
+  if (archive.exitCode !== 0) throw errors.gitRefUnknown(ref, repoDir, archive.stderr);
+  const modules = nodeModulesDir(repoDir);
+  if (modules && !existsSync(path.join(dir, 'node_modules'))) symlinkSync(modules, path.join(dir, 'node_modules'), 'dir');
+  const flagsDir = path.join(dir, 'flags');
+  const files = existsSync(flagsDir) ? flagsFiles(flagsDir) : [];
+  const environments = files.map((f) => path.basename(f, '.json'));
+  let stacks = new Map<string, StackJson>();
+  if (files.length > 0) {
+    const outdir = path.join(dir, 'cdktf.out');
+    const app = readAppCommand(dir, ref);
+    const run = await $({ cwd: dir, quiet: true, nothrow: true, env: { ...process.env, CDKTF_OUTDIR: outdir } })`sh -c ${app}`;
+    if (run.exitCode !== 0 || !existsSync(path.join(outdir, 'stacks'))) {
+      rmSync(dir, { recursive: true, force: true });
+      throw errors.baseSynthFailed(ref, `${run.stderr}\n${run.stdout}`);
+    }
+    stacks = readStacks(outdir);
+  }
+  return { dir, stacks, environments, flagsFiles: new Map(files.map((f) => [path.basename(f, '.json'), f])) };
+}
+
+function readAppCommand(dir: string, ref: string): string {
+  try {
+    const app = (JSON.parse(readFileSync(path.join(dir, 'cdktf.json'), 'utf8')) as { app?: string }).app;
+    if (app) return app;
+  } catch {
+    // fall through
+  }
+  throw errors.baseSynthFailed(ref, 'no cdktf.json with an "app" command at that ref');
+}
+
+/** node_modules of the project (or the one this code runs from). */
+function nodeModulesDir(repoDir: string): string | undefined {
+  const own = path.join(repoDir, 'node_modules');
+  if (existsSync(own)) return own;
+  try {
+    return path.resolve(path.dirname(require.resolve('cdktf/package.json')), '..');
+  } catch {
+    return undefined;
+  }
+}
+
+// -- selection --------------------------------------------------------------------
+
+/** Whether a stack's synthesized JSON differs (absent on one side counts as different). */
+export function stackChanged(base: StackJson | undefined, head: StackJson | undefined): boolean {
+  if (!base || !head) return base !== head;
+  return canonical(base) !== canonical(head);
+}
+
+/** The environment of `<env>-<kind>`: the longest environment name it starts with. */
+export function environmentOfStack(stack: string, environments: readonly string[]): string | undefined {
+  return [...environments].sort((a, b) => b.length - a.length).find((e) => stack.startsWith(`${e}-`));
+}
+
+/** A stack removed in the head: its provider and settings without resources, so the plan destroys them. */
+export function emptiedStack(base: StackJson): StackJson {
+  const { resource: _resource, output: _output, data: _data, moved: _moved, import: _import, ...rest } = base;
+  return JSON.parse(JSON.stringify(rest)) as StackJson;
+}
+
+function isOfflineStack(stack: StackJson): boolean {
+  const providers = ([] as StackJson[]).concat(stack.provider?.aws ?? []);
+  return providers.length > 0 && providers.every((p) => p.skip_credentials_validation === true);
+}
+
+/** AWS credentials the SDK/provider would find in the environment. */
+export function hasAwsCredentials(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(
+    (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) ||
+      env.AWS_PROFILE ||
+      env.AWS_WEB_IDENTITY_TOKEN_FILE ||
+      env.AWS_CONTAINER_CREDENTIALS_FULL_URI ||
+      env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI,
+  );
+}
+
+// -- real plans -------------------------------------------------------------------
+
+/** Against real state, as `cdktf diff`: `terraform init` with the stack's backend, plan (with refresh), show. */
+export async function realPlan(stack: StackJson, workdir: string): Promise<PlanJson> {
+  rmSync(workdir, { recursive: true, force: true });
+  mkdirSync(workdir, { recursive: true });
+  writeFileSync(path.join(workdir, 'cdk.tf.json'), JSON.stringify(stack, null, 2));
+  // The shared lock file; init then links the provider from the plugin cache.
+  copyFileSync(path.join(await providerTemplate(), '.terraform.lock.hcl'), path.join(workdir, '.terraform.lock.hcl'));
+  await terraform(['init', '-input=false', '-no-color'], { cwd: workdir });
+  await terraform(['plan', '-input=false', '-no-color', '-lock=false', '-out=plan.tfplan'], { cwd: workdir });
+  const shown = await terraform(['show', '-json', '-no-color', 'plan.tfplan'], { cwd: workdir });
+  return JSON.parse(shown.stdout) as PlanJson;
+}
+
+// -- output -----------------------------------------------------------------------
+
+function prepareOutDir(outDir: string): void {
+  mkdirSync(outDir, { recursive: true });
+  for (const f of readdirSync(outDir)) {
+    if (f.endsWith('.plan.json') || f === 'manifest.json' || f === 'flags') rmSync(path.join(outDir, f), { recursive: true, force: true });
+  }
+}
+
+function copyFlags(
+  outDir: string,
+  head: readonly LoadedFlags[],
+  base: SynthesizedRef | undefined,
+  environments: readonly string[],
+): { headFlags: Record<string, string>; baseFlags: Record<string, string> } {
+  const headFlags: Record<string, string> = {};
+  const baseFlags: Record<string, string> = {};
+  for (const [side, record, files] of [
+    ['head', headFlags, new Map(head.map((e) => [e.environment, path.resolve(e.file)]))],
+    ['base', baseFlags, base?.flagsFiles ?? new Map<string, string>()],
+  ] as const) {
+    for (const [environment, file] of files) {
+      if (environments.length > 0 && !environments.includes(environment)) continue;
+      const rel = path.join('flags', side, `${environment}.json`);
+      mkdirSync(path.join(outDir, 'flags', side), { recursive: true });
+      copyFileSync(file, path.join(outDir, rel));
+      record[environment] = rel;
+    }
+  }
+  return { headFlags, baseFlags };
+}
+
+/** Counts of a plan's resource changes by kind; a replacement counts once, as replace. */
+export function countActions(plan: PlanJson): PlanCounts {
+  const counts = { create: 0, update: 0, delete: 0, replace: 0, noop: 0 };
+  for (const rc of (plan.resource_changes ?? []) as Array<{ mode?: string; change: { actions: string[] } }>) {
+    if (rc.mode === 'data') continue;
+    const a = rc.change.actions;
+    if (a.includes('create') && a.includes('delete')) counts.replace++;
+    else if (a.includes('create')) counts.create++;
+    else if (a.includes('delete')) counts.delete++;
+    else if (a.includes('update')) counts.update++;
+    else counts.noop++;
+  }
+  return counts;
+}
+
+export function describeCounts(c: PlanCounts): string {
+  const changes = c.create + c.update + c.delete + c.replace;
+  if (changes === 0) return 'no changes';
+  return `${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to destroy`;
+}
+
+/** Next to the plugin cache and the provider schemas. */
+export function defaultBaselineCache(): string {
+  return path.join(path.dirname(pluginCacheDir()), 'baselines');
+}
+
+/** Runs `fn` over `items`, at most `limit` at once, keeping the order of `items`. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

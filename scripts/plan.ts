@@ -1,0 +1,94 @@
+/**
+ * npm run plan -- [--env <env>]… [--changed-since <ref>] [--base <ref>] [--speculative|--real]
+ *                 [--concurrency <n>] [--out <dir>] [--no-cache]
+ *
+ * Synthesizes, then plans each selected stack (terraform plan -out + show -json),
+ * a bounded number at once, and writes <out>/<stack>.plan.json, <out>/manifest.json
+ * and the base and head flags files. See lib/plan/plan-run.ts for the details.
+ *
+ * Exit code 0 whether or not there are changes (the comment shows them); 4 when
+ * Terraform fails, 2 for a wrong command line.
+ */
+import { parseArgs } from 'node:util';
+import { errors } from '../lib/errors';
+import { DEFAULT_CONCURRENCY, DEFAULT_OUT_DIR, describeCounts, runPlans, type PlanMode } from '../lib/plan/plan-run';
+
+export const USAGE =
+  'npm run plan -- [--env <env>]… [--changed-since <git-ref>] [--base <git-ref>] [--speculative | --real] ' +
+  `[--concurrency <n>] [--out <dir>] [--no-cache]\n` +
+  '  --env            only this environment (repeat, or comma-separated); default: every flags/<env>.json\n' +
+  '  --changed-since  only the stacks whose synthesized JSON differs from the one at <git-ref>\n' +
+  '  --base           base of speculative plans; default: the --changed-since ref, else HEAD\n' +
+  '  --speculative    plan against a baseline of the base config, no credentials (default without AWS credentials)\n' +
+  '  --real           plan against the real state with AWS credentials, as cdktf diff\n' +
+  `  --concurrency    stacks planned at once (default ${DEFAULT_CONCURRENCY})\n` +
+  `  --out            output directory (default ${DEFAULT_OUT_DIR})\n` +
+  '  --no-cache       rebuild speculative baselines instead of reusing cached ones';
+
+export interface PlanArgs {
+  readonly environments: string[];
+  readonly changedSince?: string;
+  readonly baseRef?: string;
+  readonly mode?: PlanMode;
+  readonly concurrency: number;
+  readonly outDir: string;
+  readonly cache: boolean;
+}
+
+export function parsePlanArgs(args: readonly string[]): PlanArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      options: {
+        env: { type: 'string', multiple: true },
+        'changed-since': { type: 'string' },
+        base: { type: 'string' },
+        speculative: { type: 'boolean' },
+        real: { type: 'boolean' },
+        concurrency: { type: 'string' },
+        out: { type: 'string' },
+        'no-cache': { type: 'boolean' },
+      },
+      allowPositionals: false,
+    });
+  } catch (e) {
+    throw errors.usage((e as Error).message, USAGE);
+  }
+  const v = parsed.values;
+  if (v.speculative && v.real) throw errors.usage('--speculative and --real exclude each other', USAGE);
+  const concurrency = v.concurrency === undefined ? DEFAULT_CONCURRENCY : Number(v.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw errors.usage(`--concurrency must be a whole number of at least 1; got ${JSON.stringify(v.concurrency)}`, USAGE);
+  }
+  return {
+    environments: (v.env ?? []).flatMap((e) => e.split(',')).map((e) => e.trim()).filter(Boolean),
+    changedSince: v['changed-since'],
+    baseRef: v.base,
+    mode: v.real ? 'real' : v.speculative ? 'speculative' : undefined,
+    concurrency,
+    outDir: v.out ?? DEFAULT_OUT_DIR,
+    cache: !v['no-cache'],
+  };
+}
+
+export async function main(args: readonly string[] = []): Promise<number> {
+  const a = parsePlanArgs(args);
+  const manifest = await runPlans({
+    environments: a.environments,
+    changedSince: a.changedSince,
+    baseRef: a.baseRef,
+    mode: a.mode,
+    concurrency: a.concurrency,
+    outDir: a.outDir,
+    baselineCache: a.cache ? undefined : false,
+    log: (line) => console.error(line),
+  });
+  for (const s of manifest.stacks) {
+    const tag = s.speculative ? `speculative, base ${s.baseRef ?? 'none (empty state)'}` : 'real state';
+    console.log(`${s.stack}: ${describeCounts(s.counts)} [${tag}]${s.preventDestroy.length ? ` — prevent_destroy violated: ${s.preventDestroy.join(', ')}` : ''}`);
+  }
+  if (manifest.unchanged.length) console.log(`unchanged since ${manifest.changedSince}: ${manifest.unchanged.join(', ')}`);
+  console.log(`plans and manifest in ${a.outDir}`);
+  return 0;
+}

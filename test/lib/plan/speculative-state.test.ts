@@ -1,0 +1,111 @@
+import { emptyValue, placeholder, placeholderArn, placeholderId, type PlaceholderContext } from '../../../lib/plan/state-placeholders';
+import { emptyState, foldPlan, planIsEmpty } from '../../../lib/plan/state';
+import type { ProviderSchemas } from '../../../lib/plan/provider-schema';
+import { schemaCacheKey } from '../../../lib/plan/provider-schema';
+
+const ctx = (type: string, known: Record<string, unknown> = {}, path: (string | number)[] = ['id']): PlaceholderContext => ({
+  type,
+  address: `${type}.X`,
+  path,
+  known,
+  region: 'us-east-1',
+  accountId: '444455556666',
+});
+
+describe('placeholders', () => {
+  test('empty values by type, never invented strings', () => {
+    expect(emptyValue('string')).toBe('');
+    expect(emptyValue('number')).toBe(0);
+    expect(emptyValue('bool')).toBe(false);
+    expect(emptyValue(['list', 'string'])).toEqual([]);
+    expect(emptyValue(['set', ['object', {}]])).toEqual([]);
+    expect(emptyValue(['map', 'string'])).toEqual({});
+    expect(emptyValue(['object', { a: 'string' }])).toBeNull();
+    expect(placeholder('string', ctx('aws_s3_bucket', {}, ['acl']))).toBe('');
+  });
+
+  test('IDs look like AWS IDs, deterministically', () => {
+    expect(placeholderId(ctx('aws_launch_template'))).toMatch(/^lt-[0-9a-f]{17}$/);
+    expect(placeholderId(ctx('aws_security_group'))).toMatch(/^sg-[0-9a-f]{17}$/);
+    expect(placeholderId(ctx('aws_vpc_security_group_ingress_rule'))).toMatch(/^sgr-[0-9a-f]{17}$/);
+    expect(placeholderId(ctx('aws_launch_template'))).toBe(placeholderId(ctx('aws_launch_template')));
+    expect(placeholderId(ctx('aws_s3_bucket_policy', { bucket: 'b1' }))).toBe('b1');
+    expect(placeholderId(ctx('aws_dynamodb_table', { name: 't1' }))).toBe('t1');
+    expect(placeholderId(ctx('aws_lb', { name: 'ff-x' }))).toMatch(/^arn:aws:elasticloadbalancing:us-east-1:444455556666:loadbalancer\/app\/ff-x\/[0-9a-f]{16}$/);
+  });
+
+  test('ARNs for ARNs, and the load balancer suffixes target tracking needs', () => {
+    expect(placeholderArn(ctx('aws_iam_role', { name: 'r' }))).toBe('arn:aws:iam::444455556666:role/r');
+    expect(placeholderArn(ctx('aws_s3_bucket', { bucket: 'b' }))).toBe('arn:aws:s3:::b');
+    expect(placeholderArn(ctx('aws_dynamodb_table', { name: 't' }))).toBe('arn:aws:dynamodb:us-east-1:444455556666:table/t');
+    expect(placeholder('string', ctx('aws_lb', { name: 'ff-x' }, ['arn_suffix']))).toMatch(/^app\/ff-x\/[0-9a-f]{16}$/);
+    expect(placeholder('string', ctx('aws_lb_target_group', { name: 'tg' }, ['arn_suffix']))).toMatch(/^targetgroup\/tg\/[0-9a-f]{16}$/);
+    expect(placeholder('number', ctx('aws_launch_template', {}, ['latest_version']))).toBe(1);
+  });
+});
+
+describe('foldPlan', () => {
+  const schemas: ProviderSchemas = {
+    'registry.terraform.io/hashicorp/aws': {
+      resource_schemas: {
+        aws_thing: {
+          version: 2,
+          block: {
+            attributes: {
+              id: { type: 'string', computed: true, optional: true },
+              arn: { type: 'string', computed: true },
+              name: { type: 'string', required: true },
+              tags_all: { type: ['map', 'string'], computed: true },
+            },
+            block_types: { rule: { nesting_mode: 'list', block: { attributes: { days: { type: 'number', optional: true }, computed_x: { type: 'string', computed: true } } } } },
+          },
+        },
+      },
+    },
+  };
+  const rc = (actions: string[], after: object, unknown: object) => ({
+    address: 'aws_thing.T',
+    mode: 'managed',
+    type: 'aws_thing',
+    name: 'T',
+    provider_name: 'registry.terraform.io/hashicorp/aws',
+    change: { actions, before: null, after, after_unknown: unknown },
+  });
+  const build = { schemas, region: 'us-east-1', accountId: '444455556666' };
+
+  test('a create becomes an instance: known values, placeholders where unknown, every attribute present', () => {
+    const state = foldPlan(emptyState('1.11.4', 'l'), {
+      resource_changes: [rc(['create'], { name: 'n', rule: [{ days: 3 }] }, { id: true, arn: true, tags_all: true, rule: [{ computed_x: true }] })],
+      output_changes: { out: { actions: ['create'], after: 'n', after_unknown: false } },
+    }, build);
+    expect(state.resources).toEqual([
+      {
+        mode: 'managed',
+        type: 'aws_thing',
+        name: 'T',
+        provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+        instances: [{ schema_version: 2, sensitive_attributes: [], attributes: { id: 'n', arn: 'arn:aws:thing:us-east-1:444455556666:thing/n', name: 'n', tags_all: {}, rule: [{ days: 3, computed_x: '' }] } }],
+      },
+    ]);
+    expect(state.outputs).toEqual({ out: { value: 'n', type: 'string' } });
+  });
+
+  test('an update folds known values and keeps prior ones where unknown; a delete removes', () => {
+    const state = foldPlan(emptyState('1.11.4', 'l'), { resource_changes: [rc(['create'], { name: 'n', rule: [] }, { id: true, arn: true, tags_all: true })] }, build);
+    foldPlan(state, { resource_changes: [rc(['update'], { name: 'n', rule: [], tags_all: { a: 'b' } }, { arn: true, id: true })] }, build);
+    expect(state.resources[0].instances[0].attributes).toEqual(expect.objectContaining({ tags_all: { a: 'b' }, id: 'n', arn: expect.stringMatching(/^arn:/) }));
+    foldPlan(state, { resource_changes: [rc(['delete'], {}, {})] }, build);
+    expect(state.resources).toEqual([]);
+  });
+
+  test('planIsEmpty looks at resources and outputs', () => {
+    expect(planIsEmpty({ resource_changes: [{ change: { actions: ['no-op'] } }], output_changes: { a: { actions: ['no-op'] } } })).toBe(true);
+    expect(planIsEmpty({ resource_changes: [], output_changes: { a: { actions: ['update'] } } })).toBe(false);
+  });
+});
+
+test('the schema cache key is the providers and versions of the lock file', () => {
+  const lock = 'provider "registry.terraform.io/hashicorp/aws" {\n  version     = "5.100.0"\n  hashes = ["h1:x"]\n}\n';
+  expect(schemaCacheKey(lock)).toMatch(/^hashicorp_aws@5\.100\.0-[0-9a-f]{12}$/);
+  expect(schemaCacheKey(lock.replace('h1:x', 'h1:y'))).toBe(schemaCacheKey(lock));
+});

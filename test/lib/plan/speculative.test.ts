@@ -1,0 +1,157 @@
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { buildBaseline, preventDestroyAddresses, speculativePlan, withoutPreventDestroy } from '../../../lib/plan/speculative';
+import { plannedChanges } from '../../../lib/plan/state';
+import type { StackJson } from '../../../lib/terraform/runner';
+import { sandboxFlags } from '../../helpers/flags-fixtures';
+import { shippedStacks, stacksOf, tempDir } from '../../helpers/plan-fixtures';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Change = { address: string; type: string; action_reason?: string; change: { actions: string[]; before: any; after: any; replace_paths?: unknown } };
+const changesOf = (plan: any): Change[] => (plan.resource_changes as Change[]).filter((c) => !(c.change.actions.length === 1 && c.change.actions[0] === 'no-op'));
+const outputChangesOf = (plan: any): string[] =>
+  Object.entries(plan.output_changes ?? {}).filter(([, o]: [string, any]) => o.actions.join() !== 'no-op').map(([k]) => k);
+
+const work = tempDir();
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('speculativePlan: an unchanged configuration plans to zero changes', () => {
+  const stacks = shippedStacks();
+
+  test('the shipped flags give data and fleet stacks for every environment', () => {
+    // GIVEN the shipped flags files WHEN synthesized THEN each environment has both stacks
+    const names = [...stacks.keys()];
+    expect(names.filter((n) => n.endsWith('-data')).length).toBeGreaterThanOrEqual(3);
+    expect(names.filter((n) => n.endsWith('-fleet')).length).toBe(names.filter((n) => n.endsWith('-data')).length);
+  });
+
+  test.each([...stacks.keys()])('%s', async (name) => {
+    // GIVEN a stack WHEN its configuration is planned against a baseline of itself
+    const json = stacks.get(name)!;
+    const plan = await speculativePlan({ base: json, head: json, workdir: path.join(work, 'zero', name), stackName: name });
+    // THEN nothing changes, neither resources nor outputs, and the plan says it is speculative
+    expect(changesOf(plan).map((c) => `${c.address} ${c.change.actions}`)).toEqual([]);
+    expect(outputChangesOf(plan)).toEqual([]);
+    expect(plan.resource_changes.length).toBeGreaterThan(5);
+    expect(plan.fleetflags).toEqual(expect.objectContaining({ speculative: true, baseline: 'base', preventDestroy: [] }));
+    expect(plan.fleetflags.baselineRounds).toBeGreaterThanOrEqual(2);
+    expect(plan.fleetflags.baselineRounds).toBeLessThanOrEqual(5);
+  });
+
+  test('planning the head separately (not reusing the last round) also shows no changes', async () => {
+    // GIVEN the sandbox fleet WHEN the head is planned in its own directory
+    const json = stacks.get('sandbox-fleet')!;
+    const plan = await speculativePlan({ base: json, head: json, workdir: path.join(work, 'zero-separate'), reuseFinalRound: false });
+    // THEN no changes
+    expect(changesOf(plan)).toEqual([]);
+    expect(outputChangesOf(plan)).toEqual([]);
+  });
+});
+
+describe('speculativePlan: changes plan as the provider decides', () => {
+  const base = stacksOf(sandboxFlags()).get('sandbox-data')!;
+  const cacheDir = path.join(work, 'baseline-cache');
+  const plan = (head: StackJson, name: string) =>
+    speculativePlan({ base, head, workdir: path.join(work, 'changes', name), cacheDir, stackName: 'sandbox-data' });
+
+  test('changing a value plans exactly that in-place update', async () => {
+    // GIVEN access logs kept 30 days instead of 14
+    const head = stacksOf(sandboxFlags((f) => (f.accessLogs!.expirationDays = 30))).get('sandbox-data')!;
+    // WHEN planned against the base
+    const p = await plan(head, 'value');
+    // THEN one resource is updated: the lifecycle rule, 14 -> 30
+    const changes = changesOf(p);
+    expect(changes.map((c) => [c.type, c.change.actions])).toEqual([['aws_s3_bucket_lifecycle_configuration', ['update']]]);
+    expect(changes[0].address).toMatch(/AccessLogs_Lifecycle/);
+    expect(changes[0].change.before.rule[0].expiration[0].days).toBe(14);
+    expect(changes[0].change.after.rule[0].expiration[0].days).toBe(30);
+    expect(outputChangesOf(p)).toEqual([]);
+  });
+
+  test('removing a resource plans its delete, and nothing else', async () => {
+    // GIVEN the head without the artifacts bucket's ownership controls
+    const head = JSON.parse(JSON.stringify(base)) as StackJson;
+    const controls = head.resource.aws_s3_bucket_ownership_controls;
+    const removed = Object.keys(controls).find((k) => k.startsWith('Artifacts'))!;
+    delete controls[removed];
+    // WHEN planned
+    const p = await plan(head, 'remove');
+    // THEN exactly that resource is deleted
+    expect(changesOf(p).map((c) => [c.address, c.change.actions])).toEqual([[`aws_s3_bucket_ownership_controls.${removed}`, ['delete']]]);
+  });
+
+  test('renaming the lock table plans its replacement, with the reason and prevent_destroy called out', async () => {
+    // GIVEN a new table name (ForceNew) on a table with prevent_destroy
+    const head = stacksOf(sandboxFlags((f) => (f.lockTable!.tableName = 'fleetflags-sandbox-locks-v2'))).get('sandbox-data')!;
+    // WHEN planned (Terraform refuses to plan a destroy of it; the plan is made without that guard)
+    const p = await plan(head, 'table');
+    // THEN the table is replaced because of its name, the marker lists it, the output changes
+    const changes = changesOf(p);
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toEqual(
+      expect.objectContaining({
+        type: 'aws_dynamodb_table',
+        action_reason: 'replace_because_cannot_update',
+        change: expect.objectContaining({ actions: ['delete', 'create'], replace_paths: [['name']] }),
+      }),
+    );
+    expect(p.fleetflags.preventDestroy).toEqual([changes[0].address]);
+    expect(outputChangesOf(p)).toEqual(['lock_table']);
+  });
+
+  test('renaming a bucket replaces the bucket and the resources bound to its name', async () => {
+    // GIVEN a new artifacts bucket name
+    const head = stacksOf(sandboxFlags((f) => (f.artifacts!.bucketName = 'fleetflags-sandbox-artifacts-v2'))).get('sandbox-data')!;
+    // WHEN planned
+    const p = await plan(head, 'bucket');
+    // THEN the bucket is replaced for its name; every Artifacts_* resource bound to it is replaced too; access logs untouched
+    const changes = changesOf(p);
+    const bucket = changes.find((c) => c.type === 'aws_s3_bucket')!;
+    expect(bucket.change.actions).toEqual(['delete', 'create']);
+    expect(bucket.change.replace_paths).toEqual([['bucket']]);
+    expect(p.fleetflags.preventDestroy).toEqual([bucket.address]);
+    expect(changes.every((c) => c.address.includes('Artifacts') && c.change.actions.includes('create'))).toBe(true);
+    expect(changes.length).toBeGreaterThanOrEqual(6);
+  });
+
+  test('a baseline is cached by configuration: the second build plans nothing', async () => {
+    // GIVEN the base's baseline built above WHEN built again with the same cache
+    const again = await buildBaseline(base, { workdir: path.join(work, 'cached'), cacheDir });
+    // THEN it comes from the cache
+    expect(again).toEqual(expect.objectContaining({ fromCache: true, rounds: 0 }));
+    expect(again.state.resources.length).toBe(14);
+  });
+
+  test('a baseline that does not converge fails clearly', async () => {
+    // GIVEN one round only WHEN building THEN the error names the resources still changing
+    await expect(buildBaseline(base, { workdir: path.join(work, 'one-round'), maxRounds: 1 })).rejects.toThrow(
+      /did not converge: after 1 rounds.*aws_s3_bucket\./s,
+    );
+  });
+
+  test('without a base everything is created', async () => {
+    const p = await speculativePlan({ head: base, workdir: path.join(work, 'no-base') });
+    expect(changesOf(p).every((c) => c.change.actions.join() === 'create')).toBe(true);
+    expect(p.fleetflags.baseline).toBe('empty');
+  });
+});
+
+describe('prevent_destroy helpers', () => {
+  test('addresses come from Terraform\'s message, and only those lose the guard', () => {
+    const message = 'Error: Instance cannot be destroyed\n\nResource aws_s3_bucket.A_1 has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed.';
+    expect(preventDestroyAddresses(message)).toEqual(['aws_s3_bucket.A_1']);
+    // Terraform wraps its messages at 80 columns
+    expect(preventDestroyAddresses('Resource aws_s3_bucket.A_1 has\nlifecycle.prevent_destroy set, but')).toEqual(['aws_s3_bucket.A_1']);
+    const stack = { resource: { aws_s3_bucket: { A_1: { lifecycle: { prevent_destroy: true } }, B_2: { lifecycle: { prevent_destroy: true } } } } };
+    const lifted = withoutPreventDestroy(stack, ['aws_s3_bucket.A_1']);
+    expect(lifted.resource.aws_s3_bucket.A_1.lifecycle).toEqual({});
+    expect(lifted.resource.aws_s3_bucket.B_2.lifecycle).toEqual({ prevent_destroy: true });
+    expect(stack.resource.aws_s3_bucket.A_1.lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  test('plannedChanges lists what is not a no-op', () => {
+    expect(
+      plannedChanges({ resource_changes: [{ address: 'a.b', change: { actions: ['no-op'] } }, { address: 'c.d', change: { actions: ['update'] } }] }),
+    ).toEqual([{ address: 'c.d', actions: ['update'] }]);
+  });
+});

@@ -1,0 +1,82 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parsePlanArgs } from '../../scripts/plan';
+import { git, tempProjectRepo } from '../helpers/plan-fixtures';
+
+describe('npm run plan: arguments', () => {
+  test('defaults', () => {
+    expect(parsePlanArgs([])).toEqual({ environments: [], concurrency: 2, outDir: path.join('out', 'plan'), cache: true });
+  });
+
+  test('every option', () => {
+    expect(
+      parsePlanArgs(['--env', 'sandbox', '--env', 'dogfood,production', '--changed-since', 'main', '--base', 'v1', '--real', '--concurrency', '3', '--out', 'o', '--no-cache']),
+    ).toEqual({ environments: ['sandbox', 'dogfood', 'production'], changedSince: 'main', baseRef: 'v1', mode: 'real', concurrency: 3, outDir: 'o', cache: false });
+  });
+
+  test('bad input is a usage error', () => {
+    expect(() => parsePlanArgs(['--concurrency', '0'])).toThrow(/--concurrency must be a whole number of at least 1; got "0"/);
+    expect(() => parsePlanArgs(['--real', '--speculative'])).toThrow(/exclude each other/);
+    expect(() => parsePlanArgs(['--nope'])).toThrow(/usage: npm run plan/);
+  });
+});
+
+describe('npm run plan -- --changed-since main, in a temporary git repository', () => {
+  let repo: string;
+  afterAll(() => repo && rmSync(repo, { recursive: true, force: true }));
+
+  test('plans exactly the stacks a flag change affects, and shows that change', () => {
+    // GIVEN the project committed on main, and a branch that keeps sandbox access logs 30 days
+    repo = tempProjectRepo();
+    git(repo, 'checkout', '-q', '-b', 'change-expiry');
+    const file = path.join(repo, 'flags', 'sandbox.json');
+    const flags = JSON.parse(readFileSync(file, 'utf8'));
+    expect(flags.accessLogs.expirationDays).toBe(14);
+    flags.accessLogs.expirationDays = 30;
+    writeFileSync(file, `${JSON.stringify(flags, null, 2)}\n`);
+    git(repo, 'commit', '-q', '-am', 'Keep sandbox access logs 30 days');
+
+    // WHEN npm run plan -- --changed-since main runs there, without AWS credentials
+    const env = { ...process.env };
+    for (const k of Object.keys(env)) if (k.startsWith('AWS_')) delete env[k];
+    execFileSync('node', ['bin/run.mjs', 'scripts/plan.ts', '--changed-since', 'main', '--no-cache'], { cwd: repo, env, stdio: 'pipe' });
+
+    // THEN only sandbox-data is planned, speculatively against main, with that one update
+    const out = path.join(repo, 'out', 'plan');
+    const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.stacks.map((s: { stack: string }) => s.stack)).toEqual(['sandbox-data']);
+    expect(manifest.stacks[0]).toEqual(
+      expect.objectContaining({ environment: 'sandbox', planFile: 'sandbox-data.plan.json', speculative: true, mode: 'speculative', baseRef: 'main', changed: true }),
+    );
+    expect(manifest.stacks[0].counts).toEqual(expect.objectContaining({ create: 0, update: 1, delete: 0, replace: 0 }));
+    expect(manifest.unchanged).toEqual(expect.arrayContaining(['sandbox-fleet', 'production-data', 'production-fleet', 'dogfood-data']));
+    expect(manifest).toEqual(expect.objectContaining({ mode: 'speculative', baseRef: 'main', changedSince: 'main' }));
+
+    const plan = JSON.parse(readFileSync(path.join(out, 'sandbox-data.plan.json'), 'utf8'));
+    expect(plan.fleetflags).toEqual(expect.objectContaining({ speculative: true, baseline: 'base' }));
+    const changed = plan.resource_changes.filter((c: { change: { actions: string[] } }) => c.change.actions.join() !== 'no-op');
+    expect(changed).toHaveLength(1);
+    expect(changed[0].address).toMatch(/^aws_s3_bucket_lifecycle_configuration\.AccessLogs_Lifecycle/);
+    expect([changed[0].change.before.rule[0].expiration[0].days, changed[0].change.after.rule[0].expiration[0].days]).toEqual([14, 30]);
+
+    // AND the base and head flags files are there for the flags-changed table
+    const base = JSON.parse(readFileSync(path.join(out, manifest.baseFlags.sandbox), 'utf8'));
+    const head = JSON.parse(readFileSync(path.join(out, manifest.headFlags.sandbox), 'utf8'));
+    expect([base.accessLogs.expirationDays, head.accessLogs.expirationDays]).toEqual([14, 30]);
+  });
+
+  test('an unknown ref is a clear usage error', () => {
+    const result = (() => {
+      try {
+        execFileSync('node', ['bin/run.mjs', 'scripts/plan.ts', '--changed-since', 'no-such-branch'], { cwd: repo, stdio: 'pipe' });
+        return { status: 0, stderr: '' };
+      } catch (e) {
+        const err = e as { status: number; stderr: Buffer };
+        return { status: err.status, stderr: err.stderr.toString() };
+      }
+    })();
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/Unknown git ref "no-such-branch"/);
+  });
+});
