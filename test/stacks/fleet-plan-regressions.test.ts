@@ -1,14 +1,14 @@
 /**
  * Offline-plan regressions: real `terraform plan`s of a changed fleet stack against
- * the state of the unchanged one (test/helpers/baseline-state.ts, a stand-in until
- * lib/plan/speculative.ts lands). Each asserts what a one-flag change may touch.
+ * the state of the unchanged one, "as if applied" (lib/plan/speculative.ts
+ * baselineState). Each asserts what a one-flag change may touch.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Flags } from '../../lib/flags/schema';
 import { planJson, writeOfflineWorkdir } from '../../lib/terraform/runner';
-import { buildBaselineState } from '../helpers/baseline-state';
+import { baselineState } from '../../lib/plan/speculative';
 import { fleetFlags, synthFleetStack } from '../helpers/fleet-flags';
 import { mapWithLimit } from '../helpers/pool';
 
@@ -46,11 +46,14 @@ const plans = new Map<string, Change[]>();
 
 beforeAll(async () => {
   root = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-regressions-'));
-  const [on, off] = await Promise.all([
-    buildBaselineState(path.join(root, 'baseline-autoscaling-on'), synthFleetStack(base())),
-    buildBaselineState(path.join(root, 'baseline-autoscaling-off'), synthFleetStack(base(() => {}, false))),
-  ]);
-  baselines.set('on', on.stateFile).set('off', off.stateFile);
+  const baselineFile = async (name: string, flags: Flags): Promise<string> => {
+    const state = await baselineState(synthFleetStack(flags), { workdir: path.join(root, name) });
+    const file = path.join(root, `${name}.tfstate`);
+    writeFileSync(file, JSON.stringify(state));
+    return file;
+  };
+  const [on, off] = await Promise.all([baselineFile('baseline-autoscaling-on', base()), baselineFile('baseline-autoscaling-off', base(() => {}, false))]);
+  baselines.set('on', on).set('off', off);
 
   const cases: Array<[string, string, Flags]> = [
     ['unchanged', 'on', base()],
