@@ -30,7 +30,15 @@ export interface LoadResult {
 export interface LoadOptions {
   /** The time safety rules compare expiries with. @default new Date() */
   readonly now?: Date;
+  /**
+   * Whether an enabled catch-up fleet past its expiry is a problem (see RuleContext).
+   * @default "allow" when FLEETFLAGS_ALLOW_EXPIRED_CATCH_UP=1 is set (deploys), else "reject"
+   */
+  readonly expiredCatchUp?: 'reject' | 'allow';
 }
+
+/** Set by the deploy path so an expired catch-up fleet warns instead of blocking synthesis. */
+export const ALLOW_EXPIRED_CATCH_UP_ENV = 'FLEETFLAGS_ALLOW_EXPIRED_CATCH_UP';
 
 export const FLAGS_DIR = 'flags';
 const NOT_FLAGS = new Set(['schema.json']);
@@ -67,7 +75,11 @@ export function loadFlagsFiles(files: readonly string[], options: LoadOptions = 
     problems.push(...result.problems);
     if (result.flags) loaded.push({ file, environment: environmentOf(file), flags: result.flags });
   }
-  const context: RuleContext = { all: loaded, now: options.now ?? new Date() };
+  const context: RuleContext = {
+    all: loaded,
+    now: options.now ?? new Date(),
+    expiredCatchUp: options.expiredCatchUp ?? (process.env[ALLOW_EXPIRED_CATCH_UP_ENV] === '1' ? 'allow' : 'reject'),
+  };
   for (const rule of ALL_RULES) {
     for (const entry of loaded) problems.push(...rule.check(entry, context));
   }

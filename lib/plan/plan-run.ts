@@ -27,7 +27,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import os from 'node:os';
 import path from 'node:path';
 import { errors } from '../errors';
-import { flagsFiles, loadFlagsOrThrow, type LoadedFlags } from '../flags/load';
+import { ALLOW_EXPIRED_CATCH_UP_ENV, flagsFiles, loadFlagsOrThrow, type LoadedFlags } from '../flags/load';
 import { readStacks, synthesize } from '../synth';
 import { pluginCacheDir } from '../terraform/cli-config';
 import { providerTemplate, terraform, type StackJson } from '../terraform/runner';
@@ -236,7 +236,8 @@ export async function synthesizeRef(repoDir: string, ref: string): Promise<Synth
   if (files.length > 0) {
     const outdir = path.join(dir, 'cdktf.out');
     const app = readAppCommand(dir, ref);
-    const run = await $({ cwd: dir, quiet: true, nothrow: true, env: { ...process.env, CDKTF_OUTDIR: outdir } })`sh -c ${app}`;
+    // The base is what was merged: time passing (an expired catch-up fleet) must not make it unsynthesizable.
+    const run = await $({ cwd: dir, quiet: true, nothrow: true, env: { ...process.env, CDKTF_OUTDIR: outdir, [ALLOW_EXPIRED_CATCH_UP_ENV]: '1' } })`sh -c ${app}`;
     if (run.exitCode !== 0 || !existsSync(path.join(outdir, 'stacks'))) {
       rmSync(dir, { recursive: true, force: true });
       throw errors.baseSynthFailed(ref, `${run.stderr}\n${run.stdout}`);

@@ -72,6 +72,10 @@ describe('rollback workflow', () => {
     expect(inputs.push).toMatchObject({ type: 'boolean', default: false });
     expect(runCommands(wf).some((c) => c.startsWith('npm run rollback --'))).toBe(true);
   });
+
+  it('never pastes an input into the shell (script injection): inputs go through env', () => {
+    for (const cmd of runCommands(wf)) expect(cmd).not.toContain('${{');
+  });
 });
 
 describe('drift workflow', () => {

@@ -7,6 +7,14 @@ export interface RuleContext {
   readonly all: readonly LoadedFlags[];
   /** The time to compare expiries with. */
   readonly now: Date;
+  /**
+   * What an enabled catch-up fleet whose expiry has passed is:
+   * - "reject" (check-flags, PRs): a problem, so nobody adds or keeps one by mistake;
+   * - "allow" (deploys from main, synthesizing an older base): already scaled to zero
+   *   by its scheduled action, so the deploy's CatchUpNotExpired guard warns instead
+   *   of the passage of time blocking every deploy.
+   */
+  readonly expiredCatchUp: 'reject' | 'allow';
 }
 
 /**

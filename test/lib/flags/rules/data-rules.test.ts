@@ -43,17 +43,17 @@ describe('TableNameValid', () => {
 describe('NamesUniqueAcrossEnvironments', () => {
   it('passes the shipped environments', () => {
     const all = ['sandbox', 'dogfood', 'production'].map((e) => loaded(shippedFlags(e)));
-    expect(all.flatMap((e) => NamesUniqueAcrossEnvironments.check(e, { all, now: new Date() }))).toEqual([]);
+    expect(all.flatMap((e) => NamesUniqueAcrossEnvironments.check(e, { all, now: new Date(), expiredCatchUp: 'reject' }))).toEqual([]);
   });
   it('blocks two environments with one table in one account and region', () => {
     const a = loaded(shippedFlags('dogfood'));
     const b = loaded({ ...shippedFlags('production'), aws: shippedFlags('dogfood').aws, lockTable: { backfillMinutes: 60, tableName: 'fleetflags-dogfood-locks' } });
-    expect(NamesUniqueAcrossEnvironments.check(b, { all: [a, b], now: new Date() }).map((p) => p.path)).toEqual(['$.lockTable.tableName']);
+    expect(NamesUniqueAcrossEnvironments.check(b, { all: [a, b], now: new Date(), expiredCatchUp: 'reject' }).map((p) => p.path)).toEqual(['$.lockTable.tableName']);
   });
   it('allows the same table name in different accounts', () => {
     const a = loaded(shippedFlags('dogfood'));
     const b = loaded({ ...shippedFlags('production'), lockTable: { backfillMinutes: 60, tableName: 'fleetflags-dogfood-locks' } });
-    expect(NamesUniqueAcrossEnvironments.check(b, { all: [a, b], now: new Date() })).toEqual([]);
+    expect(NamesUniqueAcrossEnvironments.check(b, { all: [a, b], now: new Date(), expiredCatchUp: 'reject' })).toEqual([]);
   });
 });
 
@@ -71,12 +71,12 @@ describe('EnvironmentKindConsistent', () => {
 describe('DeployOrderUnique', () => {
   it('passes dogfood then production', () => {
     const all = [loaded(shippedFlags('dogfood')), loaded(shippedFlags('production'))];
-    expect(all.flatMap((e) => DeployOrderUnique.check(e, { all, now: new Date() }))).toEqual([]);
+    expect(all.flatMap((e) => DeployOrderUnique.check(e, { all, now: new Date(), expiredCatchUp: 'reject' }))).toEqual([]);
   });
   it('blocks two environments in one slot', () => {
     const dog = loaded(shippedFlags('dogfood'));
     const prod = loaded({ ...shippedFlags('production'), deploy: { order: 1 } });
-    expect(DeployOrderUnique.check(prod, { all: [dog, prod], now: new Date() }).map((p) => p.path)).toEqual(['$.deploy.order']);
+    expect(DeployOrderUnique.check(prod, { all: [dog, prod], now: new Date(), expiredCatchUp: 'reject' }).map((p) => p.path)).toEqual(['$.deploy.order']);
   });
 });
 
@@ -95,5 +95,5 @@ describe('LogExpiryCoversBackfill', () => {
 
 function check(rule: FlagsRule, flags: Flags): string[] {
   const entry = loaded(flags);
-  return rule.check(entry, { all: [entry], now: new Date('2026-11-21T12:00:00Z') }).map((p) => `${p.path}: ${p.problem}`);
+  return rule.check(entry, { all: [entry], now: new Date('2026-11-21T12:00:00Z'), expiredCatchUp: 'reject' }).map((p) => `${p.path}: ${p.problem}`);
 }

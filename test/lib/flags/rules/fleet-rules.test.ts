@@ -96,6 +96,14 @@ describe('CatchUpExpiresInFuture', () => {
     [{ expiresAt: '2026-11-21T12:00:00Z' }, "$.catchUp.expiresAt: the catch-up fleet's expiry has passed (now 2026-11-21T12:00:00.000Z)"],
     [{ expiresAt: '2026-12-22T12:00:00Z' }, '$.catchUp.expiresAt: a catch-up fleet is ephemeral; this expiry is more than 30 days away'],
   ])('blocks %j', (c, problem) => expect(check(CatchUpExpiresInFuture, catchUp(c))).toEqual([problem]));
+  it('lets a deploy through an expired fleet (its guard warns), but still wants an expiry', () => {
+    // GIVEN deploy-time validation, where time passing must not block every deploy
+    // WHEN / THEN an expired fleet is no problem here, a missing expiry still is
+    expect(check(CatchUpExpiresInFuture, catchUp({ expiresAt: '2026-11-20T00:00:00Z' }), 'allow')).toEqual([]);
+    expect(check(CatchUpExpiresInFuture, catchUp({}), 'allow')).toEqual([
+      '$.catchUp.expiresAt: an enabled catch-up fleet must carry an expiry, so it cannot run (and cost) forever',
+    ]);
+  });
 });
 
 describe('QuarantineNamesUnique', () => {
@@ -173,7 +181,7 @@ function quarantines(list: unknown[]): Flags {
 }
 
 /** The rule's problems on `f`, each as "<path>: <problem>". */
-function check(rule: FlagsRule, f: Flags): string[] {
+function check(rule: FlagsRule, f: Flags, expiredCatchUp: 'reject' | 'allow' = 'reject'): string[] {
   const entry = { file: 'flags/sandbox.json', environment: f.environment, flags: FlagsSchema.parse(f) };
-  return rule.check(entry, { all: [entry], now: NOW }).map((p) => `${p.path}: ${p.problem}`);
+  return rule.check(entry, { all: [entry], now: NOW, expiredCatchUp }).map((p) => `${p.path}: ${p.problem}`);
 }
