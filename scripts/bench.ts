@@ -6,11 +6,17 @@
  * Each is run N times, alternating; the table gives medians of wall time and peak
  * resident memory. Targets: fleetflags within 2x the one-bucket app's wall time and
  * under 250 MB peak.
+ *
+ * Then the plan figure (skip with --no-plan): `npm run plan` over every stack of every
+ * environment in speculative mode, next to the sum of bare `terraform plan` times of
+ * the same stacks, cold (every baseline built: 3-4 plans per stack) and warm (the
+ * baselines cached, as on a laptop or a CI runner that keeps ~/.cache/fleetflags).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { benchPlan, type BenchPlanResult } from '../lib/plan/bench-plan';
 
 export interface Sample {
   readonly wallMs: number;
@@ -90,5 +96,20 @@ export async function main(args: readonly string[]): Promise<number> {
   const ratio = ours.medianWallMs / reference.medianWallMs;
   console.log(`\nratio fleetflags / one-bucket: ${ratio.toFixed(2)}x (target <= ${WALL_RATIO_TARGET}x)`);
   console.log(`peak memory: ${ours.medianPeakRssMb.toFixed(0)} MB (target < ${PEAK_RSS_TARGET_MB} MB)`);
+  if (args.includes('--no-plan')) return 0;
+
+  console.log('\nPlan, speculative, every stack of every environment (concurrency 2):\n');
+  const cold = await benchPlan({ cache: false });
+  await benchPlan({ cache: true }); // fills the baseline cache
+  const warm = await benchPlan({ cache: true });
+  console.log(formatPlanTable([['cold (no baseline cache)', cold], ['warm (baselines cached)', warm]]));
   return 0;
+}
+
+export function formatPlanTable(rows: ReadonlyArray<readonly [string, BenchPlanResult]>): string {
+  const lines = ['| run | stacks | npm run plan | sum of bare terraform plans | ratio |', '| --- | ---: | ---: | ---: | ---: |'];
+  for (const [name, r] of rows) {
+    lines.push(`| ${name} | ${r.stacks} | ${(r.planWallMs / 1000).toFixed(1)} s | ${(r.bareTerraformPlanMs / 1000).toFixed(1)} s | ${r.ratio.toFixed(2)}x |`);
+  }
+  return lines.join('\n');
 }
