@@ -1,0 +1,516 @@
+/**
+ * One deploy of one environment:
+ *
+ *   plan → every guard → apply exactly the checked plan → verify health → record
+ *
+ * - **Plan**: against real state (`terraform init` with the real backend, `plan -out`),
+ *   or, for an offline environment, a speculative plan against the configuration the
+ *   last simulated deploy recorded (lib/deploy/simulation.ts).
+ * - **Guards** (lib/deploy/guards/) all run before anything is applied; one block and
+ *   nothing is applied (exit GuardRefused, 10).
+ * - **Apply** the saved plan file the guards saw (`terraform apply <planfile>`, no
+ *   re-plan); only stacks with changes, data before fleet. A failure stops at once
+ *   (exit ApplyFailed, 11).
+ * - **Health**: the instance refreshes of the Auto Scaling groups of every changed
+ *   stack, and their target groups' healthy targets (lib/deploy/health.ts). Not
+ *   healthy in time, or rolled back by AWS: exit UnhealthyAfterApply (12), and the
+ *   promotion stops.
+ * - **Record**: a GitHub Deployment with statuses (when GITHUB_TOKEN is set), a
+ *   Honeycomb marker (when HONEYCOMB_API_KEY is set), and always the deploy record
+ *   `out/deploy/<env>.json` (DeployRunRecord).
+ *
+ * The orchestration (`runDeploy`) takes every service injected (planner, guards,
+ * applier, health, history, markers, clock), so its tests need neither Terraform
+ * nor AWS; scripts/deploy.ts wires the real ones.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { deployErrors, deployRunErrors as runErrors, ExitCode, FleetflagsError } from '../errors';
+import type { Flags } from '../flags/schema';
+import { kindOf } from '../plan/plan-model';
+import type { StackJson } from '../terraform/runner';
+import { formatGuardResults, runGuards, type CommitRange, type Guard, type GuardResult } from './guards';
+import type { HealthReport } from './health';
+import { formatDuration, type DeployOutcome, type DeploymentHandle, type DeployRecord, type FinishOptions } from './history';
+import { deployMarkerMessage, type Marker } from './honeycomb';
+import { SIMULATION_LABEL } from './simulation';
+
+// ---------------------------------------------------------------------------
+// Injected services
+// ---------------------------------------------------------------------------
+
+/** The plan of one stack, as the guards see it and the applier applies it. */
+export interface PlannedStack {
+  readonly stack: string;
+  /** `terraform show -json` of the plan. */
+  readonly plan: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** The saved plan file the applier applies (real deploys). */
+  readonly planFile?: string;
+  /** Where Terraform runs for this stack (real deploys). */
+  readonly workdir?: string;
+  /** The stack configuration planned (the simulation records it). */
+  readonly config?: StackJson;
+}
+
+export interface DeployPlanner {
+  /** "terraform": real state; "simulation": a speculative plan against the recorded baseline. */
+  readonly mode: 'terraform' | 'simulation';
+  /** The plans of every stack of the environment, in apply order. */
+  plan(): Promise<PlannedStack[]>;
+}
+
+export interface DeployApplier {
+  /** Applies the stack's checked plan; throws when the apply fails. */
+  apply(stack: PlannedStack): Promise<void>;
+}
+
+/** What the health step found. */
+export interface HealthOutcome {
+  readonly status: 'healthy' | 'unhealthy' | 'timeout' | 'skipped';
+  readonly healthy: boolean;
+  readonly rolledBack: boolean;
+  readonly problems: readonly string[];
+  /** Why health was not checked (status skipped). */
+  readonly reason?: string;
+  readonly autoScalingGroups: readonly string[];
+  readonly elapsedSeconds?: number;
+}
+
+export interface HealthVerifier {
+  verify(request: { readonly autoScalingGroups: readonly string[]; readonly since: Date }): Promise<HealthOutcome>;
+}
+
+/** GitHub Deployments (DeployHistory has this shape). */
+export interface HistoryRecorder {
+  start(record: DeployRecord, startedAt?: Date): Promise<DeploymentHandle>;
+  finish(handle: DeploymentHandle, outcome: DeployOutcome, options?: FinishOptions): Promise<void>;
+}
+
+export interface MarkerPoster {
+  post(marker: Marker): Promise<void>;
+}
+
+export interface DeployClock {
+  now(): Date;
+}
+
+export interface DeployDeps {
+  readonly planner: DeployPlanner;
+  readonly guards: readonly Guard[];
+  readonly applier: DeployApplier;
+  readonly health: HealthVerifier;
+  /** None: the history is not recorded, and `historySkipped` says why. */
+  readonly history?: HistoryRecorder;
+  readonly historySkipped?: string;
+  /** None: no Honeycomb marker (HONEYCOMB_API_KEY not set). */
+  readonly markers?: MarkerPoster;
+  readonly clock?: DeployClock;
+  readonly log?: (line: string) => void;
+}
+
+/** What is being deployed. */
+export interface DeployInput {
+  readonly environment: string;
+  /** e.g. "flags/production.json". */
+  readonly flagsFile: string;
+  readonly flags: Flags;
+  /** The commits being deployed: base is the last successful deploy (none on a first deploy). */
+  readonly commits: CommitRange;
+  readonly pr?: number;
+  readonly actor: string;
+  readonly runUrl?: string;
+  /** "$.ingest.buildId: \"a\" → \"b\"", ... since the last deploy. */
+  readonly flagsChanged: readonly string[];
+  /** Where the last deploy's commit came from ("github", "simulation", or none). */
+  readonly baseSource?: string;
+  /** The git work tree. @default process.cwd() */
+  readonly repoDir?: string;
+  /** Plan and run the guards, apply nothing, record nothing. @default false */
+  readonly planOnly?: boolean;
+  /** Write each stack's JSON plan here as `<stack>.plan.json`. @default nowhere */
+  readonly planOutDir?: string;
+}
+
+// ---------------------------------------------------------------------------
+// The record
+// ---------------------------------------------------------------------------
+
+export interface SimplePlanCounts {
+  readonly add: number;
+  readonly change: number;
+  readonly destroy: number;
+  /** Replacements, also counted in add and destroy as Terraform does. */
+  readonly replace: number;
+}
+
+export type RunOutcome = DeployOutcome | 'planned';
+
+/** out/deploy/<env>.json: everything about one deploy run. */
+export interface DeployRunRecord {
+  readonly format: 'fleetflags.deploy-record/1';
+  readonly environment: string;
+  readonly commit: string;
+  readonly commits: CommitRange & { readonly baseSource?: string };
+  readonly pr: number | null;
+  readonly actor: string;
+  readonly runUrl: string | null;
+  /** "terraform" (real state, real apply) or "simulation" (nothing applied to AWS). */
+  readonly mode: 'terraform' | 'simulation';
+  readonly simulated: boolean;
+  /** SIMULATION_LABEL when simulated. */
+  readonly label?: string;
+  readonly flagsChanged: readonly string[];
+  readonly planCounts: SimplePlanCounts;
+  readonly stacks: readonly {
+    readonly stack: string;
+    readonly counts: SimplePlanCounts;
+    readonly speculative: boolean;
+    readonly applied: boolean;
+    readonly planJson?: string;
+  }[];
+  readonly guards: readonly GuardResult[];
+  /** Which LaunchDarkly-unreachable policy applied (from the DeployNotFrozen result). */
+  readonly freeze?: { readonly state?: unknown; readonly policy?: unknown; readonly policySource?: unknown; readonly frozen?: unknown };
+  readonly health?: HealthOutcome;
+  readonly history: { readonly recorded: boolean; readonly deploymentId?: number; readonly reason?: string };
+  readonly marker: { readonly posted: boolean; readonly reason?: string };
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly durationSeconds: number;
+  readonly outcome: RunOutcome;
+  readonly exitCode: number;
+  /** The error message, when the deploy did not succeed. */
+  readonly error?: string;
+}
+
+export interface DeployResult {
+  readonly record: DeployRunRecord;
+  /** The error to exit with (its exitCode), when the outcome is not success/planned. */
+  readonly error?: FleetflagsError;
+}
+
+// ---------------------------------------------------------------------------
+// Orchestration
+// ---------------------------------------------------------------------------
+
+export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<DeployResult> {
+  const clock = deps.clock ?? { now: () => new Date() };
+  const log = deps.log ?? (() => undefined);
+  const started = clock.now();
+  const simulated = deps.planner.mode === 'simulation';
+  const env = input.environment;
+  if (simulated) log(`*** ${SIMULATION_LABEL} ***`);
+  log(
+    `deploy ${env} at ${input.commits.head.slice(0, 12)}` +
+      (input.commits.base ? ` (last deployed: ${input.commits.base.slice(0, 12)}, from ${input.baseSource ?? 'history'})` : ' (no earlier deploy known)'),
+  );
+
+  let planned: PlannedStack[] = [];
+  let guards: readonly GuardResult[] = [];
+  let health: HealthOutcome | undefined;
+  const applied = new Set<string>();
+  let handle: DeploymentHandle | undefined;
+  let historyState: DeployRunRecord['history'] = { recorded: false, reason: deps.historySkipped ?? 'no deploy history configured' };
+  let markerState: DeployRunRecord['marker'] = { posted: false, reason: 'HONEYCOMB_API_KEY is not set' };
+  const planFiles = new Map<string, string>();
+
+  const totals = () => sumCounts(planned.map((p) => planCounts(p.plan)));
+  const historyRecord = (): DeployRecord => ({
+    environment: env,
+    commit: input.commits.head,
+    pr: input.pr,
+    actor: input.actor,
+    flagsChanged: input.flagsChanged,
+    planCounts: totals(),
+    guards,
+    runUrl: input.runUrl,
+    simulated,
+  });
+
+  let historyAttempted = false;
+  const startHistory = async () => {
+    if (!deps.history) return;
+    historyAttempted = true;
+    try {
+      handle = await deps.history.start(historyRecord(), started);
+      historyState = { recorded: true, deploymentId: handle.id };
+      log(`history: GitHub Deployment ${handle.id} (in_progress)`);
+    } catch (e) {
+      historyState = { recorded: false, reason: `recording failed: ${(e as Error).message}` };
+      log(`warning: the deploy history could not be recorded (${(e as Error).message}); the deploy goes on, and out/deploy/${env}.json keeps the record`);
+    }
+  };
+
+  const finish = async (outcome: RunOutcome, error?: FleetflagsError, summary?: string): Promise<DeployResult> => {
+    const finished = clock.now();
+    if (outcome !== 'planned') {
+      // A failed plan still leaves a trace in the history: what was attempted, and that it errored.
+      if (deps.history && !historyAttempted) await startHistory();
+      if (deps.history && handle) {
+        try {
+          await deps.history.finish(handle, outcome, { summary, finishedAt: finished });
+          log(`history: GitHub Deployment ${handle.id} → ${outcome}`);
+        } catch (e) {
+          historyState = { ...historyState, reason: `final status failed: ${(e as Error).message}` };
+          log(`warning: the final deployment status could not be recorded (${(e as Error).message})`);
+        }
+      } else if (!deps.history) {
+        log(`history: not recorded in GitHub Deployments (${historyState.reason})`);
+      }
+      // A marker for each deploy that touched the environment (or was meant to).
+      if (deps.markers && outcome !== 'guard-refused' && outcome !== 'error') {
+        try {
+          await deps.markers.post({
+            message: `${simulated ? '[simulated] ' : ''}${deployMarkerMessage({ environment: env, commit: input.commits.head, pr: input.pr, actor: input.actor, outcome })}`,
+            url: input.runUrl,
+            type: 'deploy',
+            startTime: started,
+            endTime: finished,
+          });
+          markerState = { posted: true };
+        } catch (e) {
+          markerState = { posted: false, reason: (e as Error).message };
+          log(`warning: ${(e as Error).message}`);
+        }
+      } else if (deps.markers) {
+        markerState = { posted: false, reason: `no marker for a deploy that applied nothing (${outcome})` };
+      }
+    } else {
+      historyState = { recorded: false, reason: 'plan only: nothing deployed' };
+      markerState = { posted: false, reason: 'plan only: nothing deployed' };
+    }
+    const freezeResult = guards.find((g) => g.guard === 'DeployNotFrozen');
+    const record: DeployRunRecord = {
+      format: 'fleetflags.deploy-record/1',
+      environment: env,
+      commit: input.commits.head,
+      commits: { ...input.commits, ...(input.baseSource ? { baseSource: input.baseSource } : {}) },
+      pr: input.pr ?? null,
+      actor: input.actor,
+      runUrl: input.runUrl ?? null,
+      mode: deps.planner.mode,
+      simulated,
+      ...(simulated ? { label: SIMULATION_LABEL } : {}),
+      flagsChanged: input.flagsChanged,
+      planCounts: totals(),
+      stacks: planned.map((p) => ({
+        stack: p.stack,
+        counts: planCounts(p.plan),
+        speculative: (p.plan as { fleetflags?: { speculative?: boolean } }).fleetflags?.speculative === true,
+        applied: applied.has(p.stack),
+        ...(planFiles.has(p.stack) ? { planJson: planFiles.get(p.stack) } : {}),
+      })),
+      guards,
+      ...(freezeResult?.details
+        ? {
+            freeze: {
+              state: freezeResult.details.state,
+              policy: freezeResult.details.policy,
+              policySource: freezeResult.details.policySource,
+              ...('frozen' in freezeResult.details ? { frozen: freezeResult.details.frozen } : {}),
+            },
+          }
+        : {}),
+      ...(health ? { health } : {}),
+      history: historyState,
+      marker: markerState,
+      startedAt: started.toISOString(),
+      finishedAt: finished.toISOString(),
+      durationSeconds: Math.round((finished.getTime() - started.getTime()) / 100) / 10,
+      outcome,
+      exitCode: error?.exitCode ?? 0,
+      ...(error ? { error: error.message } : {}),
+    };
+    log(`${outcome === 'planned' ? 'planned' : `deploy ${outcome}`} in ${formatDuration(record.durationSeconds)}${summary ? `: ${summary}` : ''}${simulated ? ' [simulation]' : ''}`);
+    return { record, error };
+  };
+
+  // 1. Plan.
+  try {
+    planned = await deps.planner.plan();
+  } catch (e) {
+    const err = e instanceof FleetflagsError ? e : new FleetflagsError(`planning ${env} failed: ${(e as Error).message}`, ExitCode.TerraformFailed);
+    return finish('error', err, 'the plan failed; nothing applied');
+  }
+  if (input.planOutDir) {
+    mkdirSync(input.planOutDir, { recursive: true });
+    for (const p of planned) {
+      const file = path.join(input.planOutDir, `${p.stack}.plan.json`);
+      writeFileSync(file, JSON.stringify(p.plan));
+      planFiles.set(p.stack, file);
+    }
+  }
+  for (const p of planned) log(`plan ${p.stack}: ${formatCounts(planCounts(p.plan))}${isSpeculative(p) ? ' (speculative)' : ''}`);
+
+  // 2. Every guard, before any apply.
+  const report = await runGuards(deps.guards, {
+    environment: env,
+    flagsFile: input.flagsFile,
+    flags: input.flags,
+    plans: planned.map((p) => ({ stack: p.stack, plan: p.plan })),
+    commits: input.commits,
+    repoDir: input.repoDir,
+    now: clock.now(),
+  });
+  guards = report.results;
+  log(`guards:\n${formatGuardResults(guards)}`);
+  if (input.planOnly) {
+    return finish('planned', undefined, report.blocked ? 'a guard would refuse this deploy' : 'plan only; nothing applied');
+  }
+  await startHistory();
+  if (report.blocked) {
+    const blocked = guards.filter((g) => g.outcome === 'block');
+    return finish('guard-refused', deployErrors.guardRefused(env, blocked), `${blocked.map((b) => b.guard).join(', ')} refused; nothing applied`);
+  }
+
+  // 3. Apply exactly the checked plans, only where something changes.
+  const changed = planned.filter((p) => hasChanges(planCounts(p.plan)));
+  const applyStarted = clock.now();
+  if (changed.length === 0) log('no changes in any stack; nothing to apply');
+  for (const p of changed) {
+    try {
+      await deps.applier.apply(p);
+      applied.add(p.stack);
+      log(`${simulated ? 'recorded (simulated apply)' : 'applied'} ${p.stack}`);
+    } catch (e) {
+      const err = runErrors.applyFailed(env, p.stack, (e as Error).message, [...applied]);
+      return finish('apply-failed', err, `apply of ${p.stack} failed`);
+    }
+  }
+
+  // 4. Health of what changed.
+  if (changed.length > 0) {
+    const groups = autoScalingGroupsOf(changed);
+    health = await deps.health.verify({ autoScalingGroups: groups, since: applyStarted });
+    if (health.status === 'skipped') log(`health: skipped (${health.reason})`);
+    else log(`health: ${health.status}${health.problems.length ? `\n  ${health.problems.join('\n  ')}` : ''}`);
+    if (!health.healthy && health.status !== 'skipped') {
+      return finish('unhealthy', deployErrors.unhealthyAfterApply(env, health.problems, health.rolledBack), health.rolledBack ? 'rolled back by AWS' : health.status);
+    }
+  } else {
+    health = { status: 'skipped', healthy: true, rolledBack: false, problems: [], reason: 'nothing was applied', autoScalingGroups: [] };
+  }
+
+  const t = totals();
+  return finish('success', undefined, changed.length === 0 ? 'no changes' : `${formatCounts(t)}${health.status === 'healthy' ? ', healthy' : ''}`);
+}
+
+// ---------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------
+
+/** Counts of a JSON plan's resource changes; a replacement counts in add, destroy and replace. */
+export function planCounts(plan: { resource_changes?: readonly { change: { actions: readonly string[] } }[] }): SimplePlanCounts {
+  let add = 0;
+  let change = 0;
+  let destroy = 0;
+  let replace = 0;
+  for (const rc of plan.resource_changes ?? []) {
+    const { kind } = kindOf(rc.change.actions);
+    if (kind === 'create') add++;
+    else if (kind === 'update') change++;
+    else if (kind === 'delete') destroy++;
+    else if (kind === 'replace') {
+      add++;
+      destroy++;
+      replace++;
+    }
+  }
+  return { add, change, destroy, replace };
+}
+
+export function sumCounts(counts: readonly SimplePlanCounts[]): SimplePlanCounts {
+  return counts.reduce((a, c) => ({ add: a.add + c.add, change: a.change + c.change, destroy: a.destroy + c.destroy, replace: a.replace + c.replace }), {
+    add: 0,
+    change: 0,
+    destroy: 0,
+    replace: 0,
+  });
+}
+
+export function hasChanges(c: SimplePlanCounts): boolean {
+  return c.add + c.change + c.destroy > 0;
+}
+
+/** "+1 ~2 -0 (1 replaced)" */
+export function formatCounts(c: SimplePlanCounts): string {
+  return `+${c.add} ~${c.change} -${c.destroy}${c.replace ? ` (${c.replace} replaced)` : ''}`;
+}
+
+function isSpeculative(p: PlannedStack): boolean {
+  return (p.plan as { fleetflags?: { speculative?: boolean } }).fleetflags?.speculative === true;
+}
+
+/**
+ * The Auto Scaling groups to watch after an apply: every group (not being deleted)
+ * in a stack that changed. Groups whose launch template changed start an instance
+ * refresh; the others must still have healthy targets behind a changed load balancer.
+ */
+export function autoScalingGroupsOf(stacks: readonly PlannedStack[]): string[] {
+  const names = new Set<string>();
+  for (const s of stacks) {
+    for (const rc of (s.plan.resource_changes ?? []) as { type: string; change: { actions: string[]; after?: { name?: unknown } } }[]) {
+      if (rc.type !== 'aws_autoscaling_group') continue;
+      if (rc.change.actions.length === 1 && rc.change.actions[0] === 'delete') continue;
+      const name = rc.change.after?.name;
+      if (typeof name === 'string' && name) names.add(name);
+    }
+  }
+  return [...names].sort();
+}
+
+/** The HealthVerifier of health.ts's waitForHealthy. */
+export function healthVerifier(
+  wait: (request: { autoScalingGroups: readonly string[]; since: Date }) => Promise<HealthReport>,
+): HealthVerifier {
+  return {
+    verify: async ({ autoScalingGroups, since }) => {
+      if (autoScalingGroups.length === 0) {
+        return { status: 'skipped', healthy: true, rolledBack: false, problems: [], reason: 'no Auto Scaling group in the changed stacks', autoScalingGroups: [] };
+      }
+      const r = await wait({ autoScalingGroups, since });
+      return {
+        status: r.status,
+        healthy: r.healthy,
+        rolledBack: r.rolledBack,
+        problems: r.problems,
+        autoScalingGroups,
+        elapsedSeconds: r.elapsedSeconds,
+      };
+    },
+  };
+}
+
+/** Health of a simulated deploy: there are no instances to ask. */
+export const simulatedHealth: HealthVerifier = {
+  verify: async ({ autoScalingGroups }) => ({
+    status: 'skipped',
+    healthy: true,
+    rolledBack: false,
+    problems: [],
+    reason: 'simulation: no AWS, no instances to check',
+    autoScalingGroups,
+  }),
+};
+
+/** Writes the deploy record as pretty JSON; returns the file. */
+export function writeDeployRecord(record: DeployRunRecord, outDir = path.join('out', 'deploy')): string {
+  mkdirSync(outDir, { recursive: true });
+  const file = path.join(outDir, `${record.environment}.json`);
+  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+  return file;
+}
+
+/** The environments CI deploys, in promotion order (`deploy.order`). */
+export function deployOrder(environments: readonly { readonly environment: string; readonly flags: Pick<Flags, 'deploy' | 'aws'> }[]): string[] {
+  return environments
+    .filter((e) => e.flags.deploy !== undefined && !e.flags.aws.offline)
+    .sort((a, b) => a.flags.deploy!.order - b.flags.deploy!.order)
+    .map((e) => e.environment);
+}
+
+/** "$.ingest.buildId: \"a\" → \"b\"" lines of a deep diff of two flags files. */
+export function formatFlagChanges(changes: readonly { readonly path: string; readonly before: unknown; readonly after: unknown }[]): string[] {
+  const show = (v: unknown) => (v === undefined ? '(none)' : JSON.stringify(v));
+  return changes.map((c) => `${c.path}: ${show(c.before)} → ${show(c.after)}`);
+}

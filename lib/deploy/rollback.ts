@@ -1,0 +1,336 @@
+/**
+ * Rollback by `git revert`: the same path as any change (a PR with its plan, a
+ * merge that deploys), only faster to start.
+ *
+ * 1. Find the change to undo: `--to <sha>`, or the last deployed change of the
+ *    environment. "Deployed" comes from the deploy history (GitHub Deployments when
+ *    GITHUB_TOKEN is set; the local record of simulated deploys for an offline
+ *    environment), else from HEAD; the change is the last commit at or before it, on
+ *    the first-parent line, that touched `flags/<env>.json`, `stacks/` or `lib/`
+ *    (a merge commit is reverted with `-m 1`, so the whole PR is undone).
+ * 2. `git revert --no-edit` it, on a branch `rollback/<env>-<shortsha>` (or, with
+ *    `--push`, on the current branch).
+ * 3. The speculative plan of the revert: base = the configuration before the revert
+ *    (current main), head = after it; each synthesized by the code of its own commit.
+ * 4. Open a PR with that plan (@octokit/rest; GITHUB_API_URL, GITHUB_TOKEN,
+ *    GITHUB_REPOSITORY), or, with `--push`, push the revert straight to the branch
+ *    (main), which deploys it without review: the emergency path.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Octokit } from '@octokit/rest';
+import { deployRunErrors, FleetflagsError } from '../errors';
+import { createOctokit } from '../github/sticky-comment';
+import { diffFlags, readFlagsAtRef } from '../plan/flags-diff';
+import { environmentOfStack, parseTerraformPlan, stackPlan, type StackPlan } from '../plan/plan-model';
+import { GITHUB_COMMENT_LIMIT, renderMarkdown } from '../plan/render';
+import { canonical, speculativePlan, type StackJson } from '../plan/speculative';
+import { ALLOW_EXPIRED_CATCH_UP_ENV } from '../flags/load';
+import { readStacks } from '../synth';
+import { formatCounts, planCounts, type SimplePlanCounts } from './deploy';
+import { environmentPaths, git, gitRaw, resolveCommit } from './git';
+import { githubConfigFromEnv, type DeployHistoryEntry } from './history';
+import { DeployedStore, unchangedPlan } from './simulation';
+
+/** Hidden marker at the top of rollback PR bodies. */
+export const ROLLBACK_MARKER = '<!-- fleetflags:rollback -->';
+
+export type DeployedSource = 'github' | 'simulation' | 'HEAD';
+
+export interface LastDeployedChange {
+  /** The commit to revert. */
+  readonly commit: string;
+  /** The commit the environment runs (its last successful deploy), or HEAD when unknown. */
+  readonly deployed: string;
+  readonly source: DeployedSource;
+}
+
+export interface FindOptions {
+  readonly repoDir: string;
+  /** GitHub Deployments (DeployHistory.list). @default none */
+  readonly history?: { list(environment: string, limit?: number): Promise<DeployHistoryEntry[]> };
+  /** Simulated deploys. @default none */
+  readonly store?: DeployedStore;
+  readonly log?: (line: string) => void;
+}
+
+/** The last deployed change of `environment` (see the module comment). */
+export async function findLastDeployedChange(environment: string, options: FindOptions): Promise<LastDeployedChange> {
+  const { repoDir } = options;
+  let deployed: string | undefined;
+  let source: DeployedSource = 'HEAD';
+  if (options.history) {
+    const last = (await options.history.list(environment, 30)).find((d) => d.outcome === 'success');
+    if (last) {
+      if (await resolveCommit(last.commit, repoDir)) {
+        deployed = last.commit;
+        source = 'github';
+      } else {
+        options.log?.(`warning: the last deployed commit ${last.commit.slice(0, 12)} is not in this clone; using HEAD`);
+      }
+    }
+  }
+  if (!deployed && options.store) {
+    const last = options.store.lastDeploy(environment);
+    if (last && (await resolveCommit(last.commit, repoDir))) {
+      deployed = last.commit;
+      source = 'simulation';
+    }
+  }
+  deployed ??= await git(['rev-parse', 'HEAD'], repoDir);
+  const paths = environmentPaths(environment);
+  const commit = await git(['log', '--first-parent', '-1', '--format=%H', deployed, '--', ...paths], repoDir);
+  if (!commit) throw deployRunErrors.nothingToRollBack(environment, paths);
+  return { commit, deployed, source };
+}
+
+/** Synthesizes every stack of the checked-out commit, with that commit's own code. */
+export type SynthAtWorkTree = (repoDir: string, outdir: string) => Promise<Map<string, StackJson>>;
+
+/** `node bin/run.mjs stacks/main.ts` (the cdktf app) into `outdir`. */
+export const synthWorkTree: SynthAtWorkTree = async (repoDir, outdir) => {
+  rmSync(outdir, { recursive: true, force: true });
+  mkdirSync(outdir, { recursive: true });
+  await new Promise<void>((resolve, reject) =>
+    execFile(
+      process.execPath,
+      ['bin/run.mjs', 'stacks/main.ts'],
+      { cwd: repoDir, env: { ...process.env, CDKTF_OUTDIR: outdir, [ALLOW_EXPIRED_CATCH_UP_ENV]: '1' }, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => (err ? reject(deployRunErrors.synthFailed(`the configuration in ${repoDir}`, `${stderr}\n${stdout}`)) : resolve()),
+    ),
+  );
+  return readStacks(outdir);
+};
+
+export interface RollbackOptions {
+  readonly environment: string;
+  /** Revert this commit instead of the last deployed change. */
+  readonly to?: string;
+  /** Emergency: commit the revert on the current branch and push it (deploys without review). @default false */
+  readonly push?: boolean;
+  readonly repoDir: string;
+  /** GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_REF_NAME. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Where the plans, the PR body and the record go. @default <repoDir>/out/rollback */
+  readonly outDir?: string;
+  /** Baseline cache for the speculative plans. @default none */
+  readonly cacheDir?: string;
+  readonly history?: FindOptions['history'];
+  readonly store?: DeployedStore;
+  readonly synth?: SynthAtWorkTree;
+  /** @default an Octokit for GITHUB_API_URL with GITHUB_TOKEN */
+  readonly octokit?: Octokit;
+  /** The git remote to push to. @default "origin" */
+  readonly remote?: string;
+  readonly log?: (line: string) => void;
+}
+
+export interface RollbackStackPlan {
+  readonly stack: string;
+  readonly counts: SimplePlanCounts;
+  /** The configuration did not change: no plan was run. */
+  readonly unchanged: boolean;
+  readonly planJson: string;
+}
+
+export interface RollbackResult {
+  readonly format: 'fleetflags.rollback/1';
+  readonly environment: string;
+  readonly reverted: { readonly commit: string; readonly subject: string; readonly source: DeployedSource | 'to'; readonly deployed?: string };
+  readonly revertCommit: string;
+  /** The branch the revert was committed on. */
+  readonly branch: string;
+  /** The branch the revert goes to (the PR's base, or where --push pushed). */
+  readonly baseBranch: string;
+  readonly mode: 'pr' | 'push';
+  readonly pushed: boolean;
+  readonly pullRequest?: { readonly number: number; readonly url: string };
+  /** Why no PR was opened or nothing was pushed, when so. */
+  readonly note?: string;
+  readonly plans: readonly RollbackStackPlan[];
+  readonly flagsChanged: readonly string[];
+  readonly bodyFile: string;
+}
+
+export async function runRollback(options: RollbackOptions): Promise<RollbackResult> {
+  const { environment, repoDir } = options;
+  const env = options.env ?? process.env;
+  const log = options.log ?? (() => undefined);
+  const remote = options.remote ?? 'origin';
+  const outDir = path.resolve(options.outDir ?? path.join(repoDir, 'out', 'rollback'), environment);
+  const synth = options.synth ?? synthWorkTree;
+
+  // Not trimmed: each line is "XY path", and a leading space is part of XY.
+  const dirty = (await gitRaw(['status', '--porcelain', '--untracked-files=no'], repoDir)).stdout.split('\n').filter(Boolean);
+  if (dirty.length > 0) throw deployRunErrors.dirtyWorkTree(repoDir, dirty.map((l) => l.slice(3)));
+  let baseBranch = await git(['rev-parse', '--abbrev-ref', 'HEAD'], repoDir);
+  const detached = baseBranch === 'HEAD';
+  if (detached) baseBranch = env.GITHUB_REF_NAME || 'main';
+
+  // 1. What to revert.
+  let target: string;
+  let source: DeployedSource | 'to';
+  let deployed: string | undefined;
+  if (options.to) {
+    const sha = await resolveCommit(options.to, repoDir);
+    if (!sha) throw deployRunErrors.commitUnknown(options.to, repoDir);
+    target = sha;
+    source = 'to';
+  } else {
+    const found = await findLastDeployedChange(environment, { repoDir, history: options.history, store: options.store, log });
+    target = found.commit;
+    source = found.source;
+    deployed = found.deployed;
+  }
+  const subject = await git(['log', '-1', '--format=%s', target], repoDir);
+  const parents = (await git(['rev-list', '--parents', '-n', '1', target], repoDir)).split(' ').length - 1;
+  if (parents === 0) throw deployRunErrors.nothingToRollBack(environment, [`${target.slice(0, 12)} (the first commit; reverting it would delete everything)`]);
+  const short = target.slice(0, 7);
+  log(
+    `roll back ${environment}: revert ${short} "${subject}"` +
+      (source === 'to' ? ' (--to)' : ` (the last change at or before ${deployed!.slice(0, 12)}, the ${source === 'HEAD' ? 'HEAD commit: no deploy recorded' : `last deploy from ${source}`})`),
+  );
+
+  // 2. The configuration before the revert, synthesized by its own code.
+  const baseRev = await git(['rev-parse', 'HEAD'], repoDir);
+  const synthRoot = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-rollback-'));
+  try {
+    const baseStacks = onlyEnvironment(await synth(repoDir, path.join(synthRoot, 'base')), environment);
+
+    // 3. The revert.
+    const branch = options.push ? baseBranch : `rollback/${environment}-${short}`;
+    if (!options.push) {
+      if ((await gitRaw(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], repoDir)).code === 0) throw deployRunErrors.rollbackBranchExists(branch);
+      await git(['checkout', '-q', '-b', branch], repoDir);
+    }
+    const revert = await gitRaw(['revert', '--no-edit', ...(parents > 1 ? ['-m', '1'] : []), target], repoDir);
+    if (revert.code !== 0) {
+      await gitRaw(['revert', '--abort'], repoDir);
+      if (!options.push) {
+        await gitRaw(['checkout', '-q', detached ? baseRev : baseBranch], repoDir);
+        await gitRaw(['branch', '-D', branch], repoDir);
+      }
+      throw deployRunErrors.revertFailed(target, revert.stderr || revert.stdout);
+    }
+    const revertCommit = await git(['rev-parse', 'HEAD'], repoDir);
+    log(`reverted in ${revertCommit.slice(0, 12)} on ${branch}`);
+
+    // 4. The speculative plan of the revert.
+    const headStacks = onlyEnvironment(await synth(repoDir, path.join(synthRoot, 'head')), environment);
+    mkdirSync(outDir, { recursive: true });
+    const plans: RollbackStackPlan[] = [];
+    const views: StackPlan[] = [];
+    for (const stack of [...new Set([...baseStacks.keys(), ...headStacks.keys()])].sort()) {
+      const base = baseStacks.get(stack);
+      const head = headStacks.get(stack);
+      const unchanged = base !== undefined && head !== undefined && canonical(base) === canonical(head);
+      let plan: Record<string, unknown>;
+      if (unchanged) plan = unchangedPlan(stack);
+      else if (!head) plan = { format_version: '1.2', resource_changes: [], fleetflags: { speculative: true, removedStack: true } };
+      else plan = await speculativePlan({ base, head, workdir: path.join(synthRoot, 'plans', stack), stackName: stack, cacheDir: options.cacheDir });
+      const planJson = path.join(outDir, `${stack}.plan.json`);
+      writeFileSync(planJson, JSON.stringify(plan));
+      const counts = planCounts(plan as Parameters<typeof planCounts>[0]);
+      plans.push({ stack, counts, unchanged, planJson });
+      views.push(stackPlan(parseTerraformPlan(plan, planJson), stack, { source: planJson }));
+      log(`plan of the revert, ${stack}: ${unchanged ? 'unchanged' : formatCounts(counts)}`);
+    }
+    const flagChanges = diffFlags(readFlagsAtRef(baseRev, 'flags', repoDir), readFlagsAtRef(revertCommit, 'flags', repoDir));
+    const flagsChanged = flagChanges.map((c) => `${c.file} ${c.path}: ${show(c.before)} → ${show(c.after)}`);
+
+    const intro = [
+      ROLLBACK_MARKER,
+      `## Roll back ${environment}: revert \`${short}\` ${escapeMd(subject)}`,
+      '',
+      `This reverts ${target} (${source === 'to' ? 'chosen with `--to`' : source === 'HEAD' ? 'the last change touching this environment; no deploy is recorded' : `the last change deployed to ${environment}, from the ${source === 'github' ? 'GitHub Deployments history' : 'simulated deploy record'}`}).`,
+      `Merging deploys the revert like any change (guards, health check, history). The plan below is speculative: ` +
+        `base = the configuration at ${baseRev.slice(0, 12)}, head = after the revert.`,
+      '',
+    ].join('\n');
+    const body = `${intro}\n${renderMarkdown(views, { speculative: true, flagChanges, maxChars: GITHUB_COMMENT_LIMIT - intro.length - 2 })}`;
+    const bodyFile = path.join(outDir, 'pr.md');
+    writeFileSync(bodyFile, body);
+
+    // 5. Push, and open the PR.
+    const hasRemote = (await gitRaw(['remote', 'get-url', remote], repoDir)).code === 0;
+    let pushed = false;
+    let pullRequest: RollbackResult['pullRequest'];
+    let note: string | undefined;
+    if (options.push) {
+      if (hasRemote) {
+        await pushRef(repoDir, remote, `HEAD:refs/heads/${baseBranch}`);
+        pushed = true;
+        log(`pushed the revert to ${remote}/${baseBranch}: it deploys without review`);
+      } else {
+        note = `no git remote "${remote}": the revert is committed on ${baseBranch} locally; push it to deploy`;
+      }
+    } else if (!env.GITHUB_TOKEN) {
+      note = `GITHUB_TOKEN is not set: the revert is on the local branch ${branch}; push it and open a PR with the body in ${path.relative(repoDir, bodyFile)}`;
+    } else if (!hasRemote) {
+      note = `no git remote "${remote}" to push ${branch} to; the PR body is in ${path.relative(repoDir, bodyFile)}`;
+    } else {
+      await pushRef(repoDir, remote, `refs/heads/${branch}:refs/heads/${branch}`);
+      pushed = true;
+      const gh = githubConfigFromEnv(env);
+      const octokit = options.octokit ?? createOctokit({ token: gh.token, baseUrl: gh.apiUrl });
+      try {
+        const created = await octokit.rest.pulls.create({
+          owner: gh.owner,
+          repo: gh.repo,
+          head: branch,
+          base: baseBranch,
+          title: `Roll back ${environment}: revert ${short} "${subject}"`.slice(0, 250),
+          body,
+        });
+        pullRequest = { number: created.data.number, url: created.data.html_url };
+        log(`opened PR #${created.data.number}: ${created.data.html_url}`);
+      } catch (e) {
+        const err = e as { status?: number; message?: string };
+        throw new FleetflagsError(
+          `GitHub refused to open the rollback PR (${err.status ?? 'no response'}: ${err.message ?? e}); the branch ${branch} is pushed. ` +
+            `fix: open the PR by hand with the body in ${path.relative(repoDir, bodyFile)}, and check the job has pull-requests: write.`,
+        );
+      }
+    }
+    if (note) log(note);
+
+    const result: RollbackResult = {
+      format: 'fleetflags.rollback/1',
+      environment,
+      reverted: { commit: target, subject, source, ...(deployed ? { deployed } : {}) },
+      revertCommit,
+      branch,
+      baseBranch,
+      mode: options.push ? 'push' : 'pr',
+      pushed,
+      ...(pullRequest ? { pullRequest } : {}),
+      ...(note ? { note } : {}),
+      plans,
+      flagsChanged,
+      bodyFile,
+    };
+    writeFileSync(path.join(path.dirname(outDir), `${environment}.json`), `${JSON.stringify(result, null, 2)}\n`);
+    return result;
+  } finally {
+    rmSync(synthRoot, { recursive: true, force: true });
+  }
+}
+
+async function pushRef(repoDir: string, remote: string, refspec: string): Promise<void> {
+  const r = await gitRaw(['push', remote, refspec], repoDir);
+  if (r.code !== 0) throw deployRunErrors.gitFailed(`git push ${remote} ${refspec}`, r.stderr || r.stdout);
+}
+
+function onlyEnvironment(stacks: ReadonlyMap<string, StackJson>, environment: string): Map<string, StackJson> {
+  return new Map([...stacks].filter(([name]) => environmentOfStack(name) === environment));
+}
+
+function show(v: unknown): string {
+  return v === undefined ? '(none)' : JSON.stringify(v);
+}
+
+function escapeMd(text: string): string {
+  return text.replace(/([\\`*_[\]<>|])/g, '\\$1');
+}

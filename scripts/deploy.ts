@@ -1,0 +1,235 @@
+/**
+ * npm run deploy -- --env <env> [--plan-only] [--health-timeout <seconds>] [--artifacts-dir <dir>] [--plan-unchanged]
+ * npm run deploy -- --print-order
+ *
+ * Deploys one environment: plan, every guard, apply exactly the checked plan, verify
+ * health, record (lib/deploy/deploy.ts). An offline environment (the sandbox) is a
+ * simulation: it plans speculatively against the configuration its last simulated
+ * deploy recorded, and "applies" by recording the new one (lib/deploy/simulation.ts).
+ *
+ * Writes out/deploy/<env>.json (the deploy record) and out/deploy/<env>/<stack>.plan.json.
+ * Exit codes: 0 deployed and healthy; 10 a guard refused (nothing applied); 11 the
+ * apply failed; 12 unhealthy after the apply; 3 bad flags; 4 Terraform failed to plan.
+ *
+ * --print-order prints the JSON array of the environments CI deploys, in `deploy.order`.
+ */
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { errors, jsonPath } from '../lib/errors';
+import { flagsFiles, loadFlagsOrThrow } from '../lib/flags/load';
+import { diffValues } from '../lib/plan/flags-diff';
+import { synthesize } from '../lib/synth';
+import {
+  deployOrder,
+  formatFlagChanges,
+  healthVerifier,
+  runDeploy,
+  simulatedHealth,
+  writeDeployRecord,
+  type DeployDeps,
+  type MarkerPoster,
+} from '../lib/deploy/deploy';
+import { commitMessage, git, gitRaw, resolveCommit } from '../lib/deploy/git';
+import { allGuards } from '../lib/deploy/guards';
+import { awsHealthApi, waitForHealthy } from '../lib/deploy/health';
+import { DeployHistory, pullRequestOf, runUrlFromEnv } from '../lib/deploy/history';
+import { honeycombConfigFromEnv, postMarker } from '../lib/deploy/honeycomb';
+import { baselineCacheDir, DeployedStore, simulationApplier, simulationGuards, simulationPlanner } from '../lib/deploy/simulation';
+import { terraformApplier, terraformPlanner } from '../lib/deploy/terraform-stacks';
+
+const USAGE =
+  'npm run deploy -- --env <environment> [--plan-only] [--health-timeout <seconds>] [--artifacts-dir <dir>] [--plan-unchanged]\n' +
+  '       npm run deploy -- --print-order';
+
+export const OUT_DIR = path.join('out', 'deploy');
+
+export interface DeployMainOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly print?: (line: string) => void;
+  /** The git work tree and project root. @default process.cwd() */
+  readonly repoDir?: string;
+}
+
+export async function main(args: readonly string[], options: DeployMainOptions = {}): Promise<number> {
+  const env = options.env ?? process.env;
+  const print = options.print ?? ((line: string) => console.log(line));
+  const repoDir = path.resolve(options.repoDir ?? process.cwd());
+  let values: { env?: string; 'print-order'?: boolean; 'plan-only'?: boolean; 'health-timeout'?: string; 'artifacts-dir'?: string; 'plan-unchanged'?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: args.filter((a) => a !== '--'),
+      options: {
+        env: { type: 'string' },
+        'print-order': { type: 'boolean' },
+        'plan-only': { type: 'boolean' },
+        'health-timeout': { type: 'string' },
+        'artifacts-dir': { type: 'string' },
+        'plan-unchanged': { type: 'boolean' },
+      },
+      strict: true,
+    }));
+  } catch (e) {
+    throw errors.usage((e as Error).message, USAGE);
+  }
+
+  // Relative paths (flags/<env>.json) when run from the repository, as messages show them.
+  // An expired catch-up fleet does not block a deploy: its CatchUpNotExpired guard warns.
+  const all = loadFlagsOrThrow(flagsFiles(path.relative(process.cwd(), path.join(repoDir, 'flags')) || '.'), { expiredCatchUp: 'allow' });
+  if (values['print-order']) {
+    // Only the JSON: CI reads this line into a matrix.
+    print(JSON.stringify(deployOrder(all)));
+    return 0;
+  }
+  if (!values.env) throw errors.usage('--env is required', USAGE);
+  const entry = all.find((e) => e.environment === values.env);
+  if (!entry) throw errors.unknownEnvironment(values.env, all.map((e) => e.environment));
+  const healthTimeout = values['health-timeout'] === undefined ? 1800 : Number(values['health-timeout']);
+  if (!Number.isInteger(healthTimeout) || healthTimeout < 1) {
+    throw errors.usage(`--health-timeout must be a whole number of seconds; got ${JSON.stringify(values['health-timeout'])}`, USAGE);
+  }
+
+  const environment = entry.environment;
+  const simulated = entry.flags.aws.offline;
+  const log = (line: string) => print(line);
+  const flagsFile = path.relative(repoDir, path.resolve(entry.file));
+  const head = await git(['rev-parse', 'HEAD'], repoDir);
+  const store = DeployedStore.forRepo(repoDir, env);
+
+  // Deploy history: GitHub Deployments when a token is set.
+  let history: DeployHistory | undefined;
+  let historySkipped: string | undefined;
+  if (env.GITHUB_TOKEN && env.GITHUB_REPOSITORY) history = DeployHistory.fromEnv(env);
+  else historySkipped = `${env.GITHUB_TOKEN ? 'GITHUB_REPOSITORY' : 'GITHUB_TOKEN'} is not set; the deploy record is only in ${OUT_DIR}/${environment}.json`;
+
+  // The last successful deploy: the base of the commits being deployed, and of the flags diff.
+  let base: string | undefined;
+  let baseSource: string | undefined;
+  let baseFlags: unknown;
+  if (simulated) {
+    const last = store.lastDeploy(environment);
+    if (last) {
+      base = last.commit;
+      baseSource = 'simulation';
+      baseFlags = last.flags;
+    }
+  } else if (history) {
+    try {
+      const last = (await history.list(environment, 30)).find((d) => d.outcome === 'success' && !d.simulated);
+      if (last) {
+        base = last.commit;
+        baseSource = 'github';
+      }
+    } catch (e) {
+      log(`warning: cannot read the deploy history (${(e as Error).message}); checking the head commit only`);
+    }
+  }
+  if (base && !(await resolveCommit(base, repoDir))) {
+    log(`warning: the last deployed commit ${base.slice(0, 12)} is not in this clone; checking the head commit only`);
+    base = undefined;
+  }
+  const headFlags = JSON.parse(readFileSync(entry.file, 'utf8')) as unknown;
+  if (base && baseFlags === undefined) {
+    const shown = await gitRaw(['show', `${base}:flags/${environment}.json`], repoDir);
+    baseFlags = shown.code === 0 ? JSON.parse(shown.stdout) : undefined;
+  }
+  const flagsChanged = base ? formatFlagChanges(diffValues(baseFlags, headFlags).map((d) => ({ ...d, path: jsonPath(d.path) }))) : [];
+
+  const message = await commitMessage(head, repoDir);
+  const actor = env.GITHUB_ACTOR || (await gitRaw(['config', 'user.name'], repoDir)).stdout.trim() || safeUser();
+  const outDir = path.join(repoDir, OUT_DIR);
+  const { outdir: synthDir, stacks } = synthesize([entry], path.join(outDir, environment, 'synth'));
+
+  let deps: DeployDeps;
+  if (simulated) {
+    deps = {
+      planner: simulationPlanner({
+        environment,
+        stacks,
+        store,
+        workdir: path.join(outDir, environment, 'speculative'),
+        cacheDir: baselineCacheDir(env),
+        planUnchanged: values['plan-unchanged'],
+        log,
+      }),
+      guards: simulationGuards({ artifactsDir: values['artifacts-dir'], env }),
+      applier: simulationApplier(environment, store),
+      health: simulatedHealth,
+      history,
+      historySkipped,
+      markers: markerPoster(env),
+      log,
+    };
+  } else {
+    const region = entry.flags.aws.region;
+    deps = {
+      planner: terraformPlanner(
+        [...stacks].map(([stack, config]) => ({ stack, config, dir: path.join(synthDir, 'stacks', stack) })),
+        log,
+      ),
+      guards: allGuards(),
+      applier: terraformApplier(log),
+      health: healthVerifier((request) =>
+        waitForHealthy(awsHealthApi({ region }), { ...request, timeoutSeconds: healthTimeout, onProgress: log }),
+      ),
+      history,
+      historySkipped,
+      markers: markerPoster(env),
+      log,
+    };
+  }
+
+  const { record, error } = await runDeploy(
+    {
+      environment,
+      flagsFile,
+      flags: entry.flags,
+      commits: { base, head },
+      pr: pullRequestOf(message),
+      actor,
+      runUrl: env.FLEETFLAGS_RUN_URL || runUrlFromEnv(env),
+      flagsChanged,
+      baseSource,
+      repoDir,
+      planOnly: values['plan-only'],
+      planOutDir: path.join(outDir, environment),
+    },
+    deps,
+  );
+
+  const file = writeDeployRecord(record, outDir);
+  if (simulated && record.outcome !== 'planned') {
+    store.appendHistory({
+      environment,
+      commit: head,
+      pr: record.pr ?? undefined,
+      actor,
+      outcome: record.outcome,
+      startedAt: record.startedAt,
+      durationSeconds: record.durationSeconds,
+      flagsChanged,
+      simulated: true,
+    });
+    if (record.outcome === 'success') {
+      store.recordDeploy({ environment, commit: head, deployedAt: record.finishedAt, flags: headFlags, stacks: [...stacks.keys()] });
+      log(`simulation: recorded ${head.slice(0, 12)} as the deployed baseline of ${environment} in ${path.relative(repoDir, store.dir(environment))}/`);
+    }
+  }
+  log(`deploy record: ${path.relative(repoDir, file)}`);
+  if (error) throw error;
+  return 0;
+}
+
+function markerPoster(env: NodeJS.ProcessEnv): MarkerPoster | undefined {
+  const config = honeycombConfigFromEnv(env);
+  return config ? { post: async (marker) => void (await postMarker(config, marker)) } : undefined;
+}
+
+function safeUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}

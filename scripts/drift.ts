@@ -1,0 +1,111 @@
+/**
+ * npm run drift [-- --plan <stack>=<plan.json>... ] [--exit-code]
+ *
+ * Plans every deployable stack (environments with a `deploy` section) against its
+ * real state with `-detailed-exitcode` and `-lock=false` (a read-only role), writes
+ * out/drift/report.md, out/drift/report.json and out/drift/<stack>.plan.json, and
+ * keeps the one drift issue up to date (lib/deploy/drift.ts) when GITHUB_TOKEN and
+ * GITHUB_REPOSITORY are set; without them it only prints and writes the report.
+ *
+ * --plan builds the report from existing JSON plans instead (no Terraform).
+ * Exit 0 when the report was made (drift is reported in the issue, not by failing
+ * the job); with --exit-code, 2 when anything drifted or is not yet deployed.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { deployRunErrors, errors } from '../lib/errors';
+import { flagsFiles, loadFlagsOrThrow } from '../lib/flags/load';
+import { readPlanFile, stackOfPlanFile } from '../lib/plan/plan-model';
+import { synthesize } from '../lib/synth';
+import { deployOrder } from '../lib/deploy/deploy';
+import { buildDriftReport, driftSummaryLines, renderDriftIssue, upsertDriftIssue, type DriftPlan, type DriftReport, type UpsertDriftIssueResult } from '../lib/deploy/drift';
+import { githubConfigFromEnv, runUrlFromEnv } from '../lib/deploy/history';
+import { initStack, planStack } from '../lib/deploy/terraform-stacks';
+import { createOctokit } from '../lib/github/sticky-comment';
+
+const USAGE = 'npm run drift [-- --plan <stack>=<plan.json>... ] [--exit-code]';
+export const OUT_DIR = path.join('out', 'drift');
+
+export interface DriftMainOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly repoDir?: string;
+  readonly print?: (line: string) => void;
+  readonly now?: Date;
+  /** Plans the stacks; @default terraform against real state */
+  readonly planner?: () => Promise<DriftPlan[]>;
+}
+
+export async function main(args: readonly string[], options: DriftMainOptions = {}): Promise<number> {
+  const env = options.env ?? process.env;
+  const repoDir = path.resolve(options.repoDir ?? process.cwd());
+  const print = options.print ?? ((line: string) => console.log(line));
+  let values: { plan?: string[]; 'exit-code'?: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: args.filter((a) => a !== '--'),
+      options: { plan: { type: 'string', multiple: true }, 'exit-code': { type: 'boolean' } },
+      allowPositionals: true,
+      strict: true,
+    }));
+  } catch (e) {
+    throw errors.usage((e as Error).message, USAGE);
+  }
+  const outDir = path.join(repoDir, OUT_DIR);
+  mkdirSync(outDir, { recursive: true });
+
+  const planArgs = [...(values.plan ?? []), ...positionals];
+  let plans: DriftPlan[];
+  if (planArgs.length > 0) {
+    plans = planArgs.map((arg) => {
+      const m = /^([A-Za-z0-9_.-]+)=(.+)$/.exec(arg);
+      const file = m ? m[2] : arg;
+      return { stack: m ? m[1] : stackOfPlanFile(file), plan: readPlanFile(path.resolve(repoDir, file)) };
+    });
+  } else {
+    plans = await (options.planner ?? (() => terraformDriftPlans(repoDir, outDir, print)))();
+  }
+  const report = buildDriftReport(plans, options.now ?? new Date());
+  const result = await publishDriftReport(report, { env, outDir, print });
+  if (result) print(`drift issue: ${result.action}${result.number ? ` #${result.number}` : ''}${result.url ? ` ${result.url}` : ''}`);
+  return values['exit-code'] && !report.clean ? 2 : 0;
+}
+
+/** Plans every deployable stack against real state; writes each JSON plan to outDir. */
+export async function terraformDriftPlans(repoDir: string, outDir: string, print: (line: string) => void): Promise<DriftPlan[]> {
+  const all = loadFlagsOrThrow(flagsFiles(path.relative(process.cwd(), path.join(repoDir, 'flags')) || '.'));
+  const order = deployOrder(all);
+  if (order.length === 0) throw deployRunErrors.noDeployableEnvironments('flags/');
+  const environments = all.filter((e) => order.includes(e.environment));
+  const { outdir, stacks } = synthesize(environments, path.join(outDir, 'synth'));
+  const plans: DriftPlan[] = [];
+  for (const stack of stacks.keys()) {
+    const dir = path.join(outdir, 'stacks', stack);
+    print(`drift ${stack}: terraform init (real backend), plan -detailed-exitcode -lock=false`);
+    await initStack(dir);
+    const { exitCode, plan } = await planStack(dir, { noLock: true, planFile: 'drift.tfplan' });
+    writeFileSync(path.join(outDir, `${stack}.plan.json`), JSON.stringify(plan));
+    plans.push({ stack, exitCode, plan: readPlanFile(path.join(outDir, `${stack}.plan.json`)) });
+  }
+  return plans;
+}
+
+/** Writes the report files and upserts the issue (when GitHub is configured). */
+export async function publishDriftReport(
+  report: DriftReport,
+  options: { env: NodeJS.ProcessEnv; outDir: string; print: (line: string) => void },
+): Promise<UpsertDriftIssueResult | undefined> {
+  const body = renderDriftIssue(report, { runUrl: runUrlFromEnv(options.env) });
+  writeFileSync(path.join(options.outDir, 'report.md'), body);
+  writeFileSync(path.join(options.outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  for (const line of driftSummaryLines(report)) options.print(line);
+  options.print(report.clean ? 'no drift: every stack matches main' : `drift: ${report.driftCount} changed outside Terraform, ${report.pendingCount} not yet deployed`);
+  if (!options.env.GITHUB_TOKEN || !options.env.GITHUB_REPOSITORY) {
+    options.print(`GITHUB_TOKEN/GITHUB_REPOSITORY not set: the drift issue is not updated; the report is in ${path.join(OUT_DIR, 'report.md')}`);
+    return undefined;
+  }
+  const gh = githubConfigFromEnv(options.env);
+  const octokit = createOctokit({ token: gh.token, baseUrl: gh.apiUrl });
+  return upsertDriftIssue({ octokit, owner: gh.owner, repo: gh.repo, report, body });
+}

@@ -1,0 +1,62 @@
+/**
+ * npm run rollback -- --env <env> [--to <sha>] [--push]
+ *
+ * Reverts the last deployed change of an environment (or --to <sha>) with
+ * `git revert`, on a branch rollback/<env>-<shortsha>, renders the speculative plan
+ * of the revert, and opens a PR with it (GITHUB_TOKEN, GITHUB_REPOSITORY,
+ * GITHUB_API_URL). --push commits the revert on the current branch and pushes it
+ * (main: it deploys without review). See lib/deploy/rollback.ts.
+ *
+ * Writes out/rollback/<env>/<stack>.plan.json, out/rollback/<env>/pr.md and
+ * out/rollback/<env>.json.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { errors } from '../lib/errors';
+import { environmentOf, flagsFiles } from '../lib/flags/load';
+import { DeployHistory } from '../lib/deploy/history';
+import { runRollback } from '../lib/deploy/rollback';
+import { baselineCacheDir, DeployedStore } from '../lib/deploy/simulation';
+
+const USAGE = 'npm run rollback -- --env <environment> [--to <sha>] [--push]';
+
+export interface RollbackMainOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly repoDir?: string;
+  readonly print?: (line: string) => void;
+}
+
+export async function main(args: readonly string[], options: RollbackMainOptions = {}): Promise<number> {
+  const env = options.env ?? process.env;
+  const repoDir = path.resolve(options.repoDir ?? process.cwd());
+  const print = options.print ?? ((line: string) => console.log(line));
+  let values: { env?: string; to?: string; push?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: args.filter((a) => a !== '--'),
+      options: { env: { type: 'string' }, to: { type: 'string' }, push: { type: 'boolean' } },
+      strict: true,
+    }));
+  } catch (e) {
+    throw errors.usage((e as Error).message, USAGE);
+  }
+  if (!values.env) throw errors.usage('--env is required', USAGE);
+  const known = flagsFiles(path.join(repoDir, 'flags')).map(environmentOf);
+  if (!known.includes(values.env)) throw errors.unknownEnvironment(values.env, known);
+
+  const history = env.GITHUB_TOKEN && env.GITHUB_REPOSITORY ? DeployHistory.fromEnv(env) : undefined;
+  if (!history && !values.to) print('deploy history: GITHUB_TOKEN is not set; using the local record of simulated deploys, else the git log');
+  const result = await runRollback({
+    environment: values.env,
+    to: values.to || undefined,
+    push: values.push,
+    repoDir,
+    env,
+    history,
+    store: DeployedStore.forRepo(repoDir, env),
+    cacheDir: baselineCacheDir(env),
+    log: print,
+  });
+  print(`rollback record: ${path.relative(repoDir, path.join(path.dirname(path.dirname(result.bodyFile)), `${result.environment}.json`))}`);
+  return 0;
+}

@@ -1,0 +1,95 @@
+/**
+ * A temporary git repository holding a copy of the project (flags, stacks, lib,
+ * scripts, bin, package.json, cdktf.json, tsconfig.json, .gitignore) with
+ * node_modules symlinked, committed on `main`; optionally with a bare `origin`.
+ * The end-to-end suites run the real scripts in it (`node bin/run.mjs ...`).
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const PROJECT = path.resolve(__dirname, '..', '..');
+const COPIED = ['flags', 'stacks', 'lib', 'scripts', 'bin', 'package.json', 'cdktf.json', 'tsconfig.json', '.gitignore'];
+
+/** Baselines are keyed by configuration and provider hashes: safe to share between runs and suites. */
+export const SHARED_BASELINE_CACHE = path.join(os.tmpdir(), 'fleetflags-e2e-baselines');
+
+export interface TempRepo {
+  readonly dir: string;
+  /** The bare repository that is `origin`, when made with `withOrigin`. */
+  readonly origin?: string;
+  git(...args: string[]): string;
+  /** Edits flags/<env>.json as JSON. */
+  editFlags(environment: string, edit: (flags: any) => void): void; // eslint-disable-line @typescript-eslint/no-explicit-any
+  commitAll(message: string): string;
+  /** Runs `node bin/run.mjs <script> ...args` in the repository. */
+  run(script: string, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }>;
+  readJson<T = any>(file: string): T; // eslint-disable-line @typescript-eslint/no-explicit-any
+  remove(): void;
+}
+
+export const GIT_ENV = {
+  GIT_AUTHOR_NAME: 'Ada Operator',
+  GIT_AUTHOR_EMAIL: 'ada@example.com',
+  GIT_COMMITTER_NAME: 'Ada Operator',
+  GIT_COMMITTER_EMAIL: 'ada@example.com',
+};
+
+export function makeTempRepo(options: { withOrigin?: boolean } = {}): TempRepo {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-e2e-'));
+  const dir = path.join(root, 'repo');
+  mkdirSync(dir);
+  for (const entry of COPIED) cpSync(path.join(PROJECT, entry), path.join(dir, entry), { recursive: true });
+  symlinkSync(path.join(PROJECT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  const env = { ...process.env, ...GIT_ENV };
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env, encoding: 'utf8' }).trim();
+  git('init', '-q', '-b', 'main');
+  git('config', 'user.name', GIT_ENV.GIT_AUTHOR_NAME);
+  git('config', 'user.email', GIT_ENV.GIT_AUTHOR_EMAIL);
+  git('add', '-A');
+  git('commit', '-q', '-m', 'fleetflags');
+  let origin: string | undefined;
+  if (options.withOrigin) {
+    origin = path.join(root, 'origin.git');
+    execFileSync('git', ['init', '-q', '--bare', '-b', 'main', origin]);
+    git('remote', 'add', 'origin', origin);
+    git('push', '-q', 'origin', 'main');
+  }
+  return {
+    dir,
+    origin,
+    git,
+    editFlags(environment, edit) {
+      const file = path.join(dir, 'flags', `${environment}.json`);
+      const json = JSON.parse(readFileSync(file, 'utf8'));
+      edit(json);
+      writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+    },
+    commitAll(message) {
+      git('add', '-A');
+      git('commit', '-q', '-m', message);
+      return git('rev-parse', 'HEAD');
+    },
+    run(script, args, extraEnv = {}) {
+      return new Promise((resolve) => {
+        execFile(
+          process.execPath,
+          ['bin/run.mjs', script, ...args],
+          {
+            cwd: dir,
+            env: { ...env, GITHUB_TOKEN: '', GITHUB_REPOSITORY: '', LAUNCHDARKLY_SDK_KEY: '', HONEYCOMB_API_KEY: '', FLEETFLAGS_BASELINE_CACHE: SHARED_BASELINE_CACHE, ...extraEnv },
+            maxBuffer: 64 * 1024 * 1024,
+          },
+          (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+        );
+      });
+    },
+    readJson(file) {
+      return JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
+    },
+    remove() {
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}

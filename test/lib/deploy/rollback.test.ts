@@ -1,0 +1,195 @@
+/**
+ * Rollback without Terraform: which commit is "the last deployed change" (from the
+ * GitHub history, the simulated-deploy record, or the git log), and the git side of
+ * the rollback (branch, revert of a merge with -m 1, push, PR, refusals), in small
+ * temporary git repositories. The synthesizer is a stand-in that returns the same
+ * configuration before and after, so no plan runs (test/e2e/ runs the real ones).
+ */
+import { execFileSync } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { findLastDeployedChange, ROLLBACK_MARKER, runRollback } from '../../../lib/deploy/rollback';
+import { DeployedStore } from '../../../lib/deploy/simulation';
+import type { DeployHistoryEntry } from '../../../lib/deploy/history';
+import { ExitCode } from '../../../lib/errors';
+
+const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 'A', GIT_AUTHOR_EMAIL: 'a@x', GIT_COMMITTER_NAME: 'A', GIT_COMMITTER_EMAIL: 'a@x' };
+
+function repo(): { dir: string; git: (...a: string[]) => string; commit: (file: string, text: string, msg: string) => string } {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-rollback-'));
+  const dir = path.join(root, 'repo');
+  mkdirSync(dir);
+  const git = (...a: string[]) => execFileSync('git', a, { cwd: dir, env: GIT_ENV, encoding: 'utf8' }).trim();
+  git('init', '-q', '-b', 'main');
+  const commit = (file: string, text: string, msg: string) => {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), text);
+    git('add', '-A');
+    git('commit', '-q', '-m', msg);
+    return git('rev-parse', 'HEAD');
+  };
+  return { dir, git, commit };
+}
+
+const entry = (commit: string, outcome: string): DeployHistoryEntry => ({
+  id: 1,
+  createdAt: '2026-11-25T12:00:00Z',
+  environment: 'production',
+  commit,
+  actor: 'alice',
+  flagsChanged: [],
+  outcome,
+  state: outcome === 'success' ? 'success' : 'failure',
+  simulated: false,
+});
+
+describe('findLastDeployedChange', () => {
+  const r = repo();
+  const c1 = r.commit('flags/production.json', '{"a":1}', 'first');
+  const c2 = r.commit('flags/production.json', '{"a":2}', 'production: a=2');
+  const c3 = r.commit('README.md', 'docs', 'docs only');
+  const c4 = r.commit('lib/x.ts', 'x', 'code change');
+  const c5 = r.commit('flags/dogfood.json', '{}', 'dogfood only');
+
+  test('from the GitHub history: the last successful deploy, then the last change at or before it', async () => {
+    const history = { list: async () => [entry(c5, 'unhealthy'), entry(c3, 'success'), entry(c1, 'success')] };
+    await expect(findLastDeployedChange('production', { repoDir: r.dir, history })).resolves.toEqual({ commit: c2, deployed: c3, source: 'github' });
+  });
+
+  test('from the record of simulated deploys', async () => {
+    const store = new DeployedStore(mkdtempSync(path.join(os.tmpdir(), 'fleetflags-store-')));
+    store.recordDeploy({ environment: 'production', commit: c2, deployedAt: 'now', flags: {}, stacks: [] });
+    await expect(findLastDeployedChange('production', { repoDir: r.dir, store })).resolves.toEqual({ commit: c2, deployed: c2, source: 'simulation' });
+  });
+
+  test('with no deploy recorded: the last commit touching the flags file, stacks or lib (not other environments)', async () => {
+    await expect(findLastDeployedChange('production', { repoDir: r.dir })).resolves.toEqual({ commit: c4, deployed: c5, source: 'HEAD' });
+  });
+
+  test('a deployed commit missing from the clone falls back to HEAD, with a warning', async () => {
+    const lines: string[] = [];
+    const history = { list: async () => [entry('f'.repeat(40), 'success')] };
+    await expect(findLastDeployedChange('production', { repoDir: r.dir, history, log: (l) => lines.push(l) })).resolves.toMatchObject({ commit: c4, source: 'HEAD' });
+    expect(lines[0]).toMatch(/not in this clone/);
+  });
+
+  test('nothing to roll back when no commit touches the environment', async () => {
+    await expect(findLastDeployedChange('staging', { repoDir: r.dir })).resolves.toMatchObject({ commit: c4 }); // lib/ counts for every environment
+    const bare = repo();
+    bare.commit('README.md', 'x', 'only docs');
+    await expect(findLastDeployedChange('staging', { repoDir: bare.dir })).rejects.toThrow(/No commit to roll back for staging/);
+  });
+});
+
+describe('runRollback (git and GitHub side)', () => {
+  let server: http.Server;
+  let url: string;
+  let pulls: { body: any; path: string }[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  beforeEach(async () => {
+    pulls = [];
+    server = http.createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      pulls.push({ path: `${req.method} ${req.url}`, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') });
+      res.writeHead(201, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ number: 77, html_url: 'https://github.test/acme/fleetflags/pull/77' }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterEach(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  /** A repo whose last production change was merged as a PR (a merge commit), with a bare origin. */
+  function mergedRepo() {
+    const r = repo();
+    r.commit('flags/production.json', '{"desired":2}\n', 'first');
+    r.git('checkout', '-q', '-b', 'bump');
+    r.commit('flags/production.json', '{"desired":3}\n', 'production: desired 3');
+    r.git('checkout', '-q', 'main');
+    r.git('merge', '-q', '--no-ff', 'bump', '-m', 'Merge pull request #12 from acme/bump');
+    const merge = r.git('rev-parse', 'HEAD');
+    const origin = path.join(path.dirname(r.dir), 'origin.git');
+    execFileSync('git', ['init', '-q', '--bare', '-b', 'main', origin]);
+    r.git('remote', 'add', 'origin', origin);
+    r.git('push', '-q', 'origin', 'main');
+    return { ...r, merge, origin };
+  }
+  const sameConfig = async () => new Map([['production-data', { resource: {} }]]);
+  const env = () => ({ GITHUB_TOKEN: 't', GITHUB_REPOSITORY: 'acme/fleetflags', GITHUB_API_URL: url });
+
+  test('reverts the merged PR (-m 1) on rollback/<env>-<sha>, pushes the branch and opens a PR with the plan', async () => {
+    // GIVEN
+    const r = mergedRepo();
+
+    // WHEN
+    const result = await runRollback({ environment: 'production', repoDir: r.dir, env: env(), synth: sameConfig });
+
+    // THEN the whole PR is reverted on its own branch
+    const short = r.merge.slice(0, 7);
+    expect(result).toMatchObject({ branch: `rollback/production-${short}`, baseBranch: 'main', mode: 'pr', pushed: true, pullRequest: { number: 77 } });
+    expect(readFileSync(path.join(r.dir, 'flags/production.json'), 'utf8')).toBe('{"desired":2}\n');
+    expect(r.git('log', '-1', '--format=%s')).toBe('Revert "Merge pull request #12 from acme/bump"');
+    expect(execFileSync('git', ['--git-dir', r.origin, 'branch', '--list'], { encoding: 'utf8' })).toContain(`rollback/production-${short}`);
+    // AND main is untouched
+    expect(execFileSync('git', ['--git-dir', r.origin, 'rev-parse', 'main'], { encoding: 'utf8' }).trim()).toBe(r.merge);
+    // AND the PR
+    expect(pulls).toHaveLength(1);
+    expect(pulls[0].path).toBe('POST /repos/acme/fleetflags/pulls');
+    expect(pulls[0].body).toMatchObject({ head: `rollback/production-${short}`, base: 'main', title: `Roll back production: revert ${short} "Merge pull request #12 from acme/bump"` });
+    expect(pulls[0].body.body.startsWith(ROLLBACK_MARKER)).toBe(true);
+    expect(pulls[0].body.body).toMatch(/Terraform plan \(speculative\)/);
+  });
+
+  test('--push commits the revert on main and pushes it there', async () => {
+    const r = mergedRepo();
+    const result = await runRollback({ environment: 'production', repoDir: r.dir, env: env(), synth: sameConfig, push: true });
+    expect(result).toMatchObject({ branch: 'main', mode: 'push', pushed: true });
+    expect(result.pullRequest).toBeUndefined();
+    expect(pulls).toHaveLength(0);
+    expect(execFileSync('git', ['--git-dir', r.origin, 'rev-parse', 'main'], { encoding: 'utf8' }).trim()).toBe(result.revertCommit);
+  });
+
+  test('without GITHUB_TOKEN the revert stays on the local branch and the PR body is written', async () => {
+    const r = mergedRepo();
+    const result = await runRollback({ environment: 'production', repoDir: r.dir, env: {}, synth: sameConfig });
+    expect(result.pushed).toBe(false);
+    expect(result.note).toMatch(/GITHUB_TOKEN is not set: the revert is on the local branch rollback\/production-/);
+    expect(readFileSync(result.bodyFile, 'utf8')).toContain(ROLLBACK_MARKER);
+  });
+
+  test('refuses a dirty work tree, an existing rollback branch, and an unknown --to', async () => {
+    const r = mergedRepo();
+    writeFileSync(path.join(r.dir, 'flags/production.json'), '{"dirty":true}');
+    await expect(runRollback({ environment: 'production', repoDir: r.dir, env: {}, synth: sameConfig })).rejects.toMatchObject({
+      exitCode: ExitCode.Usage,
+      message: expect.stringMatching(/uncommitted changes \(flags\/production.json\)/),
+    });
+    r.git('checkout', '--', 'flags/production.json');
+    r.git('branch', `rollback/production-${r.merge.slice(0, 7)}`);
+    await expect(runRollback({ environment: 'production', repoDir: r.dir, env: {}, synth: sameConfig })).rejects.toThrow(/already exists/);
+    await expect(runRollback({ environment: 'production', repoDir: r.dir, env: {}, synth: sameConfig, to: 'nope' })).rejects.toThrow(/--to "nope" is not a commit/);
+  });
+
+  test('a revert that conflicts commits nothing and leaves no branch behind', async () => {
+    // GIVEN the flag changed again after the commit to revert
+    const r = repo();
+    r.commit('flags/production.json', '{"desired":2}\n', 'first');
+    const target = r.commit('flags/production.json', '{"desired":3}\n', 'desired 3');
+    r.commit('flags/production.json', '{"desired":4}\n', 'desired 4');
+    const head = r.git('rev-parse', 'HEAD');
+
+    await expect(runRollback({ environment: 'production', repoDir: r.dir, env: {}, synth: sameConfig, to: target })).rejects.toThrow(
+      /does not apply cleanly[\s\S]*Nothing was committed/,
+    );
+    expect(r.git('rev-parse', 'HEAD')).toBe(head);
+    expect(r.git('rev-parse', '--abbrev-ref', 'HEAD')).toBe('main');
+    expect(r.git('branch', '--list', 'rollback/*')).toBe('');
+    expect(r.git('status', '--porcelain')).toBe('');
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * The plan workflows keep the safe split: the pull_request side runs PR code with no
+ * write token (and fork PRs with no credentials at all); the commenting side has
+ * `pull-requests: write` but never checks out or runs PR code. Both only call npm scripts.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+
+type Step = { if?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string> };
+type Job = { if?: string; permissions?: Record<string, string>; steps: Step[] };
+type Workflow = { on: Record<string, any>; permissions?: Record<string, string>; jobs: Record<string, Job> };
+
+const ROOT = path.join(__dirname, '..', '..', '..');
+const load = (name: string) => parse(readFileSync(path.join(ROOT, '.github', 'workflows', name), 'utf8')) as Workflow;
+const PACKAGE_SCRIPTS = Object.keys(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts);
+
+function runs(wf: Workflow): string[] {
+  return Object.values(wf.jobs).flatMap((j) => j.steps.filter((s) => s.run).map((s) => s.run!.trim()));
+}
+
+describe('.github/workflows/plan.yml', () => {
+  const wf = load('plan.yml');
+
+  test('runs on pull requests touching flags, stacks, lib or the lockfile', () => {
+    expect(Object.keys(wf.on)).toEqual(['pull_request']);
+    expect(wf.on.pull_request.paths).toEqual(expect.arrayContaining(['flags/**', 'stacks/**', 'lib/**', 'package-lock.json']));
+  });
+
+  test('no write permission anywhere; only the same-repo job may get an OIDC token', () => {
+    expect(wf.permissions).toEqual({});
+    expect(wf.jobs.plan.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    expect(wf.jobs.plan.if).toBe('github.event.pull_request.head.repo.full_name == github.repository');
+    expect(wf.jobs['plan-speculative'].permissions).toEqual({ contents: 'read' });
+    expect(wf.jobs['plan-speculative'].if).toBe('github.event.pull_request.head.repo.full_name != github.repository');
+  });
+
+  test('fork PRs: no AWS credentials, no secrets, a speculative plan', () => {
+    const fork = wf.jobs['plan-speculative'];
+    expect(fork.steps.some((s) => s.uses?.startsWith('aws-actions/'))).toBe(false);
+    expect(JSON.stringify(fork)).not.toMatch(/secrets\.|id-token/);
+    expect(fork.steps.some((s) => /npm run plan -- --speculative/.test(s.run ?? ''))).toBe(true);
+  });
+
+  test('same-repo PRs: AWS through OIDC only, Terraform without its wrapper, npm cache', () => {
+    const job = wf.jobs.plan;
+    const aws = job.steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))!;
+    expect(aws.with).toHaveProperty('role-to-assume');
+    expect(JSON.stringify(aws.with)).not.toMatch(/access-key|secret/i);
+    const tf = job.steps.find((s) => s.uses?.startsWith('hashicorp/setup-terraform@'))!;
+    expect(tf.with).toMatchObject({ terraform_wrapper: false });
+    expect(job.steps.find((s) => s.uses?.startsWith('actions/setup-node@'))!.with).toMatchObject({ cache: 'npm' });
+  });
+
+  test('uploads the rendered comment and the plans for the commenting workflow', () => {
+    for (const job of Object.values(wf.jobs)) {
+      const upload = job.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+      expect(upload.with).toMatchObject({ name: 'plan' });
+      expect(String(upload.with!.path)).toContain('out/plan/comment.md');
+      expect(String(upload.with!.path)).toContain('out/plan/*.plan.json');
+    }
+  });
+});
+
+describe('.github/workflows/plan-comment.yml', () => {
+  const wf = load('plan-comment.yml');
+  const job = wf.jobs.comment;
+
+  test('runs after the plan workflow, with the least it needs to comment', () => {
+    expect(wf.on).toEqual({ workflow_run: { workflows: ['plan'], types: ['completed'] } });
+    expect(wf.permissions).toEqual({});
+    expect(job.permissions).toEqual({ contents: 'read', actions: 'read', 'pull-requests': 'write' });
+  });
+
+  test('never checks out or runs the PR code: the default branch, install scripts off', () => {
+    const checkouts = job.steps.filter((s) => s.uses?.startsWith('actions/checkout@'));
+    for (const c of checkouts) {
+      expect(c.with ?? {}).not.toHaveProperty('ref');
+      expect(c.with ?? {}).not.toHaveProperty('repository');
+    }
+    expect(JSON.stringify(job)).not.toMatch(/head_sha|head_branch|head\.ref|pull_request\.head/);
+    expect(runs(wf)).toContain('npm ci --ignore-scripts');
+  });
+
+  test("downloads the plan run's artifact and posts the sticky comment", () => {
+    const dl = job.steps.find((s) => s.uses?.startsWith('actions/download-artifact@'))!;
+    expect(dl.with).toMatchObject({ name: 'plan', 'run-id': '${{ github.event.workflow_run.id }}' });
+    expect(runs(wf).some((r) => r.startsWith('npm run plan-comment -- post --body'))).toBe(true);
+  });
+
+  test('a failed plan run replaces the comment with a failure notice instead of leaving an older plan', () => {
+    expect(job.if).toContain("github.event.workflow_run.conclusion == 'failure'");
+    const failed = job.steps.find((s) => /post --failed/.test(s.run ?? ''))!;
+    expect(failed.if).toBe("github.event.workflow_run.conclusion == 'failure'");
+  });
+});
+
+test('both workflows only call npm scripts that exist', () => {
+  for (const wf of [load('plan.yml'), load('plan-comment.yml')]) {
+    for (const run of runs(wf)) {
+      expect(run).toMatch(/^npm (ci( --ignore-scripts)?|run ([\w-]+)( -- .*)?)$/s);
+      const script = /^npm run ([\w-]+)/.exec(run)?.[1];
+      if (script) expect(PACKAGE_SCRIPTS).toContain(script);
+    }
+  }
+});

@@ -1,0 +1,30 @@
+/**
+ * scripts/deploy.ts's command line: the promotion order CI reads, and usage errors.
+ * (Deploys themselves: test/lib/deploy/deploy.test.ts and test/e2e/sandbox-lifecycle.test.ts.)
+ */
+import { main } from '../../scripts/deploy';
+import { ExitCode } from '../../lib/errors';
+
+describe('npm run deploy', () => {
+  test('--print-order prints only the JSON array of deployable environments, in deploy.order', async () => {
+    // GIVEN the repository's flags: dogfood (order 1), production (order 2), sandbox (offline, never deployed)
+    const lines: string[] = [];
+
+    // WHEN
+    const code = await main(['--', '--print-order'], { print: (l) => lines.push(l) });
+
+    // THEN CI can read it straight into a matrix
+    expect(code).toBe(0);
+    expect(lines).toEqual(['["dogfood","production"]']);
+  });
+
+  test('--env is required, and must name an environment', async () => {
+    await expect(main([], { print: () => undefined })).rejects.toMatchObject({ exitCode: ExitCode.Usage, message: expect.stringMatching(/--env is required/) });
+    await expect(main(['--env', 'staging'], { print: () => undefined })).rejects.toMatchObject({
+      exitCode: ExitCode.Usage,
+      message: expect.stringMatching(/Unknown environment "staging"; the environments are "dogfood", "production", "sandbox"/),
+    });
+    await expect(main(['--env', 'sandbox', '--health-timeout', 'soon'], { print: () => undefined })).rejects.toThrow(/--health-timeout must be a whole number/);
+    await expect(main(['--bogus'], { print: () => undefined })).rejects.toMatchObject({ exitCode: ExitCode.Usage });
+  });
+});

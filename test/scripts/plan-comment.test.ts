@@ -1,0 +1,184 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { COMMENT_MARKER } from '../../lib/plan/render';
+import { main, post, render } from '../../scripts/plan-comment';
+import { humanComments, OWNER, PR, REPO, startFakeGitHub, type FakeGitHub } from '../lib/github/fake-github';
+
+const FIXTURES = path.join(__dirname, '..', 'fixtures', 'plans');
+const planOf = (scenario: string) => path.join(FIXTURES, scenario, 'sandbox-data.plan.json');
+
+function tmp(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'plan-comment-'));
+}
+
+describe('plan-comment render', () => {
+  test('--format json: counts per action kind and the destructive addresses', () => {
+    const json = JSON.parse(render({ plans: [{ file: planOf('replace-delete-create') }], format: 'json' }));
+    expect(json.totals).toMatchObject({ add: 0, change: 0, destroy: 0, replace: 1, move: 0, import: 0 });
+    expect(json.stacks).toEqual([expect.objectContaining({ stack: 'sandbox-data', environment: 'sandbox' })]);
+    expect(json.destructive).toEqual([expect.objectContaining({ address: expect.stringMatching(/^aws_dynamodb_table\.LockTable_/), action: 'replace', stateful: true })]);
+  });
+
+  test('the stack is the file name <stack>.plan.json, or given as <stack>=<file>', () => {
+    const dir = tmp();
+    const file = path.join(dir, 'dogfood-fleet.plan.json');
+    writeFileSync(file, readFileSync(planOf('update')));
+    const byName = JSON.parse(render({ plans: [{ file }], format: 'json' }));
+    expect(byName.stacks[0]).toMatchObject({ stack: 'dogfood-fleet', environment: 'dogfood' });
+    const given = JSON.parse(render({ plans: [{ file, stack: 'production-data' }], format: 'json' }));
+    expect(given.stacks[0]).toMatchObject({ stack: 'production-data', environment: 'production' });
+  });
+
+  test('main render --out writes the markdown, with the flags table from --base-flags/--head-flags', async () => {
+    const out = path.join(tmp(), 'comment.md');
+    const flags = path.join(FIXTURES, 'update', 'flags');
+    const code = await main(['render', '--plan', planOf('update'), '--base-flags', path.join(flags, 'base'), '--head-flags', path.join(flags, 'head'), '--out', out]);
+    expect(code).toBe(0);
+    const md = readFileSync(out, 'utf8');
+    expect(md.startsWith(COMMENT_MARKER)).toBe(true);
+    expect(md).toContain('| `$.accessLogs.expirationDays` | `14` | `30` |');
+  });
+
+  test('render --step-summary: the comment is cut to 65,536 characters, the step summary keeps the full plan', async () => {
+    const dir = tmp();
+    const out = path.join(dir, 'comment.md');
+    const summary = path.join(dir, 'summary.md');
+    const saved = process.env.GITHUB_STEP_SUMMARY;
+    process.env.GITHUB_STEP_SUMMARY = summary;
+    try {
+      await main(['render', '--plan', path.join(FIXTURES, 'large', 'sandbox-data.plan.json.gz'), '--out', out, '--step-summary']);
+    } finally {
+      if (saved === undefined) delete process.env.GITHUB_STEP_SUMMARY;
+      else process.env.GITHUB_STEP_SUMMARY = saved;
+    }
+    const comment = readFileSync(out, 'utf8');
+    const full = readFileSync(summary, 'utf8');
+    expect(comment.length).toBeLessThanOrEqual(65_536);
+    expect(comment).toContain('Shortened');
+    expect(full.length).toBeGreaterThan(65_536);
+    expect(full).not.toContain('Shortened');
+    expect(full).toContain('~ rule[0].expiration[0].days: 14 → 30');
+  });
+
+  test('--manifest (as `npm run plan` writes it) lists the plans, the flags files and what was not planned', () => {
+    // GIVEN an out dir like npm run plan's
+    const dir = tmp();
+    mkdirSync(path.join(dir, 'flags', 'base'), { recursive: true });
+    mkdirSync(path.join(dir, 'flags', 'head'), { recursive: true });
+    writeFileSync(path.join(dir, 'sandbox-data.plan.json'), readFileSync(planOf('update')));
+    for (const side of ['base', 'head']) {
+      writeFileSync(path.join(dir, 'flags', side, 'sandbox.json'), readFileSync(path.join(FIXTURES, 'update', 'flags', side, 'sandbox.json')));
+    }
+    const manifest = {
+      version: 1,
+      mode: 'speculative',
+      baseRef: 'origin/main',
+      changedSince: 'origin/main',
+      stacks: [{ stack: 'sandbox-data', environment: 'sandbox', planFile: 'sandbox-data.plan.json', speculative: true }],
+      baseFlags: { sandbox: 'flags/base/sandbox.json' },
+      headFlags: { sandbox: 'flags/head/sandbox.json' },
+      unchanged: ['sandbox-fleet', 'production-data'],
+    };
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+
+    // WHEN rendered from the manifest alone
+    const md = render({ plans: [], format: 'markdown', manifest: path.join(dir, 'manifest.json') });
+
+    // THEN the plan, the flags table and the unplanned stacks show
+    expect(md).toContain('## Terraform plan (speculative)');
+    expect(md).toContain('#### `sandbox-data`');
+    expect(md).toContain('| `$.accessLogs.expirationDays` | `14` | `30` |');
+    expect(md).toContain('Not planned, because their configuration is the same as at `origin/main`: `production-data`, `sandbox-fleet`.');
+  });
+
+  test('bad input is a clear error with the exit code of a usage error', async () => {
+    await expect(main(['render', '--format', 'yaml', '--plan', 'x'])).rejects.toThrow(/--format must be markdown or json; got "yaml"/);
+    await expect(main(['explain'])).rejects.toMatchObject({ exitCode: 2 });
+    const text = path.join(tmp(), 'plan.txt');
+    writeFileSync(text, 'Terraform will perform the following actions:\n');
+    await expect(main(['render', '--plan', text])).rejects.toThrow(/is not a Terraform JSON plan: not JSON/);
+  });
+});
+
+describe('plan-comment post', () => {
+  let gh: FakeGitHub;
+  let dir: string;
+  beforeEach(async () => {
+    gh = await startFakeGitHub();
+    dir = tmp();
+    jest.spyOn(console, 'log').mockImplementation(() => {});
+  });
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await gh.close();
+  });
+
+  const env = (event: unknown): NodeJS.ProcessEnv => {
+    const eventPath = path.join(dir, 'event.json');
+    writeFileSync(eventPath, JSON.stringify(event));
+    return {
+      GITHUB_API_URL: gh.url,
+      GITHUB_TOKEN: 't',
+      GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_STEP_SUMMARY: path.join(dir, 'summary.md'),
+    };
+  };
+
+  test('pull_request event: creates, then updates the one comment, and writes the step summary', async () => {
+    const e = env({ pull_request: { number: PR, head: { sha: 'abc' } } });
+    gh.comments.push(...humanComments(120));
+    const body = render({ plans: [{ file: planOf('update') }], format: 'markdown' });
+
+    const first = await post(body, { env: e });
+    const second = await post(body.replace('2 to change', '2 to change '), { env: e });
+
+    expect(first?.action).toBe('created');
+    expect(second).toMatchObject({ action: 'updated', commentId: first!.commentId });
+    expect(gh.comments.filter((c) => c.body.startsWith(COMMENT_MARKER))).toHaveLength(1);
+    expect(readFileSync(path.join(dir, 'summary.md'), 'utf8')).toContain('## Terraform plan (speculative)');
+  });
+
+  test('workflow_run of a fork PR: the PR is found by the run\'s head repository, branch and commit', async () => {
+    gh.pulls.push({ number: PR, head: { sha: 'f00d', ref: 'patch-1', repo: { full_name: 'mallory/fleetflags' } } });
+    const e = env({ workflow_run: { head_sha: 'f00d', head_branch: 'patch-1', head_repository: { full_name: 'mallory/fleetflags' }, pull_requests: [] } });
+    const result = await post('## plan', { env: e });
+    expect(result?.action).toBe('created');
+    expect(gh.requests.some((r) => r.path.startsWith(`/repos/${OWNER}/${REPO}/pulls?`) && r.path.includes('head=mallory%3Apatch-1'))).toBe(true);
+  });
+
+  test('workflow_run whose PR moved on (a newer push): nothing is posted', async () => {
+    gh.pulls.push({ number: PR, head: { sha: 'newer', ref: 'patch-1', repo: { full_name: 'mallory/fleetflags' } } });
+    const e = env({ workflow_run: { head_sha: 'f00d', head_branch: 'patch-1', head_repository: { full_name: 'mallory/fleetflags' }, pull_requests: [] } });
+    expect(await post('## plan', { env: e })).toBeUndefined();
+    expect(gh.comments).toHaveLength(0);
+  });
+
+  test('post --failed (workflow_run of a failed plan): the comment says the plan failed, with the run and commit', async () => {
+    // GIVEN a PR whose plan comment shows an older plan
+    gh.comments.push({ id: 77, body: `${COMMENT_MARKER}\nold plan`, user: { login: 'github-actions[bot]', type: 'Bot' } });
+    const e = env({
+      workflow_run: { html_url: 'https://github.com/acme/fleetflags/actions/runs/9', head_sha: 'abcdef1234567890', head_branch: 'b', head_repository: { full_name: 'acme/fleetflags' }, pull_requests: [{ number: PR, head: { sha: 'abcdef1234567890' } }] },
+    });
+    const saved = { ...process.env };
+    Object.assign(process.env, e);
+    try {
+      // WHEN the failure is posted
+      expect(await main(['post', '--failed', '--author', 'github-actions[bot]'])).toBe(0);
+    } finally {
+      process.env = saved;
+    }
+    // THEN the same comment now says so
+    expect(gh.comments).toHaveLength(1);
+    expect(gh.comments[0].body).toContain('❌ **The plan of commit `abcdef123456` failed**');
+    expect(gh.comments[0].body).toContain('[the workflow run](https://github.com/acme/fleetflags/actions/runs/9)');
+  });
+
+  test('a body over the limit is refused before calling GitHub; a missing token says how to fix it', async () => {
+    const e = env({ pull_request: { number: PR } });
+    await expect(post('x'.repeat(70_000), { env: e, bodySource: 'comment.md' })).rejects.toThrow(/comment\.md is \d+ characters; GitHub allows at most 65536/);
+    expect(gh.requests).toHaveLength(0);
+    await expect(post('## plan', { env: { ...e, GITHUB_TOKEN: '' } })).rejects.toThrow(/GITHUB_TOKEN is not set/);
+  });
+});
