@@ -10,7 +10,8 @@
  * the duration, known only at the end, live in the final status: its state, its
  * description ("<outcome> in <duration>: <summary>") and its time.
  */
-import { Octokit } from '@octokit/rest';
+import type { Octokit } from '@octokit/rest';
+import { createOctokit } from '../github/sticky-comment';
 import { deployErrors } from '../errors';
 import type { GuardResult } from './guards/guard';
 
@@ -156,7 +157,7 @@ export class DeployHistory {
   private readonly octokit: Octokit;
 
   constructor(private readonly config: GitHubConfig) {
-    this.octokit = new Octokit({ auth: config.token, baseUrl: config.apiUrl, userAgent: 'fleetflags-deploy' });
+    this.octokit = createOctokit({ token: config.token, baseUrl: config.apiUrl });
   }
 
   /** Creates the Deployment with the record as its payload, and its in_progress status. */

@@ -38,7 +38,7 @@ export function createOctokit(options: { token?: string; baseUrl?: string } = {}
   return new Octokit({
     auth: options.token,
     baseUrl: (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
-    userAgent: 'fleetflags-plan-comment',
+    userAgent: 'fleetflags',
     // No retries or throttling plugins: a failed post fails the job, loudly.
     request: { retries: 0 },
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },

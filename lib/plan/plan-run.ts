@@ -27,6 +27,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import os from 'node:os';
 import path from 'node:path';
 import { errors } from '../errors';
+import { mapLimit } from '../concurrency';
 import { ALLOW_EXPIRED_CATCH_UP_ENV, flagsFiles, loadFlagsOrThrow, type LoadedFlags } from '../flags/load';
 import { readStacks, synthesize } from '../synth';
 import { pluginCacheDir } from '../terraform/cli-config';
@@ -376,16 +377,4 @@ export function defaultBaselineCache(): string {
   return path.join(path.dirname(pluginCacheDir()), 'baselines');
 }
 
-/** Runs `fn` over `items`, at most `limit` at once, keeping the order of `items`. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
+export { mapLimit } from '../concurrency';

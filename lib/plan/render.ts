@@ -7,7 +7,7 @@
  * It never exceeds GitHub's comment limit. Every optional piece of the comment has
  * a tier; pieces are kept from the most important tier down, in document order, as
  * many as fit (a binary search over that order), so details are cut from the least
- * important end: reads first, then update attribute details, then create details,
+ * important end: reads first, then drift details, then create details, then update details,
  * and so on; the destructive summary is never cut. The comment says what was left
  * out and where the full plans are.
  *
@@ -69,8 +69,10 @@ enum Tier {
   MovesImports = 3,
   ChangeLists = 4,
   DriftList = 5,
-  CreateDetails = 6,
-  UpdateDetails = 7,
+  // What changes in running infrastructure matters more to a reviewer than the
+  // attribute list of something new, so update diffs outlive create details.
+  UpdateDetails = 6,
+  CreateDetails = 7,
   DriftDetails = 8,
   Reads = 9,
 }

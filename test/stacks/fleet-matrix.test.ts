@@ -10,7 +10,7 @@ import path from 'node:path';
 import { ARCH_PROFILES, archOfInstanceType } from '../../lib/arch';
 import { planJson, validate, writeOfflineWorkdir, type StackJson } from '../../lib/terraform/runner';
 import { allCombinations, comboName, fleetFlags, QUARANTINES_ON, synthFleetStack, type FleetFlagStates } from '../helpers/fleet-flags';
-import { mapWithLimit } from '../helpers/pool';
+import { mapLimit } from '../../lib/concurrency';
 
 interface Planned {
   readonly address: string;
@@ -32,7 +32,7 @@ let seconds = 0;
 beforeAll(async () => {
   root = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-matrix-'));
   const started = Date.now();
-  await mapWithLimit(combos, 2, async (states, i) => {
+  await mapLimit(combos, 2, async (states, i) => {
     const dir = path.join(root, String(i).padStart(2, '0'));
     try {
       await writeOfflineWorkdir(dir, synthFleetStack(fleetFlags(states)));

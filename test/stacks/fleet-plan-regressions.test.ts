@@ -10,7 +10,7 @@ import type { Flags } from '../../lib/flags/schema';
 import { planJson, writeOfflineWorkdir } from '../../lib/terraform/runner';
 import { baselineState } from '../../lib/plan/speculative';
 import { fleetFlags, synthFleetStack } from '../helpers/fleet-flags';
-import { mapWithLimit } from '../helpers/pool';
+import { mapLimit } from '../../lib/concurrency';
 
 interface Change {
   readonly address: string;
@@ -64,7 +64,7 @@ beforeAll(async () => {
     ['autoscaling-off', 'on', base(() => {}, false)],
     ['autoscaling-on', 'off', base()],
   ];
-  const results = await mapWithLimit(cases, 2, ([name, baseline, flags]) => planAgainst(baseline, name, flags));
+  const results = await mapLimit(cases, 2, ([name, baseline, flags]) => planAgainst(baseline, name, flags));
   cases.forEach(([name], i) => plans.set(name, results[i]));
 });
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { loadFlagsOrThrow } from '../../lib/flags/load';
 import { synthesize } from '../../lib/synth';
 import { planJson, validate, writeOfflineWorkdir, type StackJson } from '../../lib/terraform/runner';
-import { mapWithLimit } from '../helpers/pool';
+import { mapLimit } from '../../lib/concurrency';
 
 interface Checked {
   readonly stack: string;
@@ -22,7 +22,7 @@ let checked: Checked[];
 beforeAll(async () => {
   const { stacks } = synthesize(loadFlagsOrThrow());
   const work = mkdtempSync(path.join(os.tmpdir(), 'tf-all-'));
-  checked = await mapWithLimit([...stacks], 2, async ([stack, config]) => {
+  checked = await mapLimit([...stacks], 2, async ([stack, config]) => {
     const dir = path.join(work, stack);
     await writeOfflineWorkdir(dir, config);
     await validate(dir);

@@ -150,14 +150,15 @@ describe('renderMarkdown on real plans', () => {
     // THEN it fits, says it was shortened and where the full plans are, and lists every destroy
     expect(md.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
     expect(md.length).toBeGreaterThan(GITHUB_COMMENT_LIMIT * 0.9); // cut only what it had to
-    expect(md).toMatch(/✂️ \*\*Shortened\*\* to fit GitHub's 65,536-character comment limit; left out: .*\d+ update attribute diffs/);
+    expect(md).toMatch(/✂️ \*\*Shortened\*\* to fit GitHub's 65,536-character comment limit; left out: .*\d+ create attribute lists/);
     expect(md).toContain('The full plans are in the [workflow run](https://github.com/acme/fleetflags/actions/runs/42)');
     const destructive = summarize([plan]).destructive;
     expect(destructive.length).toBeGreaterThan(10);
     for (const d of destructive) expect(md).toContain(`\`${d.address}\``);
-    // The least important end went first: some creates keep their details while updates' are gone.
-    expect(md).not.toMatch(/~ rule\[0\]\.expiration\[0\]\.days: 14 → 30/);
-    expect(md).toMatch(/\+ bucket = "fleetflags-sandbox-access-logs-c\d+"/);
+    // The least important end went first: updates keep their attribute diffs while creates' details go.
+    expect(md).toMatch(/~ rule\[0\]\.expiration\[0\]\.days: 14 → 30/);
+    const createDetails = (text: string) => (text.match(/\+ bucket = "fleetflags-sandbox-access-logs-c\d+"/g) ?? []).length;
+    expect(createDetails(md)).toBeLessThan(createDetails(full));
     // Every resource is still named, and the summary line is intact.
     expect(md).toMatch(/\*\*Plan:\*\* 280 to add, 152 to change, \*\*28 to destroy\*\*/);
     expect(md).not.toMatch(/… and \d+ more/);
