@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { Testing } from 'cdktf';
 import { FlagsSchema, type Flags, type FlagsInput } from '../../lib/flags/schema';
-import { fleetStackName } from '../../lib/naming';
+import type { FleetEnvironment } from '../../lib/constructs/ingest-fleet';
+import { arnContext, fleetStackName } from '../../lib/naming';
 import type { StackJson } from '../../lib/terraform/runner';
 import { FleetStack } from '../../stacks/fleet-stack';
 
@@ -80,3 +81,18 @@ export function resourcesOf(stack: StackJson): Map<string, Record<string, unknow
   }
   return out;
 }
+
+/** The sandbox's fleet environment, for construct tests of one fleet. */
+export const SANDBOX_FLEET_ENVIRONMENT: FleetEnvironment = {
+  environment: 'sandbox',
+  namePrefix: 'fleetflags-sandbox',
+  arnContext: arnContext({ aws: { region: 'us-east-1', accountId: '000000000000', offline: true } }),
+  subnetIds: ['subnet-1', 'subnet-2'],
+  securityGroupId: 'sg-instances',
+  lockTableName: 'fleetflags-sandbox-locks',
+  accessLogsBucket: 'fleetflags-sandbox-access-logs',
+  accessLogsPrefix: 'alb',
+  artifactsBucket: 'fleetflags-sandbox-artifacts',
+  agentPort: 8080,
+  healthCheckPath: '/healthz',
+};

@@ -3,21 +3,9 @@ import { Testing } from 'cdktf';
 import { ARCH_PROFILES } from '../../../lib/arch';
 import { IngestFleet, type IngestFleetProps } from '../../../lib/constructs/ingest-fleet';
 import { agentLockConfig } from '../../../lib/contract/lock-table';
-import { arnContext, type ArnContext } from '../../../lib/naming';
+import { SANDBOX_FLEET_ENVIRONMENT } from '../../helpers/fleet-flags';
 
-const ENV = {
-  environment: 'sandbox',
-  namePrefix: 'fleetflags-sandbox',
-  arnContext: arnContext({ aws: { region: 'us-east-1', accountId: '000000000000', offline: true } }) as ArnContext,
-  subnetIds: ['subnet-1', 'subnet-2'],
-  securityGroupId: 'sg-instances',
-  lockTableName: 'fleetflags-sandbox-locks',
-  accessLogsBucket: 'fleetflags-sandbox-access-logs',
-  accessLogsPrefix: 'alb',
-  artifactsBucket: 'fleetflags-sandbox-artifacts',
-  agentPort: 8080,
-  healthCheckPath: '/healthz',
-};
+const ENV = SANDBOX_FLEET_ENVIRONMENT;
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -2,9 +2,8 @@ import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { Testing } from 'cdktf';
-import type { FleetEnvironment } from '../../../lib/constructs/ingest-fleet';
 import { QuarantineFleet, type QuarantineFleetProps } from '../../../lib/constructs/quarantine-fleet';
-import { arnContext } from '../../../lib/naming';
+import { SANDBOX_FLEET_ENVIRONMENT } from '../../helpers/fleet-flags';
 
 describe('QuarantineFleet', () => {
   it('routes its path patterns at its priority to its own target group', () => {
@@ -41,19 +40,7 @@ describe('QuarantineFleet', () => {
   });
 });
 
-const TEST_ENV: FleetEnvironment = {
-  environment: 'sandbox',
-  namePrefix: 'fleetflags-sandbox',
-  arnContext: arnContext({ aws: { region: 'us-east-1', accountId: '000000000000', offline: true } }),
-  subnetIds: ['subnet-1', 'subnet-2'],
-  securityGroupId: 'sg-instances',
-  lockTableName: 'fleetflags-sandbox-locks',
-  accessLogsBucket: 'fleetflags-sandbox-access-logs',
-  accessLogsPrefix: 'alb',
-  artifactsBucket: 'fleetflags-sandbox-artifacts',
-  agentPort: 8080,
-  healthCheckPath: '/healthz',
-};
+const TEST_ENV = SANDBOX_FLEET_ENVIRONMENT;
 
 function synth(props: Partial<QuarantineFleetProps> = {}): string {
   return Testing.synthScope((scope) => {
