@@ -9,9 +9,12 @@
  * Exit code 0 whether or not there are changes (the comment shows them); 4 when
  * Terraform fails, 2 for a wrong command line.
  */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { errors } from '../lib/errors';
 import { DEFAULT_CONCURRENCY, DEFAULT_OUT_DIR, describeCounts, runPlans, type PlanMode } from '../lib/plan/plan-run';
+import { render } from './plan-comment';
 
 export const USAGE =
   'npm run plan -- [--env <env>]… [--changed-since <git-ref>] [--base <git-ref>] [--speculative | --real] ' +
@@ -72,6 +75,9 @@ export function parsePlanArgs(args: readonly string[]): PlanArgs {
   };
 }
 
+/** The rendered summary `npm run plan` writes next to the plans. */
+export const SUMMARY_FILE = 'summary.md';
+
 export async function main(args: readonly string[] = []): Promise<number> {
   const a = parsePlanArgs(args);
   const manifest = await runPlans({
@@ -89,6 +95,9 @@ export async function main(args: readonly string[] = []): Promise<number> {
     console.log(`${s.stack}: ${describeCounts(s.counts)} [${tag}]${s.preventDestroy.length ? ` — prevent_destroy violated: ${s.preventDestroy.join(', ')}` : ''}`);
   }
   if (manifest.unchanged.length) console.log(`unchanged since ${manifest.changedSince}: ${manifest.unchanged.join(', ')}`);
-  console.log(`plans and manifest in ${a.outDir}`);
+  // The rendered summary: the same markdown the PR comment shows, from the same plans.
+  const summary = render({ plans: [], format: 'markdown', manifest: path.join(a.outDir, 'manifest.json') });
+  writeFileSync(path.join(a.outDir, SUMMARY_FILE), summary);
+  console.log(`plans, manifest and ${SUMMARY_FILE} in ${a.outDir}`);
   return 0;
 }

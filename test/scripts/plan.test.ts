@@ -64,6 +64,17 @@ describe('npm run plan -- --changed-since main, in a temporary git repository', 
     const base = JSON.parse(readFileSync(path.join(out, manifest.baseFlags.sandbox), 'utf8'));
     const head = JSON.parse(readFileSync(path.join(out, manifest.headFlags.sandbox), 'utf8'));
     expect([base.accessLogs.expirationDays, head.accessLogs.expirationDays]).toEqual([14, 30]);
+
+    // AND the rendered comment shows exactly that change, in exactly that stack, as speculative
+    const comment = readFileSync(path.join(out, 'summary.md'), 'utf8');
+    expect(comment).toContain('<!-- fleetflags:plan -->');
+    expect(comment).toMatch(/Speculative plan/);
+    expect(comment).toContain('| `$.accessLogs.expirationDays` | `14` | `30` |');
+    expect(comment).toMatch(/#### `sandbox-data`\n\n.*\*\*Plan:\*\* 0 to add, 1 to change, 0 to destroy/);
+    expect(comment).toContain('aws_s3_bucket_lifecycle_configuration.AccessLogs_Lifecycle');
+    expect(comment).toMatch(/days: 14 → 30/);
+    expect(comment).not.toContain('#### `sandbox-fleet`');
+    expect(comment).not.toMatch(/#### `(dogfood|production)-/);
   });
 
   test('an unknown ref is a clear usage error', () => {
