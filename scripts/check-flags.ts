@@ -3,7 +3,7 @@
  * Validates flags files (default: every flags/*.json) against the schema and the
  * safety rules. Prints one line per problem and exits 3 when there is any.
  */
-import { ExitCode, formatProblem } from '../lib/errors';
+import { errors, ExitCode, formatProblem } from '../lib/errors';
 import { flagsFiles, loadFlagsFiles } from '../lib/flags/load';
 
 export interface CheckResult {
@@ -39,8 +39,19 @@ function sameFile(a: string, b: string): boolean {
   return require('node:path').resolve(a) === require('node:path').resolve(b);
 }
 
-export function main(args: readonly string[]): number {
-  const result = checkFlags(args.filter((a) => a !== '--'));
+export const USAGE =
+  'npm run check-flags -- [flags/<environment>.json...]   (default: every flags/*.json; exit 3 when any problem)';
+
+export function main(args: readonly string[], print: (line: string) => void = console.log): number {
+  const files = args.filter((a) => a !== '--');
+  if (files.includes('--help') || files.includes('-h')) {
+    print(`usage: ${USAGE}`);
+    return 0;
+  }
+  // An option is not a file: "--all: cannot read the file" would hide the mistake.
+  const option = files.find((a) => a.startsWith('-'));
+  if (option) throw errors.usage(`unknown option ${JSON.stringify(option)}; check-flags takes only flags files`, USAGE);
+  const result = checkFlags(files);
   for (const line of result.lines) (result.exitCode === 0 ? console.log : console.error)(line);
   return result.exitCode;
 }

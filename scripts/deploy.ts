@@ -56,7 +56,7 @@ export async function main(args: readonly string[], options: DeployMainOptions =
   const env = options.env ?? process.env;
   const print = options.print ?? ((line: string) => console.log(line));
   const repoDir = path.resolve(options.repoDir ?? process.cwd());
-  let values: { env?: string; 'print-order'?: boolean; 'plan-only'?: boolean; 'health-timeout'?: string; 'artifacts-dir'?: string; 'plan-unchanged'?: boolean };
+  let values: { env?: string; 'print-order'?: boolean; 'plan-only'?: boolean; 'health-timeout'?: string; 'artifacts-dir'?: string; 'plan-unchanged'?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: args.filter((a) => a !== '--'),
@@ -67,12 +67,19 @@ export async function main(args: readonly string[], options: DeployMainOptions =
         'health-timeout': { type: 'string' },
         'artifacts-dir': { type: 'string' },
         'plan-unchanged': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
       },
       strict: true,
     }));
   } catch (e) {
     throw errors.usage((e as Error).message, USAGE);
   }
+  if (values.help) {
+    print(`usage: ${USAGE}`);
+    return 0;
+  }
+  // --print-order prints the order and deploys nothing: an --env with it would be silently ignored.
+  if (values['print-order'] && values.env !== undefined) throw errors.usage('--print-order deploys nothing and takes no --env', USAGE);
 
   // Relative paths (flags/<env>.json) when run from the repository, as messages show them.
   // An expired catch-up fleet does not block a deploy: its CatchUpNotExpired guard warns.

@@ -40,17 +40,21 @@ export async function main(args: readonly string[], options: DriftMainOptions = 
   const env = options.env ?? process.env;
   const repoDir = path.resolve(options.repoDir ?? process.cwd());
   const print = options.print ?? ((line: string) => console.log(line));
-  let values: { plan?: string[]; 'exit-code'?: boolean };
+  let values: { plan?: string[]; 'exit-code'?: boolean; help?: boolean };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
       args: args.filter((a) => a !== '--'),
-      options: { plan: { type: 'string', multiple: true }, 'exit-code': { type: 'boolean' } },
+      options: { plan: { type: 'string', multiple: true }, 'exit-code': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       strict: true,
     }));
   } catch (e) {
     throw errors.usage((e as Error).message, USAGE);
+  }
+  if (values.help) {
+    print(`usage: ${USAGE}`);
+    return 0;
   }
   const outDir = path.join(repoDir, OUT_DIR);
   mkdirSync(outDir, { recursive: true });

@@ -77,6 +77,10 @@ interface Manifest {
 
 export async function main(args: readonly string[]): Promise<number> {
   const [command, ...rest] = args.filter((a) => a !== '--');
+  if (command === '--help' || command === '-h' || command === 'help') {
+    console.log(`usage: ${USAGE}`);
+    return 0;
+  }
   if (command !== 'render' && command !== 'post') throw errors.usage(command ? `unknown command ${JSON.stringify(command)}` : 'no command', USAGE);
   let parsed;
   try {

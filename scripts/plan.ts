@@ -78,7 +78,11 @@ export function parsePlanArgs(args: readonly string[]): PlanArgs {
 /** The rendered summary `npm run plan` writes next to the plans. */
 export const SUMMARY_FILE = 'summary.md';
 
-export async function main(args: readonly string[] = []): Promise<number> {
+export async function main(args: readonly string[] = [], print: (line: string) => void = console.log): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    print(`usage: ${USAGE}`);
+    return 0;
+  }
   const a = parsePlanArgs(args);
   const manifest = await runPlans({
     environments: a.environments,

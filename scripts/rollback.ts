@@ -30,22 +30,27 @@ export async function main(args: readonly string[], options: RollbackMainOptions
   const env = options.env ?? process.env;
   const repoDir = path.resolve(options.repoDir ?? process.cwd());
   const print = options.print ?? ((line: string) => console.log(line));
-  let values: { env?: string; to?: string; push?: boolean };
+  let values: { env?: string; to?: string; push?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: args.filter((a) => a !== '--'),
-      options: { env: { type: 'string' }, to: { type: 'string' }, push: { type: 'boolean' } },
+      options: { env: { type: 'string' }, to: { type: 'string' }, push: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
     }));
   } catch (e) {
     throw errors.usage((e as Error).message, USAGE);
+  }
+  if (values.help) {
+    print(`usage: ${USAGE}`);
+    return 0;
   }
   if (!values.env) throw errors.usage('--env is required', USAGE);
   const known = flagsFiles(path.join(repoDir, 'flags')).map(environmentOf);
   if (!known.includes(values.env)) throw errors.unknownEnvironment(values.env, known);
 
   const history = env.GITHUB_TOKEN && env.GITHUB_REPOSITORY ? DeployHistory.fromEnv(env) : undefined;
-  if (!history && !values.to) print('deploy history: GITHUB_TOKEN is not set; using the local record of simulated deploys, else the git log');
+  const missing = ['GITHUB_TOKEN', 'GITHUB_REPOSITORY'].filter((v) => !env[v]);
+  if (!history && !values.to) print(`deploy history: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set; using the local record of simulated deploys, else the git log`);
   const result = await runRollback({
     environment: values.env,
     to: values.to || undefined,

@@ -165,6 +165,8 @@ export async function runRollback(options: RollbackOptions): Promise<RollbackRes
   // Not trimmed: each line is "XY path", and a leading space is part of XY.
   const dirty = (await gitRaw(['status', '--porcelain', '--untracked-files=no'], repoDir)).stdout.split('\n').filter(Boolean);
   if (dirty.length > 0) throw deployRunErrors.dirtyWorkTree(repoDir, dirty.map((l) => l.slice(3)));
+  // A PR needs GITHUB_REPOSITORY too: check it before anything is committed or pushed.
+  if (!options.push && env.GITHUB_TOKEN) githubConfigFromEnv(env);
   let baseBranch = await git(['rev-parse', '--abbrev-ref', 'HEAD'], repoDir);
   const detached = baseBranch === 'HEAD';
   if (detached) baseBranch = env.GITHUB_REF_NAME || 'main';
@@ -215,7 +217,10 @@ export async function runRollback(options: RollbackOptions): Promise<RollbackRes
       throw deployRunErrors.revertFailed(target, revert.stderr || revert.stdout);
     }
     const revertCommit = await git(['rev-parse', 'HEAD'], repoDir);
-    log(`reverted in ${revertCommit.slice(0, 12)} on ${branch}`);
+    log(
+      `reverted in ${revertCommit.slice(0, 12)} on ${branch}` +
+        (options.push ? '' : ` (now checked out here; \`git checkout ${detached ? baseRev.slice(0, 12) : baseBranch}\` to go back)`),
+    );
 
     // 4. The speculative plan of the revert.
     const headStacks = onlyEnvironment(await synth(repoDir, path.join(synthRoot, 'head')), environment);

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { checkFlags } from '../../scripts/check-flags';
+import { checkFlags, main } from '../../scripts/check-flags';
 
 const REPO = path.resolve(__dirname, '..', '..');
 
@@ -30,5 +30,30 @@ describe('npm run check-flags', () => {
     const result = checkFlags([`${dir}/production.json`], { flagsDir: dir });
     expect(result.exitCode).toBe(3);
     expect(result.lines[0]).toMatch(/production\.json: \$\.naming\.prefix: bucket name is also used by .*dogfood\.json/);
+  });
+
+  it('prints its usage for --help, and exits 0', () => {
+    // GIVEN --help
+    const lines: string[] = [];
+
+    // WHEN
+    const code = main(['--', '--help'], (l) => lines.push(l));
+
+    // THEN
+    expect(code).toBe(0);
+    expect(lines).toEqual([expect.stringMatching(/^usage: npm run check-flags -- \[flags\/<environment>\.json\.\.\.\]/)]);
+  });
+
+  it('refuses an unknown option as a usage error (exit 2), not as an unreadable flags file', () => {
+    // GIVEN an option check-flags does not have
+    // WHEN / THEN
+    expect(() => main(['--', '--all'])).toThrow(/unknown option "--all"; check-flags takes only flags files\n\nusage: npm run check-flags/);
+    let thrown: unknown;
+    try {
+      main(['--all']);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toMatchObject({ exitCode: 2 });
   });
 });

@@ -27,4 +27,22 @@ describe('npm run deploy', () => {
     await expect(main(['--env', 'sandbox', '--health-timeout', 'soon'], { print: () => undefined })).rejects.toThrow(/--health-timeout must be a whole number/);
     await expect(main(['--bogus'], { print: () => undefined })).rejects.toMatchObject({ exitCode: ExitCode.Usage });
   });
+
+  test('--help prints the usage and exits 0', async () => {
+    // GIVEN --help WHEN
+    const lines: string[] = [];
+    const code = await main(['--', '--help'], { print: (l) => lines.push(l) });
+
+    // THEN
+    expect(code).toBe(0);
+    expect(lines).toEqual([expect.stringMatching(/^usage: npm run deploy -- --env <environment>[^]*--print-order$/)]);
+  });
+
+  test('--print-order with --env is a usage error, not a silently ignored --env', async () => {
+    await expect(main(['--env', 'sandbox', '--print-order'], { print: () => undefined })).rejects.toMatchObject({
+      exitCode: ExitCode.Usage,
+      message: expect.stringMatching(/^--print-order deploys nothing and takes no --env/),
+    });
+  });
 });
+

@@ -95,6 +95,14 @@ describe('plan-comment render', () => {
   test('bad input is a clear error with the exit code of a usage error', async () => {
     await expect(main(['render', '--format', 'yaml', '--plan', 'x'])).rejects.toThrow(/--format must be markdown or json; got "yaml"/);
     await expect(main(['explain'])).rejects.toMatchObject({ exitCode: 2 });
+    // --help is not an unknown command: it prints the usage and exits 0
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      await expect(main(['--', '--help'])).resolves.toBe(0);
+      expect(log).toHaveBeenCalledWith(expect.stringMatching(/^usage: npm run plan-comment -- render/));
+    } finally {
+      log.mockRestore();
+    }
     const text = path.join(tmp(), 'plan.txt');
     writeFileSync(text, 'Terraform will perform the following actions:\n');
     await expect(main(['render', '--plan', text])).rejects.toThrow(/is not a Terraform JSON plan: not JSON/);

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parsePlanArgs } from '../../scripts/plan';
+import { main, parsePlanArgs } from '../../scripts/plan';
 import { git, tempProjectRepo } from '../helpers/plan-fixtures';
 
 describe('npm run plan: arguments', () => {
@@ -19,6 +19,15 @@ describe('npm run plan: arguments', () => {
     expect(() => parsePlanArgs(['--concurrency', '0'])).toThrow(/--concurrency must be a whole number of at least 1; got "0"/);
     expect(() => parsePlanArgs(['--real', '--speculative'])).toThrow(/exclude each other/);
     expect(() => parsePlanArgs(['--nope'])).toThrow(/usage: npm run plan/);
+  });
+
+  test('--help prints the usage and exits 0, planning nothing', async () => {
+    const lines: string[] = [];
+
+    const code = await main(['--', '--help'], (l) => lines.push(l));
+
+    expect(code).toBe(0);
+    expect(lines).toEqual([expect.stringMatching(/^usage: npm run plan -- \[--env <env>\]/)]);
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildDriftReport, DRIFT_MARKER, driftTitle, renderDriftIssue, upsertDriftIssue, type DriftReport } from '../../../lib/deploy/drift';
@@ -195,6 +195,20 @@ describe('npm run drift -- --plan', () => {
     expect(code).toBe(0);
     expect(lines).toContain('no drift: every stack matches main');
     expect(lines.some((l) => /GITHUB_TOKEN\/GITHUB_REPOSITORY not set: the drift issue is not updated/.test(l))).toBe(true);
+  });
+
+  test('--help prints the usage and exits 0, planning and writing nothing', async () => {
+    // GIVEN an empty directory
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-drift-'));
+    const lines: string[] = [];
+
+    // WHEN
+    const code = await driftMain(['--', '--help'], { env: {}, repoDir: dir, print: (l) => lines.push(l) });
+
+    // THEN
+    expect(code).toBe(0);
+    expect(lines).toEqual([expect.stringMatching(/^usage: npm run drift/)]);
+    expect(existsSync(path.join(dir, 'out'))).toBe(false);
   });
 });
 

@@ -163,6 +163,36 @@ describe('runRollback (git and GitHub side)', () => {
     expect(readFileSync(result.bodyFile, 'utf8')).toContain(ROLLBACK_MARKER);
   });
 
+  test('says that the checkout is now on the rollback branch, and how to go back', async () => {
+    // GIVEN a clean main
+    const r = mergedRepo();
+    const lines: string[] = [];
+
+    // WHEN
+    const result = await runRollback({ environment: 'production', repoDir: r.dir, env: {}, synth: sameConfig, log: (l) => lines.push(l) });
+
+    // THEN the work tree is left on the rollback branch, and the log says so
+    expect(r.git('rev-parse', '--abbrev-ref', 'HEAD')).toBe(result.branch);
+    expect(lines).toContain(`reverted in ${result.revertCommit.slice(0, 12)} on ${result.branch} (now checked out here; \`git checkout main\` to go back)`);
+  });
+
+  test('GITHUB_TOKEN without GITHUB_REPOSITORY is refused before anything is committed or pushed', async () => {
+    // GIVEN a token but no repository to open the PR in
+    const r = mergedRepo();
+
+    // WHEN / THEN
+    await expect(runRollback({ environment: 'production', repoDir: r.dir, env: { GITHUB_TOKEN: 't', GITHUB_API_URL: url }, synth: sameConfig })).rejects.toMatchObject({
+      exitCode: ExitCode.Usage,
+      message: expect.stringMatching(/^GITHUB_REPOSITORY is not set/),
+    });
+    // AND nothing changed: still on main, no revert, no branch here or on origin, no PR
+    expect(r.git('rev-parse', '--abbrev-ref', 'HEAD')).toBe('main');
+    expect(r.git('rev-parse', 'HEAD')).toBe(r.merge);
+    expect(r.git('branch', '--list', 'rollback/*')).toBe('');
+    expect(execFileSync('git', ['--git-dir', r.origin, 'branch', '--list', 'rollback/*'], { encoding: 'utf8' })).toBe('');
+    expect(pulls).toHaveLength(0);
+  });
+
   test('refuses a dirty work tree, an existing rollback branch, and an unknown --to', async () => {
     const r = mergedRepo();
     writeFileSync(path.join(r.dir, 'flags/production.json'), '{"dirty":true}');
