@@ -308,6 +308,33 @@ export const flagsProblems = {
     fix: `pick a type of ${arch}, or change the architecture`,
   }),
 
+  badIngressCidr: (file: string, path: string, value: string, reason: string, network?: string): FlagsProblem => ({
+    file,
+    path,
+    value,
+    problem: `not an IPv4 network in CIDR notation: ${reason}`,
+    allowed: 'a network address and a prefix length, e.g. "203.0.113.0/24" or "198.51.100.7/32": octets 0-255, prefix 0-32, no address bits set after the prefix',
+    ...(network ? { fix: `use ${JSON.stringify(network)} for the network, or ${JSON.stringify(`${value.split('/')[0]}/32`)} for the one address` } : {}),
+  }),
+
+  duplicateIngressCidr: (file: string, path: string, value: string, otherPath: string): FlagsProblem => ({
+    file,
+    path,
+    value,
+    problem: `the same range is also at ${otherPath}`,
+    allowed: 'each range once',
+    fix: 'remove the repeated entry',
+  }),
+
+  certificateOutsideEnvironment: (file: string, path: string, value: string, mismatch: string, region: string, accountId: string): FlagsProblem => ({
+    file,
+    path,
+    value,
+    problem: `the certificate is ${mismatch}; a load balancer can only use ACM certificates of its own region and account`,
+    allowed: `a certificate ARN of region ${region} and account ${accountId} (the environment's aws.region and aws.accountId)`,
+    fix: `request or import the certificate in ${region} of account ${accountId}`,
+  }),
+
   catchUpWithoutExpiry: (file: string): FlagsProblem => ({
     file,
     path: '$.catchUp.expiresAt',

@@ -24,6 +24,12 @@ import { configureEnvironment } from './environment';
 export interface FleetStackProps {
   /** The environment's validated flags (lib/flags/load.ts). */
   readonly flags: Flags;
+  /**
+   * The time the stack is synthesized for. An enabled catch-up fleet whose expiry is
+   * at or before it is synthesized at size zero and without its scheduled action.
+   * @default - the current time
+   */
+  readonly now?: Date;
 }
 
 /**
@@ -46,6 +52,7 @@ export class FleetStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: FleetStackProps) {
     super(scope, id);
     const { flags } = props;
+    const now = props.now ?? new Date();
     const names = resourceNames(flags);
     const { network } = flags;
     configureEnvironment(this, flags, id);
@@ -121,6 +128,13 @@ export class FleetStack extends TerraformStack {
     const catchUp = flags.catchUp;
     if (catchUp.enabled) {
       if (catchUp.expiresAt === undefined) throw new Error('catchUp.expiresAt is required when catchUp.enabled (validated by the flags rules)');
+      const expiresAt = new Date(catchUp.expiresAt);
+      // Past its expiry (a deploy allows that, with a warning), the one-time scheduled
+      // action has run and AWS has deleted it. Synthesizing the fleet as before would
+      // scale it back up to its size and re-create the schedule with a start time in
+      // the past, which AWS refuses: keep it at zero, with no schedule.
+      const expired = expiresAt.getTime() <= now.getTime();
+      const size = expired ? 0 : catchUp.size;
       this.catchUp = new IngestFleet(this, 'CatchUp', {
         env,
         fleet: CATCH_UP_FLEET,
@@ -128,11 +142,11 @@ export class FleetStack extends TerraformStack {
         arch: catchUp.arch ?? flags.arch,
         instanceTypes: catchUp.instanceTypes,
         minSize: 0,
-        maxSize: catchUp.size,
-        desiredCapacity: catchUp.size,
-        spot: catchUp.spot,
+        maxSize: size,
+        desiredCapacity: size,
+        spot: expired ? { ...catchUp.spot, onDemandBaseCapacity: 0 } : catchUp.spot,
         backfillMinutes: catchUp.backfillMinutes,
-        scaleToZeroAt: new Date(catchUp.expiresAt),
+        scaleToZeroAt: expired ? undefined : expiresAt,
       });
     }
 

@@ -110,6 +110,10 @@ export class LoadBalancer extends Construct {
     });
     if (this.https) {
       new LbListener(this, 'HttpRedirect', {
+        // Adding a certificate moves `listener` from 80 to 443 in place: create the
+        // redirect on 80 only once that update is done, or AWS refuses a second
+        // listener on port 80 (DuplicateListener) and the apply fails half-way.
+        dependsOn: [this.listener],
         loadBalancerArn: this.loadBalancer.arn,
         port: 80,
         protocol: 'HTTP',

@@ -229,13 +229,13 @@ const network = z
         error: 'an ACM certificate ARN, "arn:aws:acm:<region>:<account>:certificate/<uuid>"',
       })
       .optional()
-      .describe('ACM certificate for an HTTPS listener. Default: none, and the listener is plain HTTP.'),
+      .describe('ACM certificate for an HTTPS listener, in the environment\'s own region and account. Default: none, and the listener is plain HTTP.'),
     ingressCidrs: z
       .array(z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, { error: 'an IPv4 CIDR such as "10.0.0.0/8"' }))
       .min(1)
       .max(50)
       .default(['0.0.0.0/0'])
-      .describe('IPv4 ranges allowed to reach the load balancer. Default ["0.0.0.0/0"].'),
+      .describe('IPv4 ranges allowed to reach the load balancer: network addresses (no bits set after the prefix, prefix 0-32), each once. Default ["0.0.0.0/0"].'),
     agentPort: z.number().int().min(1024).max(65535).default(8080).describe('Port the agent listens on, 1024-65535. Default 8080.'),
     healthCheckPath: z
       .string()

@@ -18,6 +18,8 @@ export const ALL_OFF: FleetFlagStates = { spot: false, arch: false, autoscaling:
 
 /** A fixed expiry, so synthesized output does not depend on the clock. */
 export const CATCH_UP_EXPIRES_AT = '2026-11-24T18:00:00Z';
+/** The time the fleet stack is synthesized for: before CATCH_UP_EXPIRES_AT, never the clock. */
+export const SYNTH_NOW = new Date('2026-11-21T12:00:00Z');
 
 /** The two quarantines of the "on" state. */
 export const QUARANTINES_ON = [
@@ -60,16 +62,16 @@ export function allCombinations(): FleetFlagStates[] {
 export const comboName = (s: FleetFlagStates) => FLEET_FLAGS.map((f) => `${f}=${s[f] ? 'on' : 'off'}`).join(',');
 
 /** The synthesized fleet stack (Terraform JSON) of `flags`. */
-export function synthFleetStack(flags: Flags): StackJson {
+export function synthFleetStack(flags: Flags, now: Date = SYNTH_NOW): StackJson {
   const app = Testing.app();
-  const stack = new FleetStack(app, fleetStackName(flags.environment), { flags });
+  const stack = new FleetStack(app, fleetStackName(flags.environment), { flags, now });
   return JSON.parse(Testing.synth(stack)) as StackJson;
 }
 
 /** The synthesized fleet stack as the string cdktf's matchers take. */
-export function synthFleetString(flags: Flags): string {
+export function synthFleetString(flags: Flags, now: Date = SYNTH_NOW): string {
   const app = Testing.app();
-  const stack = new FleetStack(app, fleetStackName(flags.environment), { flags });
+  const stack = new FleetStack(app, fleetStackName(flags.environment), { flags, now });
   return Testing.synth(stack);
 }
 

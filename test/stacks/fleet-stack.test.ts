@@ -149,6 +149,22 @@ describe('FleetStack', () => {
         desired_capacity: 0,
       });
     });
+
+    it('past its expiry (a deploy only warns): stays at zero, and its consumed one-time schedule is not re-created', () => {
+      // GIVEN a catch-up fleet whose scheduled action has run (AWS then deletes a one-time action)
+      const flags = fleetFlags({ catchUp: true }, (f) => { f.catchUp!.spot = { onDemandBaseCapacity: 1, onDemandPercentageAboveBaseCapacity: 0 }; });
+      const afterExpiry = new Date(Date.parse(CATCH_UP_EXPIRES_AT) + 60_000);
+      // WHEN the stack is synthesized after the expiry
+      const json = synthFleetStack(flags, afterExpiry);
+      // THEN the group is not scaled back up, and no schedule with a past start time is planned
+      const group = resourceOfType(json, 'aws_autoscaling_group', '-catch-up');
+      expect(group).toMatchObject({ min_size: 0, max_size: 0, desired_capacity: 0 });
+      expect(group.mixed_instances_policy.instances_distribution.on_demand_base_capacity).toBe(0);
+      expect(synthFleetString(flags, afterExpiry)).not.toHaveResource(AutoscalingSchedule);
+      // and every other catch-up resource keeps its address
+      const before = [...resourcesOf(synthFleetStack(flags)).keys()].filter((a) => !a.startsWith('aws_autoscaling_schedule.'));
+      expect([...resourcesOf(json).keys()]).toEqual(before);
+    });
   });
 
   describe('flag 5: quarantine fleets', () => {

@@ -6,8 +6,10 @@ import { AutoscalingTargetInRange } from './autoscaling-target-in-range';
 import { BucketNamesValid } from './bucket-names-valid';
 import { CapacityConsistent } from './capacity-consistent';
 import { CatchUpExpiresInFuture } from './catch-up-expires-in-future';
+import { CertificateInEnvironment } from './certificate-in-environment';
 import { DeployOrderUnique } from './deploy-order-unique';
 import { EnvironmentKindConsistent } from './environment-kind-consistent';
+import { IngressCidrsValid } from './ingress-cidrs-valid';
 import { InstanceTypesMatchArch } from './instance-types-match-arch';
 import { LogExpiryCoversBackfill } from './log-expiry-covers-backfill';
 import { NamesUniqueAcrossEnvironments } from './names-unique-across-environments';
@@ -30,6 +32,9 @@ export const ALL_RULES: readonly FlagsRule[] = [
   NamesUniqueAcrossEnvironments,
   DeployOrderUnique,
   LogExpiryCoversBackfill,
+  // Network of the load balancer
+  IngressCidrsValid,
+  CertificateInEnvironment,
   // Fleet flags: sizes and spot ratio, autoscaling, arch, catch-up, quarantines
   CapacityConsistent,
   OnDemandBaseWithinMax,

@@ -41,6 +41,16 @@ describe('LoadBalancer', () => {
     expect(out).toHaveResourceWithProperties(VpcSecurityGroupIngressRule, { from_port: 443, cidr_ipv4: '10.0.0.0/8' });
   });
 
+  it('adding a certificate: the redirect on 80 is created only after the listener has moved from 80 to 443', () => {
+    // GIVEN an HTTP listener on 80, WHEN a certificate is added, THEN Terraform updates that listener
+    // to 443 in place and creates the redirect on 80: AWS refuses two listeners on one port, so the
+    // redirect must wait for the update (depends_on), not race it.
+    const listeners = JSON.parse(synth({ certificateArn: CERT })).resource.aws_lb_listener as Record<string, { port: number; depends_on?: string[] }>;
+    const [main] = Object.entries(listeners).find(([, l]) => l.port === 443)!;
+    const redirect = Object.values(listeners).find((l) => l.port === 80)!;
+    expect(redirect.depends_on).toEqual([`aws_lb_listener.${main}`]);
+  });
+
   it('rejects a name over 32 characters and a single subnet', () => {
     expect(() => synth({ name: 'x'.repeat(33) })).toThrow(/at most 32 characters/);
     expect(() => synth({ subnetIds: ['subnet-1'] })).toThrow(/at least two Availability Zones; got 1/);

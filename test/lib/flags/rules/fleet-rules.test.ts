@@ -5,6 +5,8 @@
 import { AutoscalingTargetInRange } from '../../../../lib/flags/rules/autoscaling-target-in-range';
 import { CapacityConsistent } from '../../../../lib/flags/rules/capacity-consistent';
 import { CatchUpExpiresInFuture } from '../../../../lib/flags/rules/catch-up-expires-in-future';
+import { CertificateInEnvironment } from '../../../../lib/flags/rules/certificate-in-environment';
+import { IngressCidrsValid } from '../../../../lib/flags/rules/ingress-cidrs-valid';
 import { InstanceTypesMatchArch } from '../../../../lib/flags/rules/instance-types-match-arch';
 import { OnDemandBaseWithinMax } from '../../../../lib/flags/rules/on-demand-base-within-max';
 import { pathPatternsOverlap, pathPatternViolation } from '../../../../lib/flags/rules/path-patterns';
@@ -168,6 +170,47 @@ describe('QuarantinePathsDisjoint', () => {
   ])('overlap(%j, %j) is %s', (a, b, overlap) => {
     expect(pathPatternsOverlap(a, b)).toBe(overlap);
     expect(pathPatternsOverlap(b, a)).toBe(overlap);
+  });
+});
+
+describe('IngressCidrsValid', () => {
+  const cidrs = (list: string[]) => flags((f) => { f.network.ingressCidrs = list; });
+  it('passes networks, single addresses and the whole internet', () => {
+    expect(check(IngressCidrsValid, cidrs(['0.0.0.0/0', '10.0.0.0/8', '203.0.113.0/24', '198.51.100.7/32', '192.0.2.128/25']))).toEqual([]);
+  });
+  it.each([
+    ['300.0.0.0/8', 'an octet is above 255'],
+    ['10.0.0.0/33', 'the prefix length 33 is above 32'],
+    ['203.0.113.5/24', 'address bits are set after the /24 prefix'],
+    ['10.1.0.0/8', 'address bits are set after the /8 prefix'],
+  ])('blocks %s, which Terraform would refuse after the pull request', (cidr, reason) => {
+    expect(check(IngressCidrsValid, cidrs(['0.0.0.0/0', cidr]))).toEqual([`$.network.ingressCidrs[1]: not an IPv4 network in CIDR notation: ${reason}`]);
+  });
+  it('blocks a range listed twice (two rules of one construct ID)', () => {
+    expect(check(IngressCidrsValid, cidrs(['10.0.0.0/8', '10.0.0.0/8']))).toEqual([
+      '$.network.ingressCidrs[1]: the same range is also at $.network.ingressCidrs[0]',
+    ]);
+  });
+});
+
+describe('CertificateInEnvironment', () => {
+  const cert = (arn?: string) => flags((f) => { f.network.certificateArn = arn; });
+  const arn = (region: string, account: string, partition = 'aws') => `arn:${partition}:acm:${region}:${account}:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b`;
+  it('passes no certificate, and one of the environment\'s region and account', () => {
+    expect(check(CertificateInEnvironment, cert())).toEqual([]);
+    expect(check(CertificateInEnvironment, cert(arn('us-east-1', '000000000000')))).toEqual([]);
+  });
+  it('blocks a certificate of another region or account', () => {
+    const problem = 'a load balancer can only use ACM certificates of its own region and account';
+    expect(check(CertificateInEnvironment, cert(arn('eu-west-1', '000000000000')))).toEqual([
+      `$.network.certificateArn: the certificate is in region eu-west-1, not us-east-1; ${problem}`,
+    ]);
+    expect(check(CertificateInEnvironment, cert(arn('us-east-1', '111122223333')))).toEqual([
+      `$.network.certificateArn: the certificate is in account 111122223333, not 000000000000; ${problem}`,
+    ]);
+    expect(check(CertificateInEnvironment, cert(arn('us-east-1', '000000000000', 'aws-us-gov')))).toEqual([
+      `$.network.certificateArn: the certificate is in partition aws-us-gov, not aws; ${problem}`,
+    ]);
   });
 });
 
