@@ -706,6 +706,22 @@ export const deployRunErrors = {
       ExitCode.Usage,
     ),
 
+  deployedChangeUnknown: (environment: string) =>
+    new FleetflagsError(
+      `Cannot tell which change is deployed in ${environment}: no deploy history was read (GITHUB_TOKEN and ` +
+        'GITHUB_REPOSITORY read it from GitHub Deployments), and the newest commit may never have been deployed ' +
+        '(a frozen or refused deploy). fix: set GITHUB_TOKEN and GITHUB_REPOSITORY, or name the commit to revert with --to <sha> ' +
+        '(`npm run history -- --env ' + environment + '` lists what ran).',
+      ExitCode.Usage,
+    ),
+
+  pushNotOnMain: (branch: string, mainBranch: string) =>
+    new FleetflagsError(
+      `--push commits the revert on the branch you are on and pushes it, but you are on ${JSON.stringify(branch)}, not ${JSON.stringify(mainBranch)}: ` +
+        `the revert would not deploy. fix: \`git checkout ${mainBranch}\` and run the rollback again, or leave out --push to open a PR.`,
+      ExitCode.Usage,
+    ),
+
   nothingToRollBack: (environment: string, paths: readonly string[]) =>
     new FleetflagsError(
       `No commit to roll back for ${environment}: no deploy is recorded and no commit touches ${paths.join(', ')}. ` +

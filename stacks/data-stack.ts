@@ -30,6 +30,7 @@ export class DataStack extends TerraformStack {
     this.accessLogs = new AccessLogBucket(this, 'AccessLogs', {
       bucketName: names.accessLogsBucket,
       accountId: flags.aws.accountId,
+      region: flags.aws.region,
       expirationDays: flags.accessLogs.expirationDays,
     });
     this.artifacts = new ArtifactsBucket(this, 'Artifacts', {

@@ -124,6 +124,14 @@ export interface RollbackOptions {
   readonly octokit?: Octokit;
   /** The git remote to push to. @default "origin" */
   readonly remote?: string;
+  /**
+   * Refuse to take "the last deployed change" from HEAD when no deploy is recorded:
+   * for AWS environments, where a merged change may never have been deployed.
+   * @default false
+   */
+  readonly requireDeployRecord?: boolean;
+  /** The branch deploys run from; `--push` only from it. @default "main" */
+  readonly mainBranch?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -170,6 +178,8 @@ export async function runRollback(options: RollbackOptions): Promise<RollbackRes
   let baseBranch = await git(['rev-parse', '--abbrev-ref', 'HEAD'], repoDir);
   const detached = baseBranch === 'HEAD';
   if (detached) baseBranch = env.GITHUB_REF_NAME || 'main';
+  const mainBranch = options.mainBranch ?? 'main';
+  if (options.push && baseBranch !== mainBranch) throw deployRunErrors.pushNotOnMain(baseBranch, mainBranch);
 
   // 1. What to revert.
   let target: string;
@@ -182,6 +192,7 @@ export async function runRollback(options: RollbackOptions): Promise<RollbackRes
     source = 'to';
   } else {
     const found = await findLastDeployedChange(environment, { repoDir, history: options.history, store: options.store, log });
+    if (found.source === 'HEAD' && options.requireDeployRecord) throw deployRunErrors.deployedChangeUnknown(environment);
     target = found.commit;
     source = found.source;
     deployed = found.deployed;

@@ -18,6 +18,22 @@ describe('AccessLogBucket', () => {
     expect(policy.policy).toContain('aws:SecureTransport');
   });
 
+  it('also names the Region\'s ELB account where log delivery still writes as it (Regions before August 2022)', () => {
+    // GIVEN us-east-1, an older Region
+    const policy = resources(synthBucket({ region: 'us-east-1' }), 'aws_s3_bucket_policy')[0].policy as string;
+    // THEN both principals may write the logs, to the same place
+    expect(policy).toContain('"AWS" = "arn:aws:iam::127311923021:root"');
+    expect(policy).toContain('logdelivery.elasticloadbalancing.amazonaws.com');
+    expect(policy.match(/\/alb\/AWSLogs\/111122223333\/\*/g)).toHaveLength(2);
+  });
+
+  it('uses the partition of the Region, and only the service principal where no ELB account exists', () => {
+    expect(resources(synthBucket({ region: 'us-gov-west-1' }), 'aws_s3_bucket_policy')[0].policy).toContain('arn:aws-us-gov:iam::048591011584:root');
+    const newer = resources(synthBucket({ region: 'ap-southeast-5' }), 'aws_s3_bucket_policy')[0].policy as string;
+    expect(newer).not.toContain('iam::');
+    expect(newer).toContain('logdelivery.elasticloadbalancing.amazonaws.com');
+  });
+
   it('encrypts with SSE-S3, because access logs do not support KMS', () => {
     const synth = synthBucket({});
     expect(synth).toHaveResourceWithProperties(S3BucketServerSideEncryptionConfigurationA, {
@@ -54,7 +70,7 @@ describe('AccessLogBucket', () => {
   });
 });
 
-function synthBucket(props: { expirationDays?: number }): string {
+function synthBucket(props: { expirationDays?: number; region?: string }): string {
   return Testing.synthScope((scope) => {
     new AccessLogBucket(scope, 'AccessLogs', { bucketName: 'ff-test-logs', accountId: '111122223333', ...props });
   });

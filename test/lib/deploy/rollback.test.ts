@@ -176,6 +176,30 @@ describe('runRollback (git and GitHub side)', () => {
     expect(lines).toContain(`reverted in ${result.revertCommit.slice(0, 12)} on ${result.branch} (now checked out here; \`git checkout main\` to go back)`);
   });
 
+  test('an AWS environment with no deploy recorded is refused, not guessed from HEAD', async () => {
+    // GIVEN production with no GitHub history and no simulated deploy
+    const r = mergedRepo();
+    // WHEN / THEN the rollback refuses before committing anything
+    await expect(
+      runRollback({ environment: 'production', repoDir: r.dir, env: {}, synth: sameConfig, requireDeployRecord: true }),
+    ).rejects.toMatchObject({ exitCode: ExitCode.Usage, message: expect.stringMatching(/Cannot tell which change is deployed in production.*--to <sha>/s) });
+    expect(r.git('rev-parse', 'HEAD')).toBe(r.merge);
+    // AND naming the commit works
+    await expect(
+      runRollback({ environment: 'production', repoDir: r.dir, env: {}, synth: sameConfig, requireDeployRecord: true, to: r.merge }),
+    ).resolves.toMatchObject({ mode: 'pr' });
+  });
+
+  test('--push off main is refused: the revert would not deploy', async () => {
+    const r = mergedRepo();
+    r.git('checkout', '-q', '-b', 'feature');
+    await expect(runRollback({ environment: 'production', repoDir: r.dir, env: env(), synth: sameConfig, push: true })).rejects.toMatchObject({
+      exitCode: ExitCode.Usage,
+      message: expect.stringMatching(/--push .* you are on "feature", not "main"/),
+    });
+    expect(r.git('rev-parse', 'HEAD')).toBe(r.merge);
+  });
+
   test('GITHUB_TOKEN without GITHUB_REPOSITORY is refused before anything is committed or pushed', async () => {
     // GIVEN a token but no repository to open the PR in
     const r = mergedRepo();
