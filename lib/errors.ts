@@ -475,6 +475,14 @@ export const errors = {
       ExitCode.Failure,
     ),
 
+  driftNeedsCredentials: () =>
+    new FleetflagsError(
+      'npm run drift plans every deployed stack against its real state, which needs AWS credentials; none are in the ' +
+        'environment (AWS_ACCESS_KEY_ID, AWS_PROFILE, AWS_WEB_IDENTITY_TOKEN_FILE or a container role). ' +
+        'Fix: run it with a read-only role (drift.yml gets one through OIDC), or report on saved plans with --plan <stack>=<plan.json>.',
+      ExitCode.Usage,
+    ),
+
   realPlanNeedsCredentials: (stack: string) =>
     new FleetflagsError(
       `--real plans ${stack} against its real state, which needs AWS credentials; none are in the environment ` +

@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { deployRunErrors, errors } from '../lib/errors';
 import { flagsFiles, loadFlagsOrThrow } from '../lib/flags/load';
 import { readPlanFile, stackOfPlanFile } from '../lib/plan/plan-model';
+import { hasAwsCredentials } from '../lib/plan/plan-run';
 import { synthesize } from '../lib/synth';
 import { deployOrder } from '../lib/deploy/deploy';
 import { buildDriftReport, driftSummaryLines, renderDriftIssue, upsertDriftIssue, type DriftPlan, type DriftReport, type UpsertDriftIssueResult } from '../lib/deploy/drift';
@@ -68,6 +69,7 @@ export async function main(args: readonly string[], options: DriftMainOptions = 
       return { stack: m ? m[1] : stackOfPlanFile(file), plan: readPlanFile(path.resolve(repoDir, file)) };
     });
   } else {
+    if (!options.planner && !hasAwsCredentials(env)) throw errors.driftNeedsCredentials();
     plans = await (options.planner ?? (() => terraformDriftPlans(repoDir, outDir, print)))();
   }
   const report = buildDriftReport(plans, options.now ?? new Date());
@@ -78,7 +80,8 @@ export async function main(args: readonly string[], options: DriftMainOptions = 
 
 /** Plans every deployable stack against real state; writes each JSON plan to outDir. */
 export async function terraformDriftPlans(repoDir: string, outDir: string, print: (line: string) => void): Promise<DriftPlan[]> {
-  const all = loadFlagsOrThrow(flagsFiles(path.relative(process.cwd(), path.join(repoDir, 'flags')) || '.'));
+  // What is merged is what drift compares with: an expired catch-up fleet must not stop the report.
+  const all = loadFlagsOrThrow(flagsFiles(path.relative(process.cwd(), path.join(repoDir, 'flags')) || '.'), { expiredCatchUp: 'allow' });
   const order = deployOrder(all);
   if (order.length === 0) throw deployRunErrors.noDeployableEnvironments('flags/');
   const environments = all.filter((e) => order.includes(e.environment));

@@ -217,7 +217,8 @@ function speculativeNote(): string {
     '> [!NOTE]',
     '> **Speculative plan**: planned without cloud credentials, against a state built from the base branch\'s',
     '> configuration as if it had been applied (`-refresh=false`). The real AWS provider decides what is an update',
-    '> and what is a replacement; changes made outside Terraform and values only AWS knows are not seen.',
+    '> and what is a replacement; changes made outside Terraform and values only AWS knows are not seen:',
+    '> IDs and ARNs of existing resources in it are placeholders (account `123456789012`, `sg-…`, `lt-…`), not real values.',
     '> The plan that deploys runs against the real state after merge.',
   ].join('\n');
 }

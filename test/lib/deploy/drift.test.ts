@@ -210,6 +210,14 @@ describe('npm run drift -- --plan', () => {
     expect(lines).toEqual([expect.stringMatching(/^usage: npm run drift/)]);
     expect(existsSync(path.join(dir, 'out'))).toBe(false);
   });
+
+  test('without AWS credentials and without --plan it says what it needs, before running Terraform', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-drift-'));
+    await expect(driftMain([], { env: {}, repoDir: dir, print: () => {} })).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(/needs AWS credentials.*read-only role.*--plan <stack>=<plan\.json>/s),
+    });
+  });
 });
 
 // -- a local stand-in for GitHub's issues API ----------------------------------------
