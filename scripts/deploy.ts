@@ -16,7 +16,7 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../lib/cli';
 import { errors, jsonPath } from '../lib/errors';
 import { flagsFiles, loadFlagsOrThrow } from '../lib/flags/load';
 import { diffValues } from '../lib/plan/flags-diff';
@@ -56,25 +56,18 @@ export async function main(args: readonly string[], options: DeployMainOptions =
   const env = options.env ?? process.env;
   const print = options.print ?? ((line: string) => console.log(line));
   const repoDir = path.resolve(options.repoDir ?? process.cwd());
-  let values: { env?: string; 'print-order'?: boolean; 'plan-only'?: boolean; 'health-timeout'?: string; 'artifacts-dir'?: string; 'plan-unchanged'?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: args.filter((a) => a !== '--'),
-      options: {
-        env: { type: 'string' },
-        'print-order': { type: 'boolean' },
-        'plan-only': { type: 'boolean' },
-        'health-timeout': { type: 'string' },
-        'artifacts-dir': { type: 'string' },
-        'plan-unchanged': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (e) {
-    throw errors.usage((e as Error).message, USAGE);
-  }
-  if (values.help) {
+  const { values, help } = parseCommandLine<{ env?: string; 'print-order'?: boolean; 'plan-only'?: boolean; 'health-timeout'?: string; 'artifacts-dir'?: string; 'plan-unchanged'?: boolean }>(args, {
+    usage: USAGE,
+    options: {
+      env: { type: 'string' },
+      'print-order': { type: 'boolean' },
+      'plan-only': { type: 'boolean' },
+      'health-timeout': { type: 'string' },
+      'artifacts-dir': { type: 'string' },
+      'plan-unchanged': { type: 'boolean' },
+    },
+  });
+  if (help) {
     print(`usage: ${USAGE}`);
     return 0;
   }

@@ -13,7 +13,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../lib/cli';
 import { deployRunErrors, errors } from '../lib/errors';
 import { flagsFiles, loadFlagsOrThrow } from '../lib/flags/load';
 import { readPlanFile, stackOfPlanFile } from '../lib/plan/plan-model';
@@ -41,19 +41,12 @@ export async function main(args: readonly string[], options: DriftMainOptions = 
   const env = options.env ?? process.env;
   const repoDir = path.resolve(options.repoDir ?? process.cwd());
   const print = options.print ?? ((line: string) => console.log(line));
-  let values: { plan?: string[]; 'exit-code'?: boolean; help?: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: args.filter((a) => a !== '--'),
-      options: { plan: { type: 'string', multiple: true }, 'exit-code': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-      strict: true,
-    }));
-  } catch (e) {
-    throw errors.usage((e as Error).message, USAGE);
-  }
-  if (values.help) {
+  const { values, positionals, help } = parseCommandLine<{ plan?: string[]; 'exit-code'?: boolean }>(args, {
+    usage: USAGE,
+    options: { plan: { type: 'string', multiple: true }, 'exit-code': { type: 'boolean' } },
+    allowPositionals: true,
+  });
+  if (help) {
     print(`usage: ${USAGE}`);
     return 0;
   }

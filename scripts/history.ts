@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../lib/cli';
 import { errors } from '../lib/errors';
 import { environmentOf, flagsFiles } from '../lib/flags/load';
 import { DeployHistory, formatDuration, type DeployHistoryEntry } from '../lib/deploy/history';
@@ -77,17 +77,11 @@ function isOffline(file: string): boolean {
 
 export async function main(args: readonly string[], options: HistoryMainOptions = {}): Promise<number> {
   const print = options.print ?? console.log;
-  let values: { env?: string; limit?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: args.filter((a) => a !== '--'),
-      options: { env: { type: 'string' }, limit: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-    }));
-  } catch (e) {
-    throw errors.usage((e as Error).message, USAGE);
-  }
-  if (values.help) {
+  const { values, help } = parseCommandLine<{ env?: string; limit?: string }>(args, {
+    usage: USAGE,
+    options: { env: { type: 'string' }, limit: { type: 'string' } },
+  });
+  if (help) {
     print(`usage: ${USAGE}`);
     return 0;
   }

@@ -11,7 +11,7 @@
  * out/rollback/<env>.json.
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../lib/cli';
 import { errors } from '../lib/errors';
 import { environmentOf, flagsFiles, loadFlagsOrThrow } from '../lib/flags/load';
 import { DeployHistory } from '../lib/deploy/history';
@@ -30,17 +30,11 @@ export async function main(args: readonly string[], options: RollbackMainOptions
   const env = options.env ?? process.env;
   const repoDir = path.resolve(options.repoDir ?? process.cwd());
   const print = options.print ?? ((line: string) => console.log(line));
-  let values: { env?: string; to?: string; push?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: args.filter((a) => a !== '--'),
-      options: { env: { type: 'string' }, to: { type: 'string' }, push: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-    }));
-  } catch (e) {
-    throw errors.usage((e as Error).message, USAGE);
-  }
-  if (values.help) {
+  const { values, help } = parseCommandLine<{ env?: string; to?: string; push?: boolean }>(args, {
+    usage: USAGE,
+    options: { env: { type: 'string' }, to: { type: 'string' }, push: { type: 'boolean' } },
+  });
+  if (help) {
     print(`usage: ${USAGE}`);
     return 0;
   }
