@@ -744,15 +744,34 @@ export const deployRunErrors = {
       ExitCode.Usage,
     ),
 
-  revertFailed: (commit: string, detail: string) =>
+  revertFailed: (commit: string, detail: string, conflicts: readonly string[]) =>
     new FleetflagsError(
-      `git revert ${commit.slice(0, 12)} does not apply cleanly (later commits changed the same lines):\n${detail.trim()}\n` +
-        'Nothing was committed. fix: revert by hand (`git revert <sha>`, resolve, open a PR), or roll back a later commit first with --to <sha>.',
+      `git revert ${commit.slice(0, 12)} does not apply cleanly (later commits changed the same lines in ${conflicts.join(', ')}); git says:\n${detail.trim()}\n` +
+        'Nothing was committed; the work tree, the index and the branches are as they were. ' +
+        'fix: revert by hand (`git revert <sha>`, resolve, open a PR), or roll back a later commit first with --to <sha>.',
       ExitCode.Failure,
     ),
 
   gitFailed: (what: string, detail: string) =>
-    new FleetflagsError(`git: ${what} failed: ${detail.trim()}`, ExitCode.Failure),
+    new FleetflagsError(`git: ${what} failed; git says:\n${detail.trim()}`, ExitCode.Failure),
+
+  /** A git command of the rollback failed; everything it did was undone. */
+  rollbackGitFailed: (what: string, detail: string) =>
+    new FleetflagsError(
+      `git: ${what} failed; git says:\n${detail.trim()}\n` +
+        'Nothing was committed; the work tree, the index and the branches are as they were. fix: correct what git names above, then run the rollback again.',
+      ExitCode.Failure,
+    ),
+
+  /** The rollback commits a revert; git has no name and e-mail to commit with. */
+  gitIdentityMissing: (repoDir: string, detail: string) =>
+    new FleetflagsError(
+      `git has no identity to commit the revert with in ${repoDir}; git says: ${detail.trim().split('\n').filter((l) => /fatal|error/i.test(l)).join(' ') || detail.trim()}; ` +
+        'allowed: user.name and user.email in git config, or GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL, GIT_COMMITTER_NAME and GIT_COMMITTER_EMAIL in the environment. ' +
+        'fix: `git config user.name "Your Name"` and `git config user.email you@example.com` (add --global for every repository; ' +
+        'in CI, set them in the job before the rollback). Nothing was changed.',
+      ExitCode.Usage,
+    ),
 
   synthFailed: (what: string, detail: string) =>
     new FleetflagsError(

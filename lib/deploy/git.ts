@@ -43,3 +43,16 @@ export function commitMessage(rev: string, cwd: string): Promise<string> {
 export function environmentPaths(environment: string): string[] {
   return [`flags/${environment}.json`, 'stacks', 'lib'];
 }
+
+/**
+ * Why git cannot commit in `cwd` (no user.name / user.email and none in the
+ * environment), as git says it; undefined when it can. `git var` resolves the
+ * identity exactly as `git commit` would, without committing anything.
+ */
+export async function gitIdentityProblem(cwd: string): Promise<string | undefined> {
+  for (const ident of ['GIT_AUTHOR_IDENT', 'GIT_COMMITTER_IDENT']) {
+    const r = await gitRaw(['var', ident], cwd);
+    if (r.code !== 0) return (r.stderr || r.stdout).trim() || `git var ${ident} exited ${r.code}`;
+  }
+  return undefined;
+}

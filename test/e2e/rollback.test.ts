@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { synthWorkTree } from '../../lib/deploy/rollback';
@@ -41,15 +41,44 @@ describe('npm run rollback, end to end', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
+  const afterAllCleanup: string[] = [];
   afterAll(async () => {
     repo?.remove();
+    afterAllCleanup.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  test('with no git identity anywhere, the rollback stops before it changes anything and says how to set one', async () => {
+    // GIVEN a clone with no user.name / user.email, no global or system git config, and no GIT_* identity variables
+    const head = repo.git('rev-parse', 'HEAD');
+    repo.git('config', '--unset', 'user.name');
+    repo.git('config', '--unset', 'user.email');
+    repo.git('config', 'user.useConfigOnly', 'true');
+    const noIdentity = { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: undefined, GIT_AUTHOR_EMAIL: undefined, GIT_COMMITTER_NAME: undefined, GIT_COMMITTER_EMAIL: undefined, EMAIL: undefined };
+    try {
+      // WHEN
+      const r = await repo.run('scripts/rollback.ts', ['--env', 'sandbox'], noIdentity);
+
+      // THEN exit 2, one message with git's words and the fix
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/git has no identity to commit the revert with in .*; git says: fatal: .*fix: `git config user\.name "Your Name"`/);
+      // AND nothing changed: same commit, same branch, nothing staged, no rollback branch
+      expect(repo.git('rev-parse', 'HEAD')).toBe(head);
+      expect(repo.git('rev-parse', '--abbrev-ref', 'HEAD')).toBe('main');
+      expect(repo.git('status', '--porcelain')).toBe('');
+      expect(repo.git('branch', '--list', 'rollback/*')).toBe('');
+    } finally {
+      repo.git('config', '--unset', 'user.useConfigOnly');
+      repo.git('config', 'user.name', 'Ada Operator');
+      repo.git('config', 'user.email', 'ada@example.com');
+    }
   });
 
   test('the revert of a flag change is its exact inverse, and is proposed as a PR', async () => {
     // GIVEN a flag change committed on main, and its speculative plan
     const work = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-e2e-plan-'));
+    afterAllCleanup.push(work);
     const before = await synthWorkTree(repo.dir, path.join(work, 'before'));
     repo.editFlags('sandbox', (f) => (f.accessLogs.expirationDays = 30));
     const change = repo.commitAll('sandbox: keep access logs 30 days');

@@ -42,7 +42,9 @@ export function makeTempRepo(options: { withOrigin?: boolean } = {}): TempRepo {
   mkdirSync(dir);
   for (const entry of COPIED) cpSync(path.join(PROJECT, entry), path.join(dir, entry), { recursive: true });
   symlinkSync(path.join(PROJECT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-  const env = { ...process.env, ...GIT_ENV };
+  // The repository carries its own identity in its config; nothing comes from the machine's
+  // git config or from GIT_* variables, so the scripts run here see what a fresh clone sees.
+  const env = { ...process.env };
   const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env, encoding: 'utf8' }).trim();
   git('init', '-q', '-b', 'main');
   git('config', 'user.name', GIT_ENV.GIT_AUTHOR_NAME);

@@ -1,15 +1,17 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { COMMENT_MARKER } from '../../lib/plan/render';
 import { main, post, render } from '../../scripts/plan-comment';
 import { humanComments, OWNER, PR, REPO, startFakeGitHub, type FakeGitHub } from '../lib/github/fake-github';
+import { tempDirs } from '../helpers/temp-dirs';
+
+const tempDir = tempDirs();
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'plans');
 const planOf = (scenario: string) => path.join(FIXTURES, scenario, 'sandbox-data.plan.json');
 
 function tmp(): string {
-  return mkdtempSync(path.join(os.tmpdir(), 'plan-comment-'));
+  return tempDir('plan-comment-');
 }
 
 describe('plan-comment render', () => {

@@ -3,9 +3,11 @@
  * validates every flags file first, and writes nothing when one is bad.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, existsSync, lstatSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { tempDirs } from '../helpers/temp-dirs';
+
+const tempDir = tempDirs();
 
 const REPO = path.resolve(__dirname, '..', '..');
 const appCommand = JSON.parse(readFileSync(path.join(REPO, 'cdktf.json'), 'utf8')).app as string;
@@ -19,7 +21,7 @@ function runApp(cwd: string) {
 }
 
 function projectCopy(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'app-'));
+  const dir = tempDir('app-');
   cpSync(path.join(REPO, 'flags'), path.join(dir, 'flags'), { recursive: true });
   return dir;
 }

@@ -3,13 +3,14 @@
  * shipped flags files, passes the real `terraform validate` and an offline
  * `terraform plan` (real provider schema and diff logic, no AWS account).
  */
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { loadFlagsOrThrow } from '../../lib/flags/load';
 import { synthesize } from '../../lib/synth';
 import { planJson, validate, writeOfflineWorkdir, type StackJson } from '../../lib/terraform/runner';
 import { mapLimit } from '../../lib/concurrency';
+import { tempDirs } from '../helpers/temp-dirs';
+
+const tempDir = tempDirs();
 
 interface Checked {
   readonly stack: string;
@@ -21,7 +22,7 @@ let checked: Checked[];
 
 beforeAll(async () => {
   const { stacks } = synthesize(loadFlagsOrThrow());
-  const work = mkdtempSync(path.join(os.tmpdir(), 'tf-all-'));
+  const work = tempDir('tf-all-');
   checked = await mapLimit([...stacks], 2, async ([stack, config]) => {
     const dir = path.join(work, stack);
     await writeOfflineWorkdir(dir, config);

@@ -5,13 +5,15 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildDriftReport, DRIFT_MARKER, driftTitle, renderDriftIssue, upsertDriftIssue, type DriftReport } from '../../../lib/deploy/drift';
 import { parseTerraformPlan, type TerraformPlan } from '../../../lib/plan/plan-model';
 import { createOctokit } from '../../../lib/github/sticky-comment';
 import { main as driftMain } from '../../../scripts/drift';
+import { tempDirs } from '../../helpers/temp-dirs';
+
+const tempDir = tempDirs();
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'plans');
 const NOW = new Date('2026-11-25T06:17:00Z');
@@ -167,7 +169,7 @@ describe('npm run drift -- --plan', () => {
 
   test('reports from JSON plans, writes the report files and upserts the issue; --exit-code exits 2 on drift', async () => {
     // GIVEN a JSON plan with drift on disk
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-drift-'));
+    const dir = tempDir('fleetflags-drift-');
     writeFileSync(path.join(dir, 'production-data.plan.json'), JSON.stringify(driftedPlan()));
     const lines: string[] = [];
 
@@ -188,7 +190,7 @@ describe('npm run drift -- --plan', () => {
   });
 
   test('without GITHUB_TOKEN it only reports, and says the issue was not updated', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-drift-'));
+    const dir = tempDir('fleetflags-drift-');
     writeFileSync(path.join(dir, 'p.json'), JSON.stringify(cleanPlan()));
     const lines: string[] = [];
     const code = await driftMain(['--plan', `production-data=${path.join(dir, 'p.json')}`], { env: {}, repoDir: dir, print: (l) => lines.push(l), now: NOW });
@@ -199,7 +201,7 @@ describe('npm run drift -- --plan', () => {
 
   test('--help prints the usage and exits 0, planning and writing nothing', async () => {
     // GIVEN an empty directory
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-drift-'));
+    const dir = tempDir('fleetflags-drift-');
     const lines: string[] = [];
 
     // WHEN
@@ -212,7 +214,7 @@ describe('npm run drift -- --plan', () => {
   });
 
   test('without AWS credentials and without --plan it says what it needs, before running Terraform', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-drift-'));
+    const dir = tempDir('fleetflags-drift-');
     await expect(driftMain([], { env: {}, repoDir: dir, print: () => {} })).rejects.toMatchObject({
       exitCode: 2,
       message: expect.stringMatching(/needs AWS credentials.*read-only role.*--plan <stack>=<plan\.json>/s),

@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findLastDeployedChange, ROLLBACK_MARKER, runRollback } from '../../../lib/deploy/rollback';
@@ -16,14 +16,19 @@ import { DeployedStore } from '../../../lib/deploy/simulation';
 import type { DeployHistoryEntry } from '../../../lib/deploy/history';
 import { ExitCode } from '../../../lib/errors';
 
-const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 'A', GIT_AUTHOR_EMAIL: 'a@x', GIT_COMMITTER_NAME: 'A', GIT_COMMITTER_EMAIL: 'a@x' };
+const roots: string[] = [];
+afterAll(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
 
+/** A temporary repository with its own identity (nothing from the machine's git config is needed). */
 function repo(): { dir: string; git: (...a: string[]) => string; commit: (file: string, text: string, msg: string) => string } {
   const root = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-rollback-'));
+  roots.push(root);
   const dir = path.join(root, 'repo');
   mkdirSync(dir);
-  const git = (...a: string[]) => execFileSync('git', a, { cwd: dir, env: GIT_ENV, encoding: 'utf8' }).trim();
+  const git = (...a: string[]) => execFileSync('git', a, { cwd: dir, encoding: 'utf8' }).trim();
   git('init', '-q', '-b', 'main');
+  git('config', 'user.name', 'Ada Operator');
+  git('config', 'user.email', 'ada@example.com');
   const commit = (file: string, text: string, msg: string) => {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     writeFileSync(path.join(dir, file), text);
@@ -60,7 +65,9 @@ describe('findLastDeployedChange', () => {
   });
 
   test('from the record of simulated deploys', async () => {
-    const store = new DeployedStore(mkdtempSync(path.join(os.tmpdir(), 'fleetflags-store-')));
+    const storeDir = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-store-'));
+    roots.push(storeDir);
+    const store = new DeployedStore(storeDir);
     store.recordDeploy({ environment: 'production', commit: c2, deployedAt: 'now', flags: {}, stacks: [] });
     await expect(findLastDeployedChange('production', { repoDir: r.dir, store })).resolves.toEqual({ commit: c2, deployed: c2, source: 'simulation' });
   });
@@ -108,6 +115,7 @@ describe('runRollback (git and GitHub side)', () => {
   /** A repo whose last production change was merged as a PR (a merge commit), with a bare origin. */
   function mergedRepo() {
     const r = repo();
+    r.commit('.gitignore', 'out/\n', 'the rollback writes its record to out/');
     r.commit('flags/production.json', '{"desired":2}\n', 'first');
     r.git('checkout', '-q', '-b', 'bump');
     r.commit('flags/production.json', '{"desired":3}\n', 'production: desired 3');
@@ -239,11 +247,120 @@ describe('runRollback (git and GitHub side)', () => {
     const head = r.git('rev-parse', 'HEAD');
 
     await expect(runRollback({ environment: 'production', repoDir: r.dir, env: {}, synth: sameConfig, to: target })).rejects.toThrow(
-      /does not apply cleanly[\s\S]*Nothing was committed/,
+      /does not apply cleanly \(later commits changed the same lines in flags\/production.json\); git says:\n[\s\S]*CONFLICT[\s\S]*Nothing was committed/,
     );
     expect(r.git('rev-parse', 'HEAD')).toBe(head);
     expect(r.git('rev-parse', '--abbrev-ref', 'HEAD')).toBe('main');
     expect(r.git('branch', '--list', 'rollback/*')).toBe('');
     expect(r.git('status', '--porcelain')).toBe('');
+  });
+
+  /** The checkout is exactly as it was: same commit, same branch, nothing staged or changed, no rollback branch, no revert in progress. */
+  function expectUntouched(r: ReturnType<typeof mergedRepo>, branch = 'main') {
+    expect(r.git('rev-parse', 'HEAD')).toBe(r.merge);
+    expect(r.git('rev-parse', '--abbrev-ref', 'HEAD')).toBe(branch);
+    expect(r.git('status', '--porcelain')).toBe('');
+    expect(r.git('branch', '--list', 'rollback/*')).toBe('');
+    expect(existsSync(path.join(r.dir, '.git', 'REVERT_HEAD'))).toBe(false);
+  }
+
+  describe('without a git identity', () => {
+    const saved = { ...process.env };
+    beforeEach(() => {
+      // No global or system config, no identity variables: only the repository's own config counts.
+      process.env.GIT_CONFIG_GLOBAL = '/dev/null';
+      process.env.GIT_CONFIG_NOSYSTEM = '1';
+      for (const v of ['GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL', 'EMAIL']) delete process.env[v];
+    });
+    afterEach(() => {
+      process.env = { ...saved };
+    });
+
+    test('the rollback is refused up front, says how to set the identity, and changes nothing', async () => {
+      // GIVEN a repository with no user.name / user.email, where git must not guess one
+      const r = mergedRepo();
+      r.git('config', '--unset', 'user.name');
+      r.git('config', '--unset', 'user.email');
+      r.git('config', 'user.useConfigOnly', 'true');
+
+      // WHEN
+      const run = runRollback({ environment: 'production', repoDir: r.dir, env: {}, synth: sameConfig, to: r.merge });
+
+      // THEN one error naming the problem, git's own words, what is allowed and the fix
+      await expect(run).rejects.toMatchObject({
+        exitCode: ExitCode.Usage,
+        message: expect.stringMatching(
+          /^git has no identity to commit the revert with in .*; git says: fatal: .*email.*; allowed: user\.name and user\.email.*fix: `git config user\.name "Your Name"`/s,
+        ),
+      });
+      // AND nothing changed
+      expectUntouched(r);
+    });
+
+    test('the identity from the environment variables is enough', async () => {
+      // GIVEN no identity in any config, but GIT_AUTHOR_* / GIT_COMMITTER_* set (as CI jobs do)
+      const r = mergedRepo();
+      r.git('config', '--unset', 'user.name');
+      r.git('config', '--unset', 'user.email');
+      r.git('config', 'user.useConfigOnly', 'true');
+      Object.assign(process.env, { GIT_AUTHOR_NAME: 'CI', GIT_AUTHOR_EMAIL: 'ci@example.com', GIT_COMMITTER_NAME: 'CI', GIT_COMMITTER_EMAIL: 'ci@example.com' });
+
+      // WHEN
+      const result = await runRollback({ environment: 'production', repoDir: r.dir, env: {}, synth: sameConfig, to: r.merge });
+
+      // THEN the revert is committed by that identity
+      expect(r.git('log', '-1', '--format=%an <%ae>', result.revertCommit)).toBe('CI <ci@example.com>');
+    });
+  });
+
+  test('a git failure reports git\'s own message and leaves the checkout exactly as it was', async () => {
+    // GIVEN another git process holds the index lock when the rollback starts committing
+    const r = mergedRepo();
+    const lock = path.join(r.dir, '.git', 'index.lock');
+    const lockingSynth = async () => {
+      writeFileSync(lock, '');
+      return sameConfig();
+    };
+
+    // WHEN
+    const run = runRollback({ environment: 'production', repoDir: r.dir, env: {}, synth: lockingSynth });
+
+    // THEN git's real words, not a guess about conflicts
+    await expect(run).rejects.toMatchObject({
+      exitCode: ExitCode.Failure,
+      message: expect.stringMatching(/^git: git (checkout -b|revert) .* failed; git says:\n[\s\S]*index\.lock[\s\S]*Nothing was committed; the work tree, the index and the branches are as they were/),
+    });
+    expect((await run.catch((e: Error) => e.message)) as string).not.toMatch(/does not apply cleanly/);
+    // AND once the other process is done, nothing is left over
+    unlinkSync(lock);
+    expectUntouched(r);
+  });
+
+  test('a failure after the revert (the plan of the revert) undoes the revert and its branch', async () => {
+    // GIVEN a synthesizer that fails on the reverted configuration
+    const r = mergedRepo();
+    let calls = 0;
+    const failingSecond = async () => {
+      calls += 1;
+      if (calls === 2) throw new Error('synth of the revert failed');
+      return sameConfig();
+    };
+
+    // WHEN / THEN
+    await expect(runRollback({ environment: 'production', repoDir: r.dir, env: {}, synth: failingSecond })).rejects.toThrow('synth of the revert failed');
+    expect(calls).toBe(2);
+    expectUntouched(r);
+  });
+
+  test('--push: a push that fails takes the revert back off main', async () => {
+    // GIVEN an origin that cannot be reached
+    const r = mergedRepo();
+    r.git('remote', 'set-url', 'origin', path.join(path.dirname(r.dir), 'no-such-origin.git'));
+
+    // WHEN / THEN git's message, and main is where it was
+    await expect(runRollback({ environment: 'production', repoDir: r.dir, env: env(), synth: sameConfig, push: true })).rejects.toThrow(
+      /git push origin HEAD:refs\/heads\/main failed; git says:\n[\s\S]*no-such-origin/,
+    );
+    expectUntouched(r);
   });
 });

@@ -1,8 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FlagsInvalidError, formatProblem } from '../../../lib/errors';
 import { flagsFiles, loadFlagsFiles, loadFlagsOrThrow } from '../../../lib/flags/load';
+import { tempDirs } from '../../helpers/temp-dirs';
+
+const tempDir = tempDirs();
 
 describe('loading flags files', () => {
   it('loads every shipped environment', () => {
@@ -16,7 +18,7 @@ describe('loading flags files', () => {
 
   it('collects every problem of every file, not only the first', () => {
     // GIVEN two files, each with two mistakes
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'flags-'));
+    const dir = tempDir('flags-');
     const sandbox = JSON.parse(require('node:fs').readFileSync('flags/sandbox.json', 'utf8'));
     writeFileSync(path.join(dir, 'one.json'), JSON.stringify({ ...sandbox, environment: 'one', arch: 'sparc', lockTable: { backfillMinutes: 0 } }));
     writeFileSync(path.join(dir, 'two.json'), JSON.stringify({ ...sandbox, environment: 'two', naming: { prefix: 'x' }, extra: true }));
@@ -35,7 +37,7 @@ describe('loading flags files', () => {
   });
 
   it('throws FlagsInvalidError with one line per problem', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'flags-'));
+    const dir = tempDir('flags-');
     writeFileSync(path.join(dir, 'sandbox.json'), '{ "environment": "sandbox" ');
     expect(() => loadFlagsOrThrow(flagsFiles(dir))).toThrow(FlagsInvalidError);
     try {

@@ -1,7 +1,9 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { diffFlags, diffValues, readFlagsDir } from '../../../lib/plan/flags-diff';
+import { tempDirs } from '../../helpers/temp-dirs';
+
+const tempDir = tempDirs();
 
 const FLAGS_DIR = path.join(__dirname, '..', '..', '..', 'flags');
 
@@ -61,7 +63,7 @@ describe('diffFlags on real edits of flags/*.json', () => {
   });
 
   test('a new environment is one row at "$"; a broken file still shows as changed', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'flags-diff-'));
+    const dir = tempDir('flags-diff-');
     mkdirSync(path.join(dir, 'head'));
     writeFileSync(path.join(dir, 'head', 'staging.json'), '{ "environment": "staging", }');
     const changes = diffFlags(new Map(), readFlagsDir(path.join(dir, 'head')));

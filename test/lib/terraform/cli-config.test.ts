@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import {
   AWS_PROVIDER_LOCK,
@@ -9,6 +8,9 @@ import {
   PROVIDER_MIRROR_ENV,
   terraformEnv,
 } from '../../../lib/terraform/cli-config';
+import { tempDirs } from '../../helpers/temp-dirs';
+
+const tempDir = tempDirs();
 
 describe('Terraform CLI config', () => {
   it('installs the AWS provider from the mirror and everything else from the registry', () => {
@@ -25,7 +27,7 @@ describe('Terraform CLI config', () => {
   });
 
   it('lets an environment variable point at the mirror, or turn it off', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'mirror-'));
+    const dir = tempDir('mirror-');
     mkdirSync(path.join(dir, 'registry.terraform.io'));
     expect(findProviderMirror({ [PROVIDER_MIRROR_ENV]: dir })).toBe(dir);
     expect(findProviderMirror({ [PROVIDER_MIRROR_ENV]: path.join(dir, 'registry.terraform.io') })).toBe(dir);
@@ -39,7 +41,7 @@ describe('Terraform CLI config', () => {
   });
 
   it('writes its own CLI config file and points TF_CLI_CONFIG_FILE at it', () => {
-    const cache = path.join(mkdtempSync(path.join(os.tmpdir(), 'cache-')), 'plugins');
+    const cache = path.join(tempDir('cache-'), 'plugins');
     const env = terraformEnv({ FLEETFLAGS_PLUGIN_CACHE: cache, [PROVIDER_MIRROR_ENV]: 'none' });
     expect(env.TF_CLI_CONFIG_FILE).toBe(path.join(path.dirname(cache), 'terraform.tfrc'));
     expect(readFileSync(env.TF_CLI_CONFIG_FILE, 'utf8')).toBe(cliConfigText(null, cache));
@@ -48,9 +50,9 @@ describe('Terraform CLI config', () => {
 
   it('links the mirror and the provider lock into synthesized stacks, for a bare cdktf diff', () => {
     // GIVEN a mirror holding the provider and a synthesized stack
-    const mirror = mkdtempSync(path.join(os.tmpdir(), 'mirror-'));
+    const mirror = tempDir('mirror-');
     mkdirSync(path.join(mirror, 'registry.terraform.io/hashicorp/aws/5.100.0/linux_amd64'), { recursive: true });
-    const out = mkdtempSync(path.join(os.tmpdir(), 'out-'));
+    const out = tempDir('out-');
     mkdirSync(path.join(out, 'stacks', 'sandbox-data'), { recursive: true });
     // WHEN
     linkProviderMirror(out, { [PROVIDER_MIRROR_ENV]: mirror });
@@ -61,7 +63,7 @@ describe('Terraform CLI config', () => {
   });
 
   it('leaves stacks alone when there is no mirror', () => {
-    const out = mkdtempSync(path.join(os.tmpdir(), 'out-'));
+    const out = tempDir('out-');
     mkdirSync(path.join(out, 'stacks', 'sandbox-data'), { recursive: true });
     linkProviderMirror(out, { [PROVIDER_MIRROR_ENV]: 'none' });
     expect(existsSync(path.join(out, 'stacks', 'sandbox-data', 'terraform.d'))).toBe(false);
