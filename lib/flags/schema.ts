@@ -54,31 +54,37 @@ const bucketNameOverride = (what: string) =>
         'Default: derived from naming.prefix. Changing it replaces the bucket, which is refused.',
     );
 
-const spot = z
-  .strictObject({
+/**
+ * The spot-to-on-demand ratio of one fleet. Each fleet has its own defaults, applied
+ * field by field: a partial object ({"onDemandBaseCapacity": 1}) keeps the fleet's
+ * own default for the other field, never another fleet's.
+ */
+const spotRatio = (defaults: { readonly onDemandBaseCapacity: number; readonly onDemandPercentageAboveBaseCapacity: number }) =>
+  z.strictObject({
     onDemandBaseCapacity: z
       .number()
       .int()
       .min(0)
-      .default(0)
+      .default(defaults.onDemandBaseCapacity)
       .describe(
-        'Instances that are always on-demand, before any spot. Range 0 to the fleet\'s maxSize. Default 0.',
+        `Instances that are always on-demand, before any spot. Range 0 to the fleet's maxSize. Default ${defaults.onDemandBaseCapacity}.`,
       ),
     onDemandPercentageAboveBaseCapacity: z
       .number()
       .int()
       .min(0)
       .max(100)
-      .default(100)
+      .default(defaults.onDemandPercentageAboveBaseCapacity)
       .describe(
         'Percentage of the capacity above the base that is on-demand; the rest is spot. ' +
-          'Range 0-100 (0 = all spot, 100 = all on-demand). Default 100.',
+          `Range 0-100 (0 = all spot, 100 = all on-demand). Default ${defaults.onDemandPercentageAboveBaseCapacity}.`,
       ),
-  })
-  .describe(
-    'Spot-to-on-demand ratio flag: a mixed instances policy with the price-capacity-optimized spot strategy. ' +
-      'Changing it updates the Auto Scaling group in place.',
-  );
+  });
+
+/** The main fleet: all on-demand unless the flag says otherwise. */
+export const INGEST_SPOT_DEFAULTS = { onDemandBaseCapacity: 0, onDemandPercentageAboveBaseCapacity: 100 } as const;
+/** The catch-up fleet: all spot (it is ephemeral and can lose instances). */
+export const CATCH_UP_SPOT_DEFAULTS = { onDemandBaseCapacity: 0, onDemandPercentageAboveBaseCapacity: 0 } as const;
 
 const autoscaling = z
   .strictObject({
@@ -137,7 +143,12 @@ const ingest = z
           'capacity diverse. Default: a list derived from the architecture.',
       ),
     ...capacity,
-    spot: spot.default({ onDemandBaseCapacity: 0, onDemandPercentageAboveBaseCapacity: 100 }),
+    spot: spotRatio(INGEST_SPOT_DEFAULTS)
+      .default({ ...INGEST_SPOT_DEFAULTS })
+      .describe(
+        'Spot-to-on-demand ratio flag: a mixed instances policy with the price-capacity-optimized spot strategy. ' +
+          'Changing it updates the Auto Scaling group in place. Default: all on-demand (100%).',
+      ),
     autoscaling: autoscaling.default({ enabled: false, metric: 'cpu', targetValue: 60 }),
   })
   .describe('The main ingest fleet: an Auto Scaling group behind the load balancer.');
@@ -165,9 +176,9 @@ const catchUp = z
       .describe('Instance types, all of the catch-up fleet\'s architecture. Default: derived from the architecture.'),
     size: z.number().int().min(1).max(1000).default(4).describe('Instances in the catch-up fleet, 1-1000. Default 4.'),
     backfillMinutes: backfillMinutes('the catch-up fleet\'s agents'),
-    spot: spot.default({ onDemandBaseCapacity: 0, onDemandPercentageAboveBaseCapacity: 0 }).describe(
-      'Spot-to-on-demand ratio of the catch-up fleet. Default: all spot (0% on-demand).',
-    ),
+    spot: spotRatio(CATCH_UP_SPOT_DEFAULTS)
+      .default({ ...CATCH_UP_SPOT_DEFAULTS })
+      .describe('Spot-to-on-demand ratio of the catch-up fleet (price-capacity-optimized spot). Default: all spot (0% on-demand).'),
   })
   .describe(
     'Catch-up fleet flag: an ephemeral, spot-first Auto Scaling group that works off a backlog of log objects. It shares ' +
@@ -375,7 +386,7 @@ export const FlagsSchema = z
       enabled: false,
       size: 4,
       backfillMinutes: DEFAULT_BACKFILL_MINUTES,
-      spot: { onDemandBaseCapacity: 0, onDemandPercentageAboveBaseCapacity: 0 },
+      spot: { ...CATCH_UP_SPOT_DEFAULTS },
     }),
     quarantines: z
       .array(quarantine)
