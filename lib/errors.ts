@@ -46,6 +46,8 @@ export interface FlagsProblem {
   readonly allowed: string;
   /** How to fix it, when that is not obvious from `allowed`. */
   readonly fix?: string;
+  /** "warning": reported, but does not make the file invalid. @default an error */
+  readonly severity?: 'warning';
 }
 
 export class FlagsInvalidError extends FleetflagsError {
@@ -64,6 +66,11 @@ export function formatProblem(p: FlagsProblem): string {
   const got = p.value === undefined ? 'nothing' : showValue(p.value);
   const fix = p.fix ? `; fix: ${p.fix}` : '';
   return `${p.file}: ${p.path}: ${p.problem}; got ${got}; allowed: ${p.allowed}${fix}`;
+}
+
+/** A warning: the same one line, marked, e.g. for an expired catch-up fleet a change does not touch. */
+export function formatWarning(p: FlagsProblem): string {
+  return `warning: ${formatProblem(p)}`;
 }
 
 export function showValue(value: unknown): string {
@@ -343,13 +350,26 @@ export const flagsProblems = {
     allowed: 'an ISO 8601 time in the future, e.g. "2026-12-01T18:00:00Z"',
   }),
 
-  catchUpExpired: (file: string, value: string, now: Date): FlagsProblem => ({
+  catchUpExpired: (file: string, value: string, now: Date, baseRef?: string): FlagsProblem => ({
     file,
     path: '$.catchUp.expiresAt',
     value,
-    problem: `the catch-up fleet's expiry has passed (now ${now.toISOString()})`,
+    problem: `the catch-up fleet's expiry has passed (now ${now.toISOString()})${baseRef ? `, and this change touches $.catchUp (it differs from ${baseRef})` : ''}`,
     allowed: 'a time in the future',
     fix: 'set "catchUp": { "enabled": false } to remove the fleet, or move the expiry forward',
+  }),
+
+  /** An expired catch-up fleet that the change being checked does not touch: a warning, not an error. */
+  catchUpExpiredUntouched: (file: string, value: string, now: Date, baseRef: string): FlagsProblem => ({
+    file,
+    path: '$.catchUp.expiresAt',
+    value,
+    problem:
+      `the catch-up fleet's expiry has passed (now ${now.toISOString()}); it is planned at size zero, as deployed. ` +
+      `A warning, not an error: this change does not touch $.catchUp (same as at ${baseRef})`,
+    allowed: 'a time in the future',
+    fix: 'set "catchUp": { "enabled": false } (the scheduled expire-catch-ups job opens that PR), or move the expiry forward',
+    severity: 'warning',
   }),
 
   catchUpExpiryTooFar: (file: string, value: string, maxDays: number): FlagsProblem => ({

@@ -3,7 +3,8 @@
  * Validates flags files (default: every flags/*.json) against the schema and the
  * safety rules. Prints one line per problem and exits 3 when there is any.
  */
-import { errors, ExitCode, formatProblem } from '../lib/errors';
+import { errors, ExitCode, formatProblem, formatWarning } from '../lib/errors';
+import { baseFlagsAtRef, type BaseFlags } from '../lib/flags/base-flags';
 import { flagsFiles, loadFlagsFiles } from '../lib/flags/load';
 
 export interface CheckResult {
@@ -15,7 +16,7 @@ export interface CheckResult {
  * Checks `files`. Cross-environment rules (unique bucket names, deploy order) always
  * see every flags file in flags/, so checking one file still catches a clash.
  */
-export function checkFlags(files: readonly string[], options: { now?: Date; flagsDir?: string } = {}): CheckResult {
+export function checkFlags(files: readonly string[], options: { now?: Date; flagsDir?: string; base?: BaseFlags } = {}): CheckResult {
   const targets = files.length > 0 ? files : flagsFiles(options.flagsDir);
   let others: string[] = [];
   try {
@@ -23,16 +24,17 @@ export function checkFlags(files: readonly string[], options: { now?: Date; flag
   } catch {
     others = [];
   }
-  const { loaded, problems } = loadFlagsFiles([...targets, ...others], { now: options.now });
+  const { loaded, problems, warnings } = loadFlagsFiles([...targets, ...others], { now: options.now, base: options.base });
   const mine = problems.filter((p) => targets.some((t) => sameFile(t, p.file)));
+  const myWarnings = warnings.filter((p) => targets.some((t) => sameFile(t, p.file))).map(formatWarning);
   if (mine.length > 0) {
     return {
       exitCode: ExitCode.FlagsInvalid,
-      lines: [...mine.map(formatProblem), `${mine.length} problem${mine.length === 1 ? '' : 's'} in ${targets.length} file(s).`],
+      lines: [...myWarnings, ...mine.map(formatProblem), `${mine.length} problem${mine.length === 1 ? '' : 's'} in ${targets.length} file(s).`],
     };
   }
   const ok = loaded.filter((l) => targets.some((t) => sameFile(t, l.file)));
-  return { exitCode: 0, lines: ok.map((l) => `${l.file}: ok (environment ${l.environment})`) };
+  return { exitCode: 0, lines: [...myWarnings, ...ok.map((l) => `${l.file}: ok (environment ${l.environment})`)] };
 }
 
 function sameFile(a: string, b: string): boolean {
@@ -51,7 +53,8 @@ export function main(args: readonly string[], print: (line: string) => void = co
   // An option is not a file: "--all: cannot read the file" would hide the mistake.
   const option = files.find((a) => a.startsWith('-'));
   if (option) throw errors.usage(`unknown option ${JSON.stringify(option)}; check-flags takes only flags files`, USAGE);
-  const result = checkFlags(files);
-  for (const line of result.lines) (result.exitCode === 0 ? console.log : console.error)(line);
+  // The change being checked is the working tree against HEAD: an expired catch-up fleet it does not touch only warns.
+  const result = checkFlags(files, { base: baseFlagsAtRef('HEAD') });
+  for (const line of result.lines) (result.exitCode === 0 && !line.startsWith('warning: ') ? console.log : console.error)(line);
   return result.exitCode;
 }

@@ -8,7 +8,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type * as z from 'zod';
-import { FlagsInvalidError, errors, flagsProblems, jsonPath, type FlagsProblem } from '../errors';
+import { FlagsInvalidError, errors, flagsProblems, formatWarning, jsonPath, type FlagsProblem } from '../errors';
+import type { BaseFlags } from './base-flags';
 import { FlagsSchema, type Flags } from './schema';
 import { RENAMED_FIELDS } from './renamed-fields';
 import { ALL_RULES, type RuleContext } from './rules';
@@ -24,7 +25,10 @@ export interface LoadedFlags {
 
 export interface LoadResult {
   readonly loaded: readonly LoadedFlags[];
+  /** Errors: any makes the files invalid. */
   readonly problems: readonly FlagsProblem[];
+  /** Reported, but the files are valid (severity "warning"). */
+  readonly warnings: readonly FlagsProblem[];
 }
 
 export interface LoadOptions {
@@ -35,6 +39,13 @@ export interface LoadOptions {
    * @default "allow" when FLEETFLAGS_ALLOW_EXPIRED_CATCH_UP=1 is set (deploys), else "reject"
    */
   readonly expiredCatchUp?: 'reject' | 'allow';
+  /**
+   * The flags the change starts from (RuleContext.base): with it, an expired catch-up
+   * fleet the change does not touch is a warning. @default none (every one is rejected)
+   */
+  readonly base?: BaseFlags;
+  /** Where loadFlagsOrThrow reports warnings. @default one line each on stderr */
+  readonly warn?: (line: string) => void;
 }
 
 /** Set by the deploy path so an expired catch-up fleet warns instead of blocking synthesis. */
@@ -79,16 +90,22 @@ export function loadFlagsFiles(files: readonly string[], options: LoadOptions = 
     all: loaded,
     now: options.now ?? new Date(),
     expiredCatchUp: options.expiredCatchUp ?? (process.env[ALLOW_EXPIRED_CATCH_UP_ENV] === '1' ? 'allow' : 'reject'),
+    base: options.base,
   };
+  const warnings: FlagsProblem[] = [];
   for (const rule of ALL_RULES) {
-    for (const entry of loaded) problems.push(...rule.check(entry, context));
+    for (const entry of loaded) {
+      for (const p of rule.check(entry, context)) (p.severity === 'warning' ? warnings : problems).push(p);
+    }
   }
-  return { loaded, problems };
+  return { loaded, problems, warnings };
 }
 
-/** Loads and validates, and throws FlagsInvalidError listing every problem. */
+/** Loads and validates, reports warnings, and throws FlagsInvalidError listing every problem. */
 export function loadFlagsOrThrow(files: readonly string[] = flagsFiles(), options: LoadOptions = {}): LoadedFlags[] {
-  const { loaded, problems } = loadFlagsFiles(files, options);
+  const { loaded, problems, warnings } = loadFlagsFiles(files, options);
+  const warn = options.warn ?? ((line: string) => process.stderr.write(`${line}\n`));
+  for (const w of warnings) warn(formatWarning(w));
   if (problems.length > 0) throw new FlagsInvalidError(problems);
   return [...loaded];
 }

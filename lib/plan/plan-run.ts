@@ -29,6 +29,7 @@ import path from 'node:path';
 import { errors } from '../errors';
 import { mapLimit } from '../concurrency';
 import { ALLOW_EXPIRED_CATCH_UP_ENV, flagsFiles, loadFlagsOrThrow, type LoadedFlags } from '../flags/load';
+import { baseFlagsAtRef } from '../flags/base-flags';
 import { readStacks, synthesize } from '../synth';
 import { pluginCacheDir } from '../terraform/cli-config';
 import { providerTemplate, terraform, type StackJson } from '../terraform/runner';
@@ -110,7 +111,9 @@ export async function runPlans(options: PlanRunOptions = {}): Promise<PlanManife
   const baseRef = options.baseRef ?? options.changedSince ?? (mode === 'speculative' ? 'HEAD' : undefined);
 
   // Head: the working tree.
-  const head = synthesizeHead(repoDir, options.environments);
+  // The change is measured from --changed-since (a PR's base), else the plan's base: an expired
+  // catch-up fleet it does not touch is a warning, and is planned at zero as deployed.
+  const head = synthesizeHead(repoDir, options.environments, { baseRef: options.changedSince ?? baseRef ?? 'HEAD', warn: log });
   const environments = head.environments.map((e) => e.environment);
 
   // Base: a git ref, synthesized by its own code.
@@ -207,16 +210,21 @@ export interface SynthesizedRef {
 }
 
 /** The working tree's flags, validated, and their stacks. */
-export function synthesizeHead(repoDir: string, only?: readonly string[]): { environments: LoadedFlags[]; stacks: ReadonlyMap<string, StackJson> } {
+export function synthesizeHead(
+  repoDir: string,
+  only?: readonly string[],
+  options: { readonly baseRef?: string; readonly warn?: (line: string) => void } = {},
+): { environments: LoadedFlags[]; stacks: ReadonlyMap<string, StackJson> } {
   // Relative to the working directory when inside it, so problems name files as people type them.
   const files = flagsFiles(path.join(repoDir, 'flags')).map((f) => (f.startsWith(process.cwd() + path.sep) ? path.relative(process.cwd(), f) : f));
-  let environments = loadFlagsOrThrow(files);
+  let environments = loadFlagsOrThrow(files, { base: baseFlagsAtRef(options.baseRef ?? 'HEAD'), warn: options.warn });
   if (only && only.length > 0) {
     const known = environments.map((e) => e.environment);
     for (const e of only) if (!known.includes(e)) throw errors.unknownEnvironment(e, known);
     environments = environments.filter((e) => only.includes(e.environment));
   }
-  const { stacks } = synthesize(environments);
+  const { outdir, stacks } = synthesize(environments);
+  rmSync(outdir, { recursive: true, force: true }); // the stacks are in memory now
   return { environments, stacks };
 }
 

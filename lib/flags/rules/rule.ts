@@ -1,4 +1,5 @@
 import type { FlagsProblem } from '../../errors';
+import type { BaseFlags } from '../base-flags';
 import type { LoadedFlags } from '../load';
 
 /** What every rule sees besides the file it checks. */
@@ -15,6 +16,13 @@ export interface RuleContext {
    *   of the passage of time blocking every deploy.
    */
   readonly expiredCatchUp: 'reject' | 'allow';
+  /**
+   * The flags the change being checked starts from (a PR's base, or HEAD locally).
+   * With it, "reject" rejects an expired catch-up fleet only where the change touches
+   * that fleet; elsewhere the clock alone made it expire, and it is a warning.
+   * @default none: every expired catch-up fleet is rejected
+   */
+  readonly base?: BaseFlags;
 }
 
 /**

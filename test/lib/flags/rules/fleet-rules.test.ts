@@ -18,6 +18,10 @@ import { QuarantineTargetGroupNamesFit } from '../../../../lib/flags/rules/quara
 import type { FlagsRule } from '../../../../lib/flags/rules/rule';
 import { FlagsSchema, type Flags, type FlagsInput } from '../../../../lib/flags/schema';
 import { fleetFlags } from '../../../helpers/fleet-flags';
+import { baseFlagsFrom } from '../../../../lib/flags/base-flags';
+import { readFileSync } from 'node:fs';
+
+const sandboxRaw = () => JSON.parse(readFileSync('flags/sandbox.json', 'utf8'));
 
 const NOW = new Date('2026-11-21T12:00:00Z');
 type Raw = FlagsInput & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -98,6 +102,39 @@ describe('CatchUpExpiresInFuture', () => {
     [{ expiresAt: '2026-11-21T12:00:00Z' }, "$.catchUp.expiresAt: the catch-up fleet's expiry has passed (now 2026-11-21T12:00:00.000Z)"],
     [{ expiresAt: '2026-12-22T12:00:00Z' }, '$.catchUp.expiresAt: a catch-up fleet is ephemeral; this expiry is more than 30 days away'],
   ])('blocks %j', (c, problem) => expect(check(CatchUpExpiresInFuture, catchUp(c))).toEqual([problem]));
+  describe('past its expiry, measured against the base of the change', () => {
+    const expired = { enabled: true, expiresAt: '2026-11-20T00:00:00Z', size: 3 };
+    const run = (head: Record<string, unknown>, base: Map<string, unknown>) => {
+      const f = catchUp(head);
+      const entry = { file: 'flags/sandbox.json', environment: f.environment, flags: f };
+      return CatchUpExpiresInFuture.check(entry, { all: [entry], now: NOW, expiredCatchUp: 'reject', base: baseFlagsFrom('origin/main', base) });
+    };
+    const baseWith = (c: Record<string, unknown>) => new Map([['flags/sandbox.json', { ...sandboxRaw(), catchUp: c }]]);
+
+    it('a change that does not touch the catch-up fleet gets a warning, not an error', () => {
+      // GIVEN the base has the same expired catch-up fleet (the clock passed its expiry)
+      // WHEN / THEN one warning, which says it is planned at zero and how to turn it off
+      const problems = run({ expiresAt: expired.expiresAt, size: 3 }, baseWith(expired));
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatchObject({ severity: 'warning', path: '$.catchUp.expiresAt' });
+      expect(problems[0].problem).toMatch(/planned at size zero.*does not touch \$\.catchUp \(same as at origin\/main\)/);
+    });
+
+    it('a change that touches the expired catch-up fleet is an error', () => {
+      // GIVEN the base had the fleet at another size
+      // WHEN / THEN an error (no severity), naming the base it differs from
+      const problems = run({ expiresAt: expired.expiresAt, size: 5 }, baseWith(expired));
+      expect(problems).toHaveLength(1);
+      expect(problems[0].severity).toBeUndefined();
+      expect(problems[0].problem).toMatch(/expiry has passed .*this change touches \$\.catchUp \(it differs from origin\/main\)/);
+    });
+
+    it('a flags file the base does not have (a new environment) is an error', () => {
+      const problems = run({ expiresAt: expired.expiresAt, size: 3 }, new Map());
+      expect(problems.map((p) => p.severity)).toEqual([undefined]);
+    });
+  });
+
   it('lets a deploy through an expired fleet (its guard warns), but still wants an expiry', () => {
     // GIVEN deploy-time validation, where time passing must not block every deploy
     // WHEN / THEN an expired fleet is no problem here, a missing expiry still is
