@@ -541,6 +541,14 @@ export const errors = {
       ExitCode.Usage,
     ),
 
+  /** A workflow file lacks the line a generator rewrites. */
+  generatedLineMissing: (file: string, what: string, expected: string) =>
+    new FleetflagsError(
+      `${file}: cannot find ${what} to regenerate; allowed: one line like ${JSON.stringify(expected)}; ` +
+        'fix: put that line (with its "# generated" comment) back where the input lists its options, then run `npm run gen-workflows`.',
+      ExitCode.Failure,
+    ),
+
   githubContextMissing: (what: string, fix: string) =>
     new FleetflagsError(`Cannot post the plan comment: ${what}. Fix: ${fix}.`, ExitCode.Usage),
 

@@ -4,6 +4,7 @@ import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { App, Testing } from 'cdktf';
 import { DataStack } from '../../stacks/data-stack';
 import { sandboxFlags, shippedFlags } from '../helpers/flags-fixtures';
+import { shippedEnvironments } from '../helpers/environments';
 
 describe('DataStack', () => {
   it('names the buckets and the table from the naming prefix', () => {
@@ -53,7 +54,7 @@ describe('DataStack', () => {
   });
 
   it('has no data sources, so every stack plans on its own, offline', () => {
-    for (const env of ['sandbox', 'dogfood', 'production']) {
+    for (const env of shippedEnvironments()) {
       expect(JSON.parse(synthStack(shippedFlags(env)))).not.toHaveProperty('data');
     }
   });

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tempDirs } from '../helpers/temp-dirs';
+import { shippedEnvironments } from '../helpers/environments';
 
 const tempDir = tempDirs();
 
@@ -32,7 +33,7 @@ describe('cdktf app command', () => {
     const result = runApp(dir);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    for (const stack of ['sandbox-data', 'dogfood-data', 'production-data']) {
+    for (const stack of shippedEnvironments().flatMap((e) => [`${e}-data`, `${e}-fleet`])) {
       expect(existsSync(path.join(dir, 'cdktf.out', 'stacks', stack, 'cdk.tf.json'))).toBe(true);
     }
     const link = path.join(dir, 'cdktf.out', 'stacks', 'sandbox-data', 'terraform.d', 'plugins');

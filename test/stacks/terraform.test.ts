@@ -9,6 +9,7 @@ import { synthesize } from '../../lib/synth';
 import { planJson, validate, writeOfflineWorkdir, type StackJson } from '../../lib/terraform/runner';
 import { mapLimit } from '../../lib/concurrency';
 import { tempDirs } from '../helpers/temp-dirs';
+import { shippedEnvironments } from '../helpers/environments';
 
 const tempDir = tempDirs();
 
@@ -34,7 +35,7 @@ beforeAll(async () => {
 describe('every synthesized stack, judged by Terraform', () => {
   it('covers a data stack for every environment', () => {
     const names = checked.map((c) => c.stack);
-    for (const env of ['sandbox', 'dogfood', 'production']) expect(names).toContain(`${env}-data`);
+    for (const env of shippedEnvironments()) expect(names).toEqual(expect.arrayContaining([`${env}-data`, `${env}-fleet`]));
   });
 
   it('validates and plans, creating exactly the configured resources from empty state', () => {

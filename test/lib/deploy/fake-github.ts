@@ -2,6 +2,7 @@
  * A stand-in for the GitHub REST API's Deployments endpoints, on 127.0.0.1:
  * deployments and their statuses in memory, every request recorded.
  */
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -21,7 +22,151 @@ export interface FakeGitHub {
   failWith?: number;
   /** A clock for created_at, advanced by the tests. */
   now: Date;
+  /** Branches, commits and files, and pull requests (the contents, git data and pulls endpoints). */
+  readonly repository: FakeRepository;
   close(): Promise<void>;
+}
+
+/** A tiny in-memory git: each tree is a whole path -> text map; SHAs are content hashes. */
+export interface FakeRepository {
+  readonly refs: Map<string, string>;
+  readonly commits: Map<string, { tree: string; parents: string[]; message: string }>;
+  readonly trees: Map<string, Map<string, string>>;
+  readonly pulls: { number: number; state: string; title: string; body: string; head: { ref: string }; base: { ref: string }; html_url: string }[];
+  /** Commits `files` on `branch` (created when missing); returns the commit SHA. */
+  commit(branch: string, files: Record<string, string>, message?: string): string;
+  /** The files of `branch` (its head commit's tree). */
+  filesOf(branch: string): Map<string, string>;
+}
+
+function sha(...parts: string[]): string {
+  return createHash('sha1').update(parts.join('\0')).digest('hex');
+}
+
+function fakeRepository(): FakeRepository {
+  const repo: FakeRepository = {
+    refs: new Map(),
+    commits: new Map(),
+    trees: new Map(),
+    pulls: [],
+    commit(branch, files, message = 'commit') {
+      const parent = repo.refs.get(branch);
+      const tree = new Map(parent ? repo.trees.get(repo.commits.get(parent)!.tree) : []);
+      for (const [p, text] of Object.entries(files)) tree.set(p, text);
+      const treeSha = sha('tree', ...[...tree].sort().flat());
+      repo.trees.set(treeSha, tree);
+      const commitSha = sha('commit', treeSha, parent ?? '', message);
+      repo.commits.set(commitSha, { tree: treeSha, parents: parent ? [parent] : [], message });
+      repo.refs.set(branch, commitSha);
+      return commitSha;
+    },
+    filesOf(branch) {
+      return new Map(repo.trees.get(repo.commits.get(repo.refs.get(branch)!)!.tree));
+    },
+  };
+  return repo;
+}
+
+/** The contents, git data and pulls endpoints; false when the request is not one of them. */
+function handleRepository(
+  repo: FakeRepository,
+  base: string,
+  method: string,
+  pathname: string,
+  query: URLSearchParams,
+  body: any,
+  send: (status: number, data: unknown) => void,
+): boolean {
+  // Octokit encodes "/" inside a parameter ("heads%2Fmain", "flags%2Fsandbox.json"); GitHub accepts both.
+  pathname = decodeURIComponent(pathname);
+  const at = (prefix: string) => (pathname.startsWith(`${base}${prefix}`) ? pathname.slice(base.length + prefix.length) : undefined);
+  const treeAt = (ref: string | null) => {
+    const commit = repo.commits.has(ref ?? '') ? ref! : repo.refs.get(ref ?? 'main');
+    return commit ? repo.trees.get(repo.commits.get(commit)!.tree) : undefined;
+  };
+  let rest: string | undefined;
+  if (method === 'GET' && (rest = at('/git/ref/heads/')) !== undefined) {
+    const target = repo.refs.get(rest);
+    send(target ? 200 : 404, target ? { ref: `refs/heads/${rest}`, object: { sha: target, type: 'commit' } } : { message: 'Not Found' });
+    return true;
+  }
+  if (method === 'GET' && (rest = at('/git/commits/')) !== undefined) {
+    const c = repo.commits.get(rest);
+    send(c ? 200 : 404, c ? { sha: rest, tree: { sha: c.tree }, parents: c.parents.map((p) => ({ sha: p })), message: c.message } : { message: 'Not Found' });
+    return true;
+  }
+  if (method === 'POST' && pathname === `${base}/git/trees`) {
+    const tree = new Map(repo.trees.get(body.base_tree) ?? []);
+    for (const entry of body.tree as { path: string; content: string }[]) tree.set(entry.path, entry.content);
+    const treeSha = sha('tree', ...[...tree].sort().flat());
+    repo.trees.set(treeSha, tree);
+    send(201, { sha: treeSha });
+    return true;
+  }
+  if (method === 'POST' && pathname === `${base}/git/commits`) {
+    const commitSha = sha('commit', body.tree, ...(body.parents as string[]), body.message);
+    repo.commits.set(commitSha, { tree: body.tree, parents: body.parents, message: body.message });
+    send(201, { sha: commitSha });
+    return true;
+  }
+  if (method === 'POST' && pathname === `${base}/git/refs`) {
+    const branch = String(body.ref).replace(/^refs\/heads\//, '');
+    if (repo.refs.has(branch)) send(422, { message: 'Reference already exists' });
+    else {
+      repo.refs.set(branch, body.sha);
+      send(201, { ref: body.ref, object: { sha: body.sha } });
+    }
+    return true;
+  }
+  if (method === 'PATCH' && (rest = at('/git/refs/heads/')) !== undefined) {
+    const old = repo.refs.get(rest);
+    if (!old) send(422, { message: 'Reference does not exist' });
+    else if (!body.force && !repo.commits.get(body.sha)?.parents.includes(old)) send(422, { message: 'Update is not a fast forward' });
+    else {
+      repo.refs.set(rest, body.sha);
+      send(200, { ref: `refs/heads/${rest}`, object: { sha: body.sha } });
+    }
+    return true;
+  }
+  if (method === 'GET' && (rest = at('/contents/')) !== undefined) {
+    const tree = treeAt(query.get('ref'));
+    const file = tree?.get(rest);
+    if (file !== undefined) {
+      send(200, { type: 'file', name: rest.split('/').pop(), path: rest, encoding: 'base64', content: Buffer.from(file).toString('base64') });
+      return true;
+    }
+    const entries = [...(tree?.keys() ?? [])].filter((p) => p.startsWith(`${rest}/`) && !p.slice(rest!.length + 1).includes('/'));
+    if (entries.length > 0) send(200, entries.sort().map((p) => ({ type: 'file', name: p.split('/').pop(), path: p })));
+    else send(404, { message: 'Not Found' });
+    return true;
+  }
+  if (method === 'GET' && pathname === `${base}/pulls`) {
+    const head = query.get('head')?.split(':')[1];
+    const state = query.get('state') ?? 'open';
+    send(200, repo.pulls.filter((p) => (!head || p.head.ref === head) && (state === 'all' || p.state === state)));
+    return true;
+  }
+  if (method === 'POST' && pathname === `${base}/pulls`) {
+    if (!repo.refs.has(body.head)) {
+      send(422, { message: `head ${body.head} does not exist` });
+      return true;
+    }
+    const number = repo.pulls.length + 1;
+    const pr = { number, state: 'open', title: body.title, body: body.body, head: { ref: body.head }, base: { ref: body.base }, html_url: `https://github.test/pull/${number}` };
+    repo.pulls.push(pr);
+    send(201, pr);
+    return true;
+  }
+  if (method === 'PATCH' && (rest = at('/pulls/')) !== undefined) {
+    const pr = repo.pulls.find((p) => p.number === Number(rest));
+    if (!pr) send(404, { message: 'Not Found' });
+    else {
+      Object.assign(pr, { title: body.title ?? pr.title, body: body.body ?? pr.body });
+      send(200, pr);
+    }
+    return true;
+  }
+  return false;
 }
 
 export async function startFakeGitHub(owner = 'acme', repo = 'fleetflags'): Promise<FakeGitHub> {
@@ -32,6 +177,7 @@ export async function startFakeGitHub(owner = 'acme', repo = 'fleetflags'): Prom
     deployments: [] as any[],
     statuses: new Map<number, any[]>(),
     now: new Date('2026-11-25T12:00:00Z'),
+    repository: fakeRepository(),
   } as FakeGitHub & { failWith?: number };
 
   const server = http.createServer(async (req, res) => {
@@ -79,6 +225,7 @@ export async function startFakeGitHub(owner = 'acme', repo = 'fleetflags'): Prom
       const perPage = Number(url.searchParams.get('per_page') ?? 30);
       return send(200, list.slice(0, perPage));
     }
+    if (handleRepository(fake.repository, `/repos/${owner}/${repo}`, req.method ?? '', url.pathname, url.searchParams, body, send)) return;
     return send(404, { message: 'Not Found' });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -3,17 +3,20 @@ import path from 'node:path';
 import { FlagsInvalidError, formatProblem } from '../../../lib/errors';
 import { flagsFiles, loadFlagsFiles, loadFlagsOrThrow } from '../../../lib/flags/load';
 import { tempDirs } from '../../helpers/temp-dirs';
+import { shippedEnvironments } from '../../helpers/environments';
 
 const tempDir = tempDirs();
 
 describe('loading flags files', () => {
   it('loads every shipped environment', () => {
     const loaded = loadFlagsOrThrow(flagsFiles('flags'));
-    expect(loaded.map((l) => l.environment)).toEqual(['dogfood', 'production', 'sandbox']);
+    expect(loaded.map((l) => l.environment)).toEqual(shippedEnvironments());
+    expect(loaded.map((l) => l.environment)).toEqual(expect.arrayContaining(['sandbox', 'dogfood', 'production']));
   });
 
   it('lists flags/<env>.json files but not schema.json', () => {
-    expect(flagsFiles('flags')).toEqual(['flags/dogfood.json', 'flags/production.json', 'flags/sandbox.json']);
+    expect(flagsFiles('flags')).toEqual(shippedEnvironments().map((e) => `flags/${e}.json`));
+    expect(flagsFiles('flags')).not.toContain('flags/schema.json');
   });
 
   it('collects every problem of every file, not only the first', () => {

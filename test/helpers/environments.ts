@@ -1,0 +1,25 @@
+/**
+ * The environments of this repository, read from flags/ (one flags/<environment>.json
+ * each), so that adding an environment is one new file and no test lists them by hand.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+
+const FLAGS_DIR = 'flags';
+
+/** Every environment with a flags file, sorted by name. */
+export function shippedEnvironments(dir: string = FLAGS_DIR): string[] {
+  return readdirSync(dir)
+    .filter((n) => n.endsWith('.json') && n !== 'schema.json')
+    .map((n) => n.replace(/\.json$/, ''))
+    .sort();
+}
+
+/** The environments CI deploys from main (those with a `deploy` section), in `deploy.order`. */
+export function deployableEnvironments(dir: string = FLAGS_DIR): string[] {
+  return shippedEnvironments(dir)
+    .map((environment) => ({ environment, deploy: JSON.parse(readFileSync(path.join(dir, `${environment}.json`), 'utf8')).deploy as { order: number } | undefined }))
+    .filter((e) => e.deploy !== undefined)
+    .sort((a, b) => a.deploy!.order - b.deploy!.order)
+    .map((e) => e.environment);
+}
