@@ -93,6 +93,15 @@ export function jsonPath(path: readonly PropertyKey[]): string {
 // ---------------------------------------------------------------------------
 
 export const flagsProblems = {
+  fileMissing: (file: string, existing: readonly string[]): FlagsProblem => ({
+    file,
+    path: '$',
+    value: undefined,
+    problem: 'no such flags file',
+    allowed: existing.length ? `one of the existing flags files: ${existing.join(', ')}` : 'an existing flags file, flags/<environment>.json (there are none)',
+    fix: 'name an existing file, or create this one (README: Adding an environment)',
+  }),
+
   fileUnreadable: (file: string, reason: string): FlagsProblem => ({
     file,
     path: '$',
@@ -858,7 +867,8 @@ function describeType(value: unknown): string {
 }
 
 /** The known name closest to `name`, if it is close enough to be a typo. */
-function closest(name: string, known: readonly string[]): string | undefined {
+/** The known name closest to `name` (a likely typo), when one is close enough. */
+export function closest(name: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of known) {

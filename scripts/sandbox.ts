@@ -4,7 +4,8 @@
  * on each sandbox stack with no AWS account and no network.
  */
 import path from 'node:path';
-import { loadFlagsOrThrow } from '../lib/flags/load';
+import { baseFlagsAtRef } from '../lib/flags/base-flags';
+import { flagsFiles, loadFlagsOrThrow, selectEnvironments } from '../lib/flags/load';
 import { synthesize } from '../lib/synth';
 import { planJson, planText, validate, writeOfflineWorkdir } from '../lib/terraform/runner';
 
@@ -12,7 +13,9 @@ export const SANDBOX = 'sandbox';
 export const OUT_DIR = path.join('out', 'sandbox');
 
 export async function main(): Promise<number> {
-  const environments = loadFlagsOrThrow().filter((e) => e.environment === SANDBOX);
+  // No flags/sandbox.json is an error naming the environments there are, never a silent "nothing to do".
+  // Compared with HEAD: an expired catch-up fleet the working tree does not touch only warns.
+  const environments = selectEnvironments(loadFlagsOrThrow(flagsFiles(), { base: baseFlagsAtRef('HEAD') }), [SANDBOX]);
   const { stacks } = synthesize(environments, path.join(OUT_DIR, 'synth'));
   for (const [name, json] of stacks) {
     const dir = path.resolve(OUT_DIR, 'plans', name);

@@ -8,7 +8,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type * as z from 'zod';
-import { FlagsInvalidError, errors, flagsProblems, formatWarning, jsonPath, type FlagsProblem } from '../errors';
+import { FlagsInvalidError, closest, errors, flagsProblems, formatWarning, jsonPath, type FlagsProblem } from '../errors';
 import type { BaseFlags } from './base-flags';
 import { FlagsSchema, type Flags } from './schema';
 import { RENAMED_FIELDS } from './renamed-fields';
@@ -70,6 +70,26 @@ export function flagsFiles(dir: string = FLAGS_DIR): string[] {
   return files;
 }
 
+/** The flags files of `dir` for a message; none when it cannot be read. */
+function existingFlagsFiles(dir: string): string[] {
+  try {
+    return flagsFiles(dir);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The loaded flags of `wanted` environments, in that order; an unknown one is an
+ * error naming the environments that exist (a missing flags file never means
+ * "nothing to do").
+ */
+export function selectEnvironments(loaded: readonly LoadedFlags[], wanted: readonly string[]): LoadedFlags[] {
+  const known = loaded.map((l) => l.environment);
+  for (const e of wanted) if (!known.includes(e)) throw errors.unknownEnvironment(e, known);
+  return wanted.map((e) => loaded.find((l) => l.environment === e)!);
+}
+
 /** Parses and validates the given files; never throws for bad input, returns problems. */
 export function loadFlagsFiles(files: readonly string[], options: LoadOptions = {}): LoadResult {
   const problems: FlagsProblem[] = [];
@@ -79,7 +99,8 @@ export function loadFlagsFiles(files: readonly string[], options: LoadOptions = 
     try {
       text = readFileSync(file, 'utf8');
     } catch (e) {
-      problems.push(flagsProblems.fileUnreadable(file, (e as NodeJS.ErrnoException).code ?? String(e)));
+      const code = (e as NodeJS.ErrnoException).code;
+      problems.push(code === 'ENOENT' ? flagsProblems.fileMissing(file, existingFlagsFiles(path.dirname(file))) : flagsProblems.fileUnreadable(file, code ?? String(e)));
       continue;
     }
     const result = parseFlags(file, text);
@@ -139,11 +160,27 @@ export function parseFlags(file: string, text: string): { flags?: Flags; problem
 
   const result = FlagsSchema.safeParse(raw, { reportInput: true });
   if (!result.success) {
+    // A typo of a required field is one problem ("unknown field x (a typo of y?)"), not also "y is missing".
+    const typoed = new Set(result.error.issues.flatMap((issue) => typoTargets(issue)));
     for (const issue of result.error.issues) {
-      for (const p of issueToProblems(file, issue)) if (!renamedPaths.has(p.path)) problems.push(p);
+      for (const p of issueToProblems(file, issue)) {
+        if (renamedPaths.has(p.path)) continue;
+        if (issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined && typoed.has(p.path)) continue;
+        problems.push(p);
+      }
     }
   }
   return problems.length === 0 && result.success ? { flags: result.data, problems } : { problems };
+}
+
+/** JSON paths of the known fields an unknown field is a likely typo of. */
+function typoTargets(issue: Issue): string[] {
+  if (issue.code !== 'unrecognized_keys') return [];
+  const known = knownKeys(issue.path);
+  return issue.keys.flatMap((key) => {
+    const suggestion = closest(key, known);
+    return suggestion ? [jsonPath([...issue.path, suggestion])] : [];
+  });
 }
 
 function renamedFieldProblems(file: string, raw: unknown): FlagsProblem[] {

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { FlagsInvalidError, formatProblem } from '../../../lib/errors';
-import { flagsFiles, loadFlagsFiles, loadFlagsOrThrow } from '../../../lib/flags/load';
+import { ExitCode, FlagsInvalidError, formatProblem } from '../../../lib/errors';
+import { flagsFiles, loadFlagsFiles, loadFlagsOrThrow, selectEnvironments } from '../../../lib/flags/load';
 import { tempDirs } from '../../helpers/temp-dirs';
 import { shippedEnvironments } from '../../helpers/environments';
 
@@ -55,5 +55,23 @@ describe('loading flags files', () => {
 
   it('explains a missing flags directory', () => {
     expect(() => flagsFiles('/nonexistent/flags')).toThrow(/No flags files found in \/nonexistent\/flags/);
+  });
+
+  it('a flags file that does not exist is one problem naming the files that do', () => {
+    // GIVEN a file name with no file
+    // WHEN it is loaded
+    const { problems } = loadFlagsFiles(['flags/stagin.json']);
+    // THEN
+    expect(problems.map(formatProblem)).toEqual([
+      `flags/stagin.json: $: no such flags file; got nothing; allowed: one of the existing flags files: ${flagsFiles('flags').join(', ')}; fix: name an existing file, or create this one (README: Adding an environment)`,
+    ]);
+  });
+
+  it('selecting an environment that has no flags file is an error naming the environments there are', () => {
+    const loaded = loadFlagsOrThrow(flagsFiles('flags'));
+    expect(selectEnvironments(loaded, ['sandbox']).map((l) => l.environment)).toEqual(['sandbox']);
+    expect(() => selectEnvironments(loaded, ['stagin'])).toThrow(
+      expect.objectContaining({ exitCode: ExitCode.Usage, message: expect.stringContaining(`Unknown environment "stagin"; the environments are ${shippedEnvironments().map((e) => JSON.stringify(e)).join(', ')}`) }),
+    );
   });
 });
