@@ -16,6 +16,11 @@ import path from 'node:path';
 
 const BUNDLED_PACKAGES = /^zod(\/|$)/;
 
+// No version checks to checkpoint-api.hashicorp.com from anything we start (Terraform, the
+// cdktf app): offline they only print "[ERROR] ... getaddrinfo ENOTFOUND" lines. Set it only
+// when unset, so CHECKPOINT_DISABLE= (empty) still lets someone opt back in.
+if (process.env.CHECKPOINT_DISABLE === undefined) process.env.CHECKPOINT_DISABLE = '1';
+
 const [entry, ...args] = process.argv.slice(2);
 if (!entry) {
   console.error('usage: node bin/run.mjs <entry.ts> [args...]');
