@@ -212,136 +212,136 @@ export async function runRollback(options: RollbackOptions): Promise<RollbackRes
   // 2. The configuration before the revert, synthesized by its own code.
   const baseRev = await git(['rev-parse', 'HEAD'], repoDir);
   const synthRoot = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-rollback-'));
+  // Until the revert is pushed, any failure puts the checkout back exactly as it was (catch below).
+  let undo: (() => Promise<void>) | undefined;
+  let published = false;
   try {
     const baseStacks = onlyEnvironment(await synth(repoDir, path.join(synthRoot, 'base')), environment);
 
-    // 3. The revert. Until it is pushed, any failure puts the checkout back as it was.
+    // 3. The revert.
     const branch = options.push ? baseBranch : `rollback/${environment}-${short}`;
-    if (!options.push && (await gitRaw(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], repoDir)).code === 0) {
-      throw deployRunErrors.rollbackBranchExists(branch);
+    if (!options.push) {
+      if ((await gitRaw(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], repoDir)).code === 0) throw deployRunErrors.rollbackBranchExists(branch);
     }
-    const undo = () => restoreCheckout(repoDir, { baseRev, baseBranch: detached ? undefined : baseBranch, createdBranch: options.push ? undefined : branch });
-    let published = false;
-    try {
-      if (!options.push) {
-        const checkout = await gitRaw(['checkout', '-q', '-b', branch], repoDir);
-        if (checkout.code !== 0) throw deployRunErrors.rollbackGitFailed(`git checkout -b ${branch}`, checkout.stderr || checkout.stdout);
-      }
-      const revert = await gitRaw(['revert', '--no-edit', ...(parents > 1 ? ['-m', '1'] : []), target], repoDir);
-      if (revert.code !== 0) {
-        const conflicts = (await gitRaw(['diff', '--name-only', '--diff-filter=U'], repoDir)).stdout.split('\n').filter(Boolean);
-        const detail = [revert.stdout.trim(), revert.stderr.trim()].filter(Boolean).join('\n'); // CONFLICT lines go to stdout
-        throw conflicts.length > 0 ? deployRunErrors.revertFailed(target, detail, conflicts) : deployRunErrors.rollbackGitFailed(`git revert ${target.slice(0, 12)}`, detail);
-      }
-      const revertCommit = await git(['rev-parse', 'HEAD'], repoDir);
-      log(
-        `reverted in ${revertCommit.slice(0, 12)} on ${branch}` +
-          (options.push ? '' : ` (now checked out here; \`git checkout ${detached ? baseRev.slice(0, 12) : baseBranch}\` to go back)`),
-      );
+    undo = () => restoreCheckout(repoDir, { baseRev, baseBranch: detached ? undefined : baseBranch, createdBranch: options.push ? undefined : branch });
+    if (!options.push) {
+      const checkout = await gitRaw(['checkout', '-q', '-b', branch], repoDir);
+      if (checkout.code !== 0) throw deployRunErrors.rollbackGitFailed(`git checkout -b ${branch}`, checkout.stderr || checkout.stdout);
+    }
+    const revert = await gitRaw(['revert', '--no-edit', ...(parents > 1 ? ['-m', '1'] : []), target], repoDir);
+    if (revert.code !== 0) {
+      const conflicts = (await gitRaw(['diff', '--name-only', '--diff-filter=U'], repoDir)).stdout.split('\n').filter(Boolean);
+      const detail = [revert.stdout.trim(), revert.stderr.trim()].filter(Boolean).join('\n'); // CONFLICT lines go to stdout
+      throw conflicts.length > 0 ? deployRunErrors.revertFailed(target, detail, conflicts) : deployRunErrors.rollbackGitFailed(`git revert ${target.slice(0, 12)}`, detail);
+    }
+    const revertCommit = await git(['rev-parse', 'HEAD'], repoDir);
+    log(
+      `reverted in ${revertCommit.slice(0, 12)} on ${branch}` +
+        (options.push ? '' : ` (now checked out here; \`git checkout ${detached ? baseRev.slice(0, 12) : baseBranch}\` to go back)`),
+    );
 
-      // 4. The speculative plan of the revert.
-      const headStacks = onlyEnvironment(await synth(repoDir, path.join(synthRoot, 'head')), environment);
-      mkdirSync(outDir, { recursive: true });
-      const plans: RollbackStackPlan[] = [];
-      const views: StackPlan[] = [];
-      for (const stack of [...new Set([...baseStacks.keys(), ...headStacks.keys()])].sort()) {
-        const base = baseStacks.get(stack);
-        const head = headStacks.get(stack);
-        const unchanged = base !== undefined && head !== undefined && canonical(base) === canonical(head);
-        let plan: Record<string, unknown>;
-        if (unchanged) plan = unchangedPlan(stack);
-        else if (!head) plan = { format_version: '1.2', resource_changes: [], fleetflags: { speculative: true, removedStack: true } };
-        else plan = await speculativePlan({ base, head, workdir: path.join(synthRoot, 'plans', stack), stackName: stack, cacheDir: options.cacheDir });
-        const planJson = path.join(outDir, `${stack}.plan.json`);
-        writeFileSync(planJson, JSON.stringify(plan));
-        const counts = planCounts(plan as Parameters<typeof planCounts>[0]);
-        plans.push({ stack, counts, unchanged, planJson });
-        views.push(stackPlan(parseTerraformPlan(plan, planJson), stack, { source: planJson }));
-        log(`plan of the revert, ${stack}: ${unchanged ? 'unchanged' : formatCounts(counts)}`);
-      }
-      const flagChanges = diffFlags(readFlagsAtRef(baseRev, 'flags', repoDir), readFlagsAtRef(revertCommit, 'flags', repoDir));
-      const flagsChanged = flagChanges.map((c) => `${c.file} ${c.path}: ${show(c.before)} → ${show(c.after)}`);
+    // 4. The speculative plan of the revert.
+    const headStacks = onlyEnvironment(await synth(repoDir, path.join(synthRoot, 'head')), environment);
+    mkdirSync(outDir, { recursive: true });
+    const plans: RollbackStackPlan[] = [];
+    const views: StackPlan[] = [];
+    for (const stack of [...new Set([...baseStacks.keys(), ...headStacks.keys()])].sort()) {
+      const base = baseStacks.get(stack);
+      const head = headStacks.get(stack);
+      const unchanged = base !== undefined && head !== undefined && canonical(base) === canonical(head);
+      let plan: Record<string, unknown>;
+      if (unchanged) plan = unchangedPlan(stack);
+      else if (!head) plan = { format_version: '1.2', resource_changes: [], fleetflags: { speculative: true, removedStack: true } };
+      else plan = await speculativePlan({ base, head, workdir: path.join(synthRoot, 'plans', stack), stackName: stack, cacheDir: options.cacheDir });
+      const planJson = path.join(outDir, `${stack}.plan.json`);
+      writeFileSync(planJson, JSON.stringify(plan));
+      const counts = planCounts(plan as Parameters<typeof planCounts>[0]);
+      plans.push({ stack, counts, unchanged, planJson });
+      views.push(stackPlan(parseTerraformPlan(plan, planJson), stack, { source: planJson }));
+      log(`plan of the revert, ${stack}: ${unchanged ? 'unchanged' : formatCounts(counts)}`);
+    }
+    const flagChanges = diffFlags(readFlagsAtRef(baseRev, 'flags', repoDir), readFlagsAtRef(revertCommit, 'flags', repoDir));
+    const flagsChanged = flagChanges.map((c) => `${c.file} ${c.path}: ${show(c.before)} → ${show(c.after)}`);
 
-      const intro = [
-        ROLLBACK_MARKER,
-        `## Roll back ${environment}: revert \`${short}\` ${escapeMd(subject)}`,
-        '',
-        `This reverts ${target} (${source === 'to' ? 'chosen with `--to`' : source === 'HEAD' ? 'the last change touching this environment; no deploy is recorded' : `the last change deployed to ${environment}, from the ${source === 'github' ? 'GitHub Deployments history' : 'simulated deploy record'}`}).`,
-        `Merging deploys the revert like any change (guards, health check, history). The plan below is speculative: ` +
-          `base = the configuration at ${baseRev.slice(0, 12)}, head = after the revert.`,
-        '',
-      ].join('\n');
-      const body = `${intro}\n${renderMarkdown(views, { speculative: true, flagChanges, maxChars: GITHUB_COMMENT_LIMIT - intro.length - 2 })}`;
-      const bodyFile = path.join(outDir, 'pr.md');
-      writeFileSync(bodyFile, body);
+    const intro = [
+      ROLLBACK_MARKER,
+      `## Roll back ${environment}: revert \`${short}\` ${escapeMd(subject)}`,
+      '',
+      `This reverts ${target} (${source === 'to' ? 'chosen with `--to`' : source === 'HEAD' ? 'the last change touching this environment; no deploy is recorded' : `the last change deployed to ${environment}, from the ${source === 'github' ? 'GitHub Deployments history' : 'simulated deploy record'}`}).`,
+      `Merging deploys the revert like any change (guards, health check, history). The plan below is speculative: ` +
+        `base = the configuration at ${baseRev.slice(0, 12)}, head = after the revert.`,
+      '',
+    ].join('\n');
+    const body = `${intro}\n${renderMarkdown(views, { speculative: true, flagChanges, maxChars: GITHUB_COMMENT_LIMIT - intro.length - 2 })}`;
+    const bodyFile = path.join(outDir, 'pr.md');
+    writeFileSync(bodyFile, body);
 
-      // 5. Push, and open the PR.
-      const hasRemote = (await gitRaw(['remote', 'get-url', remote], repoDir)).code === 0;
-      let pushed = false;
-      let pullRequest: RollbackResult['pullRequest'];
-      let note: string | undefined;
-      if (options.push) {
-        if (hasRemote) {
-          await pushRef(repoDir, remote, `HEAD:refs/heads/${baseBranch}`);
-          pushed = true;
-          published = true;
-          log(`pushed the revert to ${remote}/${baseBranch}: it deploys without review`);
-        } else {
-          note = `no git remote "${remote}": the revert is committed on ${baseBranch} locally; push it to deploy`;
-        }
-      } else if (!env.GITHUB_TOKEN) {
-        note = `GITHUB_TOKEN is not set: the revert is on the local branch ${branch}; push it and open a PR with the body in ${path.relative(repoDir, bodyFile)}`;
-      } else if (!hasRemote) {
-        note = `no git remote "${remote}" to push ${branch} to; the PR body is in ${path.relative(repoDir, bodyFile)}`;
-      } else {
-        await pushRef(repoDir, remote, `refs/heads/${branch}:refs/heads/${branch}`);
+    // 5. Push, and open the PR.
+    const hasRemote = (await gitRaw(['remote', 'get-url', remote], repoDir)).code === 0;
+    let pushed = false;
+    let pullRequest: RollbackResult['pullRequest'];
+    let note: string | undefined;
+    if (options.push) {
+      if (hasRemote) {
+        await pushRef(repoDir, remote, `HEAD:refs/heads/${baseBranch}`);
         pushed = true;
         published = true;
-        const gh = githubConfigFromEnv(env);
-        const octokit = options.octokit ?? createOctokit({ token: gh.token, baseUrl: gh.apiUrl });
-        try {
-          const created = await octokit.rest.pulls.create({
-            owner: gh.owner,
-            repo: gh.repo,
-            head: branch,
-            base: baseBranch,
-            title: `Roll back ${environment}: revert ${short} "${subject}"`.slice(0, 250),
-            body,
-          });
-          pullRequest = { number: created.data.number, url: created.data.html_url };
-          log(`opened PR #${created.data.number}: ${created.data.html_url}`);
-        } catch (e) {
-          const err = e as { status?: number; message?: string };
-          throw new FleetflagsError(
-            `GitHub refused to open the rollback PR (${err.status ?? 'no response'}: ${err.message ?? e}); the branch ${branch} is pushed. ` +
-              `fix: open the PR by hand with the body in ${path.relative(repoDir, bodyFile)}, and check the job has pull-requests: write.`,
-          );
-        }
+        log(`pushed the revert to ${remote}/${baseBranch}: it deploys without review`);
+      } else {
+        note = `no git remote "${remote}": the revert is committed on ${baseBranch} locally; push it to deploy`;
       }
-      if (note) log(note);
-
-      const result: RollbackResult = {
-        format: 'fleetflags.rollback/1',
-        environment,
-        reverted: { commit: target, subject, source, ...(deployed ? { deployed } : {}) },
-        revertCommit,
-        branch,
-        baseBranch,
-        mode: options.push ? 'push' : 'pr',
-        pushed,
-        ...(pullRequest ? { pullRequest } : {}),
-        ...(note ? { note } : {}),
-        plans,
-        flagsChanged,
-        bodyFile,
-      };
-      writeFileSync(path.join(path.dirname(outDir), `${environment}.json`), `${JSON.stringify(result, null, 2)}\n`);
-      return result;
-    } catch (e) {
-      // Pushed: the revert exists on the remote, keep it (the error says where). Not pushed: undo everything.
-      if (!published) await undo();
-      throw e;
+    } else if (!env.GITHUB_TOKEN) {
+      note = `GITHUB_TOKEN is not set: the revert is on the local branch ${branch}; push it and open a PR with the body in ${path.relative(repoDir, bodyFile)}`;
+    } else if (!hasRemote) {
+      note = `no git remote "${remote}" to push ${branch} to; the PR body is in ${path.relative(repoDir, bodyFile)}`;
+    } else {
+      await pushRef(repoDir, remote, `refs/heads/${branch}:refs/heads/${branch}`);
+      pushed = true;
+      published = true;
+      const gh = githubConfigFromEnv(env);
+      const octokit = options.octokit ?? createOctokit({ token: gh.token, baseUrl: gh.apiUrl });
+      try {
+        const created = await octokit.rest.pulls.create({
+          owner: gh.owner,
+          repo: gh.repo,
+          head: branch,
+          base: baseBranch,
+          title: `Roll back ${environment}: revert ${short} "${subject}"`.slice(0, 250),
+          body,
+        });
+        pullRequest = { number: created.data.number, url: created.data.html_url };
+        log(`opened PR #${created.data.number}: ${created.data.html_url}`);
+      } catch (e) {
+        const err = e as { status?: number; message?: string };
+        throw new FleetflagsError(
+          `GitHub refused to open the rollback PR (${err.status ?? 'no response'}: ${err.message ?? e}); the branch ${branch} is pushed. ` +
+            `fix: open the PR by hand with the body in ${path.relative(repoDir, bodyFile)}, and check the job has pull-requests: write.`,
+        );
+      }
     }
+    if (note) log(note);
+
+    const result: RollbackResult = {
+      format: 'fleetflags.rollback/1',
+      environment,
+      reverted: { commit: target, subject, source, ...(deployed ? { deployed } : {}) },
+      revertCommit,
+      branch,
+      baseBranch,
+      mode: options.push ? 'push' : 'pr',
+      pushed,
+      ...(pullRequest ? { pullRequest } : {}),
+      ...(note ? { note } : {}),
+      plans,
+      flagsChanged,
+      bodyFile,
+    };
+    writeFileSync(path.join(path.dirname(outDir), `${environment}.json`), `${JSON.stringify(result, null, 2)}\n`);
+    return result;
+  } catch (e) {
+    // Pushed: the revert is on the remote, so it stays (the error says where). Not pushed: undo everything.
+    if (undo && !published) await undo();
+    throw e;
   } finally {
     rmSync(synthRoot, { recursive: true, force: true });
   }
