@@ -641,6 +641,50 @@ export const deployMessages = {
     `it has already been scaled to zero; fix: remove it with the one-line change in ${file}:\n  "catchUp": { "enabled": false }`,
 } as const;
 
+/** Texts of the change-size rules (lib/change-size/): one line per finding. */
+export const changeSizeMessages = {
+  capacityMoveTooLarge: (
+    file: string,
+    move: { readonly path: string; readonly before: number; readonly after: number },
+    limits: { readonly capacityMovePercent: number; readonly capacityMoveAbsolute: number },
+    rule: string,
+  ) => {
+    const delta = move.after - move.before;
+    const percent = move.before === 0 ? 'from 0' : `${delta > 0 ? '+' : ''}${Math.round((delta / move.before) * 100)}%`;
+    return (
+      `${file}: ${move.path}: moves ${move.before} → ${move.after} (${delta > 0 ? '+' : ''}${delta} instances, ${percent}) in one deploy; got ${move.after}; ` +
+      `allowed: within ±${limits.capacityMoveAbsolute} instances or ±${limits.capacityMovePercent}% of ${move.before} ` +
+      `($.changeLimits.capacityMoveAbsolute, $.changeLimits.capacityMovePercent); fix: step it over several deploys, ` +
+      `or add the trailer "Allow-Change-Size: ${rule}" to the commit if the size is intended`
+    );
+  },
+
+  onDemandMoveTooLarge: (file: string, move: { readonly path: string; readonly before: number; readonly after: number }, points: number, rule: string) =>
+    `${file}: ${move.path}: moves ${move.before}% → ${move.after}% (${Math.abs(move.after - move.before)} points) in one deploy; got ${move.after}; ` +
+    `allowed: within ±${points} points of ${move.before} ($.changeLimits.onDemandPercentagePoints); fix: move it in steps of at most ${points} points, ` +
+    `or add the trailer "Allow-Change-Size: ${rule}" to the commit`,
+
+  tooManyFleets: (
+    environment: string,
+    fleets: readonly { readonly stack: string; readonly address: string; readonly action: string }[],
+    limit: number,
+    rule: string,
+  ) =>
+    `${environment}: the plan creates or replaces ${fleets.length} Auto Scaling groups at once (${fleets.map((f) => `${f.action} ${f.address} in ${f.stack}`).join('; ')}); ` +
+    `allowed: at most ${limit} ($.changeLimits.fleetsReplacedOrCreated); fix: split the change over several deploys, ` +
+    `or add the trailer "Allow-Change-Size: ${rule}" to the commit`,
+
+  refreshBatchTooLarge: (
+    refresh: { readonly stack: string; readonly address: string; readonly minHealthy: number; readonly desired?: number },
+    limit: number,
+    rule: string,
+  ) =>
+    `${refresh.stack}: ${refresh.address}: an instance refresh with min_healthy_percentage ${refresh.minHealthy} takes ${100 - refresh.minHealthy}% of the fleet ` +
+    `out of service at once${refresh.desired !== undefined ? ` (up to ${Math.ceil((refresh.desired * (100 - refresh.minHealthy)) / 100)} of ${refresh.desired} instances)` : ''}; ` +
+    `got ${refresh.minHealthy}; allowed: a minimum healthy percentage of at least ${100 - limit} ($.changeLimits.refreshBatchPercent = ${limit}); ` +
+    `fix: raise refreshMinHealthyPercentage of the group, or add the trailer "Allow-Change-Size: ${rule}" to the commit`,
+} as const;
+
 export const deployErrors = {
   guardRefused: (environment: string, blocked: readonly { readonly guard: string; readonly message: string }[]) =>
     new FleetflagsError(
