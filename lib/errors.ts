@@ -636,6 +636,27 @@ export const deployMessages = {
     refused.map((c) => `  Allow-Stateful-Change: ${c.address}`).join('\n') +
     `\nThe commits checked: ${commits ? (commits.base ? `${commits.base.slice(0, 12)}..${commits.head.slice(0, 12)}` : commits.head.slice(0, 12)) : 'none given'}. See docs/operating.md.`,
 
+  errorBudgetExhausted: (
+    environment: string,
+    file: string,
+    below: readonly { readonly name: string; readonly budgetRemainingPercent: number; readonly threshold: number }[],
+    reasons: readonly string[],
+  ) =>
+    `${environment} has burned its error budget: ${below.map((b) => `SLO ${b.name} has ${formatPercent(b.budgetRemainingPercent)} left, below ${formatPercent(b.threshold)}`).join('; ')} ` +
+    `(${file}: $.slos.minBudgetRemainingPercent); a feature change is refused until the budget recovers; nothing was applied. The change: ` +
+    `${reasons.slice(0, 5).join('; ')}${reasons.length > 5 ? `; … (${reasons.length} in all)` : ''}. ` +
+    'allowed now: a rollback or revert, turning a catch-up fleet or a quarantine off, pinning a build deployed before; ' +
+    'fix: ship reliability work first, or, if this change must go out, add the trailer "Allow-Error-Budget: <why>" to the commit (recorded in the deploy history and the Honeycomb marker)',
+
+  errorBudgetUnanswered: (environment: string, file: string, reason: string, policy: { readonly refuse: boolean; readonly source: string }) =>
+    `Honeycomb could not be asked for the error budget (${reason}), so the unreachable-policy applies: ` +
+    `${policy.refuse ? 'fail closed, the deploy is refused' : 'proceed, the deploy goes ahead'} (${policy.source})` +
+    (policy.refuse
+      ? '; fix: set HONEYCOMB_API_KEY and check that Honeycomb is reachable' +
+        (environment === 'production' ? '' : `, or set "slos": { "whenApiUnreachable": "proceed" } in ${file}`) +
+        ', or add the trailer "Allow-Error-Budget: <why>" to the commit'
+      : ''),
+
   catchUpExpired: (file: string, expiresAt: string, now: Date) =>
     `${file}: $.catchUp.expiresAt: the catch-up fleet expired at ${expiresAt} (now ${now.toISOString()}) but is still enabled; ` +
     `it has already been scaled to zero; fix: remove it with the one-line change in ${file}:\n  "catchUp": { "enabled": false }`,
@@ -724,6 +745,13 @@ export const deployErrors = {
 
   githubApiFailed: (what: string, status: number | undefined, message: string) =>
     new FleetflagsError(`GitHub API: ${what} failed (${status ?? 'no response'}): ${message}`, ExitCode.Failure),
+
+  honeycombSloFailed: (url: string, status: number | undefined, body: string, apiKey: string) =>
+    new FleetflagsError(
+      `Honeycomb SLO GET ${url} failed (${status ?? 'no response'}): ${redactSecret(body.trim().slice(0, 300), apiKey)}; ` +
+        'fix: check HONEYCOMB_API_KEY (a configuration key with access to SLOs), HONEYCOMB_API_URL, and the dataset and sloId in $.slos.objectives',
+      ExitCode.Failure,
+    ),
 
   honeycombMarkerFailed: (url: string, status: number | undefined, body: string) =>
     new FleetflagsError(
@@ -847,6 +875,15 @@ export const healthMessages = {
 } as const;
 
 // ---------------------------------------------------------------------------
+
+function formatPercent(n: number): string {
+  return `${Math.round(n * 10) / 10}%`;
+}
+
+/** `text` with every occurrence of `secret` masked (a server may echo the key back). */
+export function redactSecret(text: string, secret: string | undefined): string {
+  return secret && secret.length >= 4 ? text.split(secret).join('***') : text;
+}
 
 function describeType(value: unknown): string {
   if (value === null) return 'null';
