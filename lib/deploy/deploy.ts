@@ -29,7 +29,7 @@ import { deployErrors, deployRunErrors as runErrors, ExitCode, FleetflagsError }
 import type { Flags } from '../flags/schema';
 import { kindOf } from '../plan/plan-model';
 import type { StackJson } from '../terraform/runner';
-import { formatGuardResults, runGuards, type CommitRange, type Guard, type GuardResult } from './guards';
+import { formatGuardResults, guardOverrides, runGuards, type CommitRange, type Guard, type GuardResult } from './guards';
 import type { HealthReport } from './health';
 import { formatDuration, type DeployOutcome, type DeploymentHandle, type DeployRecord, type FinishOptions } from './history';
 import { deployMarkerMessage, type Marker } from './honeycomb';
@@ -169,6 +169,8 @@ export interface DeployRunRecord {
     readonly planJson?: string;
   }[];
   readonly guards: readonly GuardResult[];
+  /** Guard refusals let through by a commit trailer (Allow-Error-Budget, Allow-Change-Size). */
+  readonly overrides?: readonly { readonly guard: string; readonly trailer: string; readonly value: string; readonly commit: string }[];
   /** Which LaunchDarkly-unreachable policy applied (from the DeployNotFrozen result). */
   readonly freeze?: { readonly state?: unknown; readonly policy?: unknown; readonly policySource?: unknown; readonly frozen?: unknown };
   readonly health?: HealthOutcome;
@@ -225,6 +227,7 @@ export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<D
     guards,
     runUrl: input.runUrl,
     simulated,
+    overrides: guardOverrides(guards),
   });
 
   let historyAttempted = false;
@@ -261,7 +264,7 @@ export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<D
       if (deps.markers && outcome !== 'guard-refused' && outcome !== 'error') {
         try {
           await deps.markers.post({
-            message: `${simulated ? '[simulated] ' : ''}${deployMarkerMessage({ environment: env, commit: input.commits.head, pr: input.pr, actor: input.actor, outcome })}`,
+            message: `${simulated ? '[simulated] ' : ''}${deployMarkerMessage({ environment: env, commit: input.commits.head, pr: input.pr, actor: input.actor, outcome, overrides: guardOverrides(guards) })}`,
             url: input.runUrl,
             type: 'deploy',
             startTime: started,
@@ -301,6 +304,7 @@ export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<D
         ...(planFiles.has(p.stack) ? { planJson: planFiles.get(p.stack) } : {}),
       })),
       guards,
+      overrides: guardOverrides(guards),
       ...(freezeResult?.details
         ? {
             freeze: {

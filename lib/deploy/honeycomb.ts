@@ -71,8 +71,11 @@ export function deployMarkerMessage(d: {
   readonly pr?: number;
   readonly actor: string;
   readonly outcome: string;
+  /** Guard refusals let through by a trailer; named in the marker so the graph says why. */
+  readonly overrides?: readonly { readonly trailer: string; readonly value: string }[];
 }): string {
-  return `deploy ${d.environment} ${d.commit.slice(0, 7)}${d.pr ? ` (#${d.pr})` : ''} by ${d.actor}: ${d.outcome}`;
+  const overrides = (d.overrides ?? []).map((o) => `${o.trailer}: ${o.value}`).join('; ');
+  return `deploy ${d.environment} ${d.commit.slice(0, 7)}${d.pr ? ` (#${d.pr})` : ''} by ${d.actor}: ${d.outcome}${overrides ? ` (override ${overrides})` : ''}`;
 }
 
 /** What the error-budget guard reads of one SLO. */

@@ -26,6 +26,8 @@ import { deployNotFrozen, SDK_KEY_VARIABLE, type DeployNotFrozenOptions } from '
 import { artifactsPublished } from './guards/artifacts-published';
 import { catchUpNotExpired } from './guards/catch-up-not-expired';
 import { statefulChangesAllowed, type StatefulChangesAllowedOptions } from './guards/stateful-changes-allowed';
+import { changeSizeWithinLimits } from './guards/change-size';
+import { errorBudget } from './guards/error-budget';
 import { pass, warn, type Guard } from './guards/guard';
 import { defaultBaselineCache } from '../plan/plan-run';
 import { canonical, speculativePlan, type StackJson } from '../plan/speculative';
@@ -293,7 +295,7 @@ export function simulationGuards(options: SimulationGuardOptions = {}): Guard[] 
             { checked: false },
           ),
       };
-  return [freeze, statefulChangesAllowed(options.stateful), catchUpNotExpired(), artifacts];
+  return [freeze, statefulChangesAllowed(options.stateful), catchUpNotExpired(), artifacts, errorBudget({ env }), changeSizeWithinLimits()];
 }
 
 function writeAtomic(file: string, text: string): void {
