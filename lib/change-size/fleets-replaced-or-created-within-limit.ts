@@ -14,6 +14,8 @@ export const FleetsReplacedOrCreatedWithinLimit: ChangeSizeRule = {
   check(input) {
     const id = this.id;
     const limit = input.limits.fleetsReplacedOrCreated;
+    // A new environment creates every fleet; the limit is for changes to a running one.
+    if (!input.before) return notApplicable(id, 'no deployed flags to compare with (a first deploy creates every fleet)');
     const fleets = autoScalingGroupChanges(input.plans)
       .filter((rc) => rc.change.actions.includes('create'))
       .map((rc) => ({ stack: rc.stack, address: rc.address, action: rc.change.actions.includes('delete') ? 'replace' : 'create' }));
