@@ -761,6 +761,19 @@ export const deployErrors = {
     ),
 };
 
+/** Errors of the on-call handoff (lib/handoff/, scripts/handoff.ts). */
+export const handoffErrors = {
+  badSince: (value: string) =>
+    new FleetflagsError(
+      `--since: got ${JSON.stringify(value)}; allowed: a duration such as "7d", "36h" or "2w" (at least 1h), or a past ISO date such as "2026-11-20" or "2026-11-20T09:00:00Z"`,
+      ExitCode.Usage,
+    ),
+  localRecordUnreadable: (file: string, reason: string) =>
+    `the local deploy record ${file} could not be read (${reason}); its deploys are missing from this handoff`,
+  githubUnreadable: (what: string, reason: string) =>
+    `GitHub could not be read (${what}: ${reason}); the handoff shows the local records only`,
+} as const;
+
 /** Errors of the deploy, rollback and drift commands (lib/deploy/deploy.ts, rollback.ts, drift.ts). */
 export const deployRunErrors = {
   applyFailed: (environment: string, stack: string, detail: string, appliedBefore: readonly string[]) =>

@@ -94,6 +94,12 @@ export interface SimulatedHistoryEntry {
   readonly durationSeconds: number;
   readonly flagsChanged: readonly string[];
   readonly simulated: true;
+  /** Guards that did not pass (warn or block), for the on-call handoff. @default none recorded */
+  readonly guards?: readonly { readonly guard: string; readonly outcome: string; readonly message: string }[];
+  /** Guard refusals let through by a commit trailer. @default none */
+  readonly overrides?: readonly { readonly guard: string; readonly trailer: string; readonly value: string; readonly commit: string }[];
+  /** Why the deploy did not succeed. */
+  readonly error?: string;
 }
 
 /** The recorded baselines of simulated deploys. */
