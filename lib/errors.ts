@@ -252,6 +252,22 @@ export const flagsProblems = {
     allowed: 'no "deploy" section when aws.offline is true',
   }),
 
+  productionBudgetFailOpen: (file: string): FlagsProblem => ({
+    file,
+    path: '$.slos.whenApiUnreachable',
+    value: 'proceed',
+    problem: 'production must refuse deploys when Honeycomb cannot be asked for the error budget',
+    allowed: '"refuse", or leave it out',
+  }),
+
+  duplicateSlo: (file: string, index: number, field: 'name' | 'sloId', value: string, otherIndex: number): FlagsProblem => ({
+    file,
+    path: `$.slos.objectives[${index}].${field}`,
+    value,
+    problem: `the same ${field === 'name' ? 'SLO name' : 'Honeycomb SLO (dataset/sloId)'} as $.slos.objectives[${otherIndex}]`,
+    allowed: `each ${field === 'name' ? 'name' : 'dataset/sloId pair'} once`,
+  }),
+
   productionFailOpen: (file: string): FlagsProblem => ({
     file,
     path: '$.deploy.freezeWhenFlagServiceUnreachable',
