@@ -106,9 +106,27 @@ export async function collectHandoff(options: CollectOptions): Promise<Handoff> 
         });
       }
     }
-    environments.push({ environment, flagsFile: file, ...(flags ? { flags } : {}), deploys: withReverts, drift });
+    const liveSince = flags ? await liveSinceOf(flags, file, repoDir) : {};
+    environments.push({ environment, flagsFile: file, ...(flags ? { flags } : {}), deploys: withReverts, drift, liveSince });
   }
   return { since, until: now, environments, sources, warnings };
+}
+
+/**
+ * When each live fleet entered the flags file: the newest commit that changed how
+ * often its marker string occurs (`git log -S`): the catch-up fleet's `expiresAt`
+ * value (set when it is turned on or extended), a quarantine's `"<name>"`.
+ */
+async function liveSinceOf(flags: Flags, file: string, repoDir: string): Promise<Record<string, { commit: string; date: string }>> {
+  const out: Record<string, { commit: string; date: string }> = {};
+  const lookup = async (key: string, needle: string) => {
+    const r = await gitRaw(['log', '-1', '--format=%H%x1f%cI', `-S${needle}`, 'HEAD', '--', file], repoDir).catch(() => undefined);
+    const [commit, date] = (r?.code === 0 ? r.stdout.trim() : '').split('\x1f');
+    if (commit && date) out[key] = { commit, date };
+  };
+  if (flags.catchUp.enabled && flags.catchUp.expiresAt) await lookup('catchUp', flags.catchUp.expiresAt);
+  for (const q of flags.quarantines) await lookup(`quarantine:${q.name}`, JSON.stringify(q.name));
+  return out;
 }
 
 /** Adds `d` unless the same deploy (commit, outcome, start within 2 minutes) is there from another source. */

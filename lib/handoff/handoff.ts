@@ -56,6 +56,8 @@ export interface HandoffEnvironment {
   readonly flags?: Flags;
   readonly deploys: readonly HandoffDeploy[];
   readonly drift: readonly HandoffDrift[];
+  /** When each live fleet entered the flags ("catchUp", "quarantine:<name>"): the commit and its date. */
+  readonly liveSince?: Readonly<Record<string, { readonly commit: string; readonly date: string }>>;
 }
 
 export interface Handoff {
@@ -191,7 +193,11 @@ function renderEnvironment(env: HandoffEnvironment, now: Date): string[] {
 }
 
 /** The catch-up fleet and the quarantines the flags file switches on, and when they expire. */
-export function liveNow(env: Pick<HandoffEnvironment, 'flags' | 'flagsFile'>, now: Date): string[] {
+export function liveNow(env: Pick<HandoffEnvironment, 'flags' | 'flagsFile' | 'liveSince'>, now: Date): string[] {
+  const since = (key: string) => {
+    const s = env.liveSince?.[key];
+    return s ? `; in the flags since ${stamp(new Date(s.date))} (\`${s.commit.slice(0, 12)}\`)` : '';
+  };
   if (!env.flags) return [`Unknown: ${env.flagsFile} could not be read.`];
   const lines: string[] = [];
   const c = env.flags.catchUp;
@@ -203,12 +209,12 @@ export function liveNow(env: Pick<HandoffEnvironment, 'flags' | 'flagsFile'>, no
         : left > 0
           ? `expires ${stamp(new Date(c.expiresAt!))} (in ${formatDuration(left / 1000)})`
           : `**expired** ${stamp(new Date(c.expiresAt!))} (${formatDuration(-left / 1000)} ago; scaled to zero, still enabled: remove it with \`"catchUp": { "enabled": false }\`)`;
-    lines.push(`- catch-up fleet: ${c.size} instance${plural(c.size)}, backfill ${c.backfillMinutes} min${c.buildId ? `, build ${c.buildId}` : ''}; ${when}`);
+    lines.push(`- catch-up fleet: ${c.size} instance${plural(c.size)}, backfill ${c.backfillMinutes} min${c.buildId ? `, build ${c.buildId}` : ''}; ${when}${since('catchUp')}`);
   }
   for (const q of env.flags.quarantines) {
     lines.push(
       `- quarantine \`${q.name}\`: ${q.instanceCount} instance${plural(q.instanceCount)}, build ${q.buildId ?? env.flags.ingest.buildId}, paths ${q.pathPatterns.map((p) => `\`${p}\``).join(', ')}; ` +
-        'no expiry (quarantines stay until their entry is removed)',
+        `no expiry (quarantines stay until their entry is removed)${since(`quarantine:${q.name}`)}`,
     );
   }
   return lines.length ? lines : ['No catch-up fleet, no quarantine.'];

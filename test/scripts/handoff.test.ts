@@ -23,7 +23,7 @@ const IDENTITY = { GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.com', 
 
 let gh: FakeGitHub;
 let dir: string;
-let commits: { base: string; feature: string; revert: string };
+let commits: { base: string; feature: string; revert: string; again: string };
 
 beforeAll(async () => {
   gh = await startFakeGitHub();
@@ -41,9 +41,11 @@ beforeAll(async () => {
   const feature = git('rev-parse', 'HEAD');
   git('revert', '--no-edit', 'HEAD');
   const revert = git('rev-parse', 'HEAD');
-  // The revert is rolled back again in the working tree: production runs the catch-up fleet now.
+  // Then the catch-up fleet is turned on again: production runs it now.
   writeFileSync(path.join(dir, 'flags', 'production.json'), `${JSON.stringify(production, null, 2)}\n`);
-  commits = { base, feature, revert };
+  git('commit', '-q', '-am', 'Catch up again');
+  const again = git('rev-parse', 'HEAD');
+  commits = { base, feature, revert, again };
 
   // A week of production deploys in GitHub Deployments, written by the real DeployHistory.
   const history = DeployHistory.fromEnv(githubEnv());
@@ -168,8 +170,11 @@ describe('npm run handoff', () => {
   it('GIVEN the catch-up fleet on in production and the sandbox quarantine WHEN run THEN "Live now" says when each expires', async () => {
     const md = await run(['--since', '7d']);
 
-    expect(section(md, 'production', 'Live now')).toContain('- catch-up fleet: 6 instances, backfill 60 min; expires 2026-11-29 00:00Z (in 36h00m)');
+    expect(section(md, 'production', 'Live now')).toMatch(
+      new RegExp(`- catch-up fleet: 6 instances, backfill 60 min; expires 2026-11-29 00:00Z \\(in 36h00m\\); in the flags since .*\\(\`${commits.again.slice(0, 12)}\`\\)`),
+    );
     expect(section(md, 'sandbox', 'Live now')).toContain('- quarantine `acme`: 1 instance, build 2026.11.20-1-debug');
+    expect(section(md, 'sandbox', 'Live now')).toContain(`(\`${commits.base.slice(0, 12)}\`)`);
     expect(section(md, 'dogfood', 'Live now')).toContain('No catch-up fleet, no quarantine.');
   });
 
