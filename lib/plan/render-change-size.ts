@@ -6,15 +6,10 @@
  */
 import { evaluateChangeSize, parseBaseFlags, CHANGE_SIZE_OVERRIDE_TRAILER, type ChangeSizePlan, type ChangeSizeReport } from '../change-size';
 import { FlagsSchema } from '../flags/schema';
+import type { PlanCommentSection } from './comment-section';
 import type { FlagsSet } from './flags-diff';
 
-/** A piece of the comment shown in each environment's section, and in `--format json` under `sections.<id>`. */
-export interface PlanCommentSection {
-  readonly id: string;
-  /** Markdown for one environment, or undefined for nothing. */
-  render(environment: string): string | undefined;
-  json(): unknown;
-}
+export type { PlanCommentSection } from './comment-section';
 
 /**
  * The change-size report of every environment whose head flags file parses: base

@@ -13,7 +13,7 @@
  *
  * Deterministic: sorted everywhere, no timestamps, no locale.
  */
-import type { PlanCommentSection } from './render-change-size';
+import type { PlanCommentSection } from './comment-section';
 import type { FlagChange } from './flags-diff';
 import {
   addCounts,
@@ -58,7 +58,7 @@ export interface RenderOptions {
   readonly baseRef?: string;
   /** The commit planned (the PR head), so reviewers see which push the comment is for. @default not shown */
   readonly commit?: string;
-  /** Extra per-environment sections (lib/plan/render-change-size.ts, ...), shown after the flags table and in JSON under `sections`. @default none */
+  /** Extra per-environment sections (lib/plan/comment-section.ts; e.g. render-change-size.ts), shown after the flags table and in JSON under `sections`. @default none */
   readonly sections?: readonly PlanCommentSection[];
 }
 
