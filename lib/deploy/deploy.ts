@@ -171,6 +171,8 @@ export interface DeployRunRecord {
   readonly guards: readonly GuardResult[];
   /** Guard refusals let through by a commit trailer (Allow-Error-Budget, Allow-Change-Size). */
   readonly overrides?: readonly { readonly guard: string; readonly trailer: string; readonly value: string; readonly commit: string }[];
+  /** What the error-budget gate saw and which Honeycomb-unreachable policy applied (from the ErrorBudget result). */
+  readonly errorBudget?: Readonly<Record<string, unknown>>;
   /** Which LaunchDarkly-unreachable policy applied (from the DeployNotFrozen result). */
   readonly freeze?: { readonly state?: unknown; readonly policy?: unknown; readonly policySource?: unknown; readonly frozen?: unknown };
   readonly health?: HealthOutcome;
@@ -305,6 +307,7 @@ export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<D
       })),
       guards,
       overrides: guardOverrides(guards),
+      ...(budgetDetails(guards) ? { errorBudget: budgetDetails(guards) } : {}),
       ...(freezeResult?.details
         ? {
             freeze: {
@@ -402,6 +405,15 @@ export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<D
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
+
+/** The ErrorBudget guard's facts for the record: state, policy and its source, the change kind, budgets. */
+function budgetDetails(guards: readonly GuardResult[]): Record<string, unknown> | undefined {
+  const d = guards.find((g) => g.guard === 'ErrorBudget')?.details;
+  if (!d) return undefined;
+  const keys = ['state', 'policy', 'policySource', 'change', 'budgets', 'exhausted', 'reason', 'checked'];
+  const facts = keys.filter((k) => d[k] !== undefined);
+  return facts.length ? Object.fromEntries(facts.map((k) => [k, d[k]])) : undefined;
+}
 
 /** Counts of a JSON plan's resource changes; a replacement counts in add, destroy and replace. */
 export function planCounts(plan: { resource_changes?: readonly { change: { actions: readonly string[] } }[] }): SimplePlanCounts {
