@@ -268,6 +268,22 @@ export const flagsProblems = {
     allowed: 'no "deploy" section when aws.offline is true',
   }),
 
+  productionBudgetFailOpen: (file: string): FlagsProblem => ({
+    file,
+    path: '$.slos.whenApiUnreachable',
+    value: 'proceed',
+    problem: 'production must refuse deploys when Honeycomb cannot be asked for the error budget',
+    allowed: '"refuse", or leave it out',
+  }),
+
+  duplicateSlo: (file: string, index: number, field: 'name' | 'sloId', value: string, otherIndex: number): FlagsProblem => ({
+    file,
+    path: `$.slos.objectives[${index}].${field}`,
+    value,
+    problem: `the same ${field === 'name' ? 'SLO name' : 'Honeycomb SLO (dataset/sloId)'} as $.slos.objectives[${otherIndex}]`,
+    allowed: `each ${field === 'name' ? 'name' : 'dataset/sloId pair'} once`,
+  }),
+
   productionFailOpen: (file: string): FlagsProblem => ({
     file,
     path: '$.deploy.freezeWhenFlagServiceUnreachable',
@@ -673,9 +689,74 @@ export const deployMessages = {
     refused.map((c) => `  Allow-Stateful-Change: ${c.address}`).join('\n') +
     `\nThe commits checked: ${commits ? (commits.base ? `${commits.base.slice(0, 12)}..${commits.head.slice(0, 12)}` : commits.head.slice(0, 12)) : 'none given'}. See docs/operating.md.`,
 
+  errorBudgetExhausted: (
+    environment: string,
+    file: string,
+    below: readonly { readonly name: string; readonly budgetRemainingPercent: number; readonly threshold: number }[],
+    reasons: readonly string[],
+  ) =>
+    `${environment} has burned its error budget: ${below.map((b) => `SLO ${b.name} has ${formatPercent(b.budgetRemainingPercent)} left, below ${formatPercent(b.threshold)}`).join('; ')} ` +
+    `(${file}: $.slos.minBudgetRemainingPercent); a feature change is refused until the budget recovers; nothing was applied. The change: ` +
+    `${reasons.slice(0, 5).join('; ')}${reasons.length > 5 ? `; … (${reasons.length} in all)` : ''}. ` +
+    'allowed now: a rollback or revert, turning a catch-up fleet or a quarantine off, pinning a build deployed before; ' +
+    'fix: ship reliability work first, or, if this change must go out, add the trailer "Allow-Error-Budget: <why>" to the commit (recorded in the deploy history and the Honeycomb marker)',
+
+  errorBudgetUnanswered: (environment: string, file: string, reason: string, policy: { readonly refuse: boolean; readonly source: string }) =>
+    `Honeycomb could not be asked for the error budget (${reason}), so the unreachable-policy applies: ` +
+    `${policy.refuse ? 'fail closed, the deploy is refused' : 'proceed, the deploy goes ahead'} (${policy.source})` +
+    (policy.refuse
+      ? '; fix: set HONEYCOMB_API_KEY and check that Honeycomb is reachable' +
+        (environment === 'production' ? '' : `, or set "slos": { "whenApiUnreachable": "proceed" } in ${file}`) +
+        ', or add the trailer "Allow-Error-Budget: <why>" to the commit'
+      : ''),
+
   catchUpExpired: (file: string, expiresAt: string, now: Date) =>
     `${file}: $.catchUp.expiresAt: the catch-up fleet expired at ${expiresAt} (now ${now.toISOString()}) but is still enabled; ` +
     `it has already been scaled to zero; fix: remove it with the one-line change in ${file}:\n  "catchUp": { "enabled": false }`,
+} as const;
+
+/** Texts of the change-size rules (lib/change-size/): one line per finding. */
+export const changeSizeMessages = {
+  capacityMoveTooLarge: (
+    file: string,
+    move: { readonly path: string; readonly before: number; readonly after: number },
+    limits: { readonly capacityMovePercent: number; readonly capacityMoveAbsolute: number },
+    rule: string,
+  ) => {
+    const delta = move.after - move.before;
+    const percent = move.before === 0 ? 'from 0' : `${delta > 0 ? '+' : ''}${Math.round((delta / move.before) * 100)}%`;
+    return (
+      `${file}: ${move.path}: moves ${move.before} → ${move.after} (${delta > 0 ? '+' : ''}${delta} instances, ${percent}) in one deploy; got ${move.after}; ` +
+      `allowed: within ±${limits.capacityMoveAbsolute} instances or ±${limits.capacityMovePercent}% of ${move.before} ` +
+      `($.changeLimits.capacityMoveAbsolute, $.changeLimits.capacityMovePercent); fix: step it over several deploys, ` +
+      `or add the trailer "Allow-Change-Size: ${rule}" to the commit if the size is intended`
+    );
+  },
+
+  onDemandMoveTooLarge: (file: string, move: { readonly path: string; readonly before: number; readonly after: number }, points: number, rule: string) =>
+    `${file}: ${move.path}: moves ${move.before}% → ${move.after}% (${Math.abs(move.after - move.before)} points) in one deploy; got ${move.after}; ` +
+    `allowed: within ±${points} points of ${move.before} ($.changeLimits.onDemandPercentagePoints); fix: move it in steps of at most ${points} points, ` +
+    `or add the trailer "Allow-Change-Size: ${rule}" to the commit`,
+
+  tooManyFleets: (
+    environment: string,
+    fleets: readonly { readonly stack: string; readonly address: string; readonly action: string }[],
+    limit: number,
+    rule: string,
+  ) =>
+    `${environment}: the plan creates or replaces ${fleets.length} Auto Scaling groups at once (${fleets.map((f) => `${f.action} ${f.address} in ${f.stack}`).join('; ')}); ` +
+    `allowed: at most ${limit} ($.changeLimits.fleetsReplacedOrCreated); fix: split the change over several deploys, ` +
+    `or add the trailer "Allow-Change-Size: ${rule}" to the commit`,
+
+  refreshBatchTooLarge: (
+    refresh: { readonly stack: string; readonly address: string; readonly minHealthy: number; readonly desired?: number },
+    limit: number,
+    rule: string,
+  ) =>
+    `${refresh.stack}: ${refresh.address}: an instance refresh with min_healthy_percentage ${refresh.minHealthy} takes ${100 - refresh.minHealthy}% of the fleet ` +
+    `out of service at once${refresh.desired !== undefined ? ` (up to ${Math.ceil((refresh.desired * (100 - refresh.minHealthy)) / 100)} of ${refresh.desired} instances)` : ''}; ` +
+    `got ${refresh.minHealthy}; allowed: a minimum healthy percentage of at least ${100 - limit} ($.changeLimits.refreshBatchPercent = ${limit}); ` +
+    `fix: raise refreshMinHealthyPercentage of the group, or add the trailer "Allow-Change-Size: ${rule}" to the commit`,
 } as const;
 
 export const deployErrors = {
@@ -718,6 +799,13 @@ export const deployErrors = {
   githubApiFailed: (what: string, status: number | undefined, message: string) =>
     new FleetflagsError(`GitHub API: ${what} failed (${status ?? 'no response'}): ${message}`, ExitCode.Failure),
 
+  honeycombSloFailed: (url: string, status: number | undefined, body: string, apiKey: string) =>
+    new FleetflagsError(
+      `Honeycomb SLO GET ${url} failed (${status ?? 'no response'}): ${redactSecret(body.trim().slice(0, 300), apiKey)}; ` +
+        'fix: check HONEYCOMB_API_KEY (a configuration key with access to SLOs), HONEYCOMB_API_URL, and the dataset and sloId in $.slos.objectives',
+      ExitCode.Failure,
+    ),
+
   honeycombMarkerFailed: (url: string, status: number | undefined, body: string) =>
     new FleetflagsError(
       `Honeycomb marker POST ${url} failed (${status ?? 'no response'}): ${body.trim().slice(0, 300)}; ` +
@@ -725,6 +813,19 @@ export const deployErrors = {
       ExitCode.Failure,
     ),
 };
+
+/** Errors of the on-call handoff (lib/handoff/, scripts/handoff.ts). */
+export const handoffErrors = {
+  badSince: (value: string) =>
+    new FleetflagsError(
+      `--since: got ${JSON.stringify(value)}; allowed: a duration such as "7d", "36h" or "2w" (at least 1h), or a past ISO date such as "2026-11-20" or "2026-11-20T09:00:00Z"`,
+      ExitCode.Usage,
+    ),
+  localRecordUnreadable: (file: string, reason: string) =>
+    `the local deploy record ${file} could not be read (${reason}); its deploys are missing from this handoff`,
+  githubUnreadable: (what: string, reason: string) =>
+    `GitHub could not be read (${what}: ${reason}); the handoff shows the local records only`,
+} as const;
 
 /** Errors of the deploy, rollback and drift commands (lib/deploy/deploy.ts, rollback.ts, drift.ts). */
 export const deployRunErrors = {
@@ -859,6 +960,15 @@ export const healthMessages = {
 } as const;
 
 // ---------------------------------------------------------------------------
+
+function formatPercent(n: number): string {
+  return `${Math.round(n * 10) / 10}%`;
+}
+
+/** `text` with every occurrence of `secret` masked (a server may echo the key back). */
+export function redactSecret(text: string, secret: string | undefined): string {
+  return secret && secret.length >= 4 ? text.split(secret).join('***') : text;
+}
 
 function describeType(value: unknown): string {
   if (value === null) return 'null';

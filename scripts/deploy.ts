@@ -210,6 +210,9 @@ export async function main(args: readonly string[], options: DeployMainOptions =
       durationSeconds: record.durationSeconds,
       flagsChanged,
       simulated: true,
+      guards: record.guards.filter((g) => g.outcome !== 'pass').map(({ guard, outcome, message }) => ({ guard, outcome, message })),
+      ...(record.overrides?.length ? { overrides: record.overrides } : {}),
+      ...(record.error ? { error: record.error } : {}),
     });
     if (record.outcome === 'success') {
       store.recordDeploy({ environment, commit: head, deployedAt: record.finishedAt, flags: headFlags, stacks: [...stacks.keys()] });

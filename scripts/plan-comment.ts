@@ -19,6 +19,7 @@ import { createOctokit, upsertStickyComment, type UpsertResult } from '../lib/gi
 import { githubEnv, readEvent, resolvePullRequest } from '../lib/github/context';
 import { diffFlags, readFlagsAtRef, readFlagsDir, type FlagChange } from '../lib/plan/flags-diff';
 import { readPlanFile, stackOfPlanFile, stackPlan, type StackPlan } from '../lib/plan/plan-model';
+import { changeSizeReports, changeSizeSection } from '../lib/plan/render-change-size';
 import { COMMENT_MARKER, GITHUB_COMMENT_LIMIT, renderFailure, renderJson, renderMarkdown, STEP_SUMMARY_LIMIT, type RenderOptions } from '../lib/plan/render';
 
 const USAGE =
@@ -159,18 +160,24 @@ export function render(args: RenderArgs): string {
     }
   }
   const environments = new Map((manifest?.stacks ?? []).filter((s) => s.stack && s.environment).map((s) => [s.stack!, s.environment!]));
-  const stacks: StackPlan[] = plans.map((p) => {
+  const rawPlans = plans.map((p) => ({ ...p, plan: readPlanFile(p.file) }));
+  const stacks: StackPlan[] = rawPlans.map((p) => {
     const stack = p.stack ?? stackOfPlanFile(p.file);
-    return stackPlan(readPlanFile(p.file), stack, { environment: p.environment ?? environments.get(stack), source: p.file });
+    return stackPlan(p.plan, stack, { environment: p.environment ?? environments.get(stack), source: p.file });
   });
 
   let flagChanges: FlagChange[] | undefined;
+  let flagSets: { base: Map<string, unknown>; head: Map<string, unknown> } | undefined;
   if (args.baseFlags || args.baseRef) {
-    const base = args.baseFlags ? readFlagsDir(args.baseFlags) : readFlagsAtRef(args.baseRef!);
-    flagChanges = diffFlags(base, readFlagsDir(args.headFlags ?? 'flags'));
+    flagSets = { base: args.baseFlags ? readFlagsDir(args.baseFlags) : readFlagsAtRef(args.baseRef!), head: readFlagsDir(args.headFlags ?? 'flags') };
   } else if (manifest?.baseFlags || manifest?.headFlags) {
-    flagChanges = diffFlags(flagsFromManifest(manifest.baseFlags, manifestDir), flagsFromManifest(manifest.headFlags, manifestDir));
+    flagSets = { base: flagsFromManifest(manifest.baseFlags, manifestDir), head: flagsFromManifest(manifest.headFlags, manifestDir) };
   }
+  if (flagSets) flagChanges = diffFlags(flagSets.base, flagSets.head);
+  // The change-size verdicts of each environment, next to its plan (issue 12).
+  const sections = flagSets
+    ? [changeSizeSection(changeSizeReports(flagSets.base, flagSets.head, stacks.map((s, i) => ({ stack: s.stack, environment: s.environment, plan: rawPlans[i].plan as never }))))]
+    : undefined;
 
   const options: RenderOptions = {
     speculative: args.speculative || manifest?.mode === 'speculative' || (manifest?.stacks ?? []).some((s) => s.speculative === true),
@@ -180,6 +187,7 @@ export function render(args: RenderArgs): string {
     maxChars: args.maxChars,
     notPlanned: manifest?.unchanged,
     baseRef: manifest?.changedSince ?? undefined,
+    sections,
   };
   return args.format === 'json' ? renderJson(stacks, options) : renderMarkdown(stacks, options);
 }

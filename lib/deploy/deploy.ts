@@ -29,7 +29,7 @@ import { deployErrors, deployRunErrors as runErrors, ExitCode, FleetflagsError }
 import type { Flags } from '../flags/schema';
 import { kindOf } from '../plan/plan-model';
 import type { StackJson } from '../terraform/runner';
-import { formatGuardResults, runGuards, type CommitRange, type Guard, type GuardResult } from './guards';
+import { formatGuardResults, guardOverrides, runGuards, type CommitRange, type Guard, type GuardResult } from './guards';
 import type { HealthReport } from './health';
 import { formatDuration, type DeployOutcome, type DeploymentHandle, type DeployRecord, type FinishOptions } from './history';
 import { deployMarkerMessage, type Marker } from './honeycomb';
@@ -169,6 +169,10 @@ export interface DeployRunRecord {
     readonly planJson?: string;
   }[];
   readonly guards: readonly GuardResult[];
+  /** Guard refusals let through by a commit trailer (Allow-Error-Budget, Allow-Change-Size). */
+  readonly overrides?: readonly { readonly guard: string; readonly trailer: string; readonly value: string; readonly commit: string }[];
+  /** What the error-budget gate saw and which Honeycomb-unreachable policy applied (from the ErrorBudget result). */
+  readonly errorBudget?: Readonly<Record<string, unknown>>;
   /** Which LaunchDarkly-unreachable policy applied (from the DeployNotFrozen result). */
   readonly freeze?: { readonly state?: unknown; readonly policy?: unknown; readonly policySource?: unknown; readonly frozen?: unknown };
   readonly health?: HealthOutcome;
@@ -225,6 +229,7 @@ export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<D
     guards,
     runUrl: input.runUrl,
     simulated,
+    overrides: guardOverrides(guards),
   });
 
   let historyAttempted = false;
@@ -261,7 +266,7 @@ export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<D
       if (deps.markers && outcome !== 'guard-refused' && outcome !== 'error') {
         try {
           await deps.markers.post({
-            message: `${simulated ? '[simulated] ' : ''}${deployMarkerMessage({ environment: env, commit: input.commits.head, pr: input.pr, actor: input.actor, outcome })}`,
+            message: `${simulated ? '[simulated] ' : ''}${deployMarkerMessage({ environment: env, commit: input.commits.head, pr: input.pr, actor: input.actor, outcome, overrides: guardOverrides(guards) })}`,
             url: input.runUrl,
             type: 'deploy',
             startTime: started,
@@ -301,6 +306,8 @@ export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<D
         ...(planFiles.has(p.stack) ? { planJson: planFiles.get(p.stack) } : {}),
       })),
       guards,
+      overrides: guardOverrides(guards),
+      ...(budgetDetails(guards) ? { errorBudget: budgetDetails(guards) } : {}),
       ...(freezeResult?.details
         ? {
             freeze: {
@@ -398,6 +405,15 @@ export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<D
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
+
+/** The ErrorBudget guard's facts for the record: state, policy and its source, the change kind, budgets. */
+function budgetDetails(guards: readonly GuardResult[]): Record<string, unknown> | undefined {
+  const d = guards.find((g) => g.guard === 'ErrorBudget')?.details;
+  if (!d) return undefined;
+  const keys = ['state', 'policy', 'policySource', 'change', 'budgets', 'exhausted', 'reason', 'checked'];
+  const facts = keys.filter((k) => d[k] !== undefined);
+  return facts.length ? Object.fromEntries(facts.map((k) => [k, d[k]])) : undefined;
+}
 
 /** Counts of a JSON plan's resource changes; a replacement counts in add, destroy and replace. */
 export function planCounts(plan: { resource_changes?: readonly { change: { actions: readonly string[] } }[] }): SimplePlanCounts {

@@ -52,6 +52,16 @@ export interface DeployRecord {
   readonly runUrl?: string;
   /** True when the apply is simulated (the sandbox). @default false */
   readonly simulated?: boolean;
+  /** Guard refusals let through by a commit trailer. @default none */
+  readonly overrides?: readonly DeployOverride[];
+}
+
+/** A guard refusal let through by a commit trailer (Allow-Error-Budget, Allow-Change-Size). */
+export interface DeployOverride {
+  readonly guard: string;
+  readonly trailer: string;
+  readonly value: string;
+  readonly commit: string;
 }
 
 /** The payload stored on each Deployment; `fleetflags: 1` marks ours and its version. */
@@ -67,6 +77,7 @@ export interface DeployPayload {
   readonly startedAt: string;
   readonly runUrl: string | null;
   readonly simulated: boolean;
+  readonly overrides?: readonly DeployOverride[];
 }
 
 export interface DeploymentHandle {
@@ -101,6 +112,11 @@ export interface DeployHistoryEntry {
   readonly durationSeconds?: number;
   readonly logUrl?: string;
   readonly simulated: boolean;
+  /** The guard results recorded when the deploy started (outcome and message). */
+  readonly guards?: readonly { readonly guard: string; readonly outcome: string; readonly message: string }[];
+  readonly overrides?: readonly DeployOverride[];
+  /** When the final status was posted (the deploy finished). */
+  readonly finishedAt?: string;
 }
 
 export interface GitHubConfig {
@@ -174,6 +190,7 @@ export class DeployHistory {
       startedAt: startedAt.toISOString(),
       runUrl: record.runUrl ?? null,
       simulated: record.simulated ?? false,
+      ...(record.overrides?.length ? { overrides: record.overrides } : {}),
     };
     const { owner, repo } = this.config;
     const created = await this.call('create the deployment', () =>
@@ -238,6 +255,9 @@ export class DeployHistory {
           durationSeconds: finished ? (Date.parse(latest.created_at) - Date.parse(started)) / 1000 : undefined,
           logUrl: latest?.log_url || latest?.target_url || payload.runUrl || undefined,
           simulated: payload.simulated === true,
+          ...(Array.isArray(payload.guards) ? { guards: payload.guards } : {}),
+          ...(Array.isArray(payload.overrides) ? { overrides: payload.overrides } : {}),
+          ...(finished ? { finishedAt: latest.created_at } : {}),
         } satisfies DeployHistoryEntry;
       }),
     );

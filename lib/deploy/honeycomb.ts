@@ -71,6 +71,52 @@ export function deployMarkerMessage(d: {
   readonly pr?: number;
   readonly actor: string;
   readonly outcome: string;
+  /** Guard refusals let through by a trailer; named in the marker so the graph says why. */
+  readonly overrides?: readonly { readonly trailer: string; readonly value: string }[];
 }): string {
-  return `deploy ${d.environment} ${d.commit.slice(0, 7)}${d.pr ? ` (#${d.pr})` : ''} by ${d.actor}: ${d.outcome}`;
+  const overrides = (d.overrides ?? []).map((o) => `${o.trailer}: ${o.value}`).join('; ');
+  return `deploy ${d.environment} ${d.commit.slice(0, 7)}${d.pr ? ` (#${d.pr})` : ''} by ${d.actor}: ${d.outcome}${overrides ? ` (override ${overrides})` : ''}`;
+}
+
+/** What the error-budget guard reads of one SLO. */
+export interface SloBudget {
+  readonly dataset: string;
+  readonly sloId: string;
+  /** Percent of the error budget left; negative when overspent. */
+  readonly budgetRemainingPercent: number;
+  /** The SLO's name in Honeycomb, when it says. */
+  readonly name?: string;
+}
+
+/**
+ * Reads an SLO's remaining error budget: `GET /1/slos/{dataset}/{sloId}?detailed=true`,
+ * field `budget_remaining` (percent). Throws a FleetflagsError when Honeycomb cannot
+ * answer (network, non-2xx, no budget_remaining); the message never holds the key.
+ * @see https://docs.honeycomb.io/api/tag/SLOs
+ */
+export async function fetchSloBudget(
+  config: Pick<HoneycombConfig, 'apiKey' | 'apiUrl'>,
+  dataset: string,
+  sloId: string,
+  timeoutMs = 10_000,
+): Promise<SloBudget> {
+  const url = `${config.apiUrl}/1/slos/${encodeURIComponent(dataset)}/${encodeURIComponent(sloId)}?detailed=true`;
+  let response: Response;
+  try {
+    response = await fetch(url, { headers: { 'X-Honeycomb-Team': config.apiKey, Accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (e) {
+    throw deployErrors.honeycombSloFailed(url, undefined, (e as Error).message, config.apiKey);
+  }
+  const text = await response.text();
+  if (!response.ok) throw deployErrors.honeycombSloFailed(url, response.status, text, config.apiKey);
+  let json: { budget_remaining?: unknown; name?: unknown };
+  try {
+    json = JSON.parse(text) as typeof json;
+  } catch {
+    throw deployErrors.honeycombSloFailed(url, response.status, `not JSON: ${text}`, config.apiKey);
+  }
+  if (typeof json.budget_remaining !== 'number' || !Number.isFinite(json.budget_remaining)) {
+    throw deployErrors.honeycombSloFailed(url, response.status, `no numeric budget_remaining (is ?detailed=true honoured?): ${text}`, config.apiKey);
+  }
+  return { dataset, sloId, budgetRemainingPercent: json.budget_remaining, ...(typeof json.name === 'string' ? { name: json.name } : {}) };
 }

@@ -26,6 +26,8 @@ import { deployNotFrozen, SDK_KEY_VARIABLE, type DeployNotFrozenOptions } from '
 import { artifactsPublished } from './guards/artifacts-published';
 import { catchUpNotExpired } from './guards/catch-up-not-expired';
 import { statefulChangesAllowed, type StatefulChangesAllowedOptions } from './guards/stateful-changes-allowed';
+import { changeSizeWithinLimits } from './guards/change-size';
+import { errorBudget } from './guards/error-budget';
 import { pass, warn, type Guard } from './guards/guard';
 import { defaultBaselineCache } from '../plan/plan-run';
 import { canonical, speculativePlan, type StackJson } from '../plan/speculative';
@@ -92,6 +94,12 @@ export interface SimulatedHistoryEntry {
   readonly durationSeconds: number;
   readonly flagsChanged: readonly string[];
   readonly simulated: true;
+  /** Guards that did not pass (warn or block), for the on-call handoff. @default none recorded */
+  readonly guards?: readonly { readonly guard: string; readonly outcome: string; readonly message: string }[];
+  /** Guard refusals let through by a commit trailer. @default none */
+  readonly overrides?: readonly { readonly guard: string; readonly trailer: string; readonly value: string; readonly commit: string }[];
+  /** Why the deploy did not succeed. */
+  readonly error?: string;
 }
 
 /** The recorded baselines of simulated deploys. */
@@ -293,7 +301,7 @@ export function simulationGuards(options: SimulationGuardOptions = {}): Guard[] 
             { checked: false },
           ),
       };
-  return [freeze, statefulChangesAllowed(options.stateful), catchUpNotExpired(), artifacts];
+  return [freeze, statefulChangesAllowed(options.stateful), catchUpNotExpired(), artifacts, errorBudget({ env }), changeSizeWithinLimits()];
 }
 
 function writeAtomic(file: string, text: string): void {

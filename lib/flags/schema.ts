@@ -256,6 +256,120 @@ const network = z
   })
   .describe('Where the fleet runs. The sandbox uses placeholder IDs, which still plan.');
 
+/** Defaults of `changeLimits`: routine changes pass, a fat-fingered 2 → 200 does not. */
+export const DEFAULT_CHANGE_LIMITS = {
+  capacityMovePercent: 100,
+  capacityMoveAbsolute: 10,
+  onDemandPercentagePoints: 50,
+  fleetsReplacedOrCreated: 2,
+  refreshBatchPercent: 50,
+} as const;
+
+const changeLimits = z
+  .strictObject({
+    capacityMovePercent: z
+      .number()
+      .int()
+      .min(1)
+      .max(10000)
+      .default(DEFAULT_CHANGE_LIMITS.capacityMovePercent)
+      .describe(
+        'How far a fleet\'s desiredCapacity, minSize, maxSize (and catch-up size, quarantine instanceCount) may move in one deploy, ' +
+          'in per cent of its value before. A move passes when it is within this OR within capacityMoveAbsolute. 1-10000. ' +
+          `Default ${DEFAULT_CHANGE_LIMITS.capacityMovePercent} (doubling or halving passes).`,
+      ),
+    capacityMoveAbsolute: z
+      .number()
+      .int()
+      .min(0)
+      .max(1000)
+      .default(DEFAULT_CHANGE_LIMITS.capacityMoveAbsolute)
+      .describe(
+        'How many instances a fleet\'s capacity may move in one deploy whatever the percentage (small fleets: 2 → 6 is +200% but only 4 instances). ' +
+          `0-1000. Default ${DEFAULT_CHANGE_LIMITS.capacityMoveAbsolute}. A 2 → 200 (+198, +9900%) exceeds both defaults.`,
+      ),
+    onDemandPercentagePoints: z
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .default(DEFAULT_CHANGE_LIMITS.onDemandPercentagePoints)
+      .describe(
+        'How many percentage points onDemandPercentageAboveBaseCapacity (main and catch-up fleet) may move in one deploy. 0-100. ' +
+          `Default ${DEFAULT_CHANGE_LIMITS.onDemandPercentagePoints} (100 → 50 passes, 100 → 0 needs two steps or an override).`,
+      ),
+    fleetsReplacedOrCreated: z
+      .number()
+      .int()
+      .min(0)
+      .max(50)
+      .default(DEFAULT_CHANGE_LIMITS.fleetsReplacedOrCreated)
+      .describe(
+        'How many Auto Scaling groups one deploy may create or replace (a catch-up fleet, a quarantine, an arch switch). 0-50. ' +
+          `Default ${DEFAULT_CHANGE_LIMITS.fleetsReplacedOrCreated}.`,
+      ),
+    refreshBatchPercent: z
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .default(DEFAULT_CHANGE_LIMITS.refreshBatchPercent)
+      .describe(
+        'How much of a fleet an instance refresh may take out of service at once: 100 minus its minimum healthy percentage. ' +
+          `0-100. Default ${DEFAULT_CHANGE_LIMITS.refreshBatchPercent} (a refresh must keep at least half the fleet healthy).`,
+      ),
+  })
+  .describe(
+    'Change-size limits of the change-size deploy guard and the PR comment (lib/change-size/). A deploy that exceeds one is refused ' +
+      'unless a commit carries the trailer "Allow-Change-Size: <rule>". Default: every limit at its default.',
+  );
+
+const slo = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { error: '1-40 characters: lowercase letters, digits and "-", starting with a letter or digit' })
+      .describe('Name of the SLO in messages, e.g. "ingest-availability".'),
+    dataset: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,255}$/, { error: 'a Honeycomb dataset slug: letters, digits, ".", "_" and "-"' })
+      .describe('Honeycomb dataset slug the SLO is defined in.'),
+    sloId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'a Honeycomb SLO ID: 1-64 letters, digits, "_" and "-"' })
+      .describe('Honeycomb SLO ID (GET /1/slos/{dataset}/{sloId}).'),
+    minBudgetRemainingPercent: z
+      .number()
+      .min(0)
+      .max(100)
+      .optional()
+      .describe('Threshold of this SLO, overriding slos.minBudgetRemainingPercent. 0-100.'),
+  })
+  .describe('One Honeycomb SLO the error-budget guard reads.');
+
+const slos = z
+  .strictObject({
+    minBudgetRemainingPercent: z
+      .number()
+      .min(0)
+      .max(100)
+      .default(10)
+      .describe(
+        'Feature changes are refused while any SLO has less than this per cent of its error budget left (budget_remaining). ' +
+          'Rollbacks, reverts and risk-reducing changes pass. 0-100. Default 10.',
+      ),
+    whenApiUnreachable: z
+      .enum(['refuse', 'proceed'], { error: '"refuse" (fail closed) or "proceed"' })
+      .default('refuse')
+      .describe(
+        'What the error-budget guard does when Honeycomb cannot be asked (no HONEYCOMB_API_KEY, network error, non-2xx): ' +
+          '"refuse" (fail closed) or "proceed". Default "refuse"; production always refuses.',
+      ),
+    objectives: z.array(slo).min(1).max(10).describe('The SLOs of this environment, 1-10.'),
+  })
+  .optional()
+  .describe('Error-budget gate (deploy guard ErrorBudgetNotExhausted). Default: none, the guard passes with "no SLOs configured".');
+
 const STATE_BACKEND_DESCRIPTION =
   'Where the state lives: "local", a file on this machine (offline environments only); "s3", a bucket, ' +
   'locked with S3 conditional writes (use_lockfile). The s3 backend needs bucket and region.';
@@ -324,6 +438,8 @@ export const FlagsSchema = z
       })
       .optional()
       .describe('Deploys from main. Default: none, the environment is never deployed by CI (the sandbox).'),
+    slos,
+    changeLimits: changeLimits.default({ ...DEFAULT_CHANGE_LIMITS }),
     naming: z
       .strictObject({
         prefix: z
@@ -402,6 +518,8 @@ export type Flags = z.output<typeof FlagsSchema>;
 export type FlagsInput = z.input<typeof FlagsSchema>;
 export type Quarantine = Flags['quarantines'][number];
 export type SpotRatio = Flags['ingest']['spot'];
+export type ChangeLimits = Flags['changeLimits'];
+export type SloFlags = NonNullable<Flags['slos']>;
 
 /** The JSON Schema committed as flags/schema.json. */
 export function flagsJsonSchema(): Record<string, unknown> {

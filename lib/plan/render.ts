@@ -13,6 +13,7 @@
  *
  * Deterministic: sorted everywhere, no timestamps, no locale.
  */
+import type { PlanCommentSection } from './comment-section';
 import type { FlagChange } from './flags-diff';
 import {
   addCounts,
@@ -57,6 +58,8 @@ export interface RenderOptions {
   readonly baseRef?: string;
   /** The commit planned (the PR head), so reviewers see which push the comment is for. @default not shown */
   readonly commit?: string;
+  /** Extra per-environment sections (lib/plan/comment-section.ts; e.g. render-change-size.ts), shown after the flags table and in JSON under `sections`. @default none */
+  readonly sections?: readonly PlanCommentSection[];
 }
 
 /**
@@ -288,6 +291,7 @@ function renderEnvironment(env: string, stacks: readonly StackPlan[], ctx: Ctx):
   const flags = (ctx.options.flagChanges ?? []).filter((f) => f.environment === env);
   if (flags.length > 0) out.push(renderFlags(flags, ctx), '');
   else if (ctx.options.flagChanges !== undefined) out.push('No flag changed in this environment.', '');
+  for (const section of ctx.options.sections ?? []) out.push(section.render(env) ?? '', '');
   if (stacks.length === 0) out.push('_No stack of this environment was planned._', '');
   for (const s of stacks) out.push(renderStack(s, ctx), '');
   return out.join('\n');
@@ -673,6 +677,8 @@ export interface PlanSummary {
   /** Every delete and replacement, stateful first, then by stack and address. */
   readonly destructive: readonly DestructiveChange[];
   readonly flagsChanged: number;
+  /** Each section's JSON by its id (e.g. `changeSize`), when sections were rendered. */
+  readonly sections?: Readonly<Record<string, unknown>>;
 }
 
 export function summarize(stacks: readonly StackPlan[], options: RenderOptions = {}): PlanSummary {
@@ -700,6 +706,7 @@ export function summarize(stacks: readonly StackPlan[], options: RenderOptions =
     stacks: ordered.map((s) => ({ stack: s.stack, environment: s.environment, errored: s.errored, counts: s.counts })),
     destructive,
     flagsChanged: (options.flagChanges ?? []).length,
+    ...(options.sections?.length ? { sections: Object.fromEntries(options.sections.map((s) => [s.id, s.json()])) } : {}),
   };
 }
 

@@ -4,13 +4,17 @@
  */
 import { artifactsPublished, type ArtifactsPublishedOptions } from './artifacts-published';
 import { catchUpNotExpired } from './catch-up-not-expired';
+import { changeSizeWithinLimits, type ChangeSizeWithinLimitsOptions } from './change-size';
 import { deployNotFrozen, type DeployNotFrozenOptions } from './deploy-not-frozen';
+import { errorBudget, type ErrorBudgetOptions } from './error-budget';
 import type { Guard, GuardContext, GuardResult } from './guard';
 import { statefulChangesAllowed, type StatefulChangesAllowedOptions } from './stateful-changes-allowed';
 
 export * from './guard';
 export { artifactsPublished, pinnedBuilds, parseChecksum, type ArtifactsPublishedOptions, type PinnedBuild } from './artifacts-published';
 export { catchUpNotExpired } from './catch-up-not-expired';
+export { changeSizeWithinLimits, formatChangeSizeVerdicts, type ChangeSizeWithinLimitsOptions } from './change-size';
+export { ERROR_BUDGET_OVERRIDE_TRAILER, budgetUnreachablePolicy, errorBudget, type ErrorBudgetOptions } from './error-budget';
 export { DEPLOY_FREEZE_FLAG, deployNotFrozen, unreachablePolicy, type DeployNotFrozenOptions, type UnreachablePolicy } from './deploy-not-frozen';
 export {
   STATEFUL_OVERRIDE_TRAILER,
@@ -27,6 +31,8 @@ export interface GuardOptions {
   readonly freeze?: DeployNotFrozenOptions;
   readonly artifacts?: ArtifactsPublishedOptions;
   readonly stateful?: StatefulChangesAllowedOptions;
+  readonly errorBudget?: ErrorBudgetOptions;
+  readonly changeSize?: ChangeSizeWithinLimitsOptions;
 }
 
 /** Every guard, in the order they run (cheapest and most urgent first). */
@@ -36,6 +42,8 @@ export function allGuards(options: GuardOptions = {}): Guard[] {
     statefulChangesAllowed(options.stateful),
     catchUpNotExpired(),
     artifactsPublished(options.artifacts),
+    errorBudget(options.errorBudget),
+    changeSizeWithinLimits(options.changeSize),
   ];
 }
 
@@ -66,4 +74,15 @@ export async function runGuards(guards: readonly Guard[], context: GuardContext)
 /** One line per guard, for logs and the PR/deploy summary: "block DeployNotFrozen: ...". */
 export function formatGuardResults(results: readonly GuardResult[]): string {
   return results.map((r) => `${r.outcome.padEnd(5)} ${r.guard}: ${r.message.replace(/\n/g, '\n      ')}`).join('\n');
+}
+
+/** The overrides guards let through (`details.overrides`): trailer, value, commit. For the record and the marker. */
+export function guardOverrides(results: readonly GuardResult[]): { readonly guard: string; readonly trailer: string; readonly value: string; readonly commit: string }[] {
+  return results.flatMap((r) => {
+    const list = r.details?.overrides;
+    if (!Array.isArray(list)) return [];
+    return list
+      .filter((o): o is { trailer: string; value: string; commit: string } => typeof o?.trailer === 'string' && typeof o?.value === 'string')
+      .map((o) => ({ guard: r.guard, trailer: o.trailer, value: o.value, commit: String(o.commit ?? '') }));
+  });
 }

@@ -20,6 +20,7 @@ import { QuarantinePathsDisjoint } from './quarantine-paths-disjoint';
 import { QuarantinePrioritiesUnique } from './quarantine-priorities-unique';
 import { QuarantineTargetGroupNamesFit } from './quarantine-target-group-names-fit';
 import type { FlagsRule } from './rule';
+import { SlosConsistent } from './slos-consistent';
 import { TableNameValid } from './table-name-valid';
 
 export type { FlagsRule, RuleContext } from './rule';
@@ -32,6 +33,7 @@ export const ALL_RULES: readonly FlagsRule[] = [
   NamesUniqueAcrossEnvironments,
   DeployOrderUnique,
   LogExpiryCoversBackfill,
+  SlosConsistent,
   // Network of the load balancer
   IngressCidrsValid,
   CertificateInEnvironment,

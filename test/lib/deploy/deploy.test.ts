@@ -175,6 +175,36 @@ describe('runDeploy', () => {
     expect(record.marker).toEqual({ posted: true });
   });
 
+  test('GIVEN a guard let through by an override trailer WHEN deployed THEN the override is in the record, the history payload and the marker', async () => {
+    // GIVEN the error-budget guard warns: overridden by Allow-Error-Budget
+    const markers: { message: string }[] = [];
+    const override = { trailer: 'Allow-Error-Budget', value: 'capacity for the sale', commit: HEAD };
+    const { deps } = fakes({
+      plans: [stack('dogfood-fleet', [asgUpdate('ff-dogfood-ingest')])],
+      guards: [guard('ErrorBudget', () => warn('ErrorBudget', 'error budget below threshold; overridden', { overrides: [override] }))],
+      history: history(gh),
+    });
+
+    // WHEN
+    const { record } = await runDeploy(input('dogfood'), { ...deps, markers: { post: async (m) => void markers.push(m) } });
+
+    // THEN
+    expect(record.outcome).toBe('success');
+    expect(record.overrides).toEqual([{ guard: 'ErrorBudget', ...override }]);
+    expect(record.errorBudget).toBeUndefined(); // this stand-in guard recorded no facts
+    expect(gh.deployments[0].payload.overrides).toEqual([{ guard: 'ErrorBudget', ...override }]);
+    expect(markers[0].message).toBe('deploy dogfood aaaaaaa (#42) by alice: success (override Allow-Error-Budget: capacity for the sale)');
+  });
+
+  test('GIVEN Honeycomb unreachable and a policy that proceeds WHEN deployed THEN the record states the policy that applied', async () => {
+    const details = { state: 'unreachable', policy: 'proceed', policySource: 'slos.whenApiUnreachable = "proceed"', change: 'feature', reason: 'HONEYCOMB_API_KEY is not set', changeReasons: ['x'] };
+    const { deps } = fakes({ plans: [stack('dogfood-fleet', [asgUpdate('ff-dogfood-ingest')])], guards: [guard('ErrorBudget', () => pass('ErrorBudget', 'proceed', details))] });
+
+    const { record } = await runDeploy(input('dogfood'), deps);
+
+    expect(record.errorBudget).toEqual({ state: 'unreachable', policy: 'proceed', policySource: 'slos.whenApiUnreachable = "proceed"', change: 'feature', reason: 'HONEYCOMB_API_KEY is not set' });
+  });
+
   test('no changes: nothing applied, no health wait, success', async () => {
     const { deps, applied, healthCalls } = fakes({ plans: [stack('dogfood-data', []), stack('dogfood-fleet', [asgNoop('ff-dogfood-ingest')])] });
 

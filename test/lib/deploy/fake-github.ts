@@ -18,6 +18,8 @@ export interface FakeGitHub {
   readonly requests: RecordedRequest[];
   readonly deployments: any[];
   readonly statuses: Map<number, any[]>;
+  /** Issues (GET/POST /issues, PATCH /issues/:n), newest first when listed. */
+  readonly issues: any[];
   /** Answer every request with this status. */
   failWith?: number;
   /** A clock for created_at, advanced by the tests. */
@@ -176,6 +178,7 @@ export async function startFakeGitHub(owner = 'acme', repo = 'fleetflags'): Prom
     requests: [] as RecordedRequest[],
     deployments: [] as any[],
     statuses: new Map<number, any[]>(),
+    issues: [] as any[],
     now: new Date('2026-11-25T12:00:00Z'),
     repository: fakeRepository(),
   } as FakeGitHub & { failWith?: number };
@@ -226,6 +229,24 @@ export async function startFakeGitHub(owner = 'acme', repo = 'fleetflags'): Prom
       return send(200, list.slice(0, perPage));
     }
     if (handleRepository(fake.repository, `/repos/${owner}/${repo}`, req.method ?? '', url.pathname, url.searchParams, body, send)) return;
+    const issuesBase = `/repos/${owner}/${repo}/issues`;
+    const oneIssue = url.pathname.match(new RegExp(`^${issuesBase}/(\\d+)$`));
+    const withUrl = (i: any) => ({ ...i, html_url: `https://github.com/${owner}/${repo}/issues/${i.number}` });
+    if (req.method === 'GET' && url.pathname === issuesBase) {
+      const perPage = Number(url.searchParams.get('per_page') ?? 30);
+      return send(200, [...fake.issues].sort((a, b) => b.number - a.number).slice(0, perPage).map(withUrl));
+    }
+    if (req.method === 'POST' && url.pathname === issuesBase) {
+      const issue = { number: Math.max(0, ...fake.issues.map((i) => i.number)) + 1, state: 'open', title: body.title, body: body.body, updated_at: fake.now.toISOString() };
+      fake.issues.push(issue);
+      return send(201, withUrl(issue));
+    }
+    if (req.method === 'PATCH' && oneIssue) {
+      const issue = fake.issues.find((i) => i.number === Number(oneIssue[1]));
+      if (!issue) return send(404, { message: 'Not Found' });
+      Object.assign(issue, body, { updated_at: fake.now.toISOString() });
+      return send(200, withUrl(issue));
+    }
     return send(404, { message: 'Not Found' });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
