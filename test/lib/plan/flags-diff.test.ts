@@ -65,7 +65,7 @@ describe('diffFlags on real edits of flags/*.json', () => {
     mkdirSync(path.join(dir, 'head'));
     writeFileSync(path.join(dir, 'head', 'staging.json'), '{ "environment": "staging", }');
     const changes = diffFlags(new Map(), readFlagsDir(path.join(dir, 'head')));
-    expect(changes).toEqual([{ file: 'flags/staging.json', environment: 'staging', path: '$', before: undefined, after: '{ "environment": "staging", }' }]);
+    expect(changes).toEqual([{ file: 'flags/staging.json', environment: 'staging', path: '$', before: undefined, after: '{ "environment": "staging", }', environmentChange: 'added' }]);
   });
 
   test('an unreadable directory is a clear error', () => {
