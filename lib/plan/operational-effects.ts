@@ -59,7 +59,7 @@ function groupEffects(stack: string, r: ResourceChangeView, changedTemplates: Re
   }
   if (r.kind === 'delete') {
     const n = num(before?.desired_capacity);
-    return [{ ...base, kind: 'removed-fleet', detail: `fleet removed: ${n === undefined ? 'its instances are' : `its ${n} instance${plural(n)} are`} terminated`, instances: n }];
+    return [{ ...base, kind: 'removed-fleet', detail: `fleet removed: ${n === undefined ? 'its instances are' : n === 1 ? 'its 1 instance is' : `its ${n} instances are`} terminated`, instances: n }];
   }
   if (r.kind === 'replace') {
     const n = num(before?.desired_capacity);
