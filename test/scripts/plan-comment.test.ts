@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { COMMENT_MARKER } from '../../lib/plan/render';
+import { changesOnlyFlags, planTrust } from '../../lib/github/pull-request';
 import { main, post, render } from '../../scripts/plan-comment';
 import { humanComments, OWNER, PR, REPO, startFakeGitHub, type FakeGitHub } from '../lib/github/fake-github';
 
@@ -142,8 +143,8 @@ describe('plan-comment post', () => {
     const first = await post(body, { env: e });
     const second = await post(body.replace('2 to change', '2 to change '), { env: e });
 
-    expect(first?.action).toBe('created');
-    expect(second).toMatchObject({ action: 'updated', commentId: first!.commentId });
+    expect(first).toMatchObject({ action: 'created' });
+    expect(second).toMatchObject({ action: 'updated', commentId: (first as { commentId: number }).commentId });
     expect(gh.comments.filter((c) => c.body.startsWith(COMMENT_MARKER))).toHaveLength(1);
     expect(readFileSync(path.join(dir, 'summary.md'), 'utf8')).toContain('## Terraform plan (speculative)');
   });
@@ -152,7 +153,7 @@ describe('plan-comment post', () => {
     gh.pulls.push({ number: PR, head: { sha: 'f00d', ref: 'patch-1', repo: { full_name: 'mallory/fleetflags' } } });
     const e = env({ workflow_run: { head_sha: 'f00d', head_branch: 'patch-1', head_repository: { full_name: 'mallory/fleetflags' }, pull_requests: [] } });
     const result = await post('## plan', { env: e });
-    expect(result?.action).toBe('created');
+    expect(result).toMatchObject({ action: 'created' });
     expect(gh.requests.some((r) => r.path.startsWith(`/repos/${OWNER}/${REPO}/pulls?`) && r.path.includes('head=mallory%3Apatch-1'))).toBe(true);
   });
 
@@ -188,5 +189,55 @@ describe('plan-comment post', () => {
     await expect(post('x'.repeat(70_000), { env: e, bodySource: 'comment.md' })).rejects.toThrow(/comment\.md is \d+ characters; GitHub allows at most 65536/);
     expect(gh.requests).toHaveLength(0);
     await expect(post('## plan', { env: { ...e, GITHUB_TOKEN: '' } })).rejects.toThrow(/GITHUB_TOKEN is not set/);
+  });
+
+  test('GIVEN a late run of an older push (--head-sha is no longer the PR head) WHEN posting THEN nothing is overwritten', async () => {
+    // GIVEN a same-repository PR whose head moved on, with the newer plan's comment
+    gh.pulls.push({ number: PR, head: { sha: 'newer', ref: 'b', repo: { full_name: `${OWNER}/${REPO}` } } });
+    gh.comments.push({ id: 5, body: `${COMMENT_MARKER}\nnewer plan`, user: { login: 'github-actions[bot]', type: 'Bot' } });
+    const e = env({ workflow_run: { head_sha: 'older', head_branch: 'b', head_repository: { full_name: `${OWNER}/${REPO}` }, pull_requests: [{ number: PR, head: { sha: 'older' } }] } });
+    // WHEN the older run posts
+    const result = await post('## older plan', { env: e, pr: PR, headSha: 'older' });
+    // THEN it is refused as stale and the newer comment stays
+    expect(result).toEqual({ stale: 'older', head: 'newer' });
+    expect(gh.comments[0].body).toBe(`${COMMENT_MARKER}\nnewer plan`);
+    // AND the current head posts
+    expect(await post('## newer plan 2', { env: e, pr: PR, headSha: 'newer' })).toMatchObject({ action: 'updated' });
+  });
+
+  test('GIVEN a fork PR that changes code WHEN its plans are posted THEN rendered here, with the untrusted-code note; a flags-only fork PR without it', async () => {
+    gh.pulls.push({ number: PR, head: { sha: 'f00d', ref: 'patch-1', repo: { full_name: 'mallory/fleetflags' } } });
+    gh.pullFiles[PR] = [{ filename: 'flags/sandbox.json' }, { filename: 'lib/plan/render.ts' }];
+    const e = env({ workflow_run: { head_sha: 'f00d', head_branch: 'patch-1', head_repository: { full_name: 'mallory/fleetflags' }, pull_requests: [] } });
+    const saved = { ...process.env };
+    Object.assign(process.env, e);
+    try {
+      expect(await main(['post', '--plan', planOf('update'), '--head-sha', 'f00d'])).toBe(0);
+      expect(gh.comments[0].body).toContain('**Planned by untrusted code**');
+      gh.pullFiles[PR] = [{ filename: 'flags/sandbox.json' }];
+      expect(await main(['post', '--plan', planOf('update'), '--head-sha', 'f00d'])).toBe(0);
+      expect(gh.comments[0].body).not.toContain('untrusted code');
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  test('GIVEN a manifest from an untrusted run naming a file outside its directory WHEN rendered THEN refused', () => {
+    const m = path.join(dir, 'manifest.json');
+    writeFileSync(m, JSON.stringify({ stacks: [{ stack: 'sandbox-data', planFile: '../../etc/passwd' }] }));
+    expect(() => render({ plans: [], format: 'markdown', manifest: m })).toThrow(/leaves the manifest's directory/);
+  });
+});
+
+describe('which PRs are planned by whose code', () => {
+  test('only flags/<env>.json files are flags-only; the schema, code and workflows are code', () => {
+    expect(changesOnlyFlags(['flags/sandbox.json', 'flags/production.json'])).toBe(true);
+    expect(changesOnlyFlags(['flags/schema.json'])).toBe(false);
+    expect(changesOnlyFlags(['flags/sandbox.json', 'package-lock.json'])).toBe(false);
+    expect(changesOnlyFlags(['flags/../lib/x.json'])).toBe(false);
+    expect(changesOnlyFlags([])).toBe(false);
+    expect(planTrust({ fork: false, files: ['lib/a.ts'] })).toBe('same-repository');
+    expect(planTrust({ fork: true, files: ['flags/dogfood.json'] })).toBe('fork-flags-only');
+    expect(planTrust({ fork: true, files: ['.github/workflows/plan.yml'] })).toBe('fork-code');
   });
 });
