@@ -6,7 +6,7 @@
  *     [--pr <number>] [--author <login>] [--head-sha <sha>]
  * npm run plan-comment -- trust [--pr <number>]
  * npm run plan-comment -- redact (--manifest <manifest.json> | --plan <plan.json> --out <file>)
- * npm run plan-comment -- flags-from-ref --ref <git-ref> [--dir flags]
+ * npm run plan-comment -- flags-from-ref (--ref <git-ref> | --fetch-pr <number>) [--dir flags]
  *
  * `render` turns `terraform show -json` plans into the PR comment (markdown, at most
  * 65,536 characters) or a JSON summary. A plan file's stack is its name,
@@ -26,6 +26,7 @@
 import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { $ } from 'zx';
 import { errors } from '../lib/errors';
 import { createOctokit, upsertStickyComment, type UpsertResult } from '../lib/github/sticky-comment';
 import { githubEnv, readEvent, resolvePullRequest } from '../lib/github/context';
@@ -42,7 +43,7 @@ const USAGE =
   '       npm run plan-comment -- post (--body <file> | --plan <plan.json>... [render options] | --failed) [--pr <number>] [--author <login>] [--head-sha <sha>]\n' +
   '       npm run plan-comment -- trust [--pr <number>]\n' +
   '       npm run plan-comment -- redact (--manifest <manifest.json> | --plan <plan.json> --out <file>)\n' +
-  '       npm run plan-comment -- flags-from-ref --ref <git-ref> [--dir flags]';
+  '       npm run plan-comment -- flags-from-ref (--ref <git-ref> | --fetch-pr <number>) [--dir flags]';
 
 const OPTIONS = {
   plan: { type: 'string', multiple: true },
@@ -61,6 +62,7 @@ const OPTIONS = {
   pr: { type: 'string' },
   author: { type: 'string' },
   'head-sha': { type: 'string' },
+  'fetch-pr': { type: 'string' },
   ref: { type: 'string' },
   dir: { type: 'string' },
 } as const;
@@ -141,8 +143,16 @@ export async function main(args: readonly string[]): Promise<number> {
     return 0;
   }
   if (command === 'flags-from-ref') {
-    if (!v.ref) throw errors.usage('flags-from-ref needs --ref <git-ref>', USAGE);
-    const written = flagsFromRef(v.ref, v.dir ?? 'flags');
+    if (!v.ref && !v['fetch-pr']) throw errors.usage('flags-from-ref needs --ref <git-ref> or --fetch-pr <number>', USAGE);
+    let ref = v.ref ?? 'FETCH_HEAD';
+    if (v['fetch-pr']) {
+      // The PR head's objects, as data: fetched, never checked out.
+      const pr = prNumber(v['fetch-pr']);
+      const fetched = await $({ quiet: true, nothrow: true })`git fetch --no-tags --depth=1 origin ${`refs/pull/${pr}/head`}`;
+      if (fetched.exitCode !== 0) throw errors.gitRefUnknown(`refs/pull/${pr}/head`, process.cwd(), fetched.stderr);
+      ref = 'FETCH_HEAD';
+    }
+    const written = flagsFromRef(ref, v.dir ?? 'flags');
     console.log(`flags of ${v.ref}, validated: ${written.join(', ')}`);
     return 0;
   }
@@ -332,7 +342,10 @@ export interface PostOptions {
   readonly pr?: number;
   readonly author?: string;
   readonly bodySource?: string;
-  /** Post only while this is the PR's head commit. @default no check */
+  /**
+   * Post only while this is the PR's head commit. @default under workflow_run, the
+   * run's head commit (from the event); otherwise no check
+   */
   readonly headSha?: string;
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -354,11 +367,13 @@ export async function post(body: string | ((trust?: PlanTrust) => string), optio
   const octokit = createOctokit({ token: gh.token, baseUrl: gh.apiUrl });
   const pr = await resolvePullRequest(octokit, gh, options.pr);
   if (pr === undefined) return undefined;
+  const event = gh.eventPath ? readEvent(gh.eventPath) : undefined;
+  const headSha = options.headSha ?? (event?.workflowRun ? event.headSha : undefined);
   let text: string;
-  if (typeof body === 'string' && options.headSha === undefined) text = body;
+  if (typeof body === 'string' && headSha === undefined) text = body;
   else {
     const facts = await pullRequestFacts({ octokit, owner: gh.owner, repo: gh.repo, pr });
-    if (options.headSha !== undefined && facts.headSha !== options.headSha) return { stale: options.headSha, head: facts.headSha };
+    if (headSha !== undefined && facts.headSha !== headSha) return { stale: headSha, head: facts.headSha };
     text = typeof body === 'string' ? body : body(planTrust(facts));
   }
   const withMarker = text.startsWith(COMMENT_MARKER) ? text : `${COMMENT_MARKER}\n${text}`;

@@ -167,6 +167,7 @@ describe('plan-comment post', () => {
   test('post --failed (workflow_run of a failed plan): the comment says the plan failed, with the run and commit', async () => {
     // GIVEN a PR whose plan comment shows an older plan
     gh.comments.push({ id: 77, body: `${COMMENT_MARKER}\nold plan`, user: { login: 'github-actions[bot]', type: 'Bot' } });
+    gh.pulls.push({ number: PR, head: { sha: 'abcdef1234567890', ref: 'b', repo: { full_name: 'acme/fleetflags' } } });
     const e = env({
       workflow_run: { html_url: 'https://github.com/acme/fleetflags/actions/runs/9', head_sha: 'abcdef1234567890', head_branch: 'b', head_repository: { full_name: 'acme/fleetflags' }, pull_requests: [{ number: PR, head: { sha: 'abcdef1234567890' } }] },
     });
