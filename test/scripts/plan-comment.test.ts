@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { COMMENT_MARKER } from '../../lib/plan/render';
 import { changesOnlyFlags, planTrust } from '../../lib/github/pull-request';
-import { main, post, render } from '../../scripts/plan-comment';
+import { flagsFromRef, main, post, redactManifest, render } from '../../scripts/plan-comment';
 import { humanComments, OWNER, PR, REPO, startFakeGitHub, type FakeGitHub } from '../lib/github/fake-github';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'plans');
@@ -240,5 +241,72 @@ describe('which PRs are planned by whose code', () => {
     expect(planTrust({ fork: false, files: ['lib/a.ts'] })).toBe('same-repository');
     expect(planTrust({ fork: true, files: ['flags/dogfood.json'] })).toBe('fork-flags-only');
     expect(planTrust({ fork: true, files: ['.github/workflows/plan.yml'] })).toBe('fork-code');
+  });
+});
+
+describe('plan-comment flags-from-ref and redact', () => {
+  const gitIn = (cwd: string, ...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd, stdio: 'pipe' }).toString();
+
+  function flagsRepo(): string {
+    const repo = mkdtempSync(path.join(os.tmpdir(), 'flags-from-ref-'));
+    mkdirSync(path.join(repo, 'flags'));
+    for (const f of ['sandbox.json', 'dogfood.json', 'production.json', 'schema.json']) {
+      writeFileSync(path.join(repo, 'flags', f), readFileSync(path.join(__dirname, '..', '..', 'flags', f)));
+    }
+    gitIn(repo, 'init', '-q', '-b', 'main');
+    gitIn(repo, 'add', '.');
+    gitIn(repo, 'commit', '-q', '-m', 'base');
+    return repo;
+  }
+
+  test('GIVEN a PR head that edits a flag and deletes an environment WHEN its flags are taken as data THEN the working tree has exactly its flags, validated', () => {
+    // GIVEN a branch that raises sandbox retention and removes dogfood
+    const repo = flagsRepo();
+    gitIn(repo, 'checkout', '-q', '-b', 'pr');
+    const sandbox = JSON.parse(readFileSync(path.join(repo, 'flags', 'sandbox.json'), 'utf8'));
+    sandbox.accessLogs.expirationDays = 30;
+    writeFileSync(path.join(repo, 'flags', 'sandbox.json'), JSON.stringify(sandbox));
+    gitIn(repo, 'rm', '-q', 'flags/dogfood.json');
+    gitIn(repo, 'commit', '-q', '-am', 'pr');
+    gitIn(repo, 'checkout', '-q', 'main');
+    // WHEN taken from the ref
+    const files = flagsFromRef('pr', 'flags', repo);
+    // THEN the tree has the PR's flags (and its own schema), nothing was checked out
+    expect(files).toEqual([path.join('flags', 'production.json'), path.join('flags', 'sandbox.json')]);
+    expect(existsSync(path.join(repo, 'flags', 'dogfood.json'))).toBe(false);
+    expect(JSON.parse(readFileSync(path.join(repo, 'flags', 'sandbox.json'), 'utf8')).accessLogs.expirationDays).toBe(30);
+    expect(gitIn(repo, 'rev-parse', '--abbrev-ref', 'HEAD').trim()).toBe('main');
+  });
+
+  test('GIVEN a PR head with an invalid flags file WHEN taken THEN refused with the flags problem (exit 3)', () => {
+    const repo = flagsRepo();
+    gitIn(repo, 'checkout', '-q', '-b', 'bad');
+    const sandbox = JSON.parse(readFileSync(path.join(repo, 'flags', 'sandbox.json'), 'utf8'));
+    sandbox.lockTable.backfillMinutes = 999999;
+    writeFileSync(path.join(repo, 'flags', 'sandbox.json'), JSON.stringify(sandbox));
+    gitIn(repo, 'commit', '-q', '-am', 'bad');
+    gitIn(repo, 'checkout', '-q', 'main');
+    let error: { exitCode?: number; message: string } | undefined;
+    try {
+      flagsFromRef('bad', 'flags', repo);
+    } catch (e) {
+      error = e as { exitCode?: number; message: string };
+    }
+    expect(error?.exitCode).toBe(3);
+    expect(error?.message).toMatch(/\$\.lockTable\.backfillMinutes: out of range/);
+  });
+
+  test('GIVEN a manifest of real plans with secrets WHEN redacted in place THEN the files hold none, and render the same comment', () => {
+    const dir = tmp();
+    const source = path.join(FIXTURES, 'terraform-data', 'secrets.json');
+    writeFileSync(path.join(dir, 'secrets-fleet.plan.json'), readFileSync(source));
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ stacks: [{ stack: 'secrets-fleet', environment: 'secrets', planFile: 'secrets-fleet.plan.json' }] }));
+    const before = render({ plans: [], format: 'markdown', manifest: path.join(dir, 'manifest.json') });
+    expect(redactManifest(path.join(dir, 'manifest.json'))).toEqual(['secrets-fleet.plan.json']);
+    const text = readFileSync(path.join(dir, 'secrets-fleet.plan.json'), 'utf8');
+    expect(text).not.toContain('Zk3qT9vW');
+    expect(text).not.toContain('prior_state');
+    expect(render({ plans: [], format: 'markdown', manifest: path.join(dir, 'manifest.json') })).toBe(before);
   });
 });
