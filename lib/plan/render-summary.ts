@@ -3,6 +3,7 @@
  * failed, and the JSON summary (`--format json`) scripts and guards read.
  */
 import { addCounts, compare, emptyCounts, isDestructive, type PlanCounts, type StackPlan } from './plan-model';
+import { fleetEffects, type FleetEffect } from './operational-effects';
 import { formatPath } from './render-attributes';
 import { COMMENT_MARKER, type RenderOptions } from './render-context';
 
@@ -49,6 +50,8 @@ export interface PlanSummary {
   /** Every delete and replacement, stateful first, then by stack and address. */
   readonly destructive: readonly DestructiveChange[];
   readonly flagsChanged: number;
+  /** What happens to the fleet: rolling replacements, capacity, spot ratio, fleets added and removed. */
+  readonly fleetEffects: readonly FleetEffect[];
 }
 
 export function summarize(stacks: readonly StackPlan[], options: RenderOptions = {}): PlanSummary {
@@ -76,6 +79,7 @@ export function summarize(stacks: readonly StackPlan[], options: RenderOptions =
     stacks: ordered.map((s) => ({ stack: s.stack, environment: s.environment, errored: s.errored, partial: s.partial, counts: s.counts })),
     destructive,
     flagsChanged: (options.flagChanges ?? []).length,
+    fleetEffects: fleetEffects(ordered),
   };
 }
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { diffFlags, readFlagsDir } from '../../../lib/plan/flags-diff';
 import { readPlanFile, stackPlan, type StackPlan } from '../../../lib/plan/plan-model';
 import { fleetEffects } from '../../../lib/plan/operational-effects';
-import { renderMarkdown } from '../../../lib/plan/render';
+import { renderMarkdown, summarize } from '../../../lib/plan/render';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'plans');
 
@@ -36,6 +36,8 @@ describe('operational effects', () => {
     );
     // Read first: before the environment sections.
     expect(md.indexOf('What happens to the fleet')).toBeLessThan(md.indexOf('### Environment'));
+    // And in the JSON summary (--format json), for scripts.
+    expect(summarize([plan]).fleetEffects).toEqual(effects);
   });
 
   test('GIVEN capacity, spot ratio and quarantine fleets changed WHEN read THEN one row each: capacity, spot ratio, new fleet, removed fleet', () => {
