@@ -552,6 +552,37 @@ export const errors = {
       ExitCode.Usage,
     ),
 
+  planIsState: (file: string) =>
+    new FleetflagsError(
+      `${file} is a Terraform state, not a plan: it has "values" and no "planned_values" or "resource_changes" ` +
+        `(\`terraform show -json\` was run without a plan file). Allowed: \`terraform show -json <planfile>\`; ` +
+        `fix: run \`terraform plan -out=plan.tfplan\` and then \`terraform show -json plan.tfplan\`.`,
+      ExitCode.Usage,
+    ),
+
+  planNotAPlan: (file: string, keys: readonly string[]) =>
+    new FleetflagsError(
+      `${file} is not a Terraform plan: it has none of "planned_values", "resource_changes", "output_changes" or ` +
+        `"applyable"; got the top-level fields ${keys.length ? keys.map((k) => JSON.stringify(k)).join(', ') : '(none)'}. ` +
+        `Allowed: the whole output of \`terraform show -json <planfile>\`; fix: re-create it (a cut or edited file is refused).`,
+      ExitCode.Usage,
+    ),
+
+  planTooDeep: (file: string, depth: number, limit: number) =>
+    new FleetflagsError(
+      `${file} nests values ${depth >= limit ? `more than ${limit}` : depth} levels deep; allowed: at most ${limit} ` +
+        `(Terraform values are seldom deeper than 20). Fix: check the plan file was made by \`terraform show -json\` and not edited.`,
+      ExitCode.Usage,
+    ),
+
+  planFileEncoding: (file: string, encoding: string) =>
+    new FleetflagsError(
+      `${file} cannot be read as ${encoding}: it has invalid byte sequences. Allowed: UTF-8 (with or without a BOM) or ` +
+        `UTF-16 with a BOM; fix: write it with \`terraform show -json plan.tfplan > file.json\` from a POSIX shell, ` +
+        `or in PowerShell \`... | Out-File -Encoding utf8 file.json\`.`,
+      ExitCode.Usage,
+    ),
+
   planManifestInvalid: (file: string, reason: string) =>
     new FleetflagsError(
       `The plan manifest ${file} cannot be used: ${reason}. Allowed: the manifest.json \`npm run plan\` writes ` +

@@ -7,6 +7,9 @@
  * resident memory. Targets: fleetflags within 2x the one-bucket app's wall time and
  * under 250 MB peak.
  *
+ * Then the render figure (alone: --render-only): the PR comment of a real plan of
+ * 5,000 changes, median of 5 renders (target: under a second, within 65,536 characters).
+ *
  * Then the plan figure (skip with --no-plan): `npm run plan` over every stack of every
  * environment in speculative mode, next to the sum of bare `terraform plan` times of
  * the same stacks, cold (every baseline built: 3-4 plans per stack) and warm (the
@@ -17,6 +20,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { benchPlan, type BenchPlanResult } from '../lib/plan/bench-plan';
+import { benchRender, type BenchRenderResult } from '../lib/plan/bench-render';
 
 export interface Sample {
   readonly wallMs: number;
@@ -89,6 +93,10 @@ export function formatTable(rows: readonly BenchRow[]): string {
 export async function main(args: readonly string[]): Promise<number> {
   const runsArg = args.indexOf('--runs');
   const runs = runsArg >= 0 ? Number(args[runsArg + 1]) : 5;
+  if (args.includes('--render-only')) {
+    console.log(formatRender(benchRender({ runs })));
+    return 0;
+  }
   console.log(`Synthesis, ${runs} runs each after a warm-up, ${os.cpus().length} CPUs, node ${process.version}:\n`);
   const rows = benchSynth(runs);
   console.log(formatTable(rows));
@@ -96,6 +104,7 @@ export async function main(args: readonly string[]): Promise<number> {
   const ratio = ours.medianWallMs / reference.medianWallMs;
   console.log(`\nratio fleetflags / one-bucket: ${ratio.toFixed(2)}x (target <= ${WALL_RATIO_TARGET}x)`);
   console.log(`peak memory: ${ours.medianPeakRssMb.toFixed(0)} MB (target < ${PEAK_RSS_TARGET_MB} MB)`);
+  console.log(`\n${formatRender(benchRender({ runs }))}`);
   if (args.includes('--no-plan')) return 0;
 
   console.log('\nPlan, speculative, every stack of every environment (concurrency 2):\n');
@@ -104,6 +113,14 @@ export async function main(args: readonly string[]): Promise<number> {
   const warm = await benchPlan({ cache: true });
   console.log(formatPlanTable([['cold (no baseline cache)', cold], ['warm (baselines cached)', warm]]));
   return 0;
+}
+
+export function formatRender(r: BenchRenderResult): string {
+  return (
+    `PR comment of a real plan of ${r.changes.toLocaleString('en-US')} changes (median of ${r.runs}): ` +
+    `render ${r.renderMs} ms (max ${r.maxRenderMs} ms; target < 1000 ms), read and validate the plan ${r.readMs} ms, ` +
+    `${r.chars.toLocaleString('en-US')} characters (limit 65,536)`
+  );
 }
 
 export function formatPlanTable(rows: ReadonlyArray<readonly [string, BenchPlanResult]>): string {

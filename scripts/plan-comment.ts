@@ -3,29 +3,48 @@
  *     [--base-flags <dir> | --base-ref <git-ref>] [--head-flags <dir>] [--speculative]
  *     [--manifest out/plan/manifest.json] [--details-url <url>] [--commit <sha>] [--out <file>] [--step-summary]
  * npm run plan-comment -- post (--body <file> | --plan <plan.json>... [render options] | --failed)
- *     [--pr <number>] [--author <login>]
+ *     [--pr <number>] [--author <login>] [--head-sha <sha>]
+ * npm run plan-comment -- trust [--pr <number>]
+ * npm run plan-comment -- redact (--manifest <manifest.json> | --plan <plan.json> --out <file>)
+ * npm run plan-comment -- flags-from-ref (--ref <git-ref> | --fetch-pr <number>) [--dir flags]
  *
  * `render` turns `terraform show -json` plans into the PR comment (markdown, at most
  * 65,536 characters) or a JSON summary. A plan file's stack is its name,
  * `<stack>.plan.json`, or given as `<stack>=<file>`.
  * `post` upserts the one sticky comment of the PR and writes $GITHUB_STEP_SUMMARY;
  * `post --failed` replaces the last plan with a notice that the plan run failed.
+ * With `--head-sha`, `post` posts only when it is still the PR's head (a late run of
+ * an older push never overwrites a newer comment). `post` renders plans itself (the
+ * comment job's own, default-branch code); for a fork PR that changes code it adds
+ * an "untrusted code" note.
+ * `trust` writes what the comment job needs to $GITHUB_OUTPUT: pr, head_sha and
+ * trust (same-repository, fork-flags-only, fork-code).
+ * `redact` rewrites plans for upload: no plaintext sensitive value, no prior_state.
+ * `flags-from-ref` writes a ref's flags files into the flags directory as data (git
+ * objects, nothing run) and validates them (exit 3 when invalid).
  */
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { $ } from 'zx';
 import { errors } from '../lib/errors';
-import { createOctokit, upsertStickyComment, type UpsertResult } from '../lib/github/sticky-comment';
-import { githubEnv, readEvent, resolvePullRequest } from '../lib/github/context';
-import { diffFlags, readFlagsAtRef, readFlagsDir, type FlagChange } from '../lib/plan/flags-diff';
-import { readPlanFile, stackOfPlanFile, stackPlan, type StackPlan } from '../lib/plan/plan-model';
-import { changeSizeReports, changeSizeSection } from '../lib/plan/render-change-size';
-import { COMMENT_MARKER, GITHUB_COMMENT_LIMIT, renderFailure, renderJson, renderMarkdown, STEP_SUMMARY_LIMIT, type RenderOptions } from '../lib/plan/render';
+import { readEvent } from '../lib/github/context';
+import { appendStepSummary, post, trustOutputs } from '../lib/github/post-comment';
+import type { PlanTrust } from '../lib/github/pull-request';
+import { flagsFromRef, redactManifest, render, runUrl, type RenderArgs } from '../lib/plan/comment-inputs';
+import { readPlanFile } from '../lib/plan/plan-model';
+import { redactPlan } from '../lib/plan/redact';
+import { renderFailure, STEP_SUMMARY_LIMIT } from '../lib/plan/render';
+
+export { flagsFromRef, redactManifest, render, type RenderArgs } from '../lib/plan/comment-inputs';
+export { post, type PostOptions, type StalePost } from '../lib/github/post-comment';
 
 const USAGE =
   'npm run plan-comment -- render --plan <plan.json>... [--format markdown|json] [--base-flags <dir> | --base-ref <ref>] ' +
   '[--head-flags <dir>] [--speculative] [--manifest <manifest.json>] [--details-url <url>] [--commit <sha>] [--out <file>] [--step-summary]\n' +
-  '       npm run plan-comment -- post (--body <file> | --plan <plan.json>... [render options] | --failed) [--pr <number>] [--author <login>]';
+  '       npm run plan-comment -- post (--body <file> | --plan <plan.json>... [render options] | --failed) [--pr <number>] [--author <login>] [--head-sha <sha>]\n' +
+  '       npm run plan-comment -- trust [--pr <number>]\n' +
+  '       npm run plan-comment -- redact (--manifest <manifest.json> | --plan <plan.json> --out <file>)\n' +
+  '       npm run plan-comment -- flags-from-ref (--ref <git-ref> | --fetch-pr <number>) [--dir flags]';
 
 const OPTIONS = {
   plan: { type: 'string', multiple: true },
@@ -43,38 +62,13 @@ const OPTIONS = {
   body: { type: 'string' },
   pr: { type: 'string' },
   author: { type: 'string' },
+  'head-sha': { type: 'string' },
+  'fetch-pr': { type: 'string' },
+  ref: { type: 'string' },
+  dir: { type: 'string' },
 } as const;
 
-export interface RenderArgs {
-  readonly plans: readonly { readonly file: string; readonly stack?: string; readonly environment?: string }[];
-  readonly format: 'markdown' | 'json';
-  readonly baseFlags?: string;
-  readonly baseRef?: string;
-  readonly headFlags?: string;
-  readonly speculative?: boolean;
-  readonly manifest?: string;
-  readonly detailsUrl?: string;
-  readonly commit?: string;
-  /** @default GITHUB_COMMENT_LIMIT */
-  readonly maxChars?: number;
-}
 
-/**
- * What `npm run plan` writes next to the plans (out/plan/manifest.json, PlanManifest
- * in lib/plan/plan-run.ts). Read loosely: every field is optional here, paths are
- * relative to the manifest's directory.
- */
-interface Manifest {
-  mode?: string;
-  baseRef?: string | null;
-  changedSince?: string | null;
-  stacks?: { stack?: string; environment?: string; planFile?: string; speculative?: boolean }[];
-  /** Environment -> its base / head flags file. */
-  baseFlags?: Record<string, string>;
-  headFlags?: Record<string, string>;
-  /** Stacks not planned because they did not change since `changedSince`. */
-  unchanged?: string[];
-}
 
 export async function main(args: readonly string[]): Promise<number> {
   const [command, ...rest] = args.filter((a) => a !== '--');
@@ -82,7 +76,9 @@ export async function main(args: readonly string[]): Promise<number> {
     console.log(`usage: ${USAGE}`);
     return 0;
   }
-  if (command !== 'render' && command !== 'post') throw errors.usage(command ? `unknown command ${JSON.stringify(command)}` : 'no command', USAGE);
+  if (!['render', 'post', 'trust', 'redact', 'flags-from-ref'].includes(command ?? '')) {
+    throw errors.usage(command ? `unknown command ${JSON.stringify(command)}` : 'no command', USAGE);
+  }
   let parsed;
   try {
     parsed = parseArgs({ args: rest, options: OPTIONS, allowPositionals: true, strict: true });
@@ -106,6 +102,36 @@ export async function main(args: readonly string[]): Promise<number> {
     commit: v.commit,
   };
 
+  if (command === 'trust') {
+    const lines = await trustOutputs(v.pr === undefined ? undefined : prNumber(v.pr));
+    for (const l of lines) console.log(l);
+    if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, `${lines.join('\n')}\n`);
+    return 0;
+  }
+  if (command === 'redact') {
+    if (v.manifest) {
+      const files = redactManifest(v.manifest);
+      console.log(`redacted ${files.length} plan(s): ${files.join(', ')}`);
+    } else if (plans.length === 1 && v.out) {
+      writeFileSync(v.out, `${JSON.stringify(redactPlan(readPlanFile(plans[0].file)))}\n`);
+    } else throw errors.usage('redact needs --manifest <manifest.json>, or one --plan <plan.json> and --out <file>', USAGE);
+    return 0;
+  }
+  if (command === 'flags-from-ref') {
+    if (!v.ref && !v['fetch-pr']) throw errors.usage('flags-from-ref needs --ref <git-ref> or --fetch-pr <number>', USAGE);
+    let ref = v.ref ?? 'FETCH_HEAD';
+    if (v['fetch-pr']) {
+      // The PR head's objects, as data: fetched, never checked out.
+      const pr = prNumber(v['fetch-pr']);
+      const fetched = await $({ quiet: true, nothrow: true })`git fetch --no-tags --depth=1 origin ${`refs/pull/${pr}/head`}`;
+      if (fetched.exitCode !== 0) throw errors.gitRefUnknown(`refs/pull/${pr}/head`, process.cwd(), fetched.stderr);
+      ref = 'FETCH_HEAD';
+    }
+    const written = flagsFromRef(ref, v.dir ?? 'flags');
+    console.log(`flags of ${v.ref}, validated: ${written.join(', ')}`);
+    return 0;
+  }
+
   if (command === 'render') {
     if (plans.length === 0 && !v.manifest) throw errors.usage('render needs --plan <plan.json> (or --manifest)', USAGE);
     const text = render(renderArgs);
@@ -116,7 +142,7 @@ export async function main(args: readonly string[]): Promise<number> {
     return 0;
   }
 
-  let body: string;
+  let body: string | ((trust?: PlanTrust) => string);
   let bodySource: string;
   if (v.failed) {
     // The plan run failed: replace the last plan with a notice (from the event: trusted).
@@ -132,16 +158,30 @@ export async function main(args: readonly string[]): Promise<number> {
     }
   } else if (plans.length > 0 || v.manifest) {
     bodySource = 'the rendered plans';
-    body = render({ ...renderArgs, format: 'markdown' });
+    // Rendered here, by this (the comment job's) code, once the PR is known: a fork's code change gets its note.
+    body = (trust?: PlanTrust) => render({ ...renderArgs, format: 'markdown', untrustedCode: trust === 'fork-code' });
   } else {
     throw errors.usage('post needs --body <file>, --plan <plan.json>... or --failed', USAGE);
   }
-  const pr = v.pr === undefined ? undefined : Number(v.pr);
-  if (pr !== undefined && (!Number.isInteger(pr) || pr < 1)) throw errors.usage(`--pr must be a PR number; got ${JSON.stringify(v.pr)}`, USAGE);
-  const result = await post(body, { pr, author: v.author, bodySource });
-  console.log(result ? `${result.action} the plan comment ${result.url ?? result.commentId}` : 'no open pull request matches this run (pushed again or closed); nothing posted');
+  const pr = v.pr === undefined ? undefined : prNumber(v.pr);
+  const result = await post(body, { pr, author: v.author, bodySource, headSha: v['head-sha'] });
+  if (result && 'stale' in result) {
+    console.log(`not posted: the run is for ${result.stale.slice(0, 12)}, the PR's head is now ${result.head.slice(0, 12)} (a newer run comments)`);
+  } else {
+    console.log(result ? `${result.action} the plan comment ${result.url ?? result.commentId}` : 'no open pull request matches this run (pushed again or closed); nothing posted');
+  }
   return 0;
 }
+
+function prNumber(raw: string): number {
+  const pr = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isInteger(pr) || pr < 1) throw errors.usage(`--pr must be a PR number; got ${JSON.stringify(raw)}`, USAGE);
+  return pr;
+}
+
+
+
+
 
 /** `<stack>=<file>` or `<file>`. */
 function planArg(arg: string): { file: string; stack?: string } {
@@ -149,112 +189,10 @@ function planArg(arg: string): { file: string; stack?: string } {
   return m && !existsSync(arg) ? { stack: m[1], file: m[2] } : { file: arg };
 }
 
-/** Renders plan files (and the flags diff) as the comment body or the JSON summary. */
-export function render(args: RenderArgs): string {
-  const manifest = args.manifest ? readManifest(args.manifest) : undefined;
-  const manifestDir = args.manifest ? path.dirname(args.manifest) : '.';
-  const plans = [...args.plans];
-  if (plans.length === 0 && manifest) {
-    for (const s of manifest.stacks ?? []) {
-      if (s.planFile) plans.push({ file: path.resolve(manifestDir, s.planFile), stack: s.stack, environment: s.environment });
-    }
-  }
-  const environments = new Map((manifest?.stacks ?? []).filter((s) => s.stack && s.environment).map((s) => [s.stack!, s.environment!]));
-  const rawPlans = plans.map((p) => ({ ...p, plan: readPlanFile(p.file) }));
-  const stacks: StackPlan[] = rawPlans.map((p) => {
-    const stack = p.stack ?? stackOfPlanFile(p.file);
-    return stackPlan(p.plan, stack, { environment: p.environment ?? environments.get(stack), source: p.file });
-  });
 
-  let flagChanges: FlagChange[] | undefined;
-  let flagSets: { base: Map<string, unknown>; head: Map<string, unknown> } | undefined;
-  if (args.baseFlags || args.baseRef) {
-    flagSets = { base: args.baseFlags ? readFlagsDir(args.baseFlags) : readFlagsAtRef(args.baseRef!), head: readFlagsDir(args.headFlags ?? 'flags') };
-  } else if (manifest?.baseFlags || manifest?.headFlags) {
-    flagSets = { base: flagsFromManifest(manifest.baseFlags, manifestDir), head: flagsFromManifest(manifest.headFlags, manifestDir) };
-  }
-  if (flagSets) flagChanges = diffFlags(flagSets.base, flagSets.head);
-  // The change-size verdicts of each environment, next to its plan (issue 12).
-  const sections = flagSets
-    ? [changeSizeSection(changeSizeReports(flagSets.base, flagSets.head, stacks.map((s, i) => ({ stack: s.stack, environment: s.environment, plan: rawPlans[i].plan as never }))))]
-    : undefined;
 
-  const options: RenderOptions = {
-    speculative: args.speculative || manifest?.mode === 'speculative' || (manifest?.stacks ?? []).some((s) => s.speculative === true),
-    flagChanges,
-    detailsUrl: args.detailsUrl ?? runUrl(),
-    commit: args.commit,
-    maxChars: args.maxChars,
-    notPlanned: manifest?.unchanged,
-    baseRef: manifest?.changedSince ?? undefined,
-    sections,
-  };
-  return args.format === 'json' ? renderJson(stacks, options) : renderMarkdown(stacks, options);
-}
 
-/** `{ env: file }` -> the FlagsSet diffFlags takes (`<env>.json` -> parsed JSON). */
-function flagsFromManifest(files: Record<string, string> | undefined, dir: string): Map<string, unknown> {
-  const out = new Map<string, unknown>();
-  for (const [env, file] of Object.entries(files ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const full = path.resolve(dir, file);
-    let text: string;
-    try {
-      text = readFileSync(full, 'utf8');
-    } catch (e) {
-      throw errors.flagsDirUnreadable(full, (e as NodeJS.ErrnoException).code ?? String(e));
-    }
-    try {
-      out.set(`${env}.json`, JSON.parse(text));
-    } catch {
-      out.set(`${env}.json`, text);
-    }
-  }
-  return out;
-}
 
-function readManifest(file: string): Manifest {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw errors.planManifestInvalid(file, (e as NodeJS.ErrnoException).code ?? (e as Error).message);
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw errors.planManifestInvalid(file, 'it is not a JSON object');
-  const m = json as Manifest;
-  if (m.stacks !== undefined && !Array.isArray(m.stacks)) throw errors.planManifestInvalid(file, '"stacks" is not an array');
-  return m;
-}
 
-/** The current workflow run, when in GitHub Actions: where the artifacts and step summary are. */
-function runUrl(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (!env.GITHUB_SERVER_URL || !env.GITHUB_REPOSITORY || !env.GITHUB_RUN_ID) return undefined;
-  return `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
-}
 
-export interface PostOptions {
-  readonly pr?: number;
-  readonly author?: string;
-  readonly bodySource?: string;
-  readonly env?: NodeJS.ProcessEnv;
-}
 
-/**
- * Posts `body` as the PR's sticky comment and appends it to the step summary.
- * Returns undefined when no open PR matches the run (nothing to post to).
- */
-export async function post(body: string, options: PostOptions = {}): Promise<UpsertResult | undefined> {
-  const env = options.env ?? process.env;
-  const withMarker = body.startsWith(COMMENT_MARKER) ? body : `${COMMENT_MARKER}\n${body}`;
-  if (withMarker.length > GITHUB_COMMENT_LIMIT) throw errors.commentTooLong(withMarker.length, GITHUB_COMMENT_LIMIT, options.bodySource ?? 'the body');
-  appendStepSummary(withMarker, env);
-  const gh = githubEnv(env);
-  const octokit = createOctokit({ token: gh.token, baseUrl: gh.apiUrl });
-  const pr = await resolvePullRequest(octokit, gh, options.pr);
-  if (pr === undefined) return undefined;
-  return upsertStickyComment({ octokit, owner: gh.owner, repo: gh.repo, issueNumber: pr, body: withMarker, marker: COMMENT_MARKER, author: options.author });
-}
-
-function appendStepSummary(text: string, env: NodeJS.ProcessEnv = process.env): void {
-  const file = env.GITHUB_STEP_SUMMARY;
-  if (file) appendFileSync(file, `${text.endsWith('\n') ? text : `${text}\n`}\n`);
-}

@@ -9,11 +9,11 @@
  * Exit code 0 whether or not there are changes (the comment shows them); 4 when
  * Terraform fails, 2 for a wrong command line.
  */
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { errors } from '../lib/errors';
-import { DEFAULT_CONCURRENCY, DEFAULT_OUT_DIR, describeCounts, runPlans, type PlanMode } from '../lib/plan/plan-run';
+import { DEFAULT_CONCURRENCY, DEFAULT_OUT_DIR, runPlans, type PlanMode } from '../lib/plan/plan-run';
 import { render } from './plan-comment';
 
 export const USAGE =
@@ -84,6 +84,8 @@ export async function main(args: readonly string[] = [], print: (line: string) =
     return 0;
   }
   const a = parsePlanArgs(args);
+  // A failed run must not leave the previous run's summary looking current.
+  rmSync(path.join(a.outDir, SUMMARY_FILE), { force: true });
   const manifest = await runPlans({
     environments: a.environments,
     changedSince: a.changedSince,
@@ -92,16 +94,13 @@ export async function main(args: readonly string[] = [], print: (line: string) =
     concurrency: a.concurrency,
     outDir: a.outDir,
     baselineCache: a.cache ? undefined : false,
-    log: (line) => console.error(line),
+    // Progress and each stack's result, once each, as it happens.
+    log: print,
   });
-  for (const s of manifest.stacks) {
-    const tag = s.speculative ? `speculative, base ${s.baseRef ?? 'none (empty state)'}` : 'real state';
-    console.log(`${s.stack}: ${describeCounts(s.counts)} [${tag}]${s.preventDestroy.length ? ` — prevent_destroy violated: ${s.preventDestroy.join(', ')}` : ''}`);
-  }
-  if (manifest.unchanged.length) console.log(`unchanged since ${manifest.changedSince}: ${manifest.unchanged.join(', ')}`);
+  if (manifest.unchanged.length) print(`unchanged since ${manifest.changedSince}: ${manifest.unchanged.join(', ')}`);
   // The rendered summary: the same markdown the PR comment shows, from the same plans.
   const summary = render({ plans: [], format: 'markdown', manifest: path.join(a.outDir, 'manifest.json') });
   writeFileSync(path.join(a.outDir, SUMMARY_FILE), summary);
-  console.log(`plans, manifest and ${SUMMARY_FILE} in ${a.outDir}`);
+  print(`plans, manifest and ${SUMMARY_FILE} in ${a.outDir}`);
   return 0;
 }

@@ -51,6 +51,8 @@ export interface EventPullRequest {
   readonly headSha?: string;
   readonly headRepository?: string;
   readonly headBranch?: string;
+  /** The event is a workflow_run: the run may be older than the PR's head. */
+  readonly workflowRun?: boolean;
 }
 
 export function readEvent(eventPath: string): EventPullRequest {
@@ -67,6 +69,7 @@ export function readEvent(eventPath: string): EventPullRequest {
     const headSha: string | undefined = run.head_sha;
     const same = (run.pull_requests ?? []).find((p: { number?: number; head?: { sha?: string } }) => typeof p.number === 'number' && (!headSha || p.head?.sha === headSha));
     return {
+      workflowRun: true,
       number: same?.number,
       runUrl: run.html_url,
       headSha,

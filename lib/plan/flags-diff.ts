@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { errors, jsonPath } from '../errors';
+import { FlagsSchema } from '../flags/schema';
 
 /** Flags files by file name ("sandbox.json") -> parsed JSON (or the raw text when not JSON). */
 export type FlagsSet = ReadonlyMap<string, unknown>;
@@ -23,6 +24,12 @@ export interface FlagChange {
   readonly before: unknown;
   /** `undefined` when removed. */
   readonly after: unknown;
+  /** The whole environment is new (its flags file was added) or deleted. */
+  readonly environmentChange?: 'added' | 'removed';
+  /** Where `before` is absent: the value the schema's default gives it (what was in effect). */
+  readonly beforeDefault?: unknown;
+  /** Where `after` is absent: the value the schema's default gives it (what will be in effect). */
+  readonly afterDefault?: unknown;
 }
 
 const NOT_FLAGS = new Set(['schema.json']);
@@ -69,11 +76,37 @@ export function diffFlags(base: FlagsSet, head: FlagsSet, dir = 'flags'): FlagCh
   for (const name of names) {
     const file = `${dir}/${name}`;
     const environment = name.replace(/\.json$/, '');
-    for (const d of diffValues(base.get(name), head.get(name))) {
-      out.push({ file, environment, path: jsonPath(d.path), before: d.before, after: d.after });
+    const before = base.get(name);
+    const after = head.get(name);
+    if (before === undefined || after === undefined) {
+      if (before !== after) out.push({ file, environment, path: '$', before, after, environmentChange: before === undefined ? 'added' : 'removed' });
+      continue;
+    }
+    const effectiveBefore = effective(before);
+    const effectiveAfter = effective(after);
+    for (const d of diffValues(before, after)) {
+      const change: FlagChange = { file, environment, path: jsonPath(d.path), before: d.before, after: d.after };
+      const beforeDefault = d.before === undefined ? valueAt(effectiveBefore, d.path) : undefined;
+      const afterDefault = d.after === undefined ? valueAt(effectiveAfter, d.path) : undefined;
+      out.push({ ...change, ...(beforeDefault !== undefined ? { beforeDefault } : {}), ...(afterDefault !== undefined ? { afterDefault } : {}) });
     }
   }
   return out;
+}
+
+/** A flags file with the schema's defaults filled in; undefined when it does not pass the schema. */
+function effective(json: unknown): unknown {
+  const parsed = FlagsSchema.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
+}
+
+function valueAt(json: unknown, at: readonly (string | number)[]): unknown {
+  let v: unknown = json;
+  for (const k of at) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[k];
+  }
+  return v;
 }
 
 export interface ValueDiff {

@@ -74,7 +74,7 @@ export type TerraformOutputChange = z.infer<typeof OutputChange>;
  * add plus a destroy: hiding replacements inside those counts is the complaint
  * reviewers of plan comments make most.
  */
-export type ChangeKind = 'create' | 'update' | 'replace' | 'delete' | 'forget' | 'read' | 'no-op';
+export type ChangeKind = 'create' | 'update' | 'replace' | 'delete' | 'forget' | 'create-forget' | 'read' | 'no-op';
 
 /** The order of a replacement: `["delete","create"]` (the default) or `["create","delete"]` (create_before_destroy). */
 export type ReplaceOrder = 'delete-then-create' | 'create-then-delete';
@@ -113,6 +113,8 @@ export interface PlanCounts {
   move: number;
   import: number;
   forget: number;
+  /** Root-module outputs that change (an output-only change is a change). */
+  output: number;
   read: number;
   noOp: number;
   drift: number;
@@ -132,12 +134,16 @@ export interface StackPlan {
   readonly counts: PlanCounts;
   /** The plan errored and cannot be applied. */
   readonly errored: boolean;
+  /** `"complete": false`: a targeted (`-target`) or deferred plan; applying it leaves other changes for later. */
+  readonly partial: boolean;
   /** Made without credentials against a baseline (marked by lib/plan/speculative.ts). */
   readonly speculative: boolean;
   /**
-   * Every value the plan marks sensitive (strings of 4+ characters). The renderer
-   * masks them wherever they appear, because a provider can copy a sensitive value
-   * into an attribute Terraform does not mark (e.g. a sensitive tag into `tags_all`).
+   * Every string value the plan marks sensitive, at any length. Values are masked by
+   * the plan's own marks first; as defence in depth, an attribute value equal to one
+   * of these (or containing one of 6+ characters) is masked too, because a provider
+   * can copy a sensitive value into an attribute Terraform does not mark (e.g. a
+   * sensitive tag into `tags_all`). Only values: never addresses, types or our text.
    */
   readonly secrets: readonly string[];
 }
@@ -202,6 +208,9 @@ export function kindOf(actions: readonly string[]): { kind: ChangeKind; replaceO
       return { kind: 'no-op' };
     case 'forget':
       return { kind: 'forget' };
+    case 'create,forget':
+      // A new object is created; the old one is left in the cloud, no longer managed (not destroyed).
+      return { kind: 'create-forget' };
     default:
       // Future combinations (e.g. create then forget): treat any pair with a create
       // as a replacement so it is shown loudly rather than hidden.
@@ -216,26 +225,78 @@ export function isDestructive(kind: ChangeKind): boolean {
   return kind === 'delete' || kind === 'replace';
 }
 
-/** Reads and validates a `terraform show -json` file (plain or .gz). */
+/** Reads and validates a `terraform show -json` file (plain or .gz; UTF-8, UTF-8 with a BOM, or UTF-16). */
 export function readPlanFile(file: string): TerraformPlan {
-  let text: string;
+  let raw: Buffer;
   try {
-    const raw = readFileSync(file);
-    text = file.endsWith('.gz') ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
+    raw = readFileSync(file);
+    if (file.endsWith('.gz')) raw = gunzipSync(raw);
   } catch (e) {
     throw errors.planFileUnreadable(file, (e as NodeJS.ErrnoException).code ?? String(e));
   }
+  const text = decodeText(raw, file);
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw errors.planFileInvalid(file, `not JSON (${(e as Error).message})`);
+    throw errors.planFileInvalid(file, `not JSON (${(e as Error).message.split('\n')[0]})`);
   }
   return parseTerraformPlan(json, file);
 }
 
-/** Validates parsed JSON as a Terraform JSON plan. */
+/**
+ * The text of a file as a Windows shell may have written it: UTF-8 (a BOM is
+ * dropped), UTF-16 LE or BE with a BOM (PowerShell's `>`), or UTF-16 LE without one.
+ * Invalid byte sequences are refused with the encoding named, never replaced.
+ */
+export function decodeText(raw: Buffer, file: string): string {
+  const decode = (encoding: 'utf-8' | 'utf-16le' | 'utf-16be', bytes: Uint8Array, name: string) => {
+    try {
+      return new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes);
+    } catch {
+      throw errors.planFileEncoding(file, name);
+    }
+  };
+  if (raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf) return decode('utf-8', raw.subarray(3), 'UTF-8 (with a BOM)');
+  if (raw[0] === 0xff && raw[1] === 0xfe) return decode('utf-16le', raw.subarray(2), 'UTF-16 LE (with a BOM)');
+  if (raw[0] === 0xfe && raw[1] === 0xff) return decode('utf-16be', raw.subarray(2), 'UTF-16 BE (with a BOM)');
+  // JSON starts with ASCII: a NUL after each of the first characters is UTF-16 LE without a BOM.
+  if (raw.length >= 4 && raw[0] !== 0 && raw[1] === 0 && raw[2] !== 0 && raw[3] === 0) return decode('utf-16le', raw, 'UTF-16 LE');
+  return decode('utf-8', raw, 'UTF-8');
+}
+
+/** Deepest nesting of arrays and objects a plan may have; far beyond any real value, far below the call stack. */
+export const MAX_PLAN_DEPTH = 256;
+
+/** How deeply `json` nests (iteratively: a hostile depth cannot overflow the stack), up to `limit` + 1. */
+export function nestingDepth(json: unknown, limit = MAX_PLAN_DEPTH): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[json, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    const d = depth + 1;
+    if (d > deepest) deepest = d;
+    if (deepest > limit) return deepest;
+    for (const v of Array.isArray(value) ? value : Object.values(value)) if (v !== null && typeof v === 'object') stack.push([v, d]);
+  }
+  return deepest;
+}
+
+/** The fields only a plan has (`terraform show -json <planfile>`); a state has "values" instead. */
+const PLAN_FIELDS = ['planned_values', 'resource_changes', 'output_changes', 'applyable'] as const;
+
+/** Validates parsed JSON as a Terraform JSON plan: a plan, not a state or a cut file, of sane depth. */
 export function parseTerraformPlan(json: unknown, source = 'plan'): TerraformPlan {
+  if (json !== null && typeof json === 'object' && !Array.isArray(json)) {
+    const keys = Object.keys(json);
+    if (!PLAN_FIELDS.some((k) => keys.includes(k))) {
+      if (keys.includes('values')) throw errors.planIsState(source);
+      throw errors.planNotAPlan(source, keys);
+    }
+  }
+  const depth = nestingDepth(json);
+  if (depth > MAX_PLAN_DEPTH) throw errors.planTooDeep(source, depth, MAX_PLAN_DEPTH);
   const result = TerraformPlanSchema.safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0];
@@ -251,14 +312,24 @@ export function parseTerraformPlan(json: unknown, source = 'plan'): TerraformPla
 /** Builds the view of one stack's plan. */
 export function stackPlan(plan: TerraformPlan, stack: string, options: { environment?: string; source?: string } = {}): StackPlan {
   const blocked = new Set(plan.fleetflags?.preventDestroy ?? []);
-  const changes = (plan.resource_changes ?? []).map((rc) => viewOf(rc, blocked)).sort(byAddress);
-  const drift = (plan.resource_drift ?? []).map((rc) => viewOf(rc, new Set())).sort(byAddress);
+  const changes = (plan.resource_changes ?? []).map((rc) => viewOf(rc, blocked));
+  const seen = new Set(changes.map((c) => c.address));
+  const drift: ResourceChangeView[] = [];
+  for (const view of (plan.resource_drift ?? []).map((rc) => viewOf(rc, new Set()))) {
+    // A refresh-only plan reports a `moved` block in resource_drift: it is a move, not a change outside Terraform.
+    if (view.previousAddress !== undefined && view.kind === 'no-op') {
+      if (!seen.has(view.address)) changes.push(view);
+    } else drift.push(view);
+  }
+  changes.sort(byAddress);
+  drift.sort(byAddress);
   const outputs = Object.entries(plan.output_changes ?? {})
     .filter(([, c]) => !(c.actions.length === 1 && c.actions[0] === 'no-op'))
     .map(([name, change]) => ({ name, change }))
     .sort((a, b) => compare(a.name, b.name));
   const counts = countChanges(changes);
   counts.drift = drift.length;
+  counts.output = outputs.length;
   return {
     stack,
     environment: options.environment ?? environmentOfStack(stack),
@@ -269,6 +340,7 @@ export function stackPlan(plan: TerraformPlan, stack: string, options: { environ
     outputs,
     counts,
     errored: plan.errored === true,
+    partial: plan.complete === false,
     speculative: plan.fleetflags?.speculative === true,
     secrets: collectSecrets(plan),
   };
@@ -283,7 +355,7 @@ export function collectSecrets(plan: TerraformPlan): string[] {
       const leaves: unknown[] = [];
       const flatten = (v: unknown) => (v !== null && typeof v === 'object' ? Object.values(v).forEach(flatten) : leaves.push(v));
       flatten(value);
-      for (const leaf of leaves) if ((typeof leaf === 'string' || typeof leaf === 'number') && String(leaf).length >= 4) out.add(String(leaf));
+      for (const leaf of leaves) if ((typeof leaf === 'string' && leaf !== '') || (typeof leaf === 'number' && String(leaf).length >= 4)) out.add(String(leaf));
       return;
     }
     if (typeof value === 'object' && typeof mark === 'object' && mark !== null) {
@@ -299,7 +371,7 @@ export function collectSecrets(plan: TerraformPlan): string[] {
 }
 
 export function emptyCounts(): PlanCounts {
-  return { add: 0, change: 0, destroy: 0, replace: 0, move: 0, import: 0, forget: 0, read: 0, noOp: 0, drift: 0 };
+  return { add: 0, change: 0, destroy: 0, replace: 0, move: 0, import: 0, forget: 0, output: 0, read: 0, noOp: 0, drift: 0 };
 }
 
 /** Counts per kind. A moved or imported instance also counts under its action. */
@@ -311,6 +383,10 @@ export function countChanges(changes: readonly ResourceChangeView[]): PlanCounts
     else if (r.kind === 'delete') c.destroy++;
     else if (r.kind === 'replace') c.replace++;
     else if (r.kind === 'forget') c.forget++;
+    else if (r.kind === 'create-forget') {
+      c.add++;
+      c.forget++;
+    }
     else if (r.kind === 'read') c.read++;
     else c.noOp++;
     if (r.previousAddress !== undefined) c.move++;
@@ -325,9 +401,9 @@ export function addCounts(a: PlanCounts, b: PlanCounts): PlanCounts {
   return out;
 }
 
-/** Whether a stack plan changes anything (drift alone is not a change). */
+/** Whether a stack plan changes anything (drift alone is not a change; an output change is). */
 export function hasChanges(c: PlanCounts): boolean {
-  return c.add + c.change + c.destroy + c.replace + c.move + c.import + c.forget > 0;
+  return c.add + c.change + c.destroy + c.replace + c.move + c.import + c.forget + c.output > 0;
 }
 
 function viewOf(rc: TerraformResourceChange, preventDestroy: ReadonlySet<string>): ResourceChangeView {

@@ -179,7 +179,7 @@ export async function runPlans(options: PlanRunOptions = {}): Promise<PlanManife
       preventDestroy: plan.fleetflags?.preventDestroy ?? [],
       seconds: Math.round((Date.now() - started) / 100) / 10,
     };
-    log(`${stack}: ${describeCounts(entry.counts)} (${entry.mode}, ${entry.seconds}s)`);
+    log(describeStackResult(entry));
     return entry;
   });
 
@@ -372,6 +372,12 @@ export function countActions(plan: PlanJson): PlanCounts {
     else counts.noop++;
   }
   return counts;
+}
+
+/** The one line `npm run plan` prints for a planned stack. */
+export function describeStackResult(s: ManifestStack): string {
+  const tag = s.speculative ? `speculative, base ${s.baseRef ?? 'none (empty state)'}` : 'real state';
+  return `${s.stack}: ${describeCounts(s.counts)} [${tag}, ${s.seconds}s]${s.preventDestroy.length ? ` — prevent_destroy violated: ${s.preventDestroy.join(', ')}` : ''}`;
 }
 
 export function describeCounts(c: PlanCounts): string {

@@ -36,14 +36,46 @@ interface Node {
 const MAX_VALUE_CHARS = 160;
 
 /**
+ * Known secret values of a stack, for masking values the plan did not mark: equal
+ * to one at any length, or containing one of at least `MIN_CONTAINED_SECRET` characters.
+ */
+export class SecretValues {
+  private readonly exact: ReadonlySet<string>;
+  private readonly contained: readonly string[];
+  static readonly NONE = new SecretValues([]);
+  constructor(secrets: readonly string[]) {
+    this.exact = new Set(secrets);
+    this.contained = [...this.exact].filter((x) => x.length >= MIN_CONTAINED_SECRET);
+  }
+  /** Whether a value (a string, or a number's digits) is or holds a secret. */
+  matches(value: unknown): boolean {
+    if (typeof value !== 'string' && typeof value !== 'number') return false;
+    const s = String(value);
+    return this.exact.has(s) || (this.contained.length > 0 && this.contained.some((x) => s.includes(x)));
+  }
+  /** Whether any leaf of a value (an object, a list, a JSON string) is or holds a secret. */
+  deepMatches(value: unknown): boolean {
+    if (this.exact.size === 0) return false;
+    if (value !== null && typeof value === 'object') return Object.values(value).some((v) => this.deepMatches(v));
+    return this.matches(value);
+  }
+}
+
+/** A known secret this long is masked also inside a longer unmarked value. */
+export const MIN_CONTAINED_SECRET = 6;
+
+/**
  * The changed leaves of `change`, sorted by path. For a create every known, non-empty
  * attribute is a "+" line; for a delete nothing is listed (the address says it all).
+ * Values are masked by the plan's sensitivity marks (and by `secrets`) before they
+ * are cut, split into lines or diffed: no part of a secret is ever shown.
  */
-export function attributeLines(change: TerraformChange): AttributeLine[] {
+export function attributeLines(change: TerraformChange, secrets: SecretValues = SecretValues.NONE): AttributeLine[] {
   if (change.actions.length === 1 && change.actions[0] === 'delete') return [];
   const lines: AttributeLine[] = [];
   const replacePaths = (change.replace_paths ?? []).map((p) => p.map(String));
   walk(
+    secrets,
     {
       before: change.before ?? undefined,
       after: change.after ?? undefined,
@@ -63,17 +95,23 @@ export function attributeLines(change: TerraformChange): AttributeLine[] {
 
 type Emit = (path: Seg[], line: Omit<AttributeLine, 'path' | 'forcesReplacement'>) => void;
 
-function walk(n: Node, path: Seg[], emit: Emit): void {
+function walk(secrets: SecretValues, node: Node, path: Seg[], emit: Emit): void {
+  // Unmarked copies of a secret are masked as if marked.
+  const n: Node = {
+    ...node,
+    beforeSensitive: node.beforeSensitive === true || secrets.matches(node.before) ? true : node.beforeSensitive,
+    afterSensitive: node.afterSensitive === true || secrets.matches(node.after) ? true : node.afterSensitive,
+  };
   const beforeAbsent = n.before === undefined || n.before === null;
   if (n.unknown === true) {
-    emit(path, { op: beforeAbsent ? '+' : '~', before: beforeAbsent ? ABSENT : show(n.before, n.beforeSensitive), after: KNOWN_AFTER_APPLY });
+    emit(path, { op: beforeAbsent ? '+' : '~', before: beforeAbsent ? ABSENT : show(n.before, n.beforeSensitive, secrets), after: KNOWN_AFTER_APPLY });
     return;
   }
   if (beforeAbsent && (n.after === undefined || n.after === null) && !containsTrue(n.unknown)) return;
   const sensitive = n.beforeSensitive === true || n.afterSensitive === true;
   if (sensitive) {
     if (deepEqual(n.before, n.after)) return;
-    emit(path, leafOp(n.before, n.after, n.beforeSensitive === true ? SENSITIVE : show(n.before, n.beforeSensitive), n.afterSensitive === true ? SENSITIVE : show(n.after, n.afterSensitive)));
+    emit(path, leafOp(n.before, n.after, n.beforeSensitive === true ? SENSITIVE : show(n.before, n.beforeSensitive, secrets), n.afterSensitive === true ? SENSITIVE : show(n.after, n.afterSensitive, secrets)));
     return;
   }
   if (deepEqual(n.before, n.after) && !containsTrue(n.unknown)) return;
@@ -84,7 +122,7 @@ function walk(n: Node, path: Seg[], emit: Emit): void {
     const a = isPlainObject(n.after) ? n.after : {};
     const u = isPlainObject(n.unknown) ? n.unknown : {};
     const keys = [...new Set([...Object.keys(b), ...Object.keys(a), ...Object.keys(u).filter((k) => u[k] === true || isPlainObject(u[k]) || Array.isArray(u[k]))])].sort(compare);
-    for (const k of keys) walk(child(n, k, b[k], a[k]), [...path, k], emit);
+    for (const k of keys) walk(secrets, child(n, k, b[k], a[k]), [...path, k], emit);
     return;
   }
 
@@ -95,12 +133,12 @@ function walk(n: Node, path: Seg[], emit: Emit): void {
     const scalars = [...b, ...a].every((v) => v === null || typeof v !== 'object');
     if (scalars && !containsTrue(n.unknown) && !containsTrue(n.beforeSensitive) && !containsTrue(n.afterSensitive)) {
       if (b.length === 0 && a.length === 0) return;
-      emit(path, leafOp(n.before, n.after, showPlain(n.before), showPlain(n.after)));
+      emit(path, leafOp(n.before, n.after, show(n.before, undefined, secrets), show(n.after, undefined, secrets)));
       return;
     }
     const u = Array.isArray(n.unknown) ? n.unknown : [];
     const len = Math.max(b.length, a.length, u.length);
-    for (let i = 0; i < len; i++) walk(child(n, i, b[i], a[i]), [...path, i], emit);
+    for (let i = 0; i < len; i++) walk(secrets, child(n, i, b[i], a[i]), [...path, i], emit);
     return;
   }
 
@@ -112,7 +150,8 @@ function walk(n: Node, path: Seg[], emit: Emit): void {
     if (b64 || (tb.includes('\n') && ta.includes('\n'))) {
       const at: Seg[] = b64 ? [...path, { base64: true }] : path;
       for (const d of lineDiff(tb, ta)) {
-        emit(at, d.op === '+' ? { op: '+', before: ABSENT, after: showPlain(d.line) } : { op: '-', before: showPlain(d.line), after: ABSENT });
+        const line = secrets.matches(d.line) ? SENSITIVE : showPlain(d.line);
+        emit(at, d.op === '+' ? { op: '+', before: ABSENT, after: line } : { op: '-', before: line, after: ABSENT });
       }
       return;
     }
@@ -122,11 +161,11 @@ function walk(n: Node, path: Seg[], emit: Emit): void {
   const jb = typeof n.before === 'string' ? decodeJson(n.before) : beforeAbsent ? null : undefined;
   const ja = typeof n.after === 'string' ? decodeJson(n.after) : undefined;
   if (ja !== undefined && jb !== undefined && (typeof n.before === 'string' || beforeAbsent)) {
-    walk({ before: jb ?? undefined, after: ja, unknown: undefined, beforeSensitive: undefined, afterSensitive: undefined }, [...path, { json: true }], emit);
+    walk(secrets, { before: jb ?? undefined, after: ja, unknown: undefined, beforeSensitive: undefined, afterSensitive: undefined }, [...path, { json: true }], emit);
     return;
   }
 
-  emit(path, leafOp(n.before, n.after, showPlain(n.before), showPlain(n.after)));
+  emit(path, leafOp(n.before, n.after, show(n.before, undefined, secrets), show(n.after, undefined, secrets)));
 }
 
 function child(n: Node, key: string | number, before: unknown, after: unknown): Node {
@@ -153,14 +192,54 @@ function leafOp(before: unknown, after: unknown, b: string, a: string): Omit<Att
 }
 
 /** A value for display, masked where its sensitivity tree marks anything. */
-function show(value: unknown, sensitive: unknown): string {
-  return containsTrue(sensitive) ? SENSITIVE : showPlain(value);
+function show(value: unknown, sensitive: unknown, secrets: SecretValues): string {
+  return containsTrue(sensitive) || secrets.deepMatches(value) ? SENSITIVE : showPlain(value);
 }
 
 export function showPlain(value: unknown): string {
   if (value === undefined || value === null) return ABSENT;
-  const json = JSON.stringify(value);
+  return cut(JSON.stringify(value));
+}
+
+function cut(json: string): string {
   return json.length > MAX_VALUE_CHARS ? `${json.slice(0, MAX_VALUE_CHARS - 1)}…` : json;
+}
+
+const UNKNOWN_TOKEN = '\u0000unknown\u0000';
+const SENSITIVE_TOKEN = '\u0000sensitive\u0000';
+
+/**
+ * A whole value for display (an output): masked where its sensitivity tree (or a
+ * known secret) says, `(known after apply)` in place where its unknown tree says,
+ * so a list with one unknown element is `["a",(known after apply)]`, not `["a",null]`,
+ * and an object's unknown key is there, not missing. Masked before it is cut.
+ */
+export function showValue(value: unknown, unknown: unknown, sensitive: unknown, secrets: SecretValues = SecretValues.NONE): string {
+  if (unknown === true) return KNOWN_AFTER_APPLY;
+  if ((value === undefined || value === null) && !containsTrue(unknown)) return ABSENT;
+  if (sensitive === true || secrets.matches(value)) return SENSITIVE;
+  const merge = (v: unknown, u: unknown, m: unknown): unknown => {
+    if (u === true) return UNKNOWN_TOKEN;
+    if (m === true || secrets.matches(v)) return SENSITIVE_TOKEN;
+    if (Array.isArray(v) || Array.isArray(u)) {
+      const va = Array.isArray(v) ? v : [];
+      const ua = Array.isArray(u) ? u : [];
+      return Array.from({ length: Math.max(va.length, ua.length) }, (_, i) => merge(va[i] ?? null, ua[i], sub(m, i)));
+    }
+    if (isPlainObject(v) || isPlainObject(u)) {
+      const vo = isPlainObject(v) ? v : {};
+      const uo = isPlainObject(u) ? u : {};
+      const keys = [...new Set([...Object.keys(vo), ...Object.keys(uo).filter((k) => containsTrue(uo[k]))])].sort(compare);
+      return Object.fromEntries(keys.map((k) => [k, merge(vo[k] ?? null, uo[k], sub(m, k))]));
+    }
+    return v;
+  };
+  const json = JSON.stringify(merge(value, unknown, sensitive))
+    .split(JSON.stringify(UNKNOWN_TOKEN))
+    .join(KNOWN_AFTER_APPLY)
+    .split(JSON.stringify(SENSITIVE_TOKEN))
+    .join(SENSITIVE);
+  return cut(json);
 }
 
 export function containsTrue(tree: unknown): boolean {

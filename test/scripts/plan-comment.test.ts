@@ -1,7 +1,9 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { COMMENT_MARKER } from '../../lib/plan/render';
-import { main, post, render } from '../../scripts/plan-comment';
+import { changesOnlyFlags, planTrust } from '../../lib/github/pull-request';
+import { flagsFromRef, main, post, redactManifest, render } from '../../scripts/plan-comment';
 import { humanComments, OWNER, PR, REPO, startFakeGitHub, type FakeGitHub } from '../lib/github/fake-github';
 import { tempDirs } from '../helpers/temp-dirs';
 
@@ -144,8 +146,8 @@ describe('plan-comment post', () => {
     const first = await post(body, { env: e });
     const second = await post(body.replace('2 to change', '2 to change '), { env: e });
 
-    expect(first?.action).toBe('created');
-    expect(second).toMatchObject({ action: 'updated', commentId: first!.commentId });
+    expect(first).toMatchObject({ action: 'created' });
+    expect(second).toMatchObject({ action: 'updated', commentId: (first as { commentId: number }).commentId });
     expect(gh.comments.filter((c) => c.body.startsWith(COMMENT_MARKER))).toHaveLength(1);
     expect(readFileSync(path.join(dir, 'summary.md'), 'utf8')).toContain('## Terraform plan (speculative)');
   });
@@ -154,7 +156,7 @@ describe('plan-comment post', () => {
     gh.pulls.push({ number: PR, head: { sha: 'f00d', ref: 'patch-1', repo: { full_name: 'mallory/fleetflags' } } });
     const e = env({ workflow_run: { head_sha: 'f00d', head_branch: 'patch-1', head_repository: { full_name: 'mallory/fleetflags' }, pull_requests: [] } });
     const result = await post('## plan', { env: e });
-    expect(result?.action).toBe('created');
+    expect(result).toMatchObject({ action: 'created' });
     expect(gh.requests.some((r) => r.path.startsWith(`/repos/${OWNER}/${REPO}/pulls?`) && r.path.includes('head=mallory%3Apatch-1'))).toBe(true);
   });
 
@@ -168,6 +170,7 @@ describe('plan-comment post', () => {
   test('post --failed (workflow_run of a failed plan): the comment says the plan failed, with the run and commit', async () => {
     // GIVEN a PR whose plan comment shows an older plan
     gh.comments.push({ id: 77, body: `${COMMENT_MARKER}\nold plan`, user: { login: 'github-actions[bot]', type: 'Bot' } });
+    gh.pulls.push({ number: PR, head: { sha: 'abcdef1234567890', ref: 'b', repo: { full_name: 'acme/fleetflags' } } });
     const e = env({
       workflow_run: { html_url: 'https://github.com/acme/fleetflags/actions/runs/9', head_sha: 'abcdef1234567890', head_branch: 'b', head_repository: { full_name: 'acme/fleetflags' }, pull_requests: [{ number: PR, head: { sha: 'abcdef1234567890' } }] },
     });
@@ -190,5 +193,122 @@ describe('plan-comment post', () => {
     await expect(post('x'.repeat(70_000), { env: e, bodySource: 'comment.md' })).rejects.toThrow(/comment\.md is \d+ characters; GitHub allows at most 65536/);
     expect(gh.requests).toHaveLength(0);
     await expect(post('## plan', { env: { ...e, GITHUB_TOKEN: '' } })).rejects.toThrow(/GITHUB_TOKEN is not set/);
+  });
+
+  test('GIVEN a late run of an older push (--head-sha is no longer the PR head) WHEN posting THEN nothing is overwritten', async () => {
+    // GIVEN a same-repository PR whose head moved on, with the newer plan's comment
+    gh.pulls.push({ number: PR, head: { sha: 'newer', ref: 'b', repo: { full_name: `${OWNER}/${REPO}` } } });
+    gh.comments.push({ id: 5, body: `${COMMENT_MARKER}\nnewer plan`, user: { login: 'github-actions[bot]', type: 'Bot' } });
+    const e = env({ workflow_run: { head_sha: 'older', head_branch: 'b', head_repository: { full_name: `${OWNER}/${REPO}` }, pull_requests: [{ number: PR, head: { sha: 'older' } }] } });
+    // WHEN the older run posts
+    const result = await post('## older plan', { env: e, pr: PR, headSha: 'older' });
+    // THEN it is refused as stale and the newer comment stays
+    expect(result).toEqual({ stale: 'older', head: 'newer' });
+    expect(gh.comments[0].body).toBe(`${COMMENT_MARKER}\nnewer plan`);
+    // AND the current head posts
+    expect(await post('## newer plan 2', { env: e, pr: PR, headSha: 'newer' })).toMatchObject({ action: 'updated' });
+  });
+
+  test('GIVEN a fork PR that changes code WHEN its plans are posted THEN rendered here, with the untrusted-code note; a flags-only fork PR without it', async () => {
+    gh.pulls.push({ number: PR, head: { sha: 'f00d', ref: 'patch-1', repo: { full_name: 'mallory/fleetflags' } } });
+    gh.pullFiles[PR] = [{ filename: 'flags/sandbox.json' }, { filename: 'lib/plan/render.ts' }];
+    const e = env({ workflow_run: { head_sha: 'f00d', head_branch: 'patch-1', head_repository: { full_name: 'mallory/fleetflags' }, pull_requests: [] } });
+    const saved = { ...process.env };
+    Object.assign(process.env, e);
+    try {
+      expect(await main(['post', '--plan', planOf('update'), '--head-sha', 'f00d'])).toBe(0);
+      expect(gh.comments[0].body).toContain('**Planned by untrusted code**');
+      gh.pullFiles[PR] = [{ filename: 'flags/sandbox.json' }];
+      expect(await main(['post', '--plan', planOf('update'), '--head-sha', 'f00d'])).toBe(0);
+      expect(gh.comments[0].body).not.toContain('untrusted code');
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  test('GIVEN a manifest from an untrusted run naming a file outside its directory WHEN rendered THEN refused', () => {
+    const m = path.join(dir, 'manifest.json');
+    writeFileSync(m, JSON.stringify({ stacks: [{ stack: 'sandbox-data', planFile: '../../etc/passwd' }] }));
+    expect(() => render({ plans: [], format: 'markdown', manifest: m })).toThrow(/leaves the manifest's directory/);
+  });
+});
+
+describe('which PRs are planned by whose code', () => {
+  test('only flags/<env>.json files are flags-only; the schema, code and workflows are code', () => {
+    expect(changesOnlyFlags(['flags/sandbox.json', 'flags/production.json'])).toBe(true);
+    expect(changesOnlyFlags(['flags/schema.json'])).toBe(false);
+    expect(changesOnlyFlags(['flags/sandbox.json', 'package-lock.json'])).toBe(false);
+    expect(changesOnlyFlags(['flags/../lib/x.json'])).toBe(false);
+    expect(changesOnlyFlags([])).toBe(false);
+    expect(planTrust({ fork: false, files: ['lib/a.ts'] })).toBe('same-repository');
+    expect(planTrust({ fork: true, files: ['flags/dogfood.json'] })).toBe('fork-flags-only');
+    expect(planTrust({ fork: true, files: ['.github/workflows/plan.yml'] })).toBe('fork-code');
+  });
+});
+
+describe('plan-comment flags-from-ref and redact', () => {
+  const gitIn = (cwd: string, ...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd, stdio: 'pipe' }).toString();
+
+  function flagsRepo(): string {
+    const repo = tempDir('flags-from-ref-');
+    mkdirSync(path.join(repo, 'flags'));
+    for (const f of ['sandbox.json', 'dogfood.json', 'production.json', 'schema.json']) {
+      writeFileSync(path.join(repo, 'flags', f), readFileSync(path.join(__dirname, '..', '..', 'flags', f)));
+    }
+    gitIn(repo, 'init', '-q', '-b', 'main');
+    gitIn(repo, 'add', '.');
+    gitIn(repo, 'commit', '-q', '-m', 'base');
+    return repo;
+  }
+
+  test('GIVEN a PR head that edits a flag and deletes an environment WHEN its flags are taken as data THEN the working tree has exactly its flags, validated', () => {
+    // GIVEN a branch that raises sandbox retention and removes dogfood
+    const repo = flagsRepo();
+    gitIn(repo, 'checkout', '-q', '-b', 'pr');
+    const sandbox = JSON.parse(readFileSync(path.join(repo, 'flags', 'sandbox.json'), 'utf8'));
+    sandbox.accessLogs.expirationDays = 30;
+    writeFileSync(path.join(repo, 'flags', 'sandbox.json'), JSON.stringify(sandbox));
+    gitIn(repo, 'rm', '-q', 'flags/dogfood.json');
+    gitIn(repo, 'commit', '-q', '-am', 'pr');
+    gitIn(repo, 'checkout', '-q', 'main');
+    // WHEN taken from the ref
+    const files = flagsFromRef('pr', 'flags', repo);
+    // THEN the tree has the PR's flags (and its own schema), nothing was checked out
+    expect(files).toEqual([path.join('flags', 'production.json'), path.join('flags', 'sandbox.json')]);
+    expect(existsSync(path.join(repo, 'flags', 'dogfood.json'))).toBe(false);
+    expect(JSON.parse(readFileSync(path.join(repo, 'flags', 'sandbox.json'), 'utf8')).accessLogs.expirationDays).toBe(30);
+    expect(gitIn(repo, 'rev-parse', '--abbrev-ref', 'HEAD').trim()).toBe('main');
+  });
+
+  test('GIVEN a PR head with an invalid flags file WHEN taken THEN refused with the flags problem (exit 3)', () => {
+    const repo = flagsRepo();
+    gitIn(repo, 'checkout', '-q', '-b', 'bad');
+    const sandbox = JSON.parse(readFileSync(path.join(repo, 'flags', 'sandbox.json'), 'utf8'));
+    sandbox.lockTable.backfillMinutes = 999999;
+    writeFileSync(path.join(repo, 'flags', 'sandbox.json'), JSON.stringify(sandbox));
+    gitIn(repo, 'commit', '-q', '-am', 'bad');
+    gitIn(repo, 'checkout', '-q', 'main');
+    let error: { exitCode?: number; message: string } | undefined;
+    try {
+      flagsFromRef('bad', 'flags', repo);
+    } catch (e) {
+      error = e as { exitCode?: number; message: string };
+    }
+    expect(error?.exitCode).toBe(3);
+    expect(error?.message).toMatch(/\$\.lockTable\.backfillMinutes: out of range/);
+  });
+
+  test('GIVEN a manifest of real plans with secrets WHEN redacted in place THEN the files hold none, and render the same comment', () => {
+    const dir = tmp();
+    const source = path.join(FIXTURES, 'terraform-data', 'secrets.json');
+    writeFileSync(path.join(dir, 'secrets-fleet.plan.json'), readFileSync(source));
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ stacks: [{ stack: 'secrets-fleet', environment: 'secrets', planFile: 'secrets-fleet.plan.json' }] }));
+    const before = render({ plans: [], format: 'markdown', manifest: path.join(dir, 'manifest.json') });
+    expect(redactManifest(path.join(dir, 'manifest.json'))).toEqual(['secrets-fleet.plan.json']);
+    const text = readFileSync(path.join(dir, 'secrets-fleet.plan.json'), 'utf8');
+    expect(text).not.toContain('Zk3qT9vW');
+    expect(text).not.toContain('prior_state');
+    expect(render({ plans: [], format: 'markdown', manifest: path.join(dir, 'manifest.json') })).toBe(before);
   });
 });

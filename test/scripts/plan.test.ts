@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { main, parsePlanArgs } from '../../scripts/plan';
+import { main, parsePlanArgs, SUMMARY_FILE } from '../../scripts/plan';
 import { git, tempProjectRepo } from '../helpers/plan-fixtures';
 
 describe('npm run plan: arguments', () => {
@@ -31,6 +32,19 @@ describe('npm run plan: arguments', () => {
   });
 });
 
+describe('npm run plan: a failed run', () => {
+  test('GIVEN a summary.md of an earlier run WHEN the plan fails THEN it is removed, so it cannot pass for this run', async () => {
+    // GIVEN an out dir holding the previous run's summary
+    const out = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-plan-out-'));
+    writeFileSync(path.join(out, SUMMARY_FILE), '## Terraform plan\n\n✅ **No changes.**\n');
+    // WHEN this run fails (an environment with no flags file)
+    await expect(main(['--env', 'no-such-env', '--out', out], () => {})).rejects.toThrow(/no-such-env/);
+    // THEN no summary is left behind
+    expect(existsSync(path.join(out, SUMMARY_FILE))).toBe(false);
+    rmSync(out, { recursive: true, force: true });
+  });
+});
+
 describe('npm run plan -- --changed-since main, in a temporary git repository', () => {
   let repo: string;
   afterAll(() => repo && rmSync(repo, { recursive: true, force: true }));
@@ -49,7 +63,12 @@ describe('npm run plan -- --changed-since main, in a temporary git repository', 
     // WHEN npm run plan -- --changed-since main runs there, without AWS credentials
     const env = { ...process.env };
     for (const k of Object.keys(env)) if (k.startsWith('AWS_')) delete env[k];
-    execFileSync('node', ['bin/run.mjs', 'scripts/plan.ts', '--changed-since', 'main', '--no-cache'], { cwd: repo, env, stdio: 'pipe' });
+    const stdout = execFileSync('node', ['bin/run.mjs', 'scripts/plan.ts', '--changed-since', 'main', '--no-cache'], { cwd: repo, env, stdio: 'pipe' }).toString();
+
+    // THEN the output mentions the stack's result once
+    expect(stdout.split('\n').filter((l) => l.startsWith('sandbox-data:'))).toEqual([
+      expect.stringMatching(/^sandbox-data: 0 to create, 1 to update, 0 to replace, 0 to destroy \[speculative, base main, [\d.]+s\]$/),
+    ]);
 
     // THEN only sandbox-data is planned, speculatively against main, with that one update
     const out = path.join(repo, 'out', 'plan');

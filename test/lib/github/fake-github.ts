@@ -25,6 +25,8 @@ export interface FakeGitHub {
   readonly requests: RecordedRequest[];
   /** Open pull requests, for lookups by head (fork PRs under workflow_run). */
   readonly pulls: { number: number; head: { sha: string; ref: string; repo: { full_name: string } } }[];
+  /** Files of each pull request (GET /pulls/:n/files), by number. */
+  readonly pullFiles: Record<number, { filename: string; previous_filename?: string }[]>;
   /** Answer writes (POST/PATCH) with this status and body instead. */
   failWrites?: { status: number; body: unknown };
   close(): Promise<void>;
@@ -42,6 +44,7 @@ export async function startFakeGitHub(options: { perPageCap?: number } = {}): Pr
     comments: [] as FakeComment[],
     requests: [] as RecordedRequest[],
     pulls: [] as FakeGitHub['pulls'],
+    pullFiles: {} as FakeGitHub['pullFiles'],
     failWrites: undefined as FakeGitHub['failWrites'],
   };
   const server = http.createServer((req, res) => {
@@ -86,6 +89,12 @@ export async function startFakeGitHub(options: { perPageCap?: number } = {}): Pr
         if (!c) return send(404, { message: 'Not Found' });
         c.body = String(body?.body ?? '');
         return send(200, view(c));
+      }
+      const pull = /^\/repos\/[^/]+\/[^/]+\/pulls\/(\d+)(\/files)?$/.exec(url.pathname);
+      if (req.method === 'GET' && pull) {
+        const p = state.pulls.find((x) => x.number === Number(pull[1]));
+        if (!p) return send(404, { message: 'Not Found' });
+        return send(200, pull[2] ? (state.pullFiles[p.number] ?? []) : p);
       }
       if (req.method === 'GET' && url.pathname === `${base}/pulls`) {
         const head = url.searchParams.get('head') ?? '';

@@ -52,12 +52,15 @@ describe('.github/workflows/plan.yml', () => {
     expect(job.steps.find((s) => s.uses?.startsWith('actions/setup-node@'))!.with).toMatchObject({ cache: 'npm' });
   });
 
-  test('uploads the rendered comment and the plans for the commenting workflow', () => {
+  test('uploads only redacted plans (no comment text for the commenting side to trust), kept 3 days', () => {
     for (const job of Object.values(wf.jobs)) {
-      const upload = job.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
-      expect(upload.with).toMatchObject({ name: 'plan' });
-      expect(String(upload.with!.path)).toContain('out/plan/comment.md');
+      const i = job.steps.findIndex((s) => s.uses?.startsWith('actions/upload-artifact@'));
+      const upload = job.steps[i];
+      expect(upload.with).toMatchObject({ name: 'plan', 'retention-days': 3 });
+      expect(String(upload.with!.path)).not.toContain('comment.md');
       expect(String(upload.with!.path)).toContain('out/plan/*.plan.json');
+      // The step right before the upload redacts every plan of the manifest.
+      expect(job.steps[i - 1].run).toBe('npm run plan-comment -- redact --manifest out/plan/manifest.json');
     }
   });
 });
@@ -82,10 +85,30 @@ describe('.github/workflows/plan-comment.yml', () => {
     expect(runs(wf)).toContain('npm ci --ignore-scripts');
   });
 
-  test("downloads the plan run's artifact and posts the sticky comment", () => {
+  test("renders the comment itself from the plan run's artifact (data), never posting text the PR's code wrote", () => {
     const dl = job.steps.find((s) => s.uses?.startsWith('actions/download-artifact@'))!;
     expect(dl.with).toMatchObject({ name: 'plan', 'run-id': '${{ github.event.workflow_run.id }}' });
-    expect(runs(wf).some((r) => r.startsWith('npm run plan-comment -- post --body'))).toBe(true);
+    expect(runs(wf).some((r) => r.startsWith('npm run plan-comment -- post --manifest "$RUNNER_TEMP/plan/manifest.json"'))).toBe(true);
+    expect(runs(wf).some((r) => r.includes('--body'))).toBe(false);
+  });
+
+  test('a fork PR that changes only flags is planned here, from its flags as data, with this code', () => {
+    const flagsOnly = job.steps.filter((s) => s.if?.includes("steps.trust.outputs.trust == 'fork-flags-only'")).map((s) => s.run ?? s.uses);
+    expect(flagsOnly).toEqual([
+      expect.stringMatching(/^hashicorp\/setup-terraform@/),
+      'npm run plan-comment -- flags-from-ref --fetch-pr "$PR"',
+      'npm run plan -- --speculative --changed-since HEAD --out out/plan',
+      'npm run plan-comment -- post --manifest out/plan/manifest.json --pr "$PR" --author \'github-actions[bot]\'',
+    ]);
+    // The artifact is not even downloaded then.
+    expect(job.steps.find((s) => s.uses?.startsWith('actions/download-artifact@'))!.if).toContain("steps.trust.outputs.trust != 'fork-flags-only'");
+  });
+
+  test('one run at a time per PR; stale runs are dropped by the head check in post', () => {
+    expect((wf as unknown as { concurrency: Record<string, unknown> }).concurrency).toEqual({
+      group: 'plan-comment-${{ github.event.workflow_run.head_repository.full_name }}-${{ github.event.workflow_run.head_branch }}',
+      'cancel-in-progress': false,
+    });
   });
 
   test('a failed plan run replaces the comment with a failure notice instead of leaving an older plan', () => {

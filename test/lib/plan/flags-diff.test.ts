@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { diffFlags, diffValues, readFlagsDir } from '../../../lib/plan/flags-diff';
+import { renderMarkdown } from '../../../lib/plan/render';
 import { tempDirs } from '../../helpers/temp-dirs';
 
 const tempDir = tempDirs();
@@ -67,10 +68,46 @@ describe('diffFlags on real edits of flags/*.json', () => {
     mkdirSync(path.join(dir, 'head'));
     writeFileSync(path.join(dir, 'head', 'staging.json'), '{ "environment": "staging", }');
     const changes = diffFlags(new Map(), readFlagsDir(path.join(dir, 'head')));
-    expect(changes).toEqual([{ file: 'flags/staging.json', environment: 'staging', path: '$', before: undefined, after: '{ "environment": "staging", }' }]);
+    expect(changes).toEqual([{ file: 'flags/staging.json', environment: 'staging', path: '$', before: undefined, after: '{ "environment": "staging", }', environmentChange: 'added' }]);
   });
 
   test('an unreadable directory is a clear error', () => {
     expect(() => readFlagsDir('/nonexistent/flags')).toThrow(/Cannot read flags files from \/nonexistent\/flags \(ENOENT\)/);
+  });
+});
+
+describe('flags changed, readable', () => {
+  test('GIVEN a new environment (flags/staging.json added) WHEN rendered THEN "new environment staging", not a truncated object', () => {
+    // GIVEN the repository's flags plus a copy of dogfood as staging
+    const base = readFlagsDir(FLAGS_DIR);
+    const head = new Map(base);
+    head.set('staging.json', { ...(base.get('dogfood.json') as object), environment: 'staging' });
+    // WHEN diffed and rendered
+    const changes = diffFlags(base, head);
+    const md = renderMarkdown([], { flagChanges: changes });
+    // THEN one readable line
+    expect(changes).toMatchObject([{ environment: 'staging', path: '$', environmentChange: 'added' }]);
+    expect(md).toContain('**Flags:** 🆕 new environment `staging` (`flags/staging.json` added).');
+    expect(md).not.toMatch(/\(absent\)|truncated|…/);
+  });
+
+  test('GIVEN an environment deleted WHEN rendered THEN "environment deleted"', () => {
+    const base = readFlagsDir(FLAGS_DIR);
+    const head = new Map(base);
+    head.delete('dogfood.json');
+    const md = renderMarkdown([], { flagChanges: diffFlags(base, head) });
+    expect(md).toContain('**Flags:** 🗑️ environment `dogfood` deleted (`flags/dogfood.json` removed).');
+  });
+
+  test('GIVEN a field removed so that its default applies WHEN rendered THEN the effective (default) value shows, not "(absent)"', () => {
+    // sandbox's spot ratio removed: the schema's default (all on-demand) takes over
+    const changes = withEdit('sandbox.json', (f) => delete f.ingest.spot);
+    expect(changes).toMatchObject([
+      { path: '$.ingest.spot', after: undefined, afterDefault: { onDemandBaseCapacity: 0, onDemandPercentageAboveBaseCapacity: 100 } },
+    ]);
+    const md = renderMarkdown([], { flagChanges: changes });
+    expect(md).toContain(
+      '| `$.ingest.spot` | `{"onDemandBaseCapacity":1,"onDemandPercentageAboveBaseCapacity":50}` | `{"onDemandBaseCapacity":0,"onDemandPercentageAboveBaseCapacity":100}` (default) |',
+    );
   });
 });

@@ -1,0 +1,36 @@
+/**
+ * Redacted plan artifacts, on a real plan with sensitive variables and outputs
+ * (test/fixtures/plans/terraform-data/secrets.json, made by Terraform here).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseTerraformPlan, stackPlan } from '../../../lib/plan/plan-model';
+import { redactPlan } from '../../../lib/plan/redact';
+import { renderMarkdown } from '../../../lib/plan/render';
+import { LONG_TOKEN_AFTER, LONG_TOKEN_BEFORE } from '../../../scripts/gen-terraform-data-plans';
+
+const FILE = path.join(__dirname, '..', '..', 'fixtures', 'plans', 'terraform-data', 'secrets.json');
+
+describe('redactPlan', () => {
+  const original = JSON.parse(readFileSync(FILE, 'utf8'));
+  const redacted = JSON.stringify(redactPlan(parseTerraformPlan(original, FILE)));
+
+  test('GIVEN a real plan whose JSON holds secrets in changes, outputs, variables and prior_state WHEN redacted THEN none is left, nor prior_state or variables', () => {
+    const text = JSON.stringify(original);
+    for (const secret of [LONG_TOKEN_BEFORE, LONG_TOKEN_AFTER, 'KeyLineTwoSecretMaterial0002']) expect(text).toContain(secret);
+    expect(original.prior_state).toBeDefined();
+    expect(original.variables).toBeDefined();
+
+    expect(redacted).not.toContain('Zk3qT9vW');
+    expect(redacted).not.toContain('KeyLineTwoSecretMaterial');
+    expect(redacted).not.toMatch(/"(ab|cd)"/);
+    const json = JSON.parse(redacted);
+    expect(Object.keys(json).sort()).toEqual(['applyable', 'complete', 'errored', 'format_version', 'output_changes', 'resource_changes', 'terraform_version']);
+  });
+
+  test('GIVEN the redacted plan WHEN rendered THEN the comment is the same as from the original', () => {
+    const fromOriginal = renderMarkdown([stackPlan(parseTerraformPlan(original), 'secrets-fleet')]);
+    const fromRedacted = renderMarkdown([stackPlan(parseTerraformPlan(JSON.parse(redacted)), 'secrets-fleet')]);
+    expect(fromRedacted).toBe(fromOriginal);
+  });
+});
