@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { errors } from '../lib/errors';
 import { createOctokit, upsertStickyComment, type UpsertResult } from '../lib/github/sticky-comment';
 import { githubEnv, readEvent, resolvePullRequest } from '../lib/github/context';
+import { estimateStackCost, type StackCost } from '../lib/cost/estimate';
 import { diffFlags, readFlagsAtRef, readFlagsDir, type FlagChange } from '../lib/plan/flags-diff';
 import { readPlanFile, stackOfPlanFile, stackPlan, type StackPlan } from '../lib/plan/plan-model';
 import { COMMENT_MARKER, GITHUB_COMMENT_LIMIT, renderFailure, renderJson, renderMarkdown, STEP_SUMMARY_LIMIT, type RenderOptions } from '../lib/plan/render';
@@ -159,9 +160,14 @@ export function render(args: RenderArgs): string {
     }
   }
   const environments = new Map((manifest?.stacks ?? []).filter((s) => s.stack && s.environment).map((s) => [s.stack!, s.environment!]));
+  const costs: StackCost[] = [];
   const stacks: StackPlan[] = plans.map((p) => {
     const stack = p.stack ?? stackOfPlanFile(p.file);
-    return stackPlan(readPlanFile(p.file), stack, { environment: p.environment ?? environments.get(stack), source: p.file });
+    const plan = readPlanFile(p.file);
+    const view = stackPlan(plan, stack, { environment: p.environment ?? environments.get(stack), source: p.file });
+    const cost = estimateStackCost(plan, view.stack, view.environment);
+    if (cost) costs.push(cost);
+    return view;
   });
 
   let flagChanges: FlagChange[] | undefined;
@@ -180,8 +186,13 @@ export function render(args: RenderArgs): string {
     maxChars: args.maxChars,
     notPlanned: manifest?.unchanged,
     baseRef: manifest?.changedSince ?? undefined,
+    costs,
   };
-  return args.format === 'json' ? renderJson(stacks, options) : renderMarkdown(stacks, options);
+  if (args.format === 'json') {
+    const summary = JSON.parse(renderJson(stacks, options)) as Record<string, unknown>;
+    return `${JSON.stringify({ ...summary, costs }, null, 2)}\n`;
+  }
+  return renderMarkdown(stacks, options);
 }
 
 /** `{ env: file }` -> the FlagsSet diffFlags takes (`<env>.json` -> parsed JSON). */

@@ -13,6 +13,8 @@
  *
  * Deterministic: sorted everywhere, no timestamps, no locale.
  */
+import type { StackCost } from '../cost/estimate';
+import { renderCostSection } from '../cost/section';
 import type { FlagChange } from './flags-diff';
 import {
   addCounts,
@@ -57,6 +59,8 @@ export interface RenderOptions {
   readonly baseRef?: string;
   /** The commit planned (the PR head), so reviewers see which push the comment is for. @default not shown */
   readonly commit?: string;
+  /** Estimated monthly cost per fleet stack, before and after (lib/cost/estimate.ts). @default no cost section */
+  readonly costs?: readonly StackCost[];
 }
 
 /**
@@ -288,6 +292,7 @@ function renderEnvironment(env: string, stacks: readonly StackPlan[], ctx: Ctx):
   const flags = (ctx.options.flagChanges ?? []).filter((f) => f.environment === env);
   if (flags.length > 0) out.push(renderFlags(flags, ctx), '');
   else if (ctx.options.flagChanges !== undefined) out.push('No flag changed in this environment.', '');
+  out.push(renderCostSection(env, ctx.options.costs), '');
   if (stacks.length === 0) out.push('_No stack of this environment was planned._', '');
   for (const s of stacks) out.push(renderStack(s, ctx), '');
   return out.join('\n');
