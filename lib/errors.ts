@@ -140,6 +140,15 @@ export const flagsProblems = {
     };
   },
 
+  endpointInFlags: (file: string, path: string, key: string): FlagsProblem => ({
+    file,
+    path,
+    value: key,
+    problem: `"${key}" puts a notification URL, and the token in it, into git (its value is not shown here)`,
+    allowed: '"kind" and "name" only: the URL comes from the sensitive Terraform variable notify_<name>',
+    fix: 'remove it, rotate the token if it was pushed, and set TF_VAR_notify_<name> in the CI secret store',
+  }),
+
   renamedField: (file: string, path: string, oldName: string, newPath: string, since: string): FlagsProblem => ({
     file,
     path,
@@ -366,6 +375,14 @@ export const flagsProblems = {
     value,
     problem: `duplicate quarantine ${field}, also at ${otherPath}`,
     allowed: `a ${field} unique among the quarantines`,
+  }),
+
+  duplicateSubscription: (file: string, path: string, value: string, otherPath: string): FlagsProblem => ({
+    file,
+    path,
+    value,
+    problem: `duplicate subscription name, also at ${otherPath}`,
+    allowed: 'a name unique among notifications.subscriptions (it keys the subscription and its variable notify_<name>)',
   }),
 
   duplicateQuarantinePriority: (file: string, path: string, value: number, otherPath: string, derived: boolean): FlagsProblem => ({

@@ -11,6 +11,9 @@ import type * as z from 'zod';
 import { FlagsInvalidError, errors, flagsProblems, jsonPath, type FlagsProblem } from '../errors';
 import { FlagsSchema, type Flags } from './schema';
 import { RENAMED_FIELDS } from './renamed-fields';
+
+/** Keys someone might put a PagerDuty or Slack URL under in `notifications`. */
+const SECRET_ENDPOINT_KEYS: ReadonlySet<string> = new Set(['endpoint', 'url', 'webhook', 'webhookUrl', 'integrationUrl']);
 import { ALL_RULES, type RuleContext } from './rules';
 
 export interface LoadedFlags {
@@ -148,7 +151,12 @@ function issueToProblems(file: string, issue: Issue): FlagsProblem[] {
   switch (issue.code) {
     case 'unrecognized_keys': {
       const known = knownKeys(issue.path);
-      return issue.keys.map((key) => flagsProblems.unknownField(file, jsonPath([...issue.path, key]), key, known));
+      return issue.keys.map((key) =>
+        // A webhook URL in the flags: say why it is refused, and never echo its value (the token).
+        issue.path[0] === 'notifications' && SECRET_ENDPOINT_KEYS.has(key)
+          ? flagsProblems.endpointInFlags(file, jsonPath([...issue.path, key]), key)
+          : flagsProblems.unknownField(file, jsonPath([...issue.path, key]), key, known),
+      );
     }
     case 'invalid_type': {
       const expected = expectedText(issue.expected, issue.path);

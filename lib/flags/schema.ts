@@ -312,7 +312,7 @@ const alarms = z
           `schedule should have run). 0-1440. Default ${ALARM_DEFAULTS.catchUpOverrunMinutes}.`,
       ),
     periodSeconds: z
-      .union([z.literal(60), z.literal(300), z.literal(900), z.literal(3600)])
+      .union([z.literal(60), z.literal(300), z.literal(900), z.literal(3600)], { error: '60, 300, 900 or 3600 seconds' })
       .default(ALARM_DEFAULTS.periodSeconds)
       .describe(`Length of one alarm period, in seconds: 60, 300, 900 or 3600. Default ${ALARM_DEFAULTS.periodSeconds}.`),
     evaluationPeriods: z
