@@ -156,6 +156,15 @@ export const flagsProblems = {
     };
   },
 
+  endpointInFlags: (file: string, path: string, key: string): FlagsProblem => ({
+    file,
+    path,
+    value: key,
+    problem: `"${key}" puts a notification URL, and the token in it, into git (its value is not shown here)`,
+    allowed: '"kind" and "name" only: the URL comes from the sensitive Terraform variable notify_<name>',
+    fix: 'remove it, rotate the token if it was pushed, and set TF_VAR_notify_<name> in the CI secret store',
+  }),
+
   renamedField: (file: string, path: string, oldName: string, newPath: string, since: string): FlagsProblem => ({
     file,
     path,
@@ -413,6 +422,14 @@ export const flagsProblems = {
     allowed: `a ${field} unique among the quarantines`,
   }),
 
+  duplicateSubscription: (file: string, path: string, value: string, otherPath: string): FlagsProblem => ({
+    file,
+    path,
+    value,
+    problem: `duplicate subscription name, also at ${otherPath}`,
+    allowed: 'a name unique among notifications.subscriptions (it keys the subscription and its variable notify_<name>)',
+  }),
+
   duplicateQuarantinePriority: (file: string, path: string, value: number, otherPath: string, derived: boolean): FlagsProblem => ({
     file,
     path,
@@ -632,6 +649,30 @@ export const errors = {
             ? 'Fix: check GITHUB_REPOSITORY and the PR number, and that the token can see the repository.'
             : 'Fix: retry; check GITHUB_API_URL.'),
       ExitCode.Failure,
+    ),
+};
+
+// ---------------------------------------------------------------------------
+// Constructs: monitoring (alarms, dashboard, topic) and cost estimates
+// ---------------------------------------------------------------------------
+
+export const constructErrors = {
+  alarmDescriptionTooLong: (alarm: string, length: number, max: number) =>
+    new FleetflagsError(
+      `alarm ${alarm}: its description is ${length} characters; CloudWatch allows at most ${max}. ` +
+        'Fix: shorten the signal\'s meaning or checkFirst in lib/monitoring/signals.ts, or the flags\' alarms.runbookUrl.',
+    ),
+  alarmMetricsInvalid: (alarm: string, ids: readonly string[]) =>
+    new FleetflagsError(
+      `alarm ${alarm}: without an expression it watches exactly one metric; got ${ids.length} (${JSON.stringify(ids)}). ` +
+        'Fix: pass one metric, or an expression that combines them.',
+    ),
+};
+
+export const costErrors = {
+  priceTableInvalid: (file: string, problem: string) =>
+    new FleetflagsError(
+      `the price table ${file} is invalid: ${problem}. Fix: correct the entry (every price in USD per hour, a date and a source).`,
     ),
 };
 

@@ -1,6 +1,7 @@
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { ARCH_PROFILES } from '../lib/arch';
+import { FleetMonitoring } from '../lib/constructs/fleet-monitoring';
 import { IngestFleet, type FleetEnvironment } from '../lib/constructs/ingest-fleet';
 import { InstanceSecurityGroup } from '../lib/constructs/instance-security-group';
 import { LoadBalancer } from '../lib/constructs/load-balancer';
@@ -12,6 +13,7 @@ import {
   CATCH_UP_FLEET,
   MAIN_FLEET,
   arnContext,
+  quarantineFleetName,
   fleetResourceName,
   loadBalancerName,
   mainTargetGroupName,
@@ -41,13 +43,14 @@ export interface FleetStackProps {
  *
  * Construct IDs are a public contract (renaming one replaces infrastructure):
  * LoadBalancer, InstanceSecurityGroup, IngestTargetGroup, Ingest, CatchUp and
- * Quarantine-<name> (keyed by name, never by position).
+ * Quarantine-<name> (keyed by name, never by position), Monitoring.
  */
 export class FleetStack extends TerraformStack {
   readonly loadBalancer: LoadBalancer;
   readonly ingest: IngestFleet;
   readonly catchUp?: IngestFleet;
   readonly quarantines: readonly QuarantineFleet[];
+  readonly monitoring: FleetMonitoring;
 
   constructor(scope: Construct, id: string, props: FleetStackProps) {
     super(scope, id);
@@ -167,6 +170,34 @@ export class FleetStack extends TerraformStack {
         instanceType: q.instanceType ?? ARCH_PROFILES[arch].instanceTypes[0],
         backfillMinutes: flags.lockTable.backfillMinutes,
       });
+    });
+
+    // Alarms that carry their runbook, a dashboard of the same signals, and the topic
+    // they notify (flags `alarms` and `notifications`).
+    const catchUpExpiresAt = this.catchUp && catchUp.expiresAt ? new Date(catchUp.expiresAt) : undefined;
+    this.monitoring = new FleetMonitoring(this, 'Monitoring', {
+      namePrefix: names.prefix,
+      region: flags.aws.region,
+      thresholds: flags.alarms,
+      subscriptions: flags.notifications.subscriptions,
+      loadBalancerArnSuffix: this.loadBalancer.loadBalancer.arnSuffix,
+      targetGroups: [
+        { fleet: MAIN_FLEET, name: mainTargetGroupName(flags.environment), arnSuffix: mainTargetGroup.targetGroup.arnSuffix },
+        ...this.quarantines.map((q, i) => ({
+          fleet: quarantineFleetName(flags.quarantines[i].name),
+          name: quarantineTargetGroupName(flags.environment, flags.quarantines[i].name),
+          arnSuffix: q.targetGroup.targetGroup.arnSuffix,
+        })),
+      ],
+      groups: [
+        ...(ingest.minSize > 0 ? [{ fleet: MAIN_FLEET, groupName: this.ingest.autoScalingGroup.group.name }] : []),
+        ...this.quarantines
+          .map((q, i) => ({ q, flags: flags.quarantines[i] }))
+          .filter(({ flags: f }) => f.instanceCount > 0)
+          .map(({ q, flags: f }) => ({ fleet: quarantineFleetName(f.name), groupName: q.fleet.autoScalingGroup.group.name })),
+      ],
+      lockTableName: names.lockTable,
+      catchUp: this.catchUp && catchUpExpiresAt ? { groupName: this.catchUp.autoScalingGroup.group.name, expiresAt: catchUpExpiresAt } : undefined,
     });
 
     new TerraformOutput(this, 'load_balancer_dns_name', { value: this.loadBalancer.loadBalancer.dnsName });

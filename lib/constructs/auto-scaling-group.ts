@@ -8,6 +8,9 @@ import type { LaunchTemplate } from './launch-template';
 /** Spot strategy: the lowest-priced pools among those least likely to be interrupted. */
 export const SPOT_ALLOCATION_STRATEGY = 'price-capacity-optimized';
 
+/** Group metrics every group sends to CloudWatch (free of charge for Auto Scaling). */
+export const GROUP_METRICS = ['GroupMinSize', 'GroupMaxSize', 'GroupDesiredCapacity', 'GroupInServiceInstances', 'GroupTotalInstances'] as const;
+
 export interface SpotRatio {
   /** Instances that are always on-demand, before any spot. */
   readonly onDemandBaseCapacity: number;
@@ -109,6 +112,10 @@ export class AutoScalingGroup extends Construct {
       maxSize: props.maxSize,
       desiredCapacity: props.desiredCapacity,
       capacityRebalance: true,
+      // Group metrics (1-minute): the in-service-below-minimum and catch-up-overrun
+      // alarms and the dashboard watch them (lib/constructs/fleet-monitoring.ts).
+      enabledMetrics: [...GROUP_METRICS],
+      metricsGranularity: '1Minute',
       healthCheckType: props.targetGroupArn ? 'ELB' : 'EC2',
       healthCheckGracePeriod: grace,
       defaultInstanceWarmup: grace,

@@ -12,6 +12,9 @@ import { FlagsInvalidError, closest, errors, flagsProblems, formatWarning, jsonP
 import type { BaseFlags } from './base-flags';
 import { FlagsSchema, type Flags } from './schema';
 import { RENAMED_FIELDS } from './renamed-fields';
+
+/** Keys someone might put a PagerDuty or Slack URL under in `notifications`. */
+const SECRET_ENDPOINT_KEYS: ReadonlySet<string> = new Set(['endpoint', 'url', 'webhook', 'webhookUrl', 'integrationUrl']);
 import { ALL_RULES, type RuleContext } from './rules';
 
 export interface LoadedFlags {
@@ -202,7 +205,12 @@ function issueToProblems(file: string, issue: Issue): FlagsProblem[] {
   switch (issue.code) {
     case 'unrecognized_keys': {
       const known = knownKeys(issue.path);
-      return issue.keys.map((key) => flagsProblems.unknownField(file, jsonPath([...issue.path, key]), key, known));
+      return issue.keys.map((key) =>
+        // A webhook URL in the flags: say why it is refused, and never echo its value (the token).
+        issue.path[0] === 'notifications' && SECRET_ENDPOINT_KEYS.has(key)
+          ? flagsProblems.endpointInFlags(file, jsonPath([...issue.path, key]), key)
+          : flagsProblems.unknownField(file, jsonPath([...issue.path, key]), key, known),
+      );
     }
     case 'invalid_type': {
       const expected = expectedText(issue.expected, issue.path);

@@ -12,6 +12,7 @@ import { loadFlagsOrThrow } from '../flags/load';
 import { diffFlags, readFlagsAtRef, readFlagsDir, type FlagChange } from './flags-diff';
 import { readPlanFile, stackOfPlanFile, stackPlan, type StackPlan } from './plan-model';
 import { changeSizeReports, changeSizeSection } from './render-change-size';
+import { estimateStackCost, type StackCost } from '../cost/estimate';
 import { redactPlan } from './redact';
 import { renderJson, renderMarkdown, type RenderOptions } from './render';
 
@@ -98,9 +99,14 @@ export function render(args: RenderArgs): string {
   }
   const environments = new Map((manifest?.stacks ?? []).filter((s) => s.stack && s.environment).map((s) => [s.stack!, s.environment!]));
   const rawPlans = plans.map((p) => ({ ...p, plan: readPlanFile(p.file) }));
+  const costs: StackCost[] = [];
   const stacks: StackPlan[] = rawPlans.map((p) => {
     const stack = p.stack ?? stackOfPlanFile(p.file);
-    return stackPlan(p.plan, stack, { environment: p.environment ?? environments.get(stack), source: p.file });
+    const view = stackPlan(p.plan, stack, { environment: p.environment ?? environments.get(stack), source: p.file });
+    // The estimated monthly cost of each fleet stack, before and after (issue 12).
+    const cost = estimateStackCost(p.plan, view.stack, view.environment);
+    if (cost) costs.push(cost);
+    return view;
   });
 
   let flagChanges: FlagChange[] | undefined;
@@ -129,6 +135,7 @@ export function render(args: RenderArgs): string {
     baseRef: manifest?.changedSince ?? undefined,
     untrustedCode: args.untrustedCode,
     sections,
+    costs,
   };
   return args.format === 'json' ? renderJson(stacks, options) : renderMarkdown(stacks, options);
 }

@@ -2,6 +2,7 @@
  * What the pieces of the plan comment share: its options, the limit, the tiers by
  * which optional pieces are cut, and the context each section renders with.
  */
+import type { StackCost } from '../cost/estimate';
 import type { PlanCommentSection } from './comment-section';
 import type { FlagChange } from './flags-diff';
 import type { StackPlan } from './plan-model';
@@ -44,6 +45,8 @@ export interface RenderOptions {
   readonly untrustedCode?: boolean;
   /** Extra per-environment sections (lib/plan/comment-section.ts; e.g. render-change-size.ts), shown after the flags table and in JSON under `sections`. @default none */
   readonly sections?: readonly PlanCommentSection[];
+  /** Estimated monthly cost per fleet stack, before and after (lib/cost/estimate.ts). @default no cost section */
+  readonly costs?: readonly StackCost[];
 }
 
 /**

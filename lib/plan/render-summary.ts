@@ -2,6 +2,7 @@
  * The plan comment's other forms: the notice that replaces it when the plan run
  * failed, and the JSON summary (`--format json`) scripts and guards read.
  */
+import type { StackCost } from '../cost/estimate';
 import { addCounts, compare, emptyCounts, isDestructive, type PlanCounts, type StackPlan } from './plan-model';
 import { fleetEffects, type FleetEffect } from './operational-effects';
 import { formatPath } from './render-attributes';
@@ -54,6 +55,8 @@ export interface PlanSummary {
   readonly fleetEffects: readonly FleetEffect[];
   /** Each section's JSON by its id (e.g. `changeSize`), when sections were rendered. */
   readonly sections?: Readonly<Record<string, unknown>>;
+  /** Estimated monthly cost per fleet stack (lib/cost/estimate.ts), when estimated. */
+  readonly costs?: readonly StackCost[];
 }
 
 export function summarize(stacks: readonly StackPlan[], options: RenderOptions = {}): PlanSummary {
@@ -83,6 +86,7 @@ export function summarize(stacks: readonly StackPlan[], options: RenderOptions =
     flagsChanged: (options.flagChanges ?? []).length,
     fleetEffects: fleetEffects(ordered),
     ...(options.sections?.length ? { sections: Object.fromEntries(options.sections.map((s) => [s.id, s.json()])) } : {}),
+    ...(options.costs ? { costs: options.costs } : {}),
   };
 }
 

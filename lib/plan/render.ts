@@ -17,6 +17,7 @@
  * plan's sensitivity marks before anything else (lib/plan/render-attributes.ts).
  * Deterministic: sorted everywhere, no timestamps, no locale.
  */
+import { renderCostSection } from '../cost/section';
 import { compare, isDestructive, type StackPlan } from './plan-model';
 import { code, inert, neutralizeMentions } from './markdown';
 import { fleetEffects, renderFleetEffects } from './operational-effects';
@@ -175,6 +176,7 @@ function renderEnvironment(env: string, stacks: readonly StackPlan[], ctx: Ctx):
   const flags = (ctx.options.flagChanges ?? []).filter((f) => f.environment === env);
   if (flags.length > 0) out.push(renderFlags(flags, ctx), '');
   else if (ctx.options.flagChanges !== undefined) out.push('No flag changed in this environment.', '');
+  out.push(renderCostSection(env, ctx.options.costs), '');
   for (const section of ctx.options.sections ?? []) out.push(section.render(env) ?? '', '');
   if (stacks.length === 0) out.push('_No stack of this environment was planned._', '');
   for (const s of stacks) out.push(renderStack(s, ctx), '');

@@ -74,6 +74,12 @@ function expectedCounts(s: FleetFlagStates): Record<string, number> {
     aws_autoscaling_group: fleets,
     aws_autoscaling_policy: s.autoscaling ? 1 : 0,
     aws_autoscaling_schedule: s.catchUp ? 1 : 0,
+    // Monitoring: the topic, the dashboard, and the alarms: 7 of the load balancer, the main
+    // fleet and the lock table, 2 per quarantine (its target group's unhealthy hosts, its group's
+    // in-service count), 1 for the catch-up fleet (running after its expiry).
+    aws_sns_topic: 1,
+    aws_cloudwatch_dashboard: 1,
+    aws_cloudwatch_metric_alarm: 7 + 2 * quarantines + (s.catchUp ? 1 : 0),
   };
 }
 

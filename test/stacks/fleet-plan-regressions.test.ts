@@ -66,7 +66,8 @@ beforeAll(async () => {
   ];
   const results = await mapLimit(cases, 2, ([name, baseline, flags]) => planAgainst(baseline, name, flags));
   cases.forEach(([name], i) => plans.set(name, results[i]));
-});
+  // Two baselines and seven plans of a stack with ~40 resources: minutes on a shared machine.
+}, 1_200_000);
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -100,20 +101,34 @@ describe('fleet stack: offline plans against a baseline', () => {
 
   it('removing a quarantine destroys only that quarantine\'s resources', () => {
     const changes = plans.get('remove-acme')!;
-    expect(changes.length).toBe(7); // target group, listener rule, role, policy, profile, template, group
-    for (const c of changes) {
+    const fleet = changes.filter((c) => !c.address.includes('.Monitoring_'));
+    expect(fleet.length).toBe(7); // target group, listener rule, role, policy, profile, template, group
+    for (const c of fleet) {
       expect(c.actions).toEqual(['delete']);
       expect(c.address).toMatch(/^aws_[a-z_]+\.Quarantine-acme_/);
     }
+    // Its two alarms go with it, and the dashboard stops graphing it (in place).
+    expect(summary(changes.filter((c) => c.address.includes('.Monitoring_')))).toEqual([
+      expect.stringMatching(/^delete aws_cloudwatch_metric_alarm\.Monitoring_Alarm-in-service-below-min-q-acme_/),
+      expect.stringMatching(/^delete aws_cloudwatch_metric_alarm\.Monitoring_Alarm-unhealthy-hosts-q-acme_/),
+      expect.stringMatching(/^update aws_cloudwatch_dashboard\.Monitoring_Dashboard_/),
+    ]);
   });
 
   it('adding a quarantine creates only its own resources and never renumbers or replaces other rules', () => {
     const changes = plans.get('add-initech')!;
-    expect(changes.length).toBe(7);
-    for (const c of changes) {
+    const fleet = changes.filter((c) => !c.address.includes('.Monitoring_'));
+    expect(fleet.length).toBe(7);
+    for (const c of fleet) {
       expect(c.actions).toEqual(['create']);
       expect(c.address).toMatch(/^aws_[a-z_]+\.Quarantine-initech_/);
     }
+    // Its two alarms are created, and the dashboard graphs it (in place); no other alarm changes.
+    expect(summary(changes.filter((c) => c.address.includes('.Monitoring_')))).toEqual([
+      expect.stringMatching(/^create aws_cloudwatch_metric_alarm\.Monitoring_Alarm-in-service-below-min-q-initech_/),
+      expect.stringMatching(/^create aws_cloudwatch_metric_alarm\.Monitoring_Alarm-unhealthy-hosts-q-initech_/),
+      expect.stringMatching(/^update aws_cloudwatch_dashboard\.Monitoring_Dashboard_/),
+    ]);
   });
 
   it('turning autoscaling off deletes the policy and leaves the group alone', () => {

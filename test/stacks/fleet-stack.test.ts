@@ -118,11 +118,13 @@ describe('FleetStack', () => {
   });
 
   describe('flag 4: catch-up fleet', () => {
-    it('adds only the catch-up fleet: role, policy, profile, template, group and its expiry', () => {
+    it('adds only the catch-up fleet (role, policy, profile, template, group, its expiry) and its overrun alarm, graphed on the dashboard', () => {
       const diff = flagDiff('catchUp');
       expect(diff.removed).toEqual([]);
-      expect(diff.changed).toEqual({});
-      expect(diff.added.map(type).sort()).toEqual([
+      // The dashboard graphs the new fleet's signals.
+      expect(Object.entries(diff.changed)).toEqual([[expect.stringMatching(/^aws_cloudwatch_dashboard\.Monitoring_Dashboard_/), ['dashboard_body']]]);
+      const fleet = diff.added.filter((a) => !a.includes('.Monitoring_'));
+      expect(fleet.map(type).sort()).toEqual([
         'aws_autoscaling_group',
         'aws_autoscaling_schedule',
         'aws_iam_instance_profile',
@@ -130,7 +132,8 @@ describe('FleetStack', () => {
         'aws_iam_role_policy',
         'aws_launch_template',
       ]);
-      for (const address of diff.added) expect(address).toMatch(/^aws_[a-z_]+\.CatchUp_/);
+      for (const address of fleet) expect(address).toMatch(/^aws_[a-z_]+\.CatchUp_/);
+      expect(diff.added.filter((a) => a.includes('.Monitoring_'))).toEqual([expect.stringMatching(/^aws_cloudwatch_metric_alarm\.Monitoring_Alarm-catch-up-overrun_/)]);
     });
 
     it('on: spot-first, its own size, no target group, scaled to zero at the expiry', () => {
@@ -171,7 +174,8 @@ describe('FleetStack', () => {
     it('adds only each quarantine\'s own resources, keyed by name', () => {
       const diff = flagDiff('quarantines');
       expect(diff.removed).toEqual([]);
-      expect(diff.changed).toEqual({});
+      // The dashboard graphs the new fleet's signals.
+      expect(Object.entries(diff.changed)).toEqual([[expect.stringMatching(/^aws_cloudwatch_dashboard\.Monitoring_Dashboard_/), ['dashboard_body']]]);
       for (const name of ['acme', 'globex']) {
         expect(diff.added.filter((a) => a.includes(`.Quarantine-${name}_`)).map(type).sort()).toEqual([
           'aws_autoscaling_group',
@@ -182,8 +186,13 @@ describe('FleetStack', () => {
           'aws_lb_listener_rule',
           'aws_lb_target_group',
         ]);
+        // and its alarms: unhealthy hosts of its target group, in-service below its minimum
+        expect(diff.added.filter((a) => a.includes(`.Monitoring_Alarm-`) && a.includes(`-q-${name}_`)).sort()).toEqual([
+          expect.stringMatching(new RegExp(`^aws_cloudwatch_metric_alarm\\.Monitoring_Alarm-in-service-below-min-q-${name}_`)),
+          expect.stringMatching(new RegExp(`^aws_cloudwatch_metric_alarm\\.Monitoring_Alarm-unhealthy-hosts-q-${name}_`)),
+        ]);
       }
-      expect(diff.added).toHaveLength(14);
+      expect(diff.added).toHaveLength(14 + 4);
     });
 
     it('on: stable priorities from the names, own target groups, own builds and arch', () => {

@@ -14,6 +14,7 @@ import { InstanceTypesMatchArch } from './instance-types-match-arch';
 import { LogExpiryCoversBackfill } from './log-expiry-covers-backfill';
 import { NamesUniqueAcrossEnvironments } from './names-unique-across-environments';
 import { OnDemandBaseWithinMax } from './on-demand-base-within-max';
+import { NotificationNamesUnique } from './notification-names-unique';
 import { QuarantineNamesUnique } from './quarantine-names-unique';
 import { QuarantinePathPatternsValid } from './quarantine-path-patterns-valid';
 import { QuarantinePathsDisjoint } from './quarantine-paths-disjoint';
@@ -48,4 +49,6 @@ export const ALL_RULES: readonly FlagsRule[] = [
   QuarantineTargetGroupNamesFit,
   QuarantinePathPatternsValid,
   QuarantinePathsDisjoint,
+  // Alarms: who they notify
+  NotificationNamesUnique,
 ];

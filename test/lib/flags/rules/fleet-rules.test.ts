@@ -10,6 +10,7 @@ import { IngressCidrsValid } from '../../../../lib/flags/rules/ingress-cidrs-val
 import { InstanceTypesMatchArch } from '../../../../lib/flags/rules/instance-types-match-arch';
 import { OnDemandBaseWithinMax } from '../../../../lib/flags/rules/on-demand-base-within-max';
 import { pathPatternsOverlap, pathPatternViolation } from '../../../../lib/flags/rules/path-patterns';
+import { NotificationNamesUnique } from '../../../../lib/flags/rules/notification-names-unique';
 import { QuarantineNamesUnique } from '../../../../lib/flags/rules/quarantine-names-unique';
 import { QuarantinePathPatternsValid } from '../../../../lib/flags/rules/quarantine-path-patterns-valid';
 import { QuarantinePathsDisjoint } from '../../../../lib/flags/rules/quarantine-paths-disjoint';
@@ -150,6 +151,17 @@ describe('QuarantineNamesUnique', () => {
   it('blocks a repeated name', () => {
     expect(check(QuarantineNamesUnique, quarantines([acme, { ...acme, pathPatterns: ['/2/*'] }]))).toEqual([
       '$.quarantines[1].name: duplicate quarantine name, also at $.quarantines[0].name',
+    ]);
+  });
+});
+
+describe('NotificationNamesUnique', () => {
+  const email = { kind: 'email' as const, name: 'oncall', address: 'ingest-oncall@example.com' };
+  const withSubscriptions = (subscriptions: unknown[]) => flags((f) => { f.notifications = { subscriptions: subscriptions as Flags['notifications']['subscriptions'] }; });
+  it('passes distinct names', () => expect(check(NotificationNamesUnique, withSubscriptions([email, { kind: 'pagerduty', name: 'pagerduty' }]))).toEqual([]));
+  it('blocks a repeated name', () => {
+    expect(check(NotificationNamesUnique, withSubscriptions([email, { ...email, address: 'other@example.com' }]))).toEqual([
+      '$.notifications.subscriptions[1].name: duplicate subscription name, also at $.notifications.subscriptions[0].name',
     ]);
   });
 });

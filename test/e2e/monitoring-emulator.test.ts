@@ -1,0 +1,145 @@
+/**
+ * The alarms, dashboard and alarm topic applied for real, by Terraform and the real
+ * AWS provider, to a local AWS emulator (moto_server, started on a free port and
+ * stopped afterwards), then read back with the AWS SDK: CloudWatch PutMetricAlarm
+ * (metric math), PutDashboard, SNS CreateTopic and Subscribe (email and a
+ * PagerDuty HTTPS endpoint from a sensitive variable).
+ *
+ * Only the monitoring resources are applied (their dimensions are literal ARN
+ * suffixes here); the whole sandbox applying to the emulator is issue 8's.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { CloudWatchClient, DescribeAlarmsCommand, GetDashboardCommand } from '@aws-sdk/client-cloudwatch';
+import { ListSubscriptionsByTopicCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { LocalBackend, TerraformStack, Testing } from 'cdktf';
+import { FleetMonitoring } from '../../lib/constructs/fleet-monitoring';
+import { ALARM_DEFAULTS } from '../../lib/flags/schema';
+import { SIGNAL_IDS } from '../../lib/monitoring/signals';
+import { terraform, writeOfflineWorkdir } from '../../lib/terraform/runner';
+
+const CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+const PAGERDUTY_URL = 'https://events.pagerduty.com/integration/0123456789abcdef0123456789abcdef/enqueue';
+
+/** The first port from `from` that nothing listens on. */
+async function freePort(from: number): Promise<number> {
+  for (let port = from; port < from + 100; port++) {
+    const free = await new Promise<boolean>((resolve) => {
+      const server = net.createServer().once('error', () => resolve(false)).once('listening', () => server.close(() => resolve(true)));
+      server.listen(port, '127.0.0.1');
+    });
+    if (free) return port;
+  }
+  throw new Error(`no free port in ${from}-${from + 99}`);
+}
+
+async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await fetch(url);
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) throw new Error(`the emulator did not answer at ${url}: ${e}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+let moto: ChildProcess | undefined;
+let endpoint: string;
+let work: string;
+
+beforeAll(async () => {
+  // GIVEN an emulator on a free port
+  const port = await freePort(4630);
+  endpoint = `http://127.0.0.1:${port}`;
+  moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  await waitForHttp(`${endpoint}/moto-api/`, 60_000);
+
+  // and a stack with the sandbox's monitoring, its provider pointed at the emulator
+  const app = Testing.app();
+  const stack = new TerraformStack(app, 'monitoring');
+  new AwsProvider(stack, 'aws', {
+    region: 'us-east-1',
+    accessKey: CREDENTIALS.accessKeyId,
+    secretKey: CREDENTIALS.secretAccessKey,
+    skipCredentialsValidation: true,
+    skipRequestingAccountId: true,
+    skipMetadataApiCheck: 'true',
+    skipRegionValidation: true,
+    endpoints: [{ cloudwatch: endpoint, sns: endpoint, sts: endpoint }],
+  });
+  work = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-monitoring-emulator-'));
+  new LocalBackend(stack, { path: path.join(work, 'terraform.tfstate') });
+  new FleetMonitoring(stack, 'Monitoring', {
+    namePrefix: 'fleetflags-sandbox',
+    region: 'us-east-1',
+    thresholds: { ...ALARM_DEFAULTS },
+    subscriptions: [
+      { kind: 'email', name: 'oncall', address: 'ingest-oncall@example.com' },
+      { kind: 'pagerduty', name: 'pagerduty' },
+    ],
+    loadBalancerArnSuffix: 'app/ff-sandbox/0123456789abcdef',
+    targetGroups: [{ fleet: 'ingest', name: 'ff-sandbox-ingest', arnSuffix: 'targetgroup/ff-sandbox-ingest/0123456789abcdef' }],
+    groups: [{ fleet: 'ingest', groupName: 'fleetflags-sandbox-ingest' }],
+    lockTableName: 'fleetflags-sandbox-locks',
+    catchUp: { groupName: 'fleetflags-sandbox-catch-up', expiresAt: new Date('2026-11-24T18:00:00Z') },
+  });
+  const dir = path.join(work, 'tf');
+  await writeOfflineWorkdir(dir, JSON.parse(Testing.synth(stack)));
+  // WHEN Terraform applies it
+  await terraform(['apply', '-auto-approve', '-input=false', '-no-color', '-lock=false'], {
+    cwd: dir,
+    env: { TF_VAR_notify_pagerduty: PAGERDUTY_URL },
+  });
+}, 600_000);
+
+const clients: Array<{ destroy(): void }> = [];
+const client = <T extends { destroy(): void }>(c: T): T => (clients.push(c), c);
+const cloudwatch = () => client(new CloudWatchClient({ region: 'us-east-1', endpoint, credentials: CREDENTIALS }));
+const sns = () => client(new SNSClient({ region: 'us-east-1', endpoint, credentials: CREDENTIALS }));
+
+afterAll(async () => {
+  for (const c of clients) c.destroy();
+  // Stop the emulator we started (by its own process), and wait until it is gone.
+  if (moto && moto.exitCode === null) {
+    const exited = new Promise((resolve) => moto!.once('exit', resolve));
+    moto.kill('SIGTERM');
+    await exited;
+  }
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('monitoring applied to the AWS emulator', () => {
+  it('THEN every alarm exists, with metric math, its runbook description and the topic as its action', async () => {
+    const { MetricAlarms = [] } = await cloudwatch().send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'fleetflags-sandbox-' }));
+    expect(MetricAlarms.map((a) => a.AlarmName).sort()).toEqual(
+      SIGNAL_IDS.map((id) => (id === 'unhealthy-hosts' || id === 'in-service-below-min' ? `fleetflags-sandbox-${id}-ingest` : `fleetflags-sandbox-${id}`)).sort(),
+    );
+    const lb5xx = MetricAlarms.find((a) => a.AlarmName === 'fleetflags-sandbox-lb-5xx')!;
+    expect(lb5xx.AlarmDescription).toMatch(/\nRunbook: docs\/operating\.md#alarm-load-balancer-5xx-rate$/);
+    expect(lb5xx.Metrics?.find((m) => m.Id === 'signal')?.Expression).toBe('IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)');
+    expect(lb5xx.AlarmActions).toEqual([expect.stringMatching(/^arn:aws:sns:us-east-1:\d{12}:fleetflags-sandbox-alarms$/)]);
+  });
+
+  it('THEN the dashboard exists and its body is the JSON of the same signals', async () => {
+    const { DashboardBody } = await cloudwatch().send(new GetDashboardCommand({ DashboardName: 'fleetflags-sandbox-fleet' }));
+    const body = JSON.parse(DashboardBody!) as { widgets: Array<{ properties: { title: string } }> };
+    expect(body.widgets).toHaveLength(SIGNAL_IDS.length);
+    expect(body.widgets.map((w) => w.properties.title)).toContain('Load balancer 5xx rate');
+  });
+
+  it('THEN the topic has the email and the PagerDuty subscriptions, and the URL is not in the state in plain config', async () => {
+    const { Topics = [] } = await sns().send(new ListTopicsCommand({}));
+    const topic = Topics.find((t) => t.TopicArn?.endsWith(':fleetflags-sandbox-alarms'))!;
+    const { Subscriptions = [] } = await sns().send(new ListSubscriptionsByTopicCommand({ TopicArn: topic.TopicArn }));
+    expect(Subscriptions.map((s) => `${s.Protocol} ${s.Endpoint}`).sort()).toEqual(['email ingest-oncall@example.com', `https ${PAGERDUTY_URL}`]);
+    // The synthesized configuration never held the URL: only the variable.
+    expect(readFileSync(path.join(work, 'tf', 'cdk.tf.json'), 'utf8')).not.toContain('events.pagerduty.com/integration');
+  });
+});
