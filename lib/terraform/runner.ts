@@ -28,10 +28,17 @@ export interface RunOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
+/**
+ * Set to "1" by `npm run test:quick`: Terraform is not started, and the error says
+ * to tag the suite `@terraform` (test/quick-filter.js).
+ */
+export const NO_TERRAFORM_ENV = 'FLEETFLAGS_NO_TERRAFORM';
+
 let envCache: Record<string, string> | undefined;
 
 /** Runs terraform with our CLI config; throws a FleetflagsError on failure. */
 export function terraform(args: readonly string[], options: RunOptions): Promise<TerraformResult> {
+  if (process.env[NO_TERRAFORM_ENV] === '1') return Promise.reject(errors.terraformDisabled(args[0], NO_TERRAFORM_ENV));
   envCache ??= terraformEnv();
   const ok = options.okExitCodes ?? [0];
   return new Promise((resolve, reject) => {
@@ -157,4 +164,77 @@ export async function planJson(dir: string, options: PlanOptions = {}): Promise<
 /** The human-readable text of a saved plan. */
 export async function planText(dir: string, planFile = 'plan.tfplan'): Promise<string> {
   return (await terraform(['show', '-no-color', planFile], { cwd: dir })).stdout;
+}
+
+// -- several configurations in one Terraform process --------------------------------
+
+/** Where writeModulesWorkdir puts each configuration, relative to the root. */
+export const MODULES_DIR = 'modules';
+
+/**
+ * Writes an offline working copy that holds each configuration as a module of one
+ * root (`module "<name>" { source = "./modules/<name>" }`), so ONE `terraform
+ * validate` and ONE `plan` (+ `show -json`) check them all: one Terraform process and
+ * one provider process instead of one of each per configuration. Each provider start
+ * costs seconds of CPU (the AWS provider's schema), which is most of a small plan.
+ *
+ * The configurations must share one provider configuration (they are variants of
+ * one stack: the flag matrix): it moves to the root, and the modules inherit it.
+ * Names must be Terraform identifiers. Read each module's plan back with modulePlan.
+ */
+export async function writeModulesWorkdir(dir: string, configurations: ReadonlyMap<string, StackJson>): Promise<void> {
+  const entries = [...configurations];
+  if (entries.length === 0) throw new Error('writeModulesWorkdir: no configurations');
+  const [firstName, first] = entries[0];
+  const provider = JSON.stringify(first.provider ?? null);
+  rmSync(path.join(dir, MODULES_DIR), { recursive: true, force: true });
+  const modules: Record<string, { source: string }> = {};
+  for (const [name, stack] of entries) {
+    if (JSON.stringify(stack.provider ?? null) !== provider) throw errors.modulesNeedOneProvider(firstName, name);
+    const copy = JSON.parse(JSON.stringify(stack)) as StackJson;
+    delete copy.provider;
+    if (copy.terraform) delete copy.terraform.backend;
+    const moduleDir = path.join(dir, MODULES_DIR, name);
+    mkdirSync(moduleDir, { recursive: true });
+    writeFileSync(path.join(moduleDir, 'cdk.tf.json'), JSON.stringify(copy));
+    modules[name] = { source: `./${MODULES_DIR}/${name}` };
+  }
+  mkdirSync(path.join(dir, '.terraform', 'modules'), { recursive: true });
+  const root: StackJson = {
+    terraform: { required_providers: first.terraform?.required_providers ?? {} },
+    ...(first.provider ? { provider: first.provider } : {}),
+    module: modules,
+  };
+  await writeOfflineWorkdir(dir, root);
+  // What `terraform init` would record for local modules: their directories. Writing it
+  // ourselves keeps init (and its provider installation) out of the run.
+  const manifest = {
+    Modules: [{ Key: '', Source: '', Dir: '.' }, ...entries.map(([name]) => ({ Key: name, Source: modules[name].source, Dir: path.join(MODULES_DIR, name) }))],
+  };
+  writeFileSync(path.join(dir, '.terraform', 'modules', 'modules.json'), JSON.stringify(manifest));
+}
+
+/**
+ * One module's part of a plan made with writeModulesWorkdir, shaped like the plan
+ * of that configuration alone: `resource_changes` and
+ * `planned_values.root_module.resources` with module-relative addresses, and
+ * `errored`. (Module outputs are not in a root plan: `output_changes` is empty.)
+ */
+export function modulePlan(plan: StackJson, name: string): StackJson {
+  const moduleAddress = `module.${name}`;
+  const strip = <T extends { address: string }>(r: T): T => ({ ...r, address: r.address.slice(moduleAddress.length + 1) });
+  const changes = ((plan.resource_changes ?? []) as Array<{ address: string; module_address?: string }>)
+    .filter((rc) => rc.module_address === moduleAddress)
+    .map(({ module_address: _m, ...rc }) => strip(rc));
+  const child = ((plan.planned_values?.root_module?.child_modules ?? []) as Array<{ address: string; resources?: Array<{ address: string }> }>).find(
+    (m) => m.address === moduleAddress,
+  );
+  return {
+    format_version: plan.format_version,
+    terraform_version: plan.terraform_version,
+    errored: plan.errored,
+    resource_changes: changes,
+    output_changes: {},
+    planned_values: { root_module: { resources: (child?.resources ?? []).map(strip) } },
+  };
 }

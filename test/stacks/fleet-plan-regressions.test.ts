@@ -2,6 +2,8 @@
  * Offline-plan regressions: real `terraform plan`s of a changed fleet stack against
  * the state of the unchanged one, "as if applied" (lib/plan/speculative.ts
  * baselineState). Each asserts what a one-flag change may touch.
+ *
+ * @terraform: runs the real Terraform (left out of `npm run test:quick`).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

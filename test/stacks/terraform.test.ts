@@ -2,6 +2,8 @@
  * Terraform is the judge: every stack of every environment, synthesized from the
  * shipped flags files, passes the real `terraform validate` and an offline
  * `terraform plan` (real provider schema and diff logic, no AWS account).
+ *
+ * @terraform: runs the real Terraform (left out of `npm run test:quick`).
  */
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';

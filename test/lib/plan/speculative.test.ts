@@ -1,3 +1,9 @@
+/**
+ * Speculative plans (lib/plan/speculative.ts) judged by the real Terraform: baselines
+ * of every shipped stack reach their fixpoint, and changes plan as the provider decides.
+ *
+ * @terraform: runs the real Terraform (left out of `npm run test:quick`).
+ */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { buildBaseline, preventDestroyAddresses, speculativePlan, withoutPreventDestroy } from '../../../lib/plan/speculative';
