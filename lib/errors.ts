@@ -436,14 +436,6 @@ export const errors = {
       ExitCode.Failure,
     ),
 
-  modulesNeedOneProvider: (first: string, other: string) =>
-    new FleetflagsError(
-      `Configurations planned together as modules of one root must share one provider configuration; ` +
-        `${JSON.stringify(other)} configures the AWS provider differently from ${JSON.stringify(first)}. ` +
-        'Fix: plan them separately (writeOfflineWorkdir), or group them by provider configuration.',
-      ExitCode.Failure,
-    ),
-
   terraformNotFound: () =>
     new FleetflagsError(
       'terraform is not on the PATH. Install Terraform 1.10 or newer (https://developer.hashicorp.com/terraform/install).',

@@ -102,7 +102,13 @@ export async function writeOfflineWorkdir(dir: string, stack: StackJson): Promis
   const copy = JSON.parse(JSON.stringify(stack)) as StackJson;
   if (copy.terraform) delete copy.terraform.backend;
   writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(copy, null, 2));
-  const providers = ([] as StackJson[]).concat(copy.provider?.aws ?? []);
+  writeOfflineOverride(dir, copy);
+  await linkProviders(dir);
+}
+
+/** The offline override (dummy credentials, skipped account checks) next to a configuration whose AWS provider would call AWS. */
+function writeOfflineOverride(dir: string, stack: StackJson): void {
+  const providers = ([] as StackJson[]).concat(stack.provider?.aws ?? []);
   const overridePath = path.join(dir, OFFLINE_OVERRIDE_FILE);
   if (providers.some((p) => p.skip_credentials_validation !== true)) {
     writeFileSync(
@@ -129,7 +135,6 @@ export async function writeOfflineWorkdir(dir: string, stack: StackJson): Promis
   } else {
     rmSync(overridePath, { force: true });
   }
-  await linkProviders(dir);
 }
 
 export interface PlanOptions {
@@ -174,35 +179,37 @@ export const MODULES_DIR = 'modules';
 /**
  * Writes an offline working copy that holds each configuration as a module of one
  * root (`module "<name>" { source = "./modules/<name>" }`), so ONE `terraform
- * validate` and ONE `plan` (+ `show -json`) check them all: one Terraform process and
- * one provider process instead of one of each per configuration. Each provider start
- * costs seconds of CPU (the AWS provider's schema), which is most of a small plan.
+ * validate` and ONE `plan` (+ `show -json`) check them all: one Terraform process
+ * instead of one per configuration, and the provider schema (seconds of CPU for AWS,
+ * in every Terraform process) loaded once.
  *
- * The configurations must share one provider configuration (they are variants of
- * one stack: the flag matrix): it moves to the root, and the modules inherit it.
+ * When every configuration has the same provider configuration (variants of one
+ * stack: the flag matrix), it moves to the root and the modules inherit it: one
+ * provider process. Otherwise each module keeps its own provider block (and its own
+ * offline override): one provider process per module, still one Terraform process.
  * Names must be Terraform identifiers. Read each module's plan back with modulePlan.
  */
 export async function writeModulesWorkdir(dir: string, configurations: ReadonlyMap<string, StackJson>): Promise<void> {
   const entries = [...configurations];
   if (entries.length === 0) throw new Error('writeModulesWorkdir: no configurations');
-  const [firstName, first] = entries[0];
-  const provider = JSON.stringify(first.provider ?? null);
+  const first = entries[0][1];
+  const shared = entries.every(([, stack]) => JSON.stringify(stack.provider ?? null) === JSON.stringify(first.provider ?? null));
   rmSync(path.join(dir, MODULES_DIR), { recursive: true, force: true });
+  mkdirSync(path.join(dir, '.terraform', 'modules'), { recursive: true });
   const modules: Record<string, { source: string }> = {};
   for (const [name, stack] of entries) {
-    if (JSON.stringify(stack.provider ?? null) !== provider) throw errors.modulesNeedOneProvider(firstName, name);
     const copy = JSON.parse(JSON.stringify(stack)) as StackJson;
-    delete copy.provider;
+    if (shared) delete copy.provider;
     if (copy.terraform) delete copy.terraform.backend;
     const moduleDir = path.join(dir, MODULES_DIR, name);
     mkdirSync(moduleDir, { recursive: true });
     writeFileSync(path.join(moduleDir, 'cdk.tf.json'), JSON.stringify(copy));
+    if (!shared) writeOfflineOverride(moduleDir, copy);
     modules[name] = { source: `./${MODULES_DIR}/${name}` };
   }
-  mkdirSync(path.join(dir, '.terraform', 'modules'), { recursive: true });
   const root: StackJson = {
     terraform: { required_providers: first.terraform?.required_providers ?? {} },
-    ...(first.provider ? { provider: first.provider } : {}),
+    ...(shared && first.provider ? { provider: first.provider } : {}),
     module: modules,
   };
   await writeOfflineWorkdir(dir, root);
