@@ -58,8 +58,21 @@ export function terraform(args: readonly string[], options: RunOptions): Promise
   });
 }
 
-/** A directory where `terraform init` ran once for the AWS provider. */
-export async function providerTemplate(): Promise<string> {
+const templates = new Map<string, Promise<string>>();
+
+/** A directory where `terraform init` ran once for the AWS provider (once per process and plugin cache, however many ask at once). */
+export function providerTemplate(): Promise<string> {
+  const cache = pluginCacheDir();
+  let pending = templates.get(cache);
+  if (!pending || !existsSync(cache)) {
+    pending = initProviderTemplate();
+    templates.set(cache, pending);
+    pending.catch(() => templates.delete(cache));
+  }
+  return pending;
+}
+
+async function initProviderTemplate(): Promise<string> {
   const base = path.dirname(pluginCacheDir());
   const dir = path.join(base, `init-template-aws-${AWS_PROVIDER_VERSION}`);
   if (existsSync(path.join(dir, '.terraform.lock.hcl'))) return dir;
