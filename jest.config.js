@@ -13,4 +13,7 @@ module.exports = {
   // Suites that run the real Terraform take seconds per stack.
   testTimeout: 300000,
   maxWorkers: 2,
+  // The default output, plus a line naming the suites still running whenever 20 s pass
+  // without one finishing (the Terraform suites take minutes on a busy machine).
+  reporters: ['default', '<rootDir>/test/progress-reporter.js'],
 };

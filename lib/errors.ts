@@ -491,6 +491,13 @@ export const errors = {
       ExitCode.TerraformFailed,
     ),
 
+  terraformDisabled: (command: string, variable: string) =>
+    new FleetflagsError(
+      `terraform ${command} refused: ${variable}=1 (npm run test:quick runs no Terraform). ` +
+        'Fix: tag the suite that got here with `@terraform` in its leading doc comment (test/quick-filter.js), or run npm test.',
+      ExitCode.Failure,
+    ),
+
   terraformNotFound: () =>
     new FleetflagsError(
       'terraform is not on the PATH. Install Terraform 1.10 or newer (https://developer.hashicorp.com/terraform/install).',

@@ -11,12 +11,16 @@
  * 5,000 changes, median of 5 renders (target: under a second, within 65,536 characters).
  *
  * Then the plan figure (skip with --no-plan): `npm run plan` over every stack of every
- * environment in speculative mode, next to the sum of bare `terraform plan` times of
- * the same stacks, cold (every baseline built: 3-4 plans per stack) and warm (the
- * baselines cached, as on a laptop or a CI runner that keeps ~/.cache/fleetflags).
+ * environment in speculative mode, next to bare `terraform plan`s of the same stacks
+ * run at the same concurrency, cold (every baseline built: 3-4 plans per stack) and
+ * warm (the baselines cached, as on a laptop or a CI runner that keeps ~/.cache/fleetflags).
+ *
+ * Then the test-suite figure (skip with --no-tests): `npm test` (tsc, then every jest
+ * suite), its wall time and CPU time (user + system of every process it ran, Linux),
+ * against the budget of TEST_SUITE_BUDGET_SECONDS on the 2-core build machine, idle.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { benchPlan, type BenchPlanResult } from '../lib/plan/bench-plan';
@@ -36,6 +40,8 @@ export interface BenchRow {
 
 export const PEAK_RSS_TARGET_MB = 250;
 export const WALL_RATIO_TARGET = 2;
+/** `npm test` on the 2-core build machine, idle (issue 10). */
+export const TEST_SUITE_BUDGET_SECONDS = 120;
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -105,13 +111,17 @@ export async function main(args: readonly string[]): Promise<number> {
   console.log(`\nratio fleetflags / one-bucket: ${ratio.toFixed(2)}x (target <= ${WALL_RATIO_TARGET}x)`);
   console.log(`peak memory: ${ours.medianPeakRssMb.toFixed(0)} MB (target < ${PEAK_RSS_TARGET_MB} MB)`);
   console.log(`\n${formatRender(benchRender({ runs }))}`);
-  if (args.includes('--no-plan')) return 0;
-
-  console.log('\nPlan, speculative, every stack of every environment (concurrency 2):\n');
-  const cold = await benchPlan({ cache: false });
-  await benchPlan({ cache: true }); // fills the baseline cache
-  const warm = await benchPlan({ cache: true });
-  console.log(formatPlanTable([['cold (no baseline cache)', cold], ['warm (baselines cached)', warm]]));
+  if (!args.includes('--no-plan')) {
+    console.log('\nPlan, speculative, every stack of every environment (concurrency 2):\n');
+    const cold = await benchPlan({ cache: false });
+    await benchPlan({ cache: true }); // fills the baseline cache
+    const warm = await benchPlan({ cache: true });
+    console.log(formatPlanTable([['cold (no baseline cache)', cold], ['warm (baselines cached)', warm]]));
+  }
+  if (!args.includes('--no-tests')) {
+    console.log('\nTest suite: npm test (tsc, then every jest suite, real Terraform included):\n');
+    console.log(formatTestSuite(benchTestSuite()));
+  }
   return 0;
 }
 
@@ -123,10 +133,61 @@ export function formatRender(r: BenchRenderResult): string {
   );
 }
 
+export interface TestSuiteResult {
+  readonly wallMs: number;
+  /** User + system CPU of npm test and every process it waited for; undefined off Linux. */
+  readonly cpuMs?: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly suites: number;
+}
+
+/** CPU time of this process's waited-for children so far (Linux /proc), in ms. */
+function childrenCpuMs(): number | undefined {
+  if (!existsSync('/proc/self/stat')) return undefined;
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  // cutime and cstime, in clock ticks (100 per second on Linux).
+  return (Number(fields[13]) + Number(fields[14])) * 10;
+}
+
+/** Runs `npm test` once (tsc, then jest with its JSON results) and measures it. */
+export function benchTestSuite(): TestSuiteResult {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'bench-tests-'));
+  try {
+    const results = path.join(tmp, 'jest.json');
+    const cpu0 = childrenCpuMs();
+    const start = process.hrtime.bigint();
+    const run = spawnSync('npm', ['test', '--', '--json', `--outputFile=${results}`], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+    const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+    const cpu1 = childrenCpuMs();
+    const json = existsSync(results) ? (JSON.parse(readFileSync(results, 'utf8')) as { numPassedTests: number; numFailedTests: number; numTotalTestSuites: number }) : undefined;
+    if (!json) throw new Error(`npm test did not write its results (exit ${run.status}):\n${run.stderr}`);
+    return {
+      wallMs,
+      cpuMs: cpu0 !== undefined && cpu1 !== undefined ? cpu1 - cpu0 : undefined,
+      passed: json.numPassedTests,
+      failed: json.numFailedTests,
+      suites: json.numTotalTestSuites,
+    };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+export function formatTestSuite(r: TestSuiteResult): string {
+  const lines = ['| run | suites | tests | wall time | CPU time (user + sys) |', '| --- | ---: | ---: | ---: | ---: |'];
+  const cpu = r.cpuMs === undefined ? 'n/a' : `${(r.cpuMs / 1000).toFixed(0)} s`;
+  lines.push(`| npm test | ${r.suites} | ${r.passed} passed, ${r.failed} failed | ${(r.wallMs / 1000).toFixed(0)} s | ${cpu} |`);
+  lines.push('', `wall time ${(r.wallMs / 1000).toFixed(0)} s (budget <= ${TEST_SUITE_BUDGET_SECONDS} s on the 2-core build machine, idle; on a busy machine compare the CPU time)`);
+  return lines.join('\n');
+}
+
 export function formatPlanTable(rows: ReadonlyArray<readonly [string, BenchPlanResult]>): string {
-  const lines = ['| run | stacks | npm run plan | sum of bare terraform plans | ratio |', '| --- | ---: | ---: | ---: | ---: |'];
+  const lines = ['| run | stacks | npm run plan | bare terraform plans, same concurrency | ratio |', '| --- | ---: | ---: | ---: | ---: |'];
   for (const [name, r] of rows) {
-    lines.push(`| ${name} | ${r.stacks} | ${(r.planWallMs / 1000).toFixed(1)} s | ${(r.bareTerraformPlanMs / 1000).toFixed(1)} s | ${r.ratio.toFixed(2)}x |`);
+    lines.push(
+      `| ${name} | ${r.stacks} | ${(r.planWallMs / 1000).toFixed(1)} s | ${(r.bareTerraformPlanMs / 1000).toFixed(1)} s (${r.concurrency} at a time) | ${r.ratio.toFixed(2)}x |`,
+    );
   }
   return lines.join('\n');
 }

@@ -28,10 +28,17 @@ export interface RunOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
+/**
+ * Set to "1" by `npm run test:quick`: Terraform is not started, and the error says
+ * to tag the suite `@terraform` (test/quick-filter.js).
+ */
+export const NO_TERRAFORM_ENV = 'FLEETFLAGS_NO_TERRAFORM';
+
 let envCache: Record<string, string> | undefined;
 
 /** Runs terraform with our CLI config; throws a FleetflagsError on failure. */
 export function terraform(args: readonly string[], options: RunOptions): Promise<TerraformResult> {
+  if (process.env[NO_TERRAFORM_ENV] === '1') return Promise.reject(errors.terraformDisabled(args[0], NO_TERRAFORM_ENV));
   envCache ??= terraformEnv();
   const ok = options.okExitCodes ?? [0];
   return new Promise((resolve, reject) => {
@@ -51,8 +58,21 @@ export function terraform(args: readonly string[], options: RunOptions): Promise
   });
 }
 
-/** A directory where `terraform init` ran once for the AWS provider. */
-export async function providerTemplate(): Promise<string> {
+const templates = new Map<string, Promise<string>>();
+
+/** A directory where `terraform init` ran once for the AWS provider (once per process and plugin cache, however many ask at once). */
+export function providerTemplate(): Promise<string> {
+  const cache = pluginCacheDir();
+  let pending = templates.get(cache);
+  if (!pending || !existsSync(cache)) {
+    pending = initProviderTemplate();
+    templates.set(cache, pending);
+    pending.catch(() => templates.delete(cache));
+  }
+  return pending;
+}
+
+async function initProviderTemplate(): Promise<string> {
   const base = path.dirname(pluginCacheDir());
   const dir = path.join(base, `init-template-aws-${AWS_PROVIDER_VERSION}`);
   if (existsSync(path.join(dir, '.terraform.lock.hcl'))) return dir;
@@ -95,7 +115,13 @@ export async function writeOfflineWorkdir(dir: string, stack: StackJson): Promis
   const copy = JSON.parse(JSON.stringify(stack)) as StackJson;
   if (copy.terraform) delete copy.terraform.backend;
   writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(copy, null, 2));
-  const providers = ([] as StackJson[]).concat(copy.provider?.aws ?? []);
+  writeOfflineOverride(dir, copy);
+  await linkProviders(dir);
+}
+
+/** The offline override (dummy credentials, skipped account checks) next to a configuration whose AWS provider would call AWS. */
+function writeOfflineOverride(dir: string, stack: StackJson): void {
+  const providers = ([] as StackJson[]).concat(stack.provider?.aws ?? []);
   const overridePath = path.join(dir, OFFLINE_OVERRIDE_FILE);
   if (providers.some((p) => p.skip_credentials_validation !== true)) {
     writeFileSync(
@@ -122,7 +148,6 @@ export async function writeOfflineWorkdir(dir: string, stack: StackJson): Promis
   } else {
     rmSync(overridePath, { force: true });
   }
-  await linkProviders(dir);
 }
 
 export interface PlanOptions {
@@ -157,4 +182,79 @@ export async function planJson(dir: string, options: PlanOptions = {}): Promise<
 /** The human-readable text of a saved plan. */
 export async function planText(dir: string, planFile = 'plan.tfplan'): Promise<string> {
   return (await terraform(['show', '-no-color', planFile], { cwd: dir })).stdout;
+}
+
+// -- several configurations in one Terraform process --------------------------------
+
+/** Where writeModulesWorkdir puts each configuration, relative to the root. */
+export const MODULES_DIR = 'modules';
+
+/**
+ * Writes an offline working copy that holds each configuration as a module of one
+ * root (`module "<name>" { source = "./modules/<name>" }`), so ONE `terraform
+ * validate` and ONE `plan` (+ `show -json`) check them all: one Terraform process
+ * instead of one per configuration, and the provider schema (seconds of CPU for AWS,
+ * in every Terraform process) loaded once.
+ *
+ * When every configuration has the same provider configuration (variants of one
+ * stack: the flag matrix), it moves to the root and the modules inherit it: one
+ * provider process. Otherwise each module keeps its own provider block (and its own
+ * offline override): one provider process per module, still one Terraform process.
+ * Names must be Terraform identifiers. Read each module's plan back with modulePlan.
+ */
+export async function writeModulesWorkdir(dir: string, configurations: ReadonlyMap<string, StackJson>): Promise<void> {
+  const entries = [...configurations];
+  if (entries.length === 0) throw new Error('writeModulesWorkdir: no configurations');
+  const first = entries[0][1];
+  const shared = entries.every(([, stack]) => JSON.stringify(stack.provider ?? null) === JSON.stringify(first.provider ?? null));
+  rmSync(path.join(dir, MODULES_DIR), { recursive: true, force: true });
+  mkdirSync(path.join(dir, '.terraform', 'modules'), { recursive: true });
+  const modules: Record<string, { source: string }> = {};
+  for (const [name, stack] of entries) {
+    const copy = JSON.parse(JSON.stringify(stack)) as StackJson;
+    if (shared) delete copy.provider;
+    if (copy.terraform) delete copy.terraform.backend;
+    const moduleDir = path.join(dir, MODULES_DIR, name);
+    mkdirSync(moduleDir, { recursive: true });
+    writeFileSync(path.join(moduleDir, 'cdk.tf.json'), JSON.stringify(copy));
+    if (!shared) writeOfflineOverride(moduleDir, copy);
+    modules[name] = { source: `./${MODULES_DIR}/${name}` };
+  }
+  const root: StackJson = {
+    terraform: { required_providers: first.terraform?.required_providers ?? {} },
+    ...(shared && first.provider ? { provider: first.provider } : {}),
+    module: modules,
+  };
+  await writeOfflineWorkdir(dir, root);
+  // What `terraform init` would record for local modules: their directories. Writing it
+  // ourselves keeps init (and its provider installation) out of the run.
+  const manifest = {
+    Modules: [{ Key: '', Source: '', Dir: '.' }, ...entries.map(([name]) => ({ Key: name, Source: modules[name].source, Dir: path.join(MODULES_DIR, name) }))],
+  };
+  writeFileSync(path.join(dir, '.terraform', 'modules', 'modules.json'), JSON.stringify(manifest));
+}
+
+/**
+ * One module's part of a plan made with writeModulesWorkdir, shaped like the plan
+ * of that configuration alone: `resource_changes` and
+ * `planned_values.root_module.resources` with module-relative addresses, and
+ * `errored`. (Module outputs are not in a root plan: `output_changes` is empty.)
+ */
+export function modulePlan(plan: StackJson, name: string): StackJson {
+  const moduleAddress = `module.${name}`;
+  const strip = <T extends { address: string }>(r: T): T => ({ ...r, address: r.address.slice(moduleAddress.length + 1) });
+  const changes = ((plan.resource_changes ?? []) as Array<{ address: string; module_address?: string }>)
+    .filter((rc) => rc.module_address === moduleAddress)
+    .map(({ module_address: _m, ...rc }) => strip(rc));
+  const child = ((plan.planned_values?.root_module?.child_modules ?? []) as Array<{ address: string; resources?: Array<{ address: string }> }>).find(
+    (m) => m.address === moduleAddress,
+  );
+  return {
+    format_version: plan.format_version,
+    terraform_version: plan.terraform_version,
+    errored: plan.errored,
+    resource_changes: changes,
+    output_changes: {},
+    planned_values: { root_module: { resources: (child?.resources ?? []).map(strip) } },
+  };
 }

@@ -4,6 +4,8 @@
  * commit, then `npm run rollback` reverts it on a branch, pushes it and opens a PR
  * with the speculative plan of the revert. From the JSON plans: the revert's plan is
  * the exact inverse of the change's (same addresses, before/after swapped).
+ *
+ * @terraform: runs the real Terraform (left out of `npm run test:quick`).
  */
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';

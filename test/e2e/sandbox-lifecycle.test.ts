@@ -11,6 +11,8 @@
  * Only AWS API calls are left out: the sandbox is offline, so the deploy is a
  * simulation (lib/deploy/simulation.ts). Terraform is real (speculative plans);
  * baselines are cached between runs (SHARED_BASELINE_CACHE).
+ *
+ * @terraform: runs the real Terraform (left out of `npm run test:quick`).
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';

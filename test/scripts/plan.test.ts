@@ -1,3 +1,8 @@
+/**
+ * `npm run plan`: its arguments, and a real run in a temporary git repository.
+ *
+ * @terraform: runs the real Terraform (left out of `npm run test:quick`).
+ */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -1,14 +1,18 @@
 /**
  * The flag matrix: every combination of the five fleet flags (32) synthesizes, passes
  * the real `terraform validate`, and plans offline; each JSON plan holds exactly the
- * resources the flags call for. Two combinations run at once (2 cores), each in its
- * own working directory with the shared providers (no `terraform init`).
+ * resources the flags call for. All 32 are modules of one root configuration
+ * (runner.ts writeModulesWorkdir), so one `validate` and one `plan` + `show -json`
+ * judge them all: three Terraform processes instead of 96, one provider start each.
+ * When that fails, each combination is judged on its own, so the failure names it.
+ *
+ * @terraform: runs the real Terraform (left out of `npm run test:quick`).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ARCH_PROFILES, archOfInstanceType } from '../../lib/arch';
-import { planJson, validate, writeOfflineWorkdir, type StackJson } from '../../lib/terraform/runner';
+import { modulePlan, planJson, validate, writeModulesWorkdir, writeOfflineWorkdir, type StackJson } from '../../lib/terraform/runner';
 import { allCombinations, comboName, fleetFlags, QUARANTINES_ON, synthFleetStack, type FleetFlagStates } from '../helpers/fleet-flags';
 import { mapLimit } from '../../lib/concurrency';
 
@@ -32,17 +36,27 @@ let seconds = 0;
 beforeAll(async () => {
   root = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-matrix-'));
   const started = Date.now();
-  await mapLimit(combos, 2, async (states, i) => {
-    const dir = path.join(root, String(i).padStart(2, '0'));
-    try {
-      await writeOfflineWorkdir(dir, synthFleetStack(fleetFlags(states)));
-      await validate(dir);
-      results.set(comboName(states), { states, plan: await planJson(dir) });
-    } catch (error) {
-      results.set(comboName(states), { states, error });
-    }
-    rmSync(path.join(dir, 'plan.tfplan'), { force: true });
-  });
+  const moduleName = (i: number) => `combo_${String(i).padStart(2, '0')}`;
+  const stacks = new Map(combos.map((states, i) => [moduleName(i), synthFleetStack(fleetFlags(states))]));
+  try {
+    const dir = path.join(root, 'all');
+    await writeModulesWorkdir(dir, stacks);
+    await validate(dir);
+    const plan = await planJson(dir);
+    combos.forEach((states, i) => results.set(comboName(states), { states, plan: modulePlan(plan, moduleName(i)) }));
+  } catch {
+    // Judge each combination on its own, so a failure names the combinations it comes from.
+    await mapLimit(combos, 2, async (states, i) => {
+      const dir = path.join(root, String(i).padStart(2, '0'));
+      try {
+        await writeOfflineWorkdir(dir, stacks.get(moduleName(i))!);
+        await validate(dir);
+        results.set(comboName(states), { states, plan: await planJson(dir) });
+      } catch (error) {
+        results.set(comboName(states), { states, error });
+      }
+    });
+  }
   seconds = (Date.now() - started) / 1000;
 }, 1_800_000);
 

@@ -1,16 +1,19 @@
 /**
  * Offline-plan regressions: real `terraform plan`s of a changed fleet stack against
  * the state of the unchanged one, "as if applied" (lib/plan/speculative.ts
- * baselineState). Each asserts what a one-flag change may touch.
+ * baselineState). Each asserts what a one-flag change may touch. The changed
+ * configurations are modules of one root, each against its baseline (moved into its
+ * module in one state file): one `plan` and one `show` for all of them.
+ *
+ * @terraform: runs the real Terraform (left out of `npm run test:quick`).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Flags } from '../../lib/flags/schema';
-import { planJson, writeOfflineWorkdir } from '../../lib/terraform/runner';
-import { baselineState } from '../../lib/plan/speculative';
+import { modulePlan, planJson, writeModulesWorkdir } from '../../lib/terraform/runner';
+import { baselineState, type StateJson } from '../../lib/plan/speculative';
 import { fleetFlags, synthFleetStack } from '../helpers/fleet-flags';
-import { mapLimit } from '../../lib/concurrency';
 
 interface Change {
   readonly address: string;
@@ -24,19 +27,43 @@ interface Change {
 const STATEFUL_TYPES = new Set(['aws_lb', 'aws_lb_target_group', 'aws_lb_listener', 'aws_autoscaling_group', 'aws_security_group', 'aws_iam_role']);
 
 let root: string;
-const baselines = new Map<string, string>();
+const baselines = new Map<string, StateJson>();
 
 /** GIVEN a baseline: everything on (spot ratio, arm64, autoscaling, catch-up, two quarantines). */
 const base = (edit: Parameters<typeof fleetFlags>[1] = () => {}, autoscaling = true): Flags =>
   fleetFlags({ spot: true, arch: true, autoscaling, catchUp: true, quarantines: true }, edit);
 
-async function planAgainst(baseline: string, name: string, flags: Flags): Promise<Change[]> {
-  const dir = path.join(root, name);
-  await writeOfflineWorkdir(dir, synthFleetStack(flags));
-  const plan = await planJson(dir, { stateFile: baselines.get(baseline)! });
-  return ((plan.resource_changes ?? []) as Array<{ address: string; type: string; change: Change }>)
-    .filter((c) => !(c.change.actions.length === 1 && c.change.actions[0] === 'no-op'))
-    .map((c) => ({ address: c.address, type: c.type, actions: c.change.actions, before: c.change.before, after: c.change.after }));
+/** The baseline state of each case, as the state of that case's module (runner.ts writeModulesWorkdir). */
+function moduleStates(cases: ReadonlyArray<readonly [string, StateJson]>): StateJson {
+  const [, first] = cases[0];
+  return {
+    ...first,
+    outputs: {}, // a module's outputs are not in the root state
+    resources: cases.flatMap(([name, state]) =>
+      state.resources.map((r) => ({
+        ...r,
+        module: `module.${name}`,
+        instances: r.instances.map((i) => (i.dependencies ? { ...i, dependencies: i.dependencies.map((d) => `module.${name}.${d}`) } : i)),
+      })),
+    ),
+  };
+}
+
+/** Every case planned against its baseline in ONE Terraform plan: each case is a module of one root. */
+async function planAgainst(cases: ReadonlyArray<readonly [string, string, Flags]>): Promise<Map<string, Change[]>> {
+  const dir = path.join(root, 'cases');
+  await writeModulesWorkdir(dir, new Map(cases.map(([name, , flags]) => [name, synthFleetStack(flags)])));
+  const stateFile = path.join(root, 'cases.tfstate');
+  writeFileSync(stateFile, JSON.stringify(moduleStates(cases.map(([name, baseline]) => [name, baselines.get(baseline)!] as const))));
+  const plan = await planJson(dir, { stateFile });
+  return new Map(
+    cases.map(([name]) => [
+      name,
+      ((modulePlan(plan, name).resource_changes ?? []) as Array<{ address: string; type: string; change: Change }>)
+        .filter((c) => !(c.change.actions.length === 1 && c.change.actions[0] === 'no-op'))
+        .map((c) => ({ address: c.address, type: c.type, actions: c.change.actions, before: c.change.before, after: c.change.after })),
+    ]),
+  );
 }
 
 const summary = (changes: readonly Change[]) => changes.map((c) => `${c.actions.join('+')} ${c.address}`).sort();
@@ -46,13 +73,8 @@ const plans = new Map<string, Change[]>();
 
 beforeAll(async () => {
   root = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-regressions-'));
-  const baselineFile = async (name: string, flags: Flags): Promise<string> => {
-    const state = await baselineState(synthFleetStack(flags), { workdir: path.join(root, name) });
-    const file = path.join(root, `${name}.tfstate`);
-    writeFileSync(file, JSON.stringify(state));
-    return file;
-  };
-  const [on, off] = await Promise.all([baselineFile('baseline-autoscaling-on', base()), baselineFile('baseline-autoscaling-off', base(() => {}, false))]);
+  const baselineOf = (name: string, flags: Flags): Promise<StateJson> => baselineState(synthFleetStack(flags), { workdir: path.join(root, name) });
+  const [on, off] = await Promise.all([baselineOf('baseline-autoscaling-on', base()), baselineOf('baseline-autoscaling-off', base(() => {}, false))]);
   baselines.set('on', on).set('off', off);
 
   const cases: Array<[string, string, Flags]> = [
@@ -64,10 +86,8 @@ beforeAll(async () => {
     ['autoscaling-off', 'on', base(() => {}, false)],
     ['autoscaling-on', 'off', base()],
   ];
-  const results = await mapLimit(cases, 2, ([name, baseline, flags]) => planAgainst(baseline, name, flags));
-  cases.forEach(([name], i) => plans.set(name, results[i]));
-  // Two baselines and seven plans of a stack with ~40 resources: minutes on a shared machine.
-}, 1_200_000);
+  for (const [name, changes] of await planAgainst(cases)) plans.set(name, changes);
+}, 1_800_000);
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

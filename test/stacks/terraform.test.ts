@@ -1,13 +1,15 @@
 /**
  * Terraform is the judge: every stack of every environment, synthesized from the
  * shipped flags files, passes the real `terraform validate` and an offline
- * `terraform plan` (real provider schema and diff logic, no AWS account).
+ * `terraform plan` (real provider schema and diff logic, no AWS account). The stacks
+ * are modules of one root, each with its own provider: one Terraform process per step.
+ *
+ * @terraform: runs the real Terraform (left out of `npm run test:quick`).
  */
 import path from 'node:path';
 import { loadFlagsOrThrow } from '../../lib/flags/load';
 import { synthesize } from '../../lib/synth';
-import { planJson, validate, writeOfflineWorkdir, type StackJson } from '../../lib/terraform/runner';
-import { mapLimit } from '../../lib/concurrency';
+import { modulePlan, planJson, validate, writeModulesWorkdir, type StackJson } from '../../lib/terraform/runner';
 import { tempDirs } from '../helpers/temp-dirs';
 import { shippedEnvironments } from '../helpers/environments';
 
@@ -24,12 +26,12 @@ let checked: Checked[];
 beforeAll(async () => {
   const { stacks } = synthesize(loadFlagsOrThrow());
   const work = tempDir('tf-all-');
-  checked = await mapLimit([...stacks], 2, async ([stack, config]) => {
-    const dir = path.join(work, stack);
-    await writeOfflineWorkdir(dir, config);
-    await validate(dir);
-    return { stack, config, plan: await planJson(dir) };
-  });
+  // Every stack a module of one root: one validate, one plan, one show (runner.ts writeModulesWorkdir).
+  const dir = path.join(work, 'all');
+  await writeModulesWorkdir(dir, stacks);
+  await validate(dir);
+  const plan = await planJson(dir);
+  checked = [...stacks].map(([stack, config]) => ({ stack, config, plan: modulePlan(plan, stack) }));
 });
 
 describe('every synthesized stack, judged by Terraform', () => {

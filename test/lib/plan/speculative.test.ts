@@ -1,3 +1,9 @@
+/**
+ * Speculative plans (lib/plan/speculative.ts) judged by the real Terraform: baselines
+ * of every shipped stack reach their fixpoint, and changes plan as the provider decides.
+ *
+ * @terraform: runs the real Terraform (left out of `npm run test:quick`).
+ */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { buildBaseline, preventDestroyAddresses, speculativePlan, withoutPreventDestroy } from '../../../lib/plan/speculative';
@@ -14,6 +20,12 @@ const outputChangesOf = (plan: any): string[] =>
 
 const work = tempDir();
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+/**
+ * One baseline cache for the suite (fresh, so the zero-change tests below build every
+ * baseline themselves): later tests reuse what earlier ones built instead of running
+ * the same fixpoint again.
+ */
+const cacheDir = path.join(work, 'baseline-cache');
 
 describe('speculativePlan: an unchanged configuration plans to zero changes', () => {
   const stacks = shippedStacks();
@@ -28,7 +40,7 @@ describe('speculativePlan: an unchanged configuration plans to zero changes', ()
   test.each([...stacks.keys()])('%s', async (name) => {
     // GIVEN a stack WHEN its configuration is planned against a baseline of itself
     const json = stacks.get(name)!;
-    const plan = await speculativePlan({ base: json, head: json, workdir: path.join(work, 'zero', name), stackName: name });
+    const plan = await speculativePlan({ base: json, head: json, workdir: path.join(work, 'zero', name), stackName: name, cacheDir });
     // THEN nothing changes, neither resources nor outputs, and the plan says it is speculative
     expect(changesOf(plan).map((c) => `${c.address} ${c.change.actions}`)).toEqual([]);
     expect(outputChangesOf(plan)).toEqual([]);
@@ -39,9 +51,9 @@ describe('speculativePlan: an unchanged configuration plans to zero changes', ()
   });
 
   test('planning the head separately (not reusing the last round) also shows no changes', async () => {
-    // GIVEN the sandbox fleet WHEN the head is planned in its own directory
+    // GIVEN the sandbox fleet (its baseline built above) WHEN the head is planned in its own directory
     const json = stacks.get('sandbox-fleet')!;
-    const plan = await speculativePlan({ base: json, head: json, workdir: path.join(work, 'zero-separate'), reuseFinalRound: false });
+    const plan = await speculativePlan({ base: json, head: json, workdir: path.join(work, 'zero-separate'), reuseFinalRound: false, cacheDir });
     // THEN no changes
     expect(changesOf(plan)).toEqual([]);
     expect(outputChangesOf(plan)).toEqual([]);
@@ -50,7 +62,6 @@ describe('speculativePlan: an unchanged configuration plans to zero changes', ()
 
 describe('speculativePlan: changes plan as the provider decides', () => {
   const base = stacksOf(sandboxFlags()).get('sandbox-data')!;
-  const cacheDir = path.join(work, 'baseline-cache');
   const plan = (head: StackJson, name: string) =>
     speculativePlan({ base, head, workdir: path.join(work, 'changes', name), cacheDir, stackName: 'sandbox-data' });
 

@@ -1,0 +1,38 @@
+import { modulePlan } from '../../../lib/terraform/runner';
+
+describe('modulePlan: one module of a plan made with writeModulesWorkdir', () => {
+  // GIVEN a plan of a root with two modules, shaped as `terraform show -json` writes it
+  const plan = {
+    format_version: '1.2',
+    terraform_version: '1.11.4',
+    errored: false,
+    resource_changes: [
+      { address: 'module.a.aws_s3_bucket.B', module_address: 'module.a', type: 'aws_s3_bucket', change: { actions: ['create'] } },
+      { address: 'module.b.aws_s3_bucket.B', module_address: 'module.b', type: 'aws_s3_bucket', change: { actions: ['delete'] } },
+      { address: 'module.ab.aws_s3_bucket.C', module_address: 'module.ab', type: 'aws_s3_bucket', change: { actions: ['update'] } },
+    ],
+    planned_values: {
+      root_module: {
+        child_modules: [
+          { address: 'module.a', resources: [{ address: 'module.a.aws_s3_bucket.B', type: 'aws_s3_bucket', values: { bucket: 'x' } }] },
+          { address: 'module.ab', resources: [{ address: 'module.ab.aws_s3_bucket.C', type: 'aws_s3_bucket', values: {} }] },
+        ],
+      },
+    },
+  };
+
+  test('keeps only that module, with module-relative addresses, as the plan of the configuration alone', () => {
+    // WHEN module "a" is read back
+    const a = modulePlan(plan, 'a');
+    // THEN its resources and changes only (not "ab", whose name starts the same), addresses without the module
+    expect(a.resource_changes).toEqual([{ address: 'aws_s3_bucket.B', type: 'aws_s3_bucket', change: { actions: ['create'] } }]);
+    expect(a.planned_values.root_module.resources).toEqual([{ address: 'aws_s3_bucket.B', type: 'aws_s3_bucket', values: { bucket: 'x' } }]);
+    expect(a).toEqual(expect.objectContaining({ errored: false, terraform_version: '1.11.4', output_changes: {} }));
+  });
+
+  test('a module with no planned values (everything deleted) has none', () => {
+    const b = modulePlan(plan, 'b');
+    expect(b.resource_changes.map((c: { address: string }) => c.address)).toEqual(['aws_s3_bucket.B']);
+    expect(b.planned_values.root_module.resources).toEqual([]);
+  });
+});
