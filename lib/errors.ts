@@ -67,7 +67,13 @@ export function formatProblem(p: FlagsProblem): string {
 }
 
 export function showValue(value: unknown): string {
-  const json = JSON.stringify(value);
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    // Too deep (or cyclic) to print: say what it is rather than overflow the stack.
+    return Array.isArray(value) ? '[...]' : typeof value === 'object' ? '{...}' : String(value);
+  }
   if (json === undefined) return String(value);
   return json.length > 120 ? `${json.slice(0, 117)}...` : json;
 }
@@ -100,6 +106,15 @@ export const flagsProblems = {
     value: undefined,
     problem: `not valid JSON (${reason})`,
     allowed: 'a JSON object; check for a trailing comma or a missing quote',
+  }),
+
+  nestedTooDeep: (file: string, path: string, kind: 'object' | 'array', max: number): FlagsProblem => ({
+    file,
+    path,
+    value: `an ${kind} nested deeper than ${max} levels`,
+    problem: `nested too deeply (more than ${max} levels of objects and arrays)`,
+    allowed: `at most ${max} levels; flags/schema.json nests at most 4`,
+    fix: 'remove the nested value; flags/schema.json lists every field',
   }),
 
   fileNameNotEnvironment: (file: string, base: string): FlagsProblem => ({
@@ -260,6 +275,42 @@ export const flagsProblems = {
     allowed: 'true, or leave it out',
   }),
 
+  deployedWithoutAccess: (file: string, environment: string): FlagsProblem => ({
+    file,
+    path: '$.access',
+    value: undefined,
+    problem: `CI deploys ${environment} (deploy is set) but no access is defined, so nothing says who may assume its deploy role`,
+    allowed: 'an "access" object with "githubRepository" for every environment CI deploys',
+    fix: 'add "access": { "githubRepository": "<owner>/<repo>" } and apply the <environment>-access stack (docs/security.md)',
+  }),
+
+  productionWithoutApproval: (file: string, value: unknown): FlagsProblem => ({
+    file,
+    path: '$.access.requireApproval',
+    value,
+    problem: 'production deploys must be approved by a reviewer who has seen the plan',
+    allowed: 'true',
+    fix: 'set "requireApproval": true and give the GitHub environment "production" required reviewers (npm run doctor -- --env production)',
+  }),
+
+  plainHttpOnInternet: (file: string, environment: string, cidrs: readonly string[]): FlagsProblem => ({
+    file,
+    path: '$.network.certificateArn',
+    value: undefined,
+    problem: `the internet-facing load balancer of the AWS environment ${environment} would serve plain HTTP to ${cidrs.join(', ')}`,
+    allowed: 'an ACM certificate ARN in the environment\'s region and account (only the offline sandbox may go without)',
+    fix: 'request or import a certificate in ACM and set network.certificateArn',
+  }),
+
+  buildNotPinned: (file: string, path: string, buildId: string, arch: string): FlagsProblem => ({
+    file,
+    path,
+    value: buildId,
+    problem: `build ${buildId} (${arch}) has no pinned SHA-256, so instances would trust whatever the bucket holds`,
+    allowed: `a "builds" entry "${buildId}": { "${arch}": "<sha256>" }`,
+    fix: `run npm run publish-build and paste the line it prints into "builds"`,
+  }),
+
   logExpiryShorterThanBackfill: (file: string, days: number, backfillMinutes: number, backfillPath: string): FlagsProblem => ({
     file,
     path: '$.accessLogs.expirationDays',
@@ -413,6 +464,12 @@ export const errors = {
   noFlagsFiles: (dir: string) =>
     new FleetflagsError(
       `No flags files found in ${dir}. Add flags/<environment>.json (copy flags/sandbox.json to start).`,
+      ExitCode.Usage,
+    ),
+
+  badPullRequestNumber: (value: string, usage: string) =>
+    new FleetflagsError(
+      `--pr must be a pull-request number, a plain positive integer such as 42; got ${JSON.stringify(value)}\n\nusage: ${usage}`,
       ExitCode.Usage,
     ),
 
@@ -635,6 +692,24 @@ export const deployMessages = {
     `\`git commit --amend --trailer\`:\n` +
     refused.map((c) => `  Allow-Stateful-Change: ${c.address}`).join('\n') +
     `\nThe commits checked: ${commits ? (commits.base ? `${commits.base.slice(0, 12)}..${commits.head.slice(0, 12)}` : commits.head.slice(0, 12)) : 'none given'}. See docs/operating.md.`,
+
+  notOnMain: (environment: string, head: string, mainRef: string, unknown: boolean) =>
+    `refusing to deploy ${head.slice(0, 12)} to ${environment}: ` +
+    (unknown ? `git cannot tell whether it is on ${mainRef} (is ${mainRef} fetched?)` : `it is not on ${mainRef}`) +
+    `; allowed: commits merged to main; fix: merge the change through a pull request (only the offline sandbox deploys other commits)`,
+
+  silentRollback: (environment: string, head: string, base: string) =>
+    `refusing to deploy ${head.slice(0, 12)} to ${environment}: it is older than the last deployed commit ${base.slice(0, 12)} ` +
+    `(an ancestor of it), so this would roll ${environment} back silently (a re-run of an old workflow run?); ` +
+    `allowed: commits at or after ${base.slice(0, 12)}; fix: to roll back, use npm run rollback (a revert), ` +
+    `or deploy with --rollback (the deploy workflow's "rollback" input) to say that going back is intended`,
+
+  forwardOnlyUnknownBase: (environment: string, base: string) =>
+    `cannot tell whether the deploy to ${environment} goes back: the last deployed commit ${base.slice(0, 12)} is not in this clone; ` +
+    `fix: fetch the full history (actions/checkout with fetch-depth: 0)`,
+
+  forwardOnlyUnknownCommits: (environment: string) =>
+    `cannot check the deploy to ${environment} goes forward: no commits were given to the guards`,
 
   catchUpExpired: (file: string, expiresAt: string, now: Date) =>
     `${file}: $.catchUp.expiresAt: the catch-up fleet expired at ${expiresAt} (now ${now.toISOString()}) but is still enabled; ` +

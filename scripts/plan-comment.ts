@@ -135,11 +135,19 @@ export async function main(args: readonly string[]): Promise<number> {
   } else {
     throw errors.usage('post needs --body <file>, --plan <plan.json>... or --failed', USAGE);
   }
-  const pr = v.pr === undefined ? undefined : Number(v.pr);
-  if (pr !== undefined && (!Number.isInteger(pr) || pr < 1)) throw errors.usage(`--pr must be a PR number; got ${JSON.stringify(v.pr)}`, USAGE);
+  const pr = v.pr === undefined ? undefined : parsePullRequestNumber(v.pr);
   const result = await post(body, { pr, author: v.author, bodySource });
   console.log(result ? `${result.action} the plan comment ${result.url ?? result.commentId}` : 'no open pull request matches this run (pushed again or closed); nothing posted');
   return 0;
+}
+
+/**
+ * `--pr`: digits only, no sign, no leading zero, no exponent or hex ("1e3", "0x10",
+ * " 12" all pass Number()), at most a safe integer.
+ */
+export function parsePullRequestNumber(value: string): number {
+  if (!/^[1-9][0-9]{0,15}$/.test(value) || !Number.isSafeInteger(Number(value))) throw errors.badPullRequestNumber(value, USAGE);
+  return Number(value);
 }
 
 /** `<stack>=<file>` or `<file>`. */

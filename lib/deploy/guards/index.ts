@@ -5,12 +5,14 @@
 import { artifactsPublished, type ArtifactsPublishedOptions } from './artifacts-published';
 import { catchUpNotExpired } from './catch-up-not-expired';
 import { deployNotFrozen, type DeployNotFrozenOptions } from './deploy-not-frozen';
+import { deploysForwardOnly, type DeploysForwardOnlyOptions } from './deploys-forward-only';
 import type { Guard, GuardContext, GuardResult } from './guard';
 import { statefulChangesAllowed, type StatefulChangesAllowedOptions } from './stateful-changes-allowed';
 
 export * from './guard';
 export { artifactsPublished, pinnedBuilds, parseChecksum, type ArtifactsPublishedOptions, type PinnedBuild } from './artifacts-published';
 export { catchUpNotExpired } from './catch-up-not-expired';
+export { deploysForwardOnly, isAncestor, type DeploysForwardOnlyOptions } from './deploys-forward-only';
 export { DEPLOY_FREEZE_FLAG, deployNotFrozen, unreachablePolicy, type DeployNotFrozenOptions, type UnreachablePolicy } from './deploy-not-frozen';
 export {
   STATEFUL_OVERRIDE_TRAILER,
@@ -27,11 +29,13 @@ export interface GuardOptions {
   readonly freeze?: DeployNotFrozenOptions;
   readonly artifacts?: ArtifactsPublishedOptions;
   readonly stateful?: StatefulChangesAllowedOptions;
+  readonly forward?: DeploysForwardOnlyOptions;
 }
 
 /** Every guard, in the order they run (cheapest and most urgent first). */
 export function allGuards(options: GuardOptions = {}): Guard[] {
   return [
+    deploysForwardOnly(options.forward),
     deployNotFrozen(options.freeze),
     statefulChangesAllowed(options.stateful),
     catchUpNotExpired(),
