@@ -35,6 +35,7 @@ import { commitMessage, git, gitRaw, resolveCommit } from '../lib/deploy/git';
 import { allGuards } from '../lib/deploy/guards';
 import { awsHealthApi, waitForHealthy } from '../lib/deploy/health';
 import { DeployHistory, pullRequestOf, runUrlFromEnv } from '../lib/deploy/history';
+import { lastTrustedDeploy } from '../lib/deploy/trusted-history';
 import { honeycombConfigFromEnv, postMarker } from '../lib/deploy/honeycomb';
 import { baselineCacheDir, DeployedStore, simulationApplier, simulationGuards, simulationPlanner } from '../lib/deploy/simulation';
 import { terraformApplier, terraformPlanner } from '../lib/deploy/terraform-stacks';
@@ -116,7 +117,8 @@ export async function main(args: readonly string[], options: DeployMainOptions =
     }
   } else if (history) {
     try {
-      const last = (await history.list(environment, 30)).find((d) => d.outcome === 'success' && !d.simulated);
+      // Only deploys by the deploy workflow, with our payload, of a commit on main (finding 12).
+      const last = await lastTrustedDeploy(await history.list(environment, 30), environment, { repoDir, log });
       if (last) {
         base = last.commit;
         baseSource = 'github';

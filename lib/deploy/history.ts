@@ -101,6 +101,14 @@ export interface DeployHistoryEntry {
   readonly durationSeconds?: number;
   readonly logUrl?: string;
   readonly simulated: boolean;
+  /** Who created the Deployment (its creator's login). */
+  readonly creator?: string;
+  /** The Deployment's task ("deploy"). */
+  readonly task?: string;
+  /** The Deployment's ref and SHA as GitHub stored them. */
+  readonly sha?: string;
+  /** The payload as stored, for trust checks (lib/deploy/trusted-history.ts). */
+  readonly payload?: unknown;
 }
 
 export interface GitHubConfig {
@@ -238,6 +246,10 @@ export class DeployHistory {
           durationSeconds: finished ? (Date.parse(latest.created_at) - Date.parse(started)) / 1000 : undefined,
           logUrl: latest?.log_url || latest?.target_url || payload.runUrl || undefined,
           simulated: payload.simulated === true,
+          creator: d.creator?.login,
+          task: d.task,
+          sha: d.sha,
+          payload: d.payload,
         } satisfies DeployHistoryEntry;
       }),
     );

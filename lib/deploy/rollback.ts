@@ -32,6 +32,7 @@ import { readStacks } from '../synth';
 import { formatCounts, planCounts, type SimplePlanCounts } from './deploy';
 import { environmentPaths, git, gitRaw, resolveCommit } from './git';
 import { githubConfigFromEnv, type DeployHistoryEntry } from './history';
+import { lastTrustedDeploy, type TrustPolicy } from './trusted-history';
 import { DeployedStore, unchangedPlan } from './simulation';
 
 /** Hidden marker at the top of rollback PR bodies. */
@@ -53,6 +54,8 @@ export interface FindOptions {
   readonly history?: { list(environment: string, limit?: number): Promise<DeployHistoryEntry[]> };
   /** Simulated deploys. @default none */
   readonly store?: DeployedStore;
+  /** Which history entries count. @default the deploy workflow's identity, commits on origin/main */
+  readonly trust?: Omit<TrustPolicy, 'repoDir'>;
   readonly log?: (line: string) => void;
 }
 
@@ -62,7 +65,8 @@ export async function findLastDeployedChange(environment: string, options: FindO
   let deployed: string | undefined;
   let source: DeployedSource = 'HEAD';
   if (options.history) {
-    const last = (await options.history.list(environment, 30)).find((d) => d.outcome === 'success');
+    // Only deploys by the deploy workflow, with our payload, of a commit on main (lib/deploy/trusted-history.ts).
+    const last = await lastTrustedDeploy(await options.history.list(environment, 30), environment, { repoDir, ...options.trust, log: options.log });
     if (last) {
       if (await resolveCommit(last.commit, repoDir)) {
         deployed = last.commit;
