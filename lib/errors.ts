@@ -693,6 +693,17 @@ export const deployMessages = {
     refused.map((c) => `  Allow-Stateful-Change: ${c.address}`).join('\n') +
     `\nThe commits checked: ${commits ? (commits.base ? `${commits.base.slice(0, 12)}..${commits.head.slice(0, 12)}` : commits.head.slice(0, 12)) : 'none given'}. See docs/operating.md.`,
 
+  breakGlassNotRollback: (environment: string, reason: string, saidRollback: boolean) =>
+    `break glass refused for ${environment} (reason given: ${JSON.stringify(reason)}): it lets only a rollback through a freeze, ` +
+    (saidRollback
+      ? 'and git does not show one (the commit does not go back in history, and not every commit since the last deploy is a `git revert`)'
+      : 'and this run does not say it is a rollback (--rollback, the deploy workflow\'s "rollback" input)') +
+    `; allowed: a rollback (npm run rollback, or an older commit with --rollback); fix: roll back first, ship the feature when the freeze lifts`,
+
+  breakGlassUsed: (environment: string, breakGlass: { readonly reason: string; readonly source: string; readonly actor?: string }, frozen: string) =>
+    `BREAK GLASS: rollback of ${environment} allowed through the freeze (${breakGlass.source}${breakGlass.actor ? `, by ${breakGlass.actor}` : ''}): ` +
+    `${breakGlass.reason}\n(without it: ${frozen})`,
+
   notOnMain: (environment: string, head: string, mainRef: string, unknown: boolean) =>
     `refusing to deploy ${head.slice(0, 12)} to ${environment}: ` +
     (unknown ? `git cannot tell whether it is on ${mainRef} (is ${mainRef} fetched?)` : `it is not on ${mainRef}`) +

@@ -32,7 +32,8 @@ import {
   type MarkerPoster,
 } from '../lib/deploy/deploy';
 import { commitMessage, git, gitRaw, resolveCommit } from '../lib/deploy/git';
-import { allGuards } from '../lib/deploy/guards';
+import { allGuards, deploysForwardOnly } from '../lib/deploy/guards';
+import { breakGlassFrom } from '../lib/deploy/break-glass';
 import { awsHealthApi, waitForHealthy } from '../lib/deploy/health';
 import { DeployHistory, pullRequestOf, runUrlFromEnv } from '../lib/deploy/history';
 import { lastTrustedDeploy } from '../lib/deploy/trusted-history';
@@ -41,7 +42,7 @@ import { baselineCacheDir, DeployedStore, simulationApplier, simulationGuards, s
 import { terraformApplier, terraformPlanner } from '../lib/deploy/terraform-stacks';
 
 const USAGE =
-  'npm run deploy -- --env <environment> [--plan-only] [--health-timeout <seconds>] [--artifacts-dir <dir>] [--plan-unchanged]\n' +
+  'npm run deploy -- --env <environment> [--plan-only] [--rollback] [--health-timeout <seconds>] [--artifacts-dir <dir>] [--plan-unchanged]\n' +
   '       npm run deploy -- --print-order';
 
 export const OUT_DIR = path.join('out', 'deploy');
@@ -57,7 +58,7 @@ export async function main(args: readonly string[], options: DeployMainOptions =
   const env = options.env ?? process.env;
   const print = options.print ?? ((line: string) => console.log(line));
   const repoDir = path.resolve(options.repoDir ?? process.cwd());
-  const { values, help } = parseCommandLine<{ env?: string; 'print-order'?: boolean; 'plan-only'?: boolean; 'health-timeout'?: string; 'artifacts-dir'?: string; 'plan-unchanged'?: boolean }>(args, {
+  const { values, help } = parseCommandLine<{ env?: string; 'print-order'?: boolean; 'plan-only'?: boolean; 'health-timeout'?: string; 'artifacts-dir'?: string; 'plan-unchanged'?: boolean; rollback?: boolean }>(args, {
     usage: USAGE,
     options: {
       env: { type: 'string' },
@@ -66,6 +67,7 @@ export async function main(args: readonly string[], options: DeployMainOptions =
       'health-timeout': { type: 'string' },
       'artifacts-dir': { type: 'string' },
       'plan-unchanged': { type: 'boolean' },
+      rollback: { type: 'boolean' },
     },
   });
   if (help) {
@@ -155,7 +157,7 @@ export async function main(args: readonly string[], options: DeployMainOptions =
         planUnchanged: values['plan-unchanged'],
         log,
       }),
-      guards: simulationGuards({ artifactsDir: values['artifacts-dir'], env }),
+      guards: [deploysForwardOnly(), ...simulationGuards({ artifactsDir: values['artifacts-dir'], env })],
       applier: simulationApplier(environment, store),
       health: simulatedHealth,
       history,
@@ -196,6 +198,8 @@ export async function main(args: readonly string[], options: DeployMainOptions =
       repoDir,
       planOnly: values['plan-only'],
       planOutDir: path.join(outDir, environment),
+      rollback: values.rollback === true,
+      breakGlass: breakGlassFrom({ env, commitMessage: message, actor }),
     },
     deps,
   );

@@ -52,6 +52,8 @@ export interface DeployRecord {
   readonly runUrl?: string;
   /** True when the apply is simulated (the sandbox). @default false */
   readonly simulated?: boolean;
+  /** The break-glass override the deploy used (lib/deploy/break-glass.ts). @default none */
+  readonly breakGlass?: { readonly reason: string; readonly source: string; readonly actor?: string };
 }
 
 /** The payload stored on each Deployment; `fleetflags: 1` marks ours and its version. */
@@ -67,6 +69,8 @@ export interface DeployPayload {
   readonly startedAt: string;
   readonly runUrl: string | null;
   readonly simulated: boolean;
+  /** Audited emergency override, or null. */
+  readonly breakGlass: { readonly reason: string; readonly source: string; readonly actor?: string } | null;
 }
 
 export interface DeploymentHandle {
@@ -182,6 +186,7 @@ export class DeployHistory {
       startedAt: startedAt.toISOString(),
       runUrl: record.runUrl ?? null,
       simulated: record.simulated ?? false,
+      breakGlass: record.breakGlass ?? null,
     };
     const { owner, repo } = this.config;
     const created = await this.call('create the deployment', () =>
@@ -194,7 +199,7 @@ export class DeployHistory {
         auto_merge: false,
         required_contexts: [],
         payload: payload as unknown as Record<string, unknown>,
-        description: truncate(`${record.simulated ? '[simulated] ' : ''}${record.commit.slice(0, 12)} by ${record.actor}`, MAX_DESCRIPTION),
+        description: truncate(`${record.breakGlass ? '[BREAK GLASS] ' : ''}${record.simulated ? '[simulated] ' : ''}${record.commit.slice(0, 12)} by ${record.actor}`, MAX_DESCRIPTION),
         production_environment: record.environment === 'production',
         transient_environment: false,
       }),
