@@ -809,6 +809,34 @@ export const deployRunErrors = {
       ExitCode.Usage,
     ),
 
+  dispatchFailed: (workflow: string, ref: string, status: number | undefined, message: string) =>
+    new FleetflagsError(
+      `GitHub refused to start ${workflow} on ${ref} (${status ?? 'no response'}: ${message.trim()}); the push is done but nothing deploys it. ` +
+        `fix: run ${workflow} by hand (Actions → ${workflow.replace(/\.ya?ml$/, '')} → Run workflow), and give the rollback job \`actions: write\``,
+    ),
+
+  rollbackTargetNotOnMain: (rev: string, sha: string, mainRef: string) =>
+    new FleetflagsError(
+      `--to ${rev} (${sha.slice(0, 12)}) is not on ${mainRef}: reverting it would put a change from another branch onto main; ` +
+        `allowed: a commit on ${mainRef} that changed this environment; fix: pick the commit from \`git log ${mainRef}\``,
+      ExitCode.Usage,
+    ),
+
+  rollbackTargetUntouched: (rev: string, sha: string, environment: string, paths: readonly string[]) =>
+    new FleetflagsError(
+      `--to ${rev} (${sha.slice(0, 12)}) did not change ${environment} (none of ${paths.join(', ')}): reverting it would not roll ${environment} back; ` +
+        `allowed: a commit that touched ${paths.join(', ')}; fix: \`git log -- ${paths.join(' ')}\` lists them`,
+      ExitCode.Usage,
+    ),
+
+  pushNeedsReviewers: (environment: string, why: string) =>
+    new FleetflagsError(
+      `--push deploys ${environment} without a pull request, so it needs a GitHub environment "${environment}" with required reviewers; ${why}. ` +
+        `allowed: --push from the rollback workflow, whose push job waits for the environment's reviewers; ` +
+        `fix: roll back through a PR (leave out --push), or add required reviewers to the environment (npm run doctor -- --env ${environment})`,
+      ExitCode.Usage,
+    ),
+
   pushNotOnMain: (branch: string, mainBranch: string) =>
     new FleetflagsError(
       `--push commits the revert on the branch you are on and pushes it, but you are on ${JSON.stringify(branch)}, not ${JSON.stringify(mainBranch)}: ` +
