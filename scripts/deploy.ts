@@ -21,6 +21,7 @@ import { errors, jsonPath } from '../lib/errors';
 import { flagsFiles, loadFlagsOrThrow } from '../lib/flags/load';
 import { diffValues } from '../lib/plan/flags-diff';
 import { synthesize } from '../lib/synth';
+import { accessStackName } from '../lib/naming';
 import {
   deployOrder,
   formatFlagChanges,
@@ -169,7 +170,8 @@ export async function main(args: readonly string[], options: DeployMainOptions =
     const region = entry.flags.aws.region;
     deps = {
       planner: terraformPlanner(
-        [...stacks].map(([stack, config]) => ({ stack, config, dir: path.join(synthDir, 'stacks', stack) })),
+        // Never the access stack: the deploy role must not change who can deploy (docs/security.md).
+        [...stacks].filter(([stack]) => stack !== accessStackName(environment)).map(([stack, config]) => ({ stack, config, dir: path.join(synthDir, 'stacks', stack) })),
         log,
       ),
       guards: allGuards(),

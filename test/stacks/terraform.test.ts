@@ -36,6 +36,15 @@ describe('every synthesized stack, judged by Terraform', () => {
     for (const env of ['sandbox', 'dogfood', 'production']) expect(names).toContain(`${env}-data`);
   });
 
+  it('covers the access stack of every AWS environment (issue 11): the OIDC provider and both roles plan', () => {
+    for (const env of ['dogfood', 'production']) {
+      const access = checked.find((c) => c.stack === `${env}-access`);
+      expect(access).toBeDefined();
+      const types = (access!.plan.resource_changes as Array<{ type: string }>).map((rc) => rc.type).sort();
+      expect(types).toEqual(['aws_iam_openid_connect_provider', 'aws_iam_role', 'aws_iam_role', 'aws_iam_role_policy', 'aws_iam_role_policy']);
+    }
+  });
+
   it('validates and plans, creating exactly the configured resources from empty state', () => {
     for (const { stack, config, plan } of checked) {
       const configured = Object.entries(config.resource as Record<string, Record<string, unknown>>)
