@@ -22,6 +22,7 @@ import { flagsFiles, loadFlagsOrThrow } from '../lib/flags/load';
 import { diffValues } from '../lib/plan/flags-diff';
 import { synthesize } from '../lib/synth';
 import { accessStackName } from '../lib/naming';
+import { deployOrderAtRef } from '../lib/deploy/deploy-order';
 import {
   deployOrder,
   formatFlagChanges,
@@ -44,7 +45,7 @@ import { terraformApplier, terraformPlanner } from '../lib/deploy/terraform-stac
 
 const USAGE =
   'npm run deploy -- --env <environment> [--plan-only] [--rollback] [--health-timeout <seconds>] [--artifacts-dir <dir>] [--plan-unchanged]\n' +
-  '       npm run deploy -- --print-order';
+  '       npm run deploy -- --print-order [--from-ref <ref>]';
 
 export const OUT_DIR = path.join('out', 'deploy');
 
@@ -59,7 +60,7 @@ export async function main(args: readonly string[], options: DeployMainOptions =
   const env = options.env ?? process.env;
   const print = options.print ?? ((line: string) => console.log(line));
   const repoDir = path.resolve(options.repoDir ?? process.cwd());
-  const { values, help } = parseCommandLine<{ env?: string; 'print-order'?: boolean; 'plan-only'?: boolean; 'health-timeout'?: string; 'artifacts-dir'?: string; 'plan-unchanged'?: boolean; rollback?: boolean }>(args, {
+  const { values, help } = parseCommandLine<{ env?: string; 'print-order'?: boolean; 'plan-only'?: boolean; 'health-timeout'?: string; 'artifacts-dir'?: string; 'plan-unchanged'?: boolean; rollback?: boolean; 'from-ref'?: string }>(args, {
     usage: USAGE,
     options: {
       env: { type: 'string' },
@@ -69,6 +70,7 @@ export async function main(args: readonly string[], options: DeployMainOptions =
       'artifacts-dir': { type: 'string' },
       'plan-unchanged': { type: 'boolean' },
       rollback: { type: 'boolean' },
+      'from-ref': { type: 'string' },
     },
   });
   if (help) {
@@ -78,6 +80,13 @@ export async function main(args: readonly string[], options: DeployMainOptions =
   // --print-order prints the order and deploys nothing: an --env with it would be silently ignored.
   if (values['print-order'] && values.env !== undefined) throw errors.usage('--print-order deploys nothing and takes no --env', USAGE);
 
+  if (values['print-order'] && values['from-ref']) {
+    // CI's matrix: the environments main and the access stack know, never the checkout's (lib/deploy/deploy-order.ts).
+    const { environments, skipped } = deployOrderAtRef(values['from-ref'], repoDir);
+    for (const s of skipped) console.error(`not deployed: ${s.environment}: ${s.reason}`);
+    print(JSON.stringify(environments));
+    return 0;
+  }
   // Relative paths (flags/<env>.json) when run from the repository, as messages show them.
   // An expired catch-up fleet does not block a deploy: its CatchUpNotExpired guard warns.
   const all = loadFlagsOrThrow(flagsFiles(path.relative(process.cwd(), path.join(repoDir, 'flags')) || '.'), { expiredCatchUp: 'allow' });
