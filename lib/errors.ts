@@ -809,6 +809,20 @@ export const deployRunErrors = {
       ExitCode.Usage,
     ),
 
+  savedPlanMissing: (dir: string, what: string, why: string) =>
+    new FleetflagsError(
+      `No approved saved plan for ${what} in ${dir} (${why}); nothing was applied. ` +
+        `fix: deploy through the deploy workflow, whose plan job saves the plan the reviewer approves`,
+      ExitCode.GuardRefused,
+    ),
+
+  savedPlanMismatch: (dir: string, why: string) =>
+    new FleetflagsError(
+      `The saved plan in ${dir} is not the one approved: ${why}; nothing was applied. ` +
+        `fix: re-run the deploy workflow so the plan is made again and approved again`,
+      ExitCode.GuardRefused,
+    ),
+
   dispatchFailed: (workflow: string, ref: string, status: number | undefined, message: string) =>
     new FleetflagsError(
       `GitHub refused to start ${workflow} on ${ref} (${status ?? 'no response'}: ${message.trim()}); the push is done but nothing deploys it. ` +

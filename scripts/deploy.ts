@@ -13,7 +13,7 @@
  *
  * --print-order prints the JSON array of the environments CI deploys, in `deploy.order`.
  */
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseCommandLine } from '../lib/cli';
@@ -23,6 +23,7 @@ import { diffValues } from '../lib/plan/flags-diff';
 import { synthesize } from '../lib/synth';
 import { accessStackName } from '../lib/naming';
 import { deployOrderAtRef } from '../lib/deploy/deploy-order';
+import { capturingPlanner, savedPlanPlanner, savePlans } from '../lib/deploy/saved-plan';
 import {
   deployOrder,
   formatFlagChanges,
@@ -31,6 +32,7 @@ import {
   simulatedHealth,
   writeDeployRecord,
   type DeployDeps,
+  type DeployPlanner,
   type MarkerPoster,
 } from '../lib/deploy/deploy';
 import { commitMessage, git, gitRaw, resolveCommit } from '../lib/deploy/git';
@@ -44,7 +46,7 @@ import { baselineCacheDir, DeployedStore, simulationApplier, simulationGuards, s
 import { terraformApplier, terraformPlanner } from '../lib/deploy/terraform-stacks';
 
 const USAGE =
-  'npm run deploy -- --env <environment> [--plan-only] [--rollback] [--health-timeout <seconds>] [--artifacts-dir <dir>] [--plan-unchanged]\n' +
+  'npm run deploy -- --env <environment> [--plan-only [--save-plan <dir>] | --apply-plan <dir>] [--rollback] [--health-timeout <seconds>] [--artifacts-dir <dir>] [--plan-unchanged]\n' +
   '       npm run deploy -- --print-order [--from-ref <ref>]';
 
 export const OUT_DIR = path.join('out', 'deploy');
@@ -60,7 +62,7 @@ export async function main(args: readonly string[], options: DeployMainOptions =
   const env = options.env ?? process.env;
   const print = options.print ?? ((line: string) => console.log(line));
   const repoDir = path.resolve(options.repoDir ?? process.cwd());
-  const { values, help } = parseCommandLine<{ env?: string; 'print-order'?: boolean; 'plan-only'?: boolean; 'health-timeout'?: string; 'artifacts-dir'?: string; 'plan-unchanged'?: boolean; rollback?: boolean; 'from-ref'?: string }>(args, {
+  const { values, help } = parseCommandLine<{ env?: string; 'print-order'?: boolean; 'plan-only'?: boolean; 'health-timeout'?: string; 'artifacts-dir'?: string; 'plan-unchanged'?: boolean; rollback?: boolean; 'from-ref'?: string; 'save-plan'?: string; 'apply-plan'?: string }>(args, {
     usage: USAGE,
     options: {
       env: { type: 'string' },
@@ -71,6 +73,8 @@ export async function main(args: readonly string[], options: DeployMainOptions =
       'plan-unchanged': { type: 'boolean' },
       rollback: { type: 'boolean' },
       'from-ref': { type: 'string' },
+      'save-plan': { type: 'string' },
+      'apply-plan': { type: 'string' },
     },
   });
   if (help) {
@@ -103,6 +107,8 @@ export async function main(args: readonly string[], options: DeployMainOptions =
     throw errors.usage(`--health-timeout must be a whole number of seconds; got ${JSON.stringify(values['health-timeout'])}`, USAGE);
   }
 
+  if (values['save-plan'] && !values['plan-only']) throw errors.usage('--save-plan saves the plan of a --plan-only run', USAGE);
+  if (values['apply-plan'] && (values['plan-only'] || values['save-plan'])) throw errors.usage('--apply-plan applies a saved plan; it takes no --plan-only or --save-plan', USAGE);
   const environment = entry.environment;
   const simulated = entry.flags.aws.offline;
   const log = (line: string) => print(line);
@@ -155,6 +161,10 @@ export async function main(args: readonly string[], options: DeployMainOptions =
   const outDir = path.join(repoDir, OUT_DIR);
   const { outdir: synthDir, stacks } = synthesize([entry], path.join(outDir, environment, 'synth'));
 
+  // Never the access stack: the deploy role must not change who can deploy (docs/security.md).
+  const stackDirs = [...stacks].filter(([stack]) => stack !== accessStackName(environment)).map(([stack, config]) => ({ stack, config, dir: path.join(synthDir, 'stacks', stack) }));
+  let captured: ReturnType<typeof capturingPlanner> | undefined;
+  const capturing = (planner: DeployPlanner) => (captured = capturingPlanner(planner));
   let deps: DeployDeps;
   if (simulated) {
     deps = {
@@ -178,11 +188,10 @@ export async function main(args: readonly string[], options: DeployMainOptions =
   } else {
     const region = entry.flags.aws.region;
     deps = {
-      planner: terraformPlanner(
-        // Never the access stack: the deploy role must not change who can deploy (docs/security.md).
-        [...stacks].filter(([stack]) => stack !== accessStackName(environment)).map(([stack, config]) => ({ stack, config, dir: path.join(synthDir, 'stacks', stack) })),
-        log,
-      ),
+      // Plan, approve, apply exactly that file (lib/deploy/saved-plan.ts).
+      planner: values['apply-plan']
+        ? savedPlanPlanner(path.resolve(values['apply-plan']), stackDirs, { environment, commit: head, log })
+        : capturing(terraformPlanner(stackDirs, log)),
       guards: allGuards(),
       applier: terraformApplier(log),
       health: healthVerifier((request) =>
@@ -215,6 +224,12 @@ export async function main(args: readonly string[], options: DeployMainOptions =
     deps,
   );
 
+  if (values['save-plan'] && record.outcome === 'planned') {
+    if (!captured) throw errors.usage('--save-plan needs an AWS environment (a real Terraform plan)', USAGE);
+    const { manifest, summary } = savePlans(captured.planned, path.resolve(values['save-plan']), { environment, commit: head });
+    for (const s of manifest.stacks) log(`saved plan ${s.file}: SHA-256 ${s.sha256}`);
+    if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${summary}\n`);
+  }
   const file = writeDeployRecord(record, outDir);
   if (simulated && record.outcome !== 'planned') {
     store.appendHistory({

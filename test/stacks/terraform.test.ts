@@ -28,7 +28,8 @@ beforeAll(async () => {
     await validate(dir);
     return { stack, config, plan: await planJson(dir) };
   });
-});
+  // Eight stacks (three environments' data and fleet, two access stacks), two at a time, on a shared machine.
+}, 1_200_000);
 
 describe('every synthesized stack, judged by Terraform', () => {
   it('covers a data stack for every environment', () => {
