@@ -37,10 +37,10 @@ describe('deploy workflow', () => {
   });
 
   it('promotes one environment at a time, in the flags order, stopping at the first failure', () => {
-    expect(deploy.needs).toBe('order');
+    expect(deploy.needs).toEqual(['order', 'plan']);
     expect(deploy.strategy).toMatchObject({ 'max-parallel': 1, 'fail-fast': true });
     expect(deploy.strategy?.matrix?.environment).toBe('${{ fromJSON(needs.order.outputs.environments) }}');
-    expect(runCommands(wf)).toContain('echo "environments=$(npm run --silent deploy -- --print-order)" >> "$GITHUB_OUTPUT"');
+    expect(runCommands(wf)).toContain('echo "environments=$(npm run --silent deploy -- --print-order --from-ref origin/main)" >> "$GITHUB_OUTPUT"');
   });
 
   it('never runs two deploys of one environment at once, and never cancels one', () => {
@@ -83,6 +83,6 @@ describe('drift workflow', () => {
   it('runs on a schedule with a read-only role and may only write issues', () => {
     expect(wf.on).toHaveProperty('schedule');
     expect(wf.jobs.drift.permissions).toEqual({ contents: 'read', 'id-token': 'write', issues: 'write' });
-    expect(runCommands(wf)).toEqual(['npm ci', 'npm run drift']);
+    expect(runCommands(wf)).toEqual(['npm ci --ignore-scripts', 'npm run drift']);
   });
 });
