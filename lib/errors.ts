@@ -467,6 +467,9 @@ export const errors = {
       ExitCode.Usage,
     ),
 
+  linterMissing: (tool: string, how: string) =>
+    new FleetflagsError(`${tool} cannot run: ${how}. Allowed: ${tool} on the PATH. Fix: install it (.ci/run does, when it is absent).`, ExitCode.Failure),
+
   badPullRequestNumber: (value: string, usage: string) =>
     new FleetflagsError(
       `--pr must be a pull-request number, a plain positive integer such as 42; got ${JSON.stringify(value)}\n\nusage: ${usage}`,
