@@ -679,6 +679,10 @@ export const deployMessages = {
     }
   },
 
+  artifactNotPinned: (where: ArtifactWhere, pinned: string, actual: string) =>
+    `${where.file}: build ${where.buildId} (${where.arch}) in s3://${where.bucket}/${where.key} has SHA-256 ${actual}, but the flags pin ${pinned} ` +
+    `(builds["${where.buildId}"].${where.arch}); the build was replaced or the pin is wrong. Fix: publish a new build ID (a published one cannot be overwritten) and pin it with the line npm run publish-build prints`,
+
   artifactUnreadable: (where: ArtifactWhere, reason: string) =>
     `${where.file}: fleet ${where.fleets.join(', fleet ')} runs build ${where.buildId} (${where.arch}), but ` +
     `s3://${where.bucket}/${where.key} could not be checked (${reason}); fix: give the deploy role s3:GetObject and ` +
