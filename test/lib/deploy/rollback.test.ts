@@ -24,6 +24,9 @@ function repo(): { dir: string; git: (...a: string[]) => string; commit: (file: 
   mkdirSync(dir);
   const git = (...a: string[]) => execFileSync('git', a, { cwd: dir, env: GIT_ENV, encoding: 'utf8' }).trim();
   git('init', '-q', '-b', 'main');
+  // The repository's own identity: the rollback's `git revert` runs without GIT_ENV (empty HOME in CI).
+  git('config', 'user.name', 'A');
+  git('config', 'user.email', 'a@x');
   const commit = (file: string, text: string, msg: string) => {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     writeFileSync(path.join(dir, file), text);
