@@ -168,3 +168,16 @@ describe('rollback PR', () => {
     r.remove();
   });
 });
+
+describe('the push without persisted credentials (finding 8)', () => {
+  it('authenticates through git\'s environment only: git sees the header, .git/config and argv hold no token', async () => {
+    const { gitRaw, tokenAuthEnv } = await import('../../../lib/deploy/git');
+    const r = makeGitRepo();
+    const env = tokenAuthEnv('ghs_secret');
+    const seen = await gitRaw(['config', '--get', 'http.extraheader'], r.dir, env);
+    expect(seen.stdout.trim()).toBe(`AUTHORIZATION: basic ${Buffer.from('x-access-token:ghs_secret').toString('base64')}`);
+    expect((await gitRaw(['config', '--local', '--list'], r.dir)).stdout).not.toMatch(/extraheader|ghs_secret/);
+    expect(tokenAuthEnv(undefined)).toEqual({});
+    r.remove();
+  });
+});
