@@ -74,7 +74,13 @@ export function formatWarning(p: FlagsProblem): string {
 }
 
 export function showValue(value: unknown): string {
-  const json = JSON.stringify(value);
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    // Too deep (or cyclic) to print: say what it is rather than overflow the stack.
+    return Array.isArray(value) ? '[...]' : typeof value === 'object' ? '{...}' : String(value);
+  }
   if (json === undefined) return String(value);
   return json.length > 120 ? `${json.slice(0, 117)}...` : json;
 }
@@ -116,6 +122,15 @@ export const flagsProblems = {
     value: undefined,
     problem: `not valid JSON (${reason})`,
     allowed: 'a JSON object; check for a trailing comma or a missing quote',
+  }),
+
+  nestedTooDeep: (file: string, path: string, kind: 'object' | 'array', max: number): FlagsProblem => ({
+    file,
+    path,
+    value: `an ${kind} nested deeper than ${max} levels`,
+    problem: `nested too deeply (more than ${max} levels of objects and arrays)`,
+    allowed: `at most ${max} levels; flags/schema.json nests at most 4`,
+    fix: 'remove the nested value; flags/schema.json lists every field',
   }),
 
   fileNameNotEnvironment: (file: string, base: string): FlagsProblem => ({
@@ -301,6 +316,42 @@ export const flagsProblems = {
     allowed: 'true, or leave it out',
   }),
 
+  deployedWithoutAccess: (file: string, environment: string): FlagsProblem => ({
+    file,
+    path: '$.access',
+    value: undefined,
+    problem: `CI deploys ${environment} (deploy is set) but no access is defined, so nothing says who may assume its deploy role`,
+    allowed: 'an "access" object with "githubRepository" for every environment CI deploys',
+    fix: 'add "access": { "githubRepository": "<owner>/<repo>" } and apply the <environment>-access stack (docs/security.md)',
+  }),
+
+  productionWithoutApproval: (file: string, value: unknown): FlagsProblem => ({
+    file,
+    path: '$.access.requireApproval',
+    value,
+    problem: 'production deploys must be approved by a reviewer who has seen the plan',
+    allowed: 'true',
+    fix: 'set "requireApproval": true and give the GitHub environment "production" required reviewers (npm run doctor -- --env production)',
+  }),
+
+  plainHttpOnInternet: (file: string, environment: string, cidrs: readonly string[]): FlagsProblem => ({
+    file,
+    path: '$.network.certificateArn',
+    value: undefined,
+    problem: `the internet-facing load balancer of the AWS environment ${environment} would serve plain HTTP to ${cidrs.join(', ')}`,
+    allowed: 'an ACM certificate ARN in the environment\'s region and account (only the offline sandbox may go without)',
+    fix: 'request or import a certificate in ACM and set network.certificateArn',
+  }),
+
+  buildNotPinned: (file: string, path: string, buildId: string, arch: string): FlagsProblem => ({
+    file,
+    path,
+    value: buildId,
+    problem: `build ${buildId} (${arch}) has no pinned SHA-256, so instances would trust whatever the bucket holds`,
+    allowed: `a "builds" entry "${buildId}": { "${arch}": "<sha256>" }`,
+    fix: `run npm run publish-build and paste the line it prints into "builds"`,
+  }),
+
   logExpiryShorterThanBackfill: (file: string, days: number, backfillMinutes: number, backfillPath: string): FlagsProblem => ({
     file,
     path: '$.accessLogs.expirationDays',
@@ -475,6 +526,15 @@ export const errors = {
   noFlagsFiles: (dir: string) =>
     new FleetflagsError(
       `No flags files found in ${dir}. Add flags/<environment>.json (copy flags/sandbox.json to start).`,
+      ExitCode.Usage,
+    ),
+
+  linterMissing: (tool: string, how: string) =>
+    new FleetflagsError(`${tool} cannot run: ${how}. Allowed: ${tool} on the PATH. Fix: install it (.ci/run does, when it is absent).`, ExitCode.Failure),
+
+  badPullRequestNumber: (value: string, usage: string) =>
+    new FleetflagsError(
+      `--pr must be a pull-request number, a plain positive integer such as 42; got ${JSON.stringify(value)}\n\nusage: ${usage}`,
       ExitCode.Usage,
     ),
 
@@ -751,6 +811,10 @@ export const deployMessages = {
     }
   },
 
+  artifactNotPinned: (where: ArtifactWhere, pinned: string, actual: string) =>
+    `${where.file}: build ${where.buildId} (${where.arch}) in s3://${where.bucket}/${where.key} has SHA-256 ${actual}, but the flags pin ${pinned} ` +
+    `(builds["${where.buildId}"].${where.arch}); the build was replaced or the pin is wrong. Fix: publish a new build ID (a published one cannot be overwritten) and pin it with the line npm run publish-build prints`,
+
   artifactUnreadable: (where: ArtifactWhere, reason: string) =>
     `${where.file}: fleet ${where.fleets.join(', fleet ')} runs build ${where.buildId} (${where.arch}), but ` +
     `s3://${where.bucket}/${where.key} could not be checked (${reason}); fix: give the deploy role s3:GetObject and ` +
@@ -788,6 +852,35 @@ export const deployMessages = {
         (environment === 'production' ? '' : `, or set "slos": { "whenApiUnreachable": "proceed" } in ${file}`) +
         ', or add the trailer "Allow-Error-Budget: <why>" to the commit'
       : ''),
+
+  breakGlassNotRollback: (environment: string, reason: string, saidRollback: boolean) =>
+    `break glass refused for ${environment} (reason given: ${JSON.stringify(reason)}): it lets only a rollback through a freeze, ` +
+    (saidRollback
+      ? 'and git does not show one (the commit does not go back in history, and not every commit since the last deploy is a `git revert`)'
+      : 'and this run does not say it is a rollback (--rollback, the deploy workflow\'s "rollback" input)') +
+    `; allowed: a rollback (npm run rollback, or an older commit with --rollback); fix: roll back first, ship the feature when the freeze lifts`,
+
+  breakGlassUsed: (environment: string, breakGlass: { readonly reason: string; readonly source: string; readonly actor?: string }, frozen: string) =>
+    `BREAK GLASS: rollback of ${environment} allowed through the freeze (${breakGlass.source}${breakGlass.actor ? `, by ${breakGlass.actor}` : ''}): ` +
+    `${breakGlass.reason}\n(without it: ${frozen})`,
+
+  notOnMain: (environment: string, head: string, mainRef: string, unknown: boolean) =>
+    `refusing to deploy ${head.slice(0, 12)} to ${environment}: ` +
+    (unknown ? `git cannot tell whether it is on ${mainRef} (is ${mainRef} fetched?)` : `it is not on ${mainRef}`) +
+    `; allowed: commits merged to main; fix: merge the change through a pull request (only the offline sandbox deploys other commits)`,
+
+  silentRollback: (environment: string, head: string, base: string) =>
+    `refusing to deploy ${head.slice(0, 12)} to ${environment}: it is older than the last deployed commit ${base.slice(0, 12)} ` +
+    `(an ancestor of it), so this would roll ${environment} back silently (a re-run of an old workflow run?); ` +
+    `allowed: commits at or after ${base.slice(0, 12)}; fix: to roll back, use npm run rollback (a revert), ` +
+    `or deploy with --rollback (the deploy workflow's "rollback" input) to say that going back is intended`,
+
+  forwardOnlyUnknownBase: (environment: string, base: string) =>
+    `cannot tell whether the deploy to ${environment} goes back: the last deployed commit ${base.slice(0, 12)} is not in this clone; ` +
+    `fix: fetch the full history (actions/checkout with fetch-depth: 0)`,
+
+  forwardOnlyUnknownCommits: (environment: string) =>
+    `cannot check the deploy to ${environment} goes forward: no commits were given to the guards`,
 
   catchUpExpired: (file: string, expiresAt: string, now: Date) =>
     `${file}: $.catchUp.expiresAt: the catch-up fleet expired at ${expiresAt} (now ${now.toISOString()}) but is still enabled; ` +
@@ -937,6 +1030,48 @@ export const deployRunErrors = {
         'GITHUB_REPOSITORY read it from GitHub Deployments), and the newest commit may never have been deployed ' +
         '(a frozen or refused deploy). fix: set GITHUB_TOKEN and GITHUB_REPOSITORY, or name the commit to revert with --to <sha> ' +
         '(`npm run history -- --env ' + environment + '` lists what ran).',
+      ExitCode.Usage,
+    ),
+
+  savedPlanMissing: (dir: string, what: string, why: string) =>
+    new FleetflagsError(
+      `No approved saved plan for ${what} in ${dir} (${why}); nothing was applied. ` +
+        `fix: deploy through the deploy workflow, whose plan job saves the plan the reviewer approves`,
+      ExitCode.GuardRefused,
+    ),
+
+  savedPlanMismatch: (dir: string, why: string) =>
+    new FleetflagsError(
+      `The saved plan in ${dir} is not the one approved: ${why}; nothing was applied. ` +
+        `fix: re-run the deploy workflow so the plan is made again and approved again`,
+      ExitCode.GuardRefused,
+    ),
+
+  dispatchFailed: (workflow: string, ref: string, status: number | undefined, message: string) =>
+    new FleetflagsError(
+      `GitHub refused to start ${workflow} on ${ref} (${status ?? 'no response'}: ${message.trim()}); the push is done but nothing deploys it. ` +
+        `fix: run ${workflow} by hand (Actions → ${workflow.replace(/\.ya?ml$/, '')} → Run workflow), and give the rollback job \`actions: write\``,
+    ),
+
+  rollbackTargetNotOnMain: (rev: string, sha: string, mainRef: string) =>
+    new FleetflagsError(
+      `--to ${rev} (${sha.slice(0, 12)}) is not on ${mainRef}: reverting it would put a change from another branch onto main; ` +
+        `allowed: a commit on ${mainRef} that changed this environment; fix: pick the commit from \`git log ${mainRef}\``,
+      ExitCode.Usage,
+    ),
+
+  rollbackTargetUntouched: (rev: string, sha: string, environment: string, paths: readonly string[]) =>
+    new FleetflagsError(
+      `--to ${rev} (${sha.slice(0, 12)}) did not change ${environment} (none of ${paths.join(', ')}): reverting it would not roll ${environment} back; ` +
+        `allowed: a commit that touched ${paths.join(', ')}; fix: \`git log -- ${paths.join(' ')}\` lists them`,
+      ExitCode.Usage,
+    ),
+
+  pushNeedsReviewers: (environment: string, why: string) =>
+    new FleetflagsError(
+      `--push deploys ${environment} without a pull request, so it needs a GitHub environment "${environment}" with required reviewers; ${why}. ` +
+        `allowed: --push from the rollback workflow, whose push job waits for the environment's reviewers; ` +
+        `fix: roll back through a PR (leave out --push), or add required reviewers to the environment (npm run doctor -- --env ${environment})`,
       ExitCode.Usage,
     ),
 

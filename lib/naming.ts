@@ -29,6 +29,11 @@ export const ACCESS_LOG_PREFIX = 'alb';
 /** Stack names: `<env>-data` and `<env>-fleet`. */
 export const dataStackName = (environment: string) => `${environment}-data`;
 export const fleetStackName = (environment: string) => `${environment}-fleet`;
+/** Who can deploy: applied by an administrator, never by the deploy role (docs/security.md). */
+export const accessStackName = (environment: string) => `${environment}-access`;
+/** The GitHub Actions roles of an environment (outside "<naming.prefix>-*", which the deploy role manages). */
+export const planRoleName = (environment: string) => `fleetflags-${environment}-github-plan`;
+export const deployRoleName = (environment: string) => `fleetflags-${environment}-github-deploy`;
 
 /** Load balancer and target groups: names of at most 32 characters, unique per account and region. */
 export const loadBalancerName = (environment: string) => `ff-${environment}`;
@@ -88,6 +93,9 @@ export const arns = {
   s3Bucket: (c: ArnContext, bucket: string) => `arn:${c.partition}:s3:::${bucket}`,
   s3Objects: (c: ArnContext, bucket: string, keyPattern: string) => `arn:${c.partition}:s3:::${bucket}/${keyPattern}`,
   dynamodbTable: (c: ArnContext, table: string) => `arn:${c.partition}:dynamodb:${c.region}:${c.accountId}:table/${table}`,
+  iamRole: (c: ArnContext, name: string) => `arn:${c.partition}:iam::${c.accountId}:role/${name}`,
+  iamInstanceProfile: (c: ArnContext, name: string) => `arn:${c.partition}:iam::${c.accountId}:instance-profile/${name}`,
+  oidcProvider: (c: ArnContext, host: string) => `arn:${c.partition}:iam::${c.accountId}:oidc-provider/${host}`,
   /** Public (AWS-owned) SSM parameters have no account in their ARN; `name` starts with "/". */
   publicSsmParameter: (c: ArnContext, name: string) => `arn:${c.partition}:ssm:${c.region}::parameter${name}`,
 };

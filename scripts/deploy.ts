@@ -13,7 +13,7 @@
  *
  * --print-order prints the JSON array of the environments CI deploys, in `deploy.order`.
  */
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseCommandLine } from '../lib/cli';
@@ -21,6 +21,9 @@ import { errors, jsonPath } from '../lib/errors';
 import { flagsFiles, loadFlagsOrThrow } from '../lib/flags/load';
 import { diffValues } from '../lib/plan/flags-diff';
 import { synthesize } from '../lib/synth';
+import { accessStackName } from '../lib/naming';
+import { deployOrderAtRef } from '../lib/deploy/deploy-order';
+import { capturingPlanner, savedPlanPlanner, savePlans } from '../lib/deploy/saved-plan';
 import {
   deployOrder,
   formatFlagChanges,
@@ -29,19 +32,22 @@ import {
   simulatedHealth,
   writeDeployRecord,
   type DeployDeps,
+  type DeployPlanner,
   type MarkerPoster,
 } from '../lib/deploy/deploy';
 import { commitMessage, git, gitRaw, resolveCommit } from '../lib/deploy/git';
-import { allGuards } from '../lib/deploy/guards';
+import { allGuards, deploysForwardOnly } from '../lib/deploy/guards';
+import { breakGlassFrom } from '../lib/deploy/break-glass';
 import { awsHealthApi, waitForHealthy } from '../lib/deploy/health';
 import { DeployHistory, pullRequestOf, runUrlFromEnv } from '../lib/deploy/history';
+import { lastTrustedDeploy } from '../lib/deploy/trusted-history';
 import { honeycombConfigFromEnv, postMarker } from '../lib/deploy/honeycomb';
 import { baselineCacheDir, DeployedStore, simulationApplier, simulationGuards, simulationPlanner } from '../lib/deploy/simulation';
 import { terraformApplier, terraformPlanner } from '../lib/deploy/terraform-stacks';
 
 const USAGE =
-  'npm run deploy -- --env <environment> [--plan-only] [--health-timeout <seconds>] [--artifacts-dir <dir>] [--plan-unchanged]\n' +
-  '       npm run deploy -- --print-order';
+  'npm run deploy -- --env <environment> [--plan-only [--save-plan <dir>] | --apply-plan <dir>] [--rollback] [--health-timeout <seconds>] [--artifacts-dir <dir>] [--plan-unchanged]\n' +
+  '       npm run deploy -- --print-order [--from-ref <ref>]';
 
 export const OUT_DIR = path.join('out', 'deploy');
 
@@ -56,7 +62,7 @@ export async function main(args: readonly string[], options: DeployMainOptions =
   const env = options.env ?? process.env;
   const print = options.print ?? ((line: string) => console.log(line));
   const repoDir = path.resolve(options.repoDir ?? process.cwd());
-  const { values, help } = parseCommandLine<{ env?: string; 'print-order'?: boolean; 'plan-only'?: boolean; 'health-timeout'?: string; 'artifacts-dir'?: string; 'plan-unchanged'?: boolean }>(args, {
+  const { values, help } = parseCommandLine<{ env?: string; 'print-order'?: boolean; 'plan-only'?: boolean; 'health-timeout'?: string; 'artifacts-dir'?: string; 'plan-unchanged'?: boolean; rollback?: boolean; 'from-ref'?: string; 'save-plan'?: string; 'apply-plan'?: string }>(args, {
     usage: USAGE,
     options: {
       env: { type: 'string' },
@@ -65,6 +71,10 @@ export async function main(args: readonly string[], options: DeployMainOptions =
       'health-timeout': { type: 'string' },
       'artifacts-dir': { type: 'string' },
       'plan-unchanged': { type: 'boolean' },
+      rollback: { type: 'boolean' },
+      'from-ref': { type: 'string' },
+      'save-plan': { type: 'string' },
+      'apply-plan': { type: 'string' },
     },
   });
   if (help) {
@@ -74,6 +84,13 @@ export async function main(args: readonly string[], options: DeployMainOptions =
   // --print-order prints the order and deploys nothing: an --env with it would be silently ignored.
   if (values['print-order'] && values.env !== undefined) throw errors.usage('--print-order deploys nothing and takes no --env', USAGE);
 
+  if (values['print-order'] && values['from-ref']) {
+    // CI's matrix: the environments main and the access stack know, never the checkout's (lib/deploy/deploy-order.ts).
+    const { environments, skipped } = deployOrderAtRef(values['from-ref'], repoDir);
+    for (const s of skipped) console.error(`not deployed: ${s.environment}: ${s.reason}`);
+    print(JSON.stringify(environments));
+    return 0;
+  }
   // Relative paths (flags/<env>.json) when run from the repository, as messages show them.
   // An expired catch-up fleet does not block a deploy: its CatchUpNotExpired guard warns.
   const all = loadFlagsOrThrow(flagsFiles(path.relative(process.cwd(), path.join(repoDir, 'flags')) || '.'), { expiredCatchUp: 'allow' });
@@ -90,6 +107,8 @@ export async function main(args: readonly string[], options: DeployMainOptions =
     throw errors.usage(`--health-timeout must be a whole number of seconds; got ${JSON.stringify(values['health-timeout'])}`, USAGE);
   }
 
+  if (values['save-plan'] && !values['plan-only']) throw errors.usage('--save-plan saves the plan of a --plan-only run', USAGE);
+  if (values['apply-plan'] && (values['plan-only'] || values['save-plan'])) throw errors.usage('--apply-plan applies a saved plan; it takes no --plan-only or --save-plan', USAGE);
   const environment = entry.environment;
   const simulated = entry.flags.aws.offline;
   const log = (line: string) => print(line);
@@ -116,7 +135,8 @@ export async function main(args: readonly string[], options: DeployMainOptions =
     }
   } else if (history) {
     try {
-      const last = (await history.list(environment, 30)).find((d) => d.outcome === 'success' && !d.simulated);
+      // Only deploys by the deploy workflow, with our payload, of a commit on main (finding 12).
+      const last = await lastTrustedDeploy(await history.list(environment, 30), environment, { repoDir, log });
       if (last) {
         base = last.commit;
         baseSource = 'github';
@@ -141,6 +161,10 @@ export async function main(args: readonly string[], options: DeployMainOptions =
   const outDir = path.join(repoDir, OUT_DIR);
   const { outdir: synthDir, stacks } = synthesize([entry], path.join(outDir, environment, 'synth'));
 
+  // Never the access stack: the deploy role must not change who can deploy (docs/security.md).
+  const stackDirs = [...stacks].filter(([stack]) => stack !== accessStackName(environment)).map(([stack, config]) => ({ stack, config, dir: path.join(synthDir, 'stacks', stack) }));
+  let captured: ReturnType<typeof capturingPlanner> | undefined;
+  const capturing = (planner: DeployPlanner) => (captured = capturingPlanner(planner));
   let deps: DeployDeps;
   if (simulated) {
     deps = {
@@ -153,7 +177,7 @@ export async function main(args: readonly string[], options: DeployMainOptions =
         planUnchanged: values['plan-unchanged'],
         log,
       }),
-      guards: simulationGuards({ artifactsDir: values['artifacts-dir'], env }),
+      guards: [deploysForwardOnly(), ...simulationGuards({ artifactsDir: values['artifacts-dir'], env })],
       applier: simulationApplier(environment, store),
       health: simulatedHealth,
       history,
@@ -164,10 +188,10 @@ export async function main(args: readonly string[], options: DeployMainOptions =
   } else {
     const region = entry.flags.aws.region;
     deps = {
-      planner: terraformPlanner(
-        [...stacks].map(([stack, config]) => ({ stack, config, dir: path.join(synthDir, 'stacks', stack) })),
-        log,
-      ),
+      // Plan, approve, apply exactly that file (lib/deploy/saved-plan.ts).
+      planner: values['apply-plan']
+        ? savedPlanPlanner(path.resolve(values['apply-plan']), stackDirs, { environment, commit: head, log })
+        : capturing(terraformPlanner(stackDirs, log)),
       guards: allGuards(),
       applier: terraformApplier(log),
       health: healthVerifier((request) =>
@@ -194,10 +218,18 @@ export async function main(args: readonly string[], options: DeployMainOptions =
       repoDir,
       planOnly: values['plan-only'],
       planOutDir: path.join(outDir, environment),
+      rollback: values.rollback === true,
+      breakGlass: breakGlassFrom({ env, commitMessage: message, actor }),
     },
     deps,
   );
 
+  if (values['save-plan'] && record.outcome === 'planned') {
+    if (!captured) throw errors.usage('--save-plan needs an AWS environment (a real Terraform plan)', USAGE);
+    const { manifest, summary } = savePlans(captured.planned, path.resolve(values['save-plan']), { environment, commit: head });
+    for (const s of manifest.stacks) log(`saved plan ${s.file}: SHA-256 ${s.sha256}`);
+    if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${summary}\n`);
+  }
   const file = writeDeployRecord(record, outDir);
   if (simulated && record.outcome !== 'planned') {
     store.appendHistory({

@@ -103,7 +103,7 @@ export async function main(args: readonly string[]): Promise<number> {
   };
 
   if (command === 'trust') {
-    const lines = await trustOutputs(v.pr === undefined ? undefined : prNumber(v.pr));
+    const lines = await trustOutputs(v.pr === undefined ? undefined : parsePullRequestNumber(v.pr));
     for (const l of lines) console.log(l);
     if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, `${lines.join('\n')}\n`);
     return 0;
@@ -122,7 +122,7 @@ export async function main(args: readonly string[]): Promise<number> {
     let ref = v.ref ?? 'FETCH_HEAD';
     if (v['fetch-pr']) {
       // The PR head's objects, as data: fetched, never checked out.
-      const pr = prNumber(v['fetch-pr']);
+      const pr = parsePullRequestNumber(v['fetch-pr']);
       const fetched = await $({ quiet: true, nothrow: true })`git fetch --no-tags --depth=1 origin ${`refs/pull/${pr}/head`}`;
       if (fetched.exitCode !== 0) throw errors.gitRefUnknown(`refs/pull/${pr}/head`, process.cwd(), fetched.stderr);
       ref = 'FETCH_HEAD';
@@ -163,7 +163,7 @@ export async function main(args: readonly string[]): Promise<number> {
   } else {
     throw errors.usage('post needs --body <file>, --plan <plan.json>... or --failed', USAGE);
   }
-  const pr = v.pr === undefined ? undefined : prNumber(v.pr);
+  const pr = v.pr === undefined ? undefined : parsePullRequestNumber(v.pr);
   const result = await post(body, { pr, author: v.author, bodySource, headSha: v['head-sha'] });
   if (result && 'stale' in result) {
     console.log(`not posted: the run is for ${result.stale.slice(0, 12)}, the PR's head is now ${result.head.slice(0, 12)} (a newer run comments)`);
@@ -173,26 +173,17 @@ export async function main(args: readonly string[]): Promise<number> {
   return 0;
 }
 
-function prNumber(raw: string): number {
-  const pr = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isInteger(pr) || pr < 1) throw errors.usage(`--pr must be a PR number; got ${JSON.stringify(raw)}`, USAGE);
-  return pr;
+/**
+ * `--pr`: digits only, no sign, no leading zero, no exponent or hex ("1e3", "0x10",
+ * " 12" all pass Number()), at most a safe integer.
+ */
+export function parsePullRequestNumber(value: string): number {
+  if (!/^[1-9][0-9]{0,15}$/.test(value) || !Number.isSafeInteger(Number(value))) throw errors.badPullRequestNumber(value, USAGE);
+  return Number(value);
 }
-
-
-
-
 
 /** `<stack>=<file>` or `<file>`. */
 function planArg(arg: string): { file: string; stack?: string } {
   const m = /^([A-Za-z0-9_.-]+)=(.+)$/.exec(arg);
   return m && !existsSync(arg) ? { stack: m[1], file: m[2] } : { file: arg };
 }
-
-
-
-
-
-
-
-

@@ -50,6 +50,9 @@ export async function main(args: readonly string[], options: RollbackMainOptions
   const result = await runRollback({
     environment: values.env,
     requireDeployRecord: !offline,
+    // An AWS environment's emergency push waits for the GitHub environment's reviewers.
+    requireApprovedPush: !offline,
+    breakGlassReason: env.FLEETFLAGS_BREAK_GLASS_REASON?.trim() || undefined,
     to: values.to || undefined,
     push: values.push,
     repoDir,

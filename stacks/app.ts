@@ -1,10 +1,12 @@
 /**
- * Builds the cdktf app: per environment, `<env>-data` and `<env>-fleet`, from the
+ * Builds the cdktf app: per environment, `<env>-data` and `<env>-fleet` (and
+ * `<env>-access` for an AWS environment with `access`), from the
  * validated flags files. Exported for the tests and the benchmark; main.ts runs it.
  */
 import { App } from 'cdktf';
 import type { LoadedFlags } from '../lib/flags/load';
-import { dataStackName, fleetStackName } from '../lib/naming';
+import { accessStackName, dataStackName, fleetStackName } from '../lib/naming';
+import { AccessStack } from './access-stack';
 import { DataStack } from './data-stack';
 import { FleetStack } from './fleet-stack';
 
@@ -18,6 +20,8 @@ export function buildApp(environments: readonly LoadedFlags[], options: BuildApp
   for (const { environment, flags } of environments) {
     new DataStack(app, dataStackName(environment), { flags });
     new FleetStack(app, fleetStackName(environment), { flags });
+    // Who can deploy: AWS environments that name their repository (flags "access").
+    if (flags.access && !flags.aws.offline) new AccessStack(app, accessStackName(environment), { flags: { ...flags, access: flags.access } });
   }
   return app;
 }

@@ -97,6 +97,7 @@ export class FleetStack extends TerraformStack {
       artifactsBucket: names.artifactsBucket,
       agentPort: network.agentPort,
       healthCheckPath: network.healthCheckPath,
+      builds: flags.builds,
     };
 
     // Flags 1-3: spot ratio, arch, autoscaling.

@@ -22,6 +22,12 @@ export interface FleetEnvironment {
   readonly artifactsBucket: string;
   readonly agentPort: number;
   readonly healthCheckPath: string;
+  /**
+   * Pinned builds: build ID → SHA-256 per architecture (flags "builds"). The user data
+   * refuses a download whose digest is not the pinned one.
+   * @default {} - no pins (the offline sandbox): the published .sha256 is trusted
+   */
+  readonly builds?: Readonly<Record<string, { readonly arm64?: string; readonly amd64?: string }>>;
 }
 
 export interface IngestFleetProps {
@@ -93,6 +99,7 @@ export class IngestFleet extends Construct {
         artifactsBucket: env.artifactsBucket,
         buildId: props.buildId,
         arch: props.arch,
+        pinnedSha256: Object.prototype.hasOwnProperty.call(env.builds ?? {}, props.buildId) ? env.builds![props.buildId][props.arch] : undefined,
         agentConfig: {
           lock: agentLockConfig(env.lockTableName, props.backfillMinutes),
           environment: env.environment,

@@ -30,6 +30,12 @@ export interface UserDataOptions {
   readonly buildId: string;
   readonly arch: Arch;
   readonly agentConfig: AgentConfig;
+  /**
+   * The build's pinned SHA-256 (flags "builds"): the binary must have exactly this
+   * digest, whatever the bucket's .sha256 says (both could be replaced by whoever
+   * can write the bucket). @default - none: the published .sha256 is trusted
+   */
+  readonly pinnedSha256?: string;
 }
 
 /** A value as one single-quoted shell word. */
@@ -41,7 +47,8 @@ export function shellQuote(value: string): string {
  * The instance's user data (a bash script). It:
  * 1. downloads the pinned build and its published `.sha256` from the artifacts bucket;
  * 2. refuses to start when the binary is empty, the checksum file holds no SHA-256,
- *    or the binary's SHA-256 differs (the talk's outage: zero-byte binaries deployed);
+ *    or the binary's SHA-256 differs (the talk's outage: zero-byte binaries deployed),
+ *    and, when the flags pin the build, when it is not the pinned SHA-256;
  * 3. writes the agent configuration from the lock-table contract;
  * 4. starts the agent as a systemd service.
  * On any failure the instance powers off: it never serves, fails its health check,
@@ -52,6 +59,10 @@ export function renderUserData(o: UserDataOptions): string {
   const sumKey = checksumKey(o.buildId, o.arch);
   const config = JSON.stringify(o.agentConfig, null, 2);
   if (config.includes('\nFLEETFLAGS_EOF')) throw new Error('agent configuration cannot contain the heredoc delimiter');
+  if (o.pinnedSha256 !== undefined && !/^[0-9a-f]{64}$/.test(o.pinnedSha256)) throw new Error(`pinnedSha256 must be 64 lowercase hex digits; got ${JSON.stringify(o.pinnedSha256)}`);
+  const pinned = o.pinnedSha256
+    ? `\n# The pinned digest (flags "builds"), not the bucket's word for it.\n[ "$ACTUAL" = ${shellQuote(o.pinnedSha256)} ] || refuse "not the pinned build ${o.buildId}: expected SHA-256 ${o.pinnedSha256}, got $ACTUAL"`
+    : '';
   return `#!/bin/bash
 # fleetflags user data: pinned build ${o.buildId} (${o.arch}) of ${o.agentConfig.fleet}.
 set -euo pipefail
@@ -77,7 +88,7 @@ aws s3api get-object --bucket "$BUCKET" --key "$CHECKSUM_KEY" "$WORK/agent.sha25
 EXPECTED=$(awk 'NR == 1 { print tolower($1) }' "$WORK/agent.sha256")
 [[ "$EXPECTED" =~ ^[0-9a-f]{64}$ ]] || refuse "s3://$BUCKET/$CHECKSUM_KEY holds no SHA-256"
 ACTUAL=$(sha256sum "$WORK/agent" | awk '{ print $1 }')
-[ "$ACTUAL" = "$EXPECTED" ] || refuse "checksum mismatch: expected $EXPECTED, got $ACTUAL"
+[ "$ACTUAL" = "$EXPECTED" ] || refuse "checksum mismatch: expected $EXPECTED, got $ACTUAL"${pinned}
 
 install -d -m 0755 /opt/${AGENT_SERVICE} /etc/${AGENT_SERVICE}
 install -m 0755 "$WORK/agent" ${AGENT_BINARY}

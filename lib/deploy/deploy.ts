@@ -34,6 +34,7 @@ import type { HealthReport } from './health';
 import { formatDuration, type DeployOutcome, type DeploymentHandle, type DeployRecord, type FinishOptions } from './history';
 import { deployMarkerMessage, type Marker } from './honeycomb';
 import { SIMULATION_LABEL } from './simulation';
+import { breakGlassNote, type BreakGlass } from './break-glass';
 
 // ---------------------------------------------------------------------------
 // Injected services
@@ -129,6 +130,10 @@ export interface DeployInput {
   readonly planOnly?: boolean;
   /** Write each stack's JSON plan here as `<stack>.plan.json`. @default nowhere */
   readonly planOutDir?: string;
+  /** The run says it is a rollback (may go back; may use break glass). @default false */
+  readonly rollback?: boolean;
+  /** An audited break-glass override (lib/deploy/break-glass.ts), recorded everywhere. @default none */
+  readonly breakGlass?: BreakGlass;
 }
 
 // ---------------------------------------------------------------------------
@@ -185,6 +190,9 @@ export interface DeployRunRecord {
   readonly exitCode: number;
   /** The error message, when the deploy did not succeed. */
   readonly error?: string;
+  /** The break-glass override, when one was given. */
+  readonly breakGlass?: BreakGlass;
+  readonly rollback?: boolean;
 }
 
 export interface DeployResult {
@@ -230,6 +238,7 @@ export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<D
     runUrl: input.runUrl,
     simulated,
     overrides: guardOverrides(guards),
+    ...(input.breakGlass ? { breakGlass: input.breakGlass } : {}),
   });
 
   let historyAttempted = false;
@@ -266,7 +275,7 @@ export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<D
       if (deps.markers && outcome !== 'guard-refused' && outcome !== 'error') {
         try {
           await deps.markers.post({
-            message: `${simulated ? '[simulated] ' : ''}${deployMarkerMessage({ environment: env, commit: input.commits.head, pr: input.pr, actor: input.actor, outcome, overrides: guardOverrides(guards) })}`,
+            message: `${simulated ? '[simulated] ' : ''}${deployMarkerMessage({ environment: env, commit: input.commits.head, pr: input.pr, actor: input.actor, outcome, overrides: guardOverrides(guards) })}${breakGlassNote(input.breakGlass)}`,
             url: input.runUrl,
             type: 'deploy',
             startTime: started,
@@ -327,6 +336,8 @@ export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<D
       outcome,
       exitCode: error?.exitCode ?? 0,
       ...(error ? { error: error.message } : {}),
+      ...(input.breakGlass ? { breakGlass: input.breakGlass } : {}),
+      ...(input.rollback ? { rollback: true } : {}),
     };
     log(`${outcome === 'planned' ? 'planned' : `deploy ${outcome}`} in ${formatDuration(record.durationSeconds)}${summary ? `: ${summary}` : ''}${simulated ? ' [simulation]' : ''}`);
     return { record, error };
@@ -358,6 +369,8 @@ export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<D
     commits: input.commits,
     repoDir: input.repoDir,
     now: clock.now(),
+    rollback: input.rollback,
+    breakGlass: input.breakGlass,
   });
   guards = report.results;
   log(`guards:\n${formatGuardResults(guards)}`);

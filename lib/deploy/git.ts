@@ -11,9 +11,9 @@ export interface GitResult {
 }
 
 /** Runs git in `cwd`; never throws for a non-zero exit (callers decide). */
-export function gitRaw(args: readonly string[], cwd: string): Promise<GitResult> {
+export function gitRaw(args: readonly string[], cwd: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    execFile('git', [...args], { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }, (err, stdout, stderr) => {
+    execFile('git', [...args], { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...extraEnv } }, (err, stdout, stderr) => {
       if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') return reject(new Error('git is not on the PATH'));
       const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
       resolve({ code, stdout, stderr });
@@ -55,4 +55,15 @@ export async function gitIdentityProblem(cwd: string): Promise<string | undefine
     if (r.code !== 0) return (r.stderr || r.stdout).trim() || `git var ${ident} exited ${r.code}`;
   }
   return undefined;
+}
+
+/**
+ * Git configuration, through the environment (never argv, never .git/config), that
+ * authenticates HTTPS pushes with `token`: checkouts keep no credentials
+ * (`persist-credentials: false`), so the one push that needs them gets them here.
+ */
+export function tokenAuthEnv(token: string | undefined): NodeJS.ProcessEnv {
+  if (!token) return {};
+  const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
+  return { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraheader', GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}` };
 }

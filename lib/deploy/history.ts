@@ -52,6 +52,8 @@ export interface DeployRecord {
   readonly runUrl?: string;
   /** True when the apply is simulated (the sandbox). @default false */
   readonly simulated?: boolean;
+  /** The break-glass override the deploy used (lib/deploy/break-glass.ts). @default none */
+  readonly breakGlass?: { readonly reason: string; readonly source: string; readonly actor?: string };
   /** Guard refusals let through by a commit trailer. @default none */
   readonly overrides?: readonly DeployOverride[];
 }
@@ -78,6 +80,8 @@ export interface DeployPayload {
   readonly runUrl: string | null;
   readonly simulated: boolean;
   readonly overrides?: readonly DeployOverride[];
+  /** Audited emergency override, or null. */
+  readonly breakGlass: { readonly reason: string; readonly source: string; readonly actor?: string } | null;
 }
 
 export interface DeploymentHandle {
@@ -117,6 +121,14 @@ export interface DeployHistoryEntry {
   readonly overrides?: readonly DeployOverride[];
   /** When the final status was posted (the deploy finished). */
   readonly finishedAt?: string;
+  /** Who created the Deployment (its creator's login). */
+  readonly creator?: string;
+  /** The Deployment's task ("deploy"). */
+  readonly task?: string;
+  /** The Deployment's ref and SHA as GitHub stored them. */
+  readonly sha?: string;
+  /** The payload as stored, for trust checks (lib/deploy/trusted-history.ts). */
+  readonly payload?: unknown;
 }
 
 export interface GitHubConfig {
@@ -191,6 +203,7 @@ export class DeployHistory {
       runUrl: record.runUrl ?? null,
       simulated: record.simulated ?? false,
       ...(record.overrides?.length ? { overrides: record.overrides } : {}),
+      breakGlass: record.breakGlass ?? null,
     };
     const { owner, repo } = this.config;
     const created = await this.call('create the deployment', () =>
@@ -203,7 +216,7 @@ export class DeployHistory {
         auto_merge: false,
         required_contexts: [],
         payload: payload as unknown as Record<string, unknown>,
-        description: truncate(`${record.simulated ? '[simulated] ' : ''}${record.commit.slice(0, 12)} by ${record.actor}`, MAX_DESCRIPTION),
+        description: truncate(`${record.breakGlass ? '[BREAK GLASS] ' : ''}${record.simulated ? '[simulated] ' : ''}${record.commit.slice(0, 12)} by ${record.actor}`, MAX_DESCRIPTION),
         production_environment: record.environment === 'production',
         transient_environment: false,
       }),
@@ -258,6 +271,10 @@ export class DeployHistory {
           ...(Array.isArray(payload.guards) ? { guards: payload.guards } : {}),
           ...(Array.isArray(payload.overrides) ? { overrides: payload.overrides } : {}),
           ...(finished ? { finishedAt: latest.created_at } : {}),
+          creator: d.creator?.login,
+          task: d.task,
+          sha: d.sha,
+          payload: d.payload,
         } satisfies DeployHistoryEntry;
       }),
     );

@@ -30,8 +30,11 @@ import { canonical, speculativePlan, type StackJson } from '../plan/speculative'
 import { ALLOW_EXPIRED_CATCH_UP_ENV } from '../flags/load';
 import { readStacks } from '../synth';
 import { formatCounts, planCounts, type SimplePlanCounts } from './deploy';
-import { environmentPaths, git, gitIdentityProblem, gitRaw, resolveCommit } from './git';
+import { environmentPaths, git, gitIdentityProblem, gitRaw, resolveCommit, tokenAuthEnv } from './git';
+import { checkPushApproval, checkRollbackTarget, mainRefOf } from './rollback-checks';
+import { dispatchWorkflow, type Dispatched } from '../github/dispatch';
 import { githubConfigFromEnv, type DeployHistoryEntry } from './history';
+import { lastTrustedDeploy, type TrustPolicy } from './trusted-history';
 import { DeployedStore, unchangedPlan } from './simulation';
 
 /** Hidden marker at the top of rollback PR bodies. */
@@ -53,6 +56,8 @@ export interface FindOptions {
   readonly history?: { list(environment: string, limit?: number): Promise<DeployHistoryEntry[]> };
   /** Simulated deploys. @default none */
   readonly store?: DeployedStore;
+  /** Which history entries count. @default the deploy workflow's identity, commits on origin/main */
+  readonly trust?: Omit<TrustPolicy, 'repoDir'>;
   readonly log?: (line: string) => void;
 }
 
@@ -62,7 +67,8 @@ export async function findLastDeployedChange(environment: string, options: FindO
   let deployed: string | undefined;
   let source: DeployedSource = 'HEAD';
   if (options.history) {
-    const last = (await options.history.list(environment, 30)).find((d) => d.outcome === 'success');
+    // Only deploys by the deploy workflow, with our payload, of a commit on main (lib/deploy/trusted-history.ts).
+    const last = await lastTrustedDeploy(await options.history.list(environment, 30), environment, { repoDir, ...options.trust, log: options.log });
     if (last) {
       if (await resolveCommit(last.commit, repoDir)) {
         deployed = last.commit;
@@ -132,6 +138,18 @@ export interface RollbackOptions {
   readonly requireDeployRecord?: boolean;
   /** The branch deploys run from; `--push` only from it. @default "main" */
   readonly mainBranch?: string;
+  /**
+   * `--push` needs the GitHub environment to have required reviewers (AWS
+   * environments; lib/deploy/rollback-checks.ts). @default false
+   */
+  readonly requireApprovedPush?: boolean;
+  /**
+   * After a push, dispatch deploy.yml; after a PR, dispatch plan.yml: pushes made
+   * with a workflow's token start no runs. @default true inside GitHub Actions
+   */
+  readonly dispatch?: boolean;
+  /** Passed to the dispatched deploy as its break-glass reason. @default none */
+  readonly breakGlassReason?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -157,6 +175,8 @@ export interface RollbackResult {
   readonly pullRequest?: { readonly number: number; readonly url: string };
   /** Why no PR was opened or nothing was pushed, when so. */
   readonly note?: string;
+  /** The workflow run started for the push (deploy.yml) or the PR (plan.yml). */
+  readonly dispatched?: Dispatched;
   readonly plans: readonly RollbackStackPlan[];
   readonly flagsChanged: readonly string[];
   readonly bodyFile: string;
@@ -184,6 +204,12 @@ export async function runRollback(options: RollbackOptions): Promise<RollbackRes
   const identity = await gitIdentityProblem(repoDir);
   if (identity) throw deployRunErrors.gitIdentityMissing(repoDir, identity);
 
+  const gh = env.GITHUB_TOKEN && env.GITHUB_REPOSITORY ? githubConfigFromEnv(env) : undefined;
+  const client = options.octokit ?? (gh ? createOctokit({ token: gh.token, baseUrl: gh.apiUrl }) : undefined);
+  if (options.push && options.requireApprovedPush) {
+    await checkPushApproval(gh && client, { owner: gh?.owner ?? '', repo: gh?.repo ?? '', environment });
+  }
+
   // 1. What to revert.
   let target: string;
   let source: DeployedSource | 'to';
@@ -191,6 +217,7 @@ export async function runRollback(options: RollbackOptions): Promise<RollbackRes
   if (options.to) {
     const sha = await resolveCommit(options.to, repoDir);
     if (!sha) throw deployRunErrors.commitUnknown(options.to, repoDir);
+    await checkRollbackTarget(options.to, sha, environment, repoDir, await mainRefOf(repoDir, remote, mainBranch));
     target = sha;
     source = 'to';
   } else {
@@ -281,12 +308,25 @@ export async function runRollback(options: RollbackOptions): Promise<RollbackRes
     let pushed = false;
     let pullRequest: RollbackResult['pullRequest'];
     let note: string | undefined;
+    let dispatched: Dispatched | undefined;
+    const dispatch = options.dispatch ?? env.GITHUB_ACTIONS === 'true';
     if (options.push) {
       if (hasRemote) {
-        await pushRef(repoDir, remote, `HEAD:refs/heads/${baseBranch}`);
+        await pushRef(repoDir, remote, `HEAD:refs/heads/${baseBranch}`, env.GITHUB_TOKEN);
         pushed = true;
         published = true;
         log(`pushed the revert to ${remote}/${baseBranch}: it deploys without review`);
+        if (dispatch && gh && client) {
+          // The push was made with the workflow's token: it starts no deploy by itself.
+          dispatched = await dispatchWorkflow(client, {
+            owner: gh.owner,
+            repo: gh.repo,
+            workflow: 'deploy.yml',
+            ref: baseBranch,
+            inputs: { rollback: 'true', ...(options.breakGlassReason ? { 'break-glass-reason': options.breakGlassReason } : {}) },
+          }, { serverUrl: env.GITHUB_SERVER_URL });
+          log(`started the deploy of the revert: ${dispatched.url}`);
+        }
       } else {
         note = `no git remote "${remote}": the revert is committed on ${baseBranch} locally; push it to deploy`;
       }
@@ -295,11 +335,11 @@ export async function runRollback(options: RollbackOptions): Promise<RollbackRes
     } else if (!hasRemote) {
       note = `no git remote "${remote}" to push ${branch} to; the PR body is in ${path.relative(repoDir, bodyFile)}`;
     } else {
-      await pushRef(repoDir, remote, `refs/heads/${branch}:refs/heads/${branch}`);
+      await pushRef(repoDir, remote, `refs/heads/${branch}:refs/heads/${branch}`, env.GITHUB_TOKEN);
       pushed = true;
       published = true;
       const gh = githubConfigFromEnv(env);
-      const octokit = options.octokit ?? createOctokit({ token: gh.token, baseUrl: gh.apiUrl });
+      const octokit = client ?? createOctokit({ token: gh.token, baseUrl: gh.apiUrl });
       try {
         const created = await octokit.rest.pulls.create({
           owner: gh.owner,
@@ -311,6 +351,15 @@ export async function runRollback(options: RollbackOptions): Promise<RollbackRes
         });
         pullRequest = { number: created.data.number, url: created.data.html_url };
         log(`opened PR #${created.data.number}: ${created.data.html_url}`);
+        if (dispatch) {
+          // The PR was opened with the workflow's token: it gets no plan run by itself.
+          try {
+            dispatched = await dispatchWorkflow(octokit, { owner: gh.owner, repo: gh.repo, workflow: 'plan.yml', ref: branch, inputs: { pr: String(created.data.number) } }, { serverUrl: env.GITHUB_SERVER_URL });
+            log(`started the plan of the rollback PR: ${dispatched.url}`);
+          } catch (e) {
+            log(`warning: ${(e as Error).message}`);
+          }
+        }
       } catch (e) {
         const err = e as { status?: number; message?: string };
         throw new FleetflagsError(
@@ -332,6 +381,7 @@ export async function runRollback(options: RollbackOptions): Promise<RollbackRes
       pushed,
       ...(pullRequest ? { pullRequest } : {}),
       ...(note ? { note } : {}),
+      ...(dispatched ? { dispatched } : {}),
       plans,
       flagsChanged,
       bodyFile,
@@ -362,8 +412,8 @@ export async function restoreCheckout(repoDir: string, was: { readonly baseRev: 
   await gitRaw(['reset', '-q', '--hard', was.baseRev], repoDir);
 }
 
-async function pushRef(repoDir: string, remote: string, refspec: string): Promise<void> {
-  const r = await gitRaw(['push', remote, refspec], repoDir);
+async function pushRef(repoDir: string, remote: string, refspec: string, token?: string): Promise<void> {
+  const r = await gitRaw(['push', remote, refspec], repoDir, tokenAuthEnv(token));
   if (r.code !== 0) throw deployRunErrors.gitFailed(`git push ${remote} ${refspec}`, r.stderr || r.stdout);
 }
 

@@ -147,6 +147,10 @@ export function parseFlags(file: string, text: string): { flags?: Flags; problem
   } catch (e) {
     return { problems: [flagsProblems.invalidJson(file, describeJsonError(text, (e as Error).message))] };
   }
+  // Checked before anything recurses into the value (the schema, the messages): a file
+  // nested thousands of levels deep would otherwise overflow the stack.
+  const deep = firstTooDeep(raw, MAX_FLAGS_DEPTH);
+  if (deep) return { problems: [flagsProblems.nestedTooDeep(file, jsonPath(deep.path), deep.kind, MAX_FLAGS_DEPTH)] };
   const problems: FlagsProblem[] = [];
   const base = environmentOf(file);
   const validBase = /^[a-z][a-z0-9-]{1,19}$/.test(base);
@@ -184,6 +188,22 @@ function typoTargets(issue: Issue): string[] {
     const suggestion = closest(key, known);
     return suggestion ? [jsonPath([...issue.path, suggestion])] : [];
   });
+}
+
+/** The deepest a flags file nests objects and arrays; the schema needs 4. */
+export const MAX_FLAGS_DEPTH = 32;
+
+/** The first object or array nested deeper than `max` levels (iteratively: no recursion). */
+export function firstTooDeep(value: unknown, max: number): { path: PropertyKey[]; kind: 'object' | 'array' } | undefined {
+  const stack: { node: unknown; path: PropertyKey[] }[] = [{ node: value, path: [] }];
+  while (stack.length > 0) {
+    const { node, path: at } = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (at.length >= max) return { path: at, kind: Array.isArray(node) ? 'array' : 'object' };
+    const entries: [PropertyKey, unknown][] = Array.isArray(node) ? node.map((v, i) => [i, v]) : Object.entries(node);
+    for (const [k, v] of entries) stack.push({ node: v, path: [...at, k] });
+  }
+  return undefined;
 }
 
 function renamedFieldProblems(file: string, raw: unknown): FlagsProblem[] {

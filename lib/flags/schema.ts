@@ -500,6 +500,42 @@ const notifications = z
       'tokens and are supplied at plan and apply time as TF_VAR_notify_<name>, never committed.',
   );
 
+const sha256Hex = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, { error: 'a SHA-256 digest: 64 lowercase hex digits' });
+
+/** The GitHub repository deploys come from: "<owner>/<repo>", as GitHub spells it. */
+export const GITHUB_REPOSITORY_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
+
+const access = z
+  .strictObject({
+    githubRepository: z
+      .string()
+      .regex(GITHUB_REPOSITORY_PATTERN, { error: 'a GitHub repository "<owner>/<repo>", such as "acme/fleetflags"' })
+      .describe(
+        'The GitHub repository whose workflows may assume this environment\'s roles, "<owner>/<repo>" (no wildcard). ' +
+          'The deploy role trusts only "repo:<owner>/<repo>:environment:<environment>".',
+      ),
+    requireApproval: z
+      .boolean()
+      .default(false)
+      .describe(
+        'true: the GitHub environment must have required reviewers, so a person approves each deploy after seeing its plan ' +
+          '(npm run doctor checks it). Production must be true. Default false.',
+      ),
+    jobWorkflowRef: z
+      .boolean()
+      .default(false)
+      .describe(
+        'true: the repository customized its OIDC subject claim to include job_workflow_ref, and the deploy role also requires ' +
+          '"<owner>/<repo>/.github/workflows/deploy.yml@refs/heads/main". Default false (the default subject claim).',
+      ),
+  })
+  .describe(
+    'Who can deploy: the <environment>-access stack (GitHub OIDC provider, a read-only plan role, a deploy role trusted only ' +
+      'for this repository\'s GitHub environment). Required for an environment CI deploys. Default: none (the sandbox).',
+  );
+
 const STATE_BACKEND_DESCRIPTION =
   'Where the state lives: "local", a file on this machine (offline environments only); "s3", a bucket, ' +
   'locked with S3 conditional writes (use_lockfile). The s3 backend needs bucket and region.';
@@ -570,6 +606,7 @@ export const FlagsSchema = z
       .describe('Deploys from main. Default: none, the environment is never deployed by CI (the sandbox).'),
     slos,
     changeLimits: changeLimits.default({ ...DEFAULT_CHANGE_LIMITS }),
+    access: access.optional(),
     naming: z
       .strictObject({
         prefix: z
@@ -623,6 +660,19 @@ export const FlagsSchema = z
       })
       .default({ backfillMinutes: DEFAULT_BACKFILL_MINUTES })
       .describe(`The DynamoDB table the agents claim S3 objects in (TTL ${LOCK_TABLE_TTL_DAYS} days).`),
+    builds: z
+      .record(
+        buildId,
+        z
+          .strictObject({ arm64: sha256Hex.optional(), amd64: sha256Hex.optional() })
+          .describe('The SHA-256 of the build for each architecture it is published for.'),
+      )
+      .default({})
+      .describe(
+        'Pinned builds: for each build ID, the SHA-256 of its binary per architecture, as `npm run publish-build` prints it. ' +
+          'Instances refuse a download whose digest differs, so whoever can write the bucket cannot swap a build. ' +
+          'Every build an AWS environment runs must be pinned. Default none.',
+      ),
     arch: arch
       .default('arm64')
       .describe('ARM64 vs AMD64 flag: the environment-wide default architecture. AMI, instance types and artifact follow from it. Default "arm64".'),

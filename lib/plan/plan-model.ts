@@ -179,7 +179,7 @@ export function isStatefulType(type: string): boolean {
 
 /** The environment of a stack: its name before "-data" or "-fleet" (or the whole name). */
 export function environmentOfStack(stack: string): string {
-  const m = /^(.+)-(data|fleet)$/.exec(stack);
+  const m = /^(.+)-(data|fleet|access)$/.exec(stack);
   return m ? m[1] : stack;
 }
 

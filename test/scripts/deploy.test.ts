@@ -37,7 +37,7 @@ describe('npm run deploy', () => {
 
     // THEN
     expect(code).toBe(0);
-    expect(lines).toEqual([expect.stringMatching(/^usage: npm run deploy -- --env <environment>[^]*--print-order$/)]);
+    expect(lines).toEqual([expect.stringMatching(/^usage: npm run deploy -- --env <environment>[^]*--print-order \[--from-ref <ref>\]$/)]);
   });
 
   test('--print-order with --env is a usage error, not a silently ignored --env', async () => {

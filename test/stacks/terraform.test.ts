@@ -32,12 +32,22 @@ beforeAll(async () => {
   await validate(dir);
   const plan = await planJson(dir);
   checked = [...stacks].map(([stack, config]) => ({ stack, config, plan: modulePlan(plan, stack) }));
-});
+  // Eight stacks (three environments' data and fleet, two access stacks) in one root, on a shared machine.
+}, 1_200_000);
 
 describe('every synthesized stack, judged by Terraform', () => {
   it('covers a data stack for every environment', () => {
     const names = checked.map((c) => c.stack);
     for (const env of shippedEnvironments()) expect(names).toEqual(expect.arrayContaining([`${env}-data`, `${env}-fleet`]));
+  });
+
+  it('covers the access stack of every AWS environment (issue 11): the OIDC provider and both roles plan', () => {
+    for (const env of ['dogfood', 'production']) {
+      const access = checked.find((c) => c.stack === `${env}-access`);
+      expect(access).toBeDefined();
+      const types = (access!.plan.resource_changes as Array<{ type: string }>).map((rc) => rc.type).sort();
+      expect(types).toEqual(['aws_iam_openid_connect_provider', 'aws_iam_role', 'aws_iam_role', 'aws_iam_role_policy', 'aws_iam_role_policy']);
+    }
   });
 
   it('validates and plans, creating exactly the configured resources from empty state', () => {

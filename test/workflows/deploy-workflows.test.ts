@@ -37,10 +37,10 @@ describe('deploy workflow', () => {
   });
 
   it('promotes one environment at a time, in the flags order, stopping at the first failure', () => {
-    expect(deploy.needs).toBe('order');
+    expect(deploy.needs).toEqual(['order', 'plan']);
     expect(deploy.strategy).toMatchObject({ 'max-parallel': 1, 'fail-fast': true });
     expect(deploy.strategy?.matrix?.environment).toBe('${{ fromJSON(needs.order.outputs.environments) }}');
-    expect(runCommands(wf)).toContain('echo "environments=$(npm run --silent deploy -- --print-order)" >> "$GITHUB_OUTPUT"');
+    expect(runCommands(wf)).toContain('echo "environments=$(npm run --silent deploy -- --print-order --from-ref origin/main)" >> "$GITHUB_OUTPUT"');
   });
 
   it('never runs two deploys of one environment at once, and never cancels one', () => {
@@ -83,13 +83,13 @@ describe('drift workflow', () => {
   it('runs on a schedule with a read-only role and may only write issues', () => {
     expect(wf.on).toHaveProperty('schedule');
     expect(wf.jobs.drift.permissions).toEqual({ contents: 'read', 'id-token': 'write', issues: 'write' });
-    expect(runCommands({ ...wf, jobs: { drift: wf.jobs.drift } })).toEqual(['npm ci', 'npm run drift']);
+    expect(runCommands({ ...wf, jobs: { drift: wf.jobs.drift } })).toEqual(['npm ci --ignore-scripts', 'npm run drift']);
   });
 
   it('keeps one PR that turns expired catch-up fleets off, through the GitHub API, with no AWS access', () => {
     const job = wf.jobs['expire-catch-ups'];
     expect(job.permissions).toEqual({ contents: 'write', 'pull-requests': 'write' });
-    expect(runCommands({ ...wf, jobs: { job } })).toEqual(['npm ci', 'npm run expire-catch-ups']);
+    expect(runCommands({ ...wf, jobs: { job } })).toEqual(['npm ci --ignore-scripts', 'npm run expire-catch-ups']);
     expect(job.steps.find((s) => s.uses?.startsWith('actions/checkout'))?.with).toMatchObject({ 'persist-credentials': false });
     expect(job.steps.find((s) => s.run === 'npm run expire-catch-ups')?.env).toEqual({ GITHUB_TOKEN: '${{ github.token }}' });
     expect(job.steps.some((s) => s.uses?.startsWith('aws-actions/'))).toBe(false);

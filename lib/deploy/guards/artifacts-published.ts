@@ -14,6 +14,7 @@ import { deployMessages, type ArtifactProblemKind } from '../../errors';
 import type { Arch, Flags } from '../../flags/schema';
 import { resourceNames } from '../../naming';
 import { s3ArtifactStore, type ArtifactStore } from '../artifact-store';
+import { pinnedSha256 } from '../../flags/rules/builds-pinned';
 import { block, pass, type Guard, type GuardResult } from './guard';
 
 /** A build a fleet runs, and where the flags say so. */
@@ -66,7 +67,7 @@ export function artifactsPublished(options: ArtifactsPublishedOptions = {}): Gua
   const createStore = options.createStore ?? ((flags: Flags) => s3ArtifactStore(new S3Client({ region: flags.aws.region })));
   return {
     id,
-    description: 'Every pinned build exists in the artifacts bucket, is non-empty, and matches its published SHA-256.',
+    description: 'Every pinned build exists in the artifacts bucket, is non-empty, and matches its published SHA-256 and the SHA-256 the flags pin.',
     run: async ({ flagsFile, flags }): Promise<GuardResult> => {
       const store = createStore(flags);
       const bucket = resourceNames(flags).artifactsBucket;
@@ -83,7 +84,9 @@ export function artifactsPublished(options: ArtifactsPublishedOptions = {}): Gua
         const problem = await checkArtifact(store, bucket, key, checksumKey(buildId, arch)).catch(
           (e: Error) => deployMessages.artifactUnreadable(where, e.name && e.name !== 'Error' ? `${e.name}: ${e.message}` : e.message),
         );
+        const pin = pinnedSha256(flags, buildId, arch);
         if (typeof problem === 'string') problems.push(problem);
+        else if (problem.kind === 'ok' && pin !== undefined && pin !== problem.sha256) problems.push(deployMessages.artifactNotPinned(where, pin, problem.sha256));
         else if (problem.kind === 'ok') verified.push(`${buildId} (${arch}, ${problem.size} bytes, sha256 ${problem.sha256.slice(0, 12)}…)`);
         else problems.push(deployMessages.artifactProblem(where, problem));
       }

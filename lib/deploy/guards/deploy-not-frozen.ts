@@ -10,6 +10,7 @@
  */
 import { basicLogger, init, type LDClient, type LDOptions } from '@launchdarkly/node-server-sdk';
 import { deployMessages } from '../../errors';
+import { isRollbackRange } from '../break-glass';
 import type { Flags } from '../../flags/schema';
 import { block, pass, type Guard, type GuardResult } from './guard';
 
@@ -63,7 +64,7 @@ export function deployNotFrozen(options: DeployNotFrozenOptions = {}): Guard {
   const flagKey = options.flagKey ?? DEPLOY_FREEZE_FLAG;
   const timeout = options.initTimeoutSeconds ?? 5;
   const createClient = options.createClient ?? init;
-  return {
+  const guard: Guard = {
     id,
     description: `Deploys are not frozen by the LaunchDarkly flag "${flagKey}" for this environment.`,
     run: async ({ environment, flagsFile, flags }): Promise<GuardResult> => {
@@ -105,6 +106,20 @@ export function deployNotFrozen(options: DeployNotFrozenOptions = {}): Guard {
       } finally {
         client.close();
       }
+    },
+  };
+  return {
+    ...guard,
+    // Break glass (lib/deploy/break-glass.ts): a frozen or unanswered freeze lets an
+    // audited rollback through, never a feature change.
+    run: async (context): Promise<GuardResult> => {
+      const result = await guard.run(context);
+      const { breakGlass } = context;
+      if (result.outcome !== 'block' || !breakGlass) return result;
+      const details = { ...result.details, breakGlass };
+      const verified = context.rollback === true && context.commits !== undefined && (await isRollbackRange(context.commits, context.repoDir ?? process.cwd()));
+      if (!verified) return block(id, `${result.message}\n${deployMessages.breakGlassNotRollback(context.environment, breakGlass.reason, context.rollback === true)}`, details);
+      return pass(id, deployMessages.breakGlassUsed(context.environment, breakGlass, result.message), details);
     },
   };
 }

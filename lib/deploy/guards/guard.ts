@@ -70,6 +70,18 @@ export interface GuardContext {
   readonly repoDir?: string;
   /** The time to compare expiries with. */
   readonly now: Date;
+  /** The run says it is a rollback (may go back in history, may pass a freeze with break glass). @default false */
+  readonly rollback?: boolean;
+  /** An audited break-glass override (lib/deploy/break-glass.ts). @default none */
+  readonly breakGlass?: BreakGlass;
+}
+
+/** An emergency override: who asked, why, and where it was given. */
+export interface BreakGlass {
+  readonly reason: string;
+  /** "workflow input" or "commit trailer". */
+  readonly source: string;
+  readonly actor?: string;
 }
 
 export interface Guard {

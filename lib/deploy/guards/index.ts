@@ -7,6 +7,7 @@ import { catchUpNotExpired } from './catch-up-not-expired';
 import { changeSizeWithinLimits, type ChangeSizeWithinLimitsOptions } from './change-size';
 import { deployNotFrozen, type DeployNotFrozenOptions } from './deploy-not-frozen';
 import { errorBudget, type ErrorBudgetOptions } from './error-budget';
+import { deploysForwardOnly, type DeploysForwardOnlyOptions } from './deploys-forward-only';
 import type { Guard, GuardContext, GuardResult } from './guard';
 import { statefulChangesAllowed, type StatefulChangesAllowedOptions } from './stateful-changes-allowed';
 
@@ -15,6 +16,7 @@ export { artifactsPublished, pinnedBuilds, parseChecksum, type ArtifactsPublishe
 export { catchUpNotExpired } from './catch-up-not-expired';
 export { changeSizeWithinLimits, formatChangeSizeVerdicts, type ChangeSizeWithinLimitsOptions } from './change-size';
 export { ERROR_BUDGET_OVERRIDE_TRAILER, budgetUnreachablePolicy, errorBudget, type ErrorBudgetOptions } from './error-budget';
+export { deploysForwardOnly, isAncestor, type DeploysForwardOnlyOptions } from './deploys-forward-only';
 export { DEPLOY_FREEZE_FLAG, deployNotFrozen, unreachablePolicy, type DeployNotFrozenOptions, type UnreachablePolicy } from './deploy-not-frozen';
 export {
   STATEFUL_OVERRIDE_TRAILER,
@@ -33,11 +35,13 @@ export interface GuardOptions {
   readonly stateful?: StatefulChangesAllowedOptions;
   readonly errorBudget?: ErrorBudgetOptions;
   readonly changeSize?: ChangeSizeWithinLimitsOptions;
+  readonly forward?: DeploysForwardOnlyOptions;
 }
 
 /** Every guard, in the order they run (cheapest and most urgent first). */
 export function allGuards(options: GuardOptions = {}): Guard[] {
   return [
+    deploysForwardOnly(options.forward),
     deployNotFrozen(options.freeze),
     statefulChangesAllowed(options.stateful),
     catchUpNotExpired(),

@@ -4,13 +4,16 @@
  */
 import { AutoscalingTargetInRange } from './autoscaling-target-in-range';
 import { BucketNamesValid } from './bucket-names-valid';
+import { BuildsPinned } from './builds-pinned';
 import { CapacityConsistent } from './capacity-consistent';
 import { CatchUpExpiresInFuture } from './catch-up-expires-in-future';
 import { CertificateInEnvironment } from './certificate-in-environment';
+import { DeployedEnvironmentHasAccess } from './deployed-environment-has-access';
 import { DeployOrderUnique } from './deploy-order-unique';
 import { EnvironmentKindConsistent } from './environment-kind-consistent';
 import { IngressCidrsValid } from './ingress-cidrs-valid';
 import { InstanceTypesMatchArch } from './instance-types-match-arch';
+import { LoadBalancerServesTls } from './load-balancer-serves-tls';
 import { LogExpiryCoversBackfill } from './log-expiry-covers-backfill';
 import { NamesUniqueAcrossEnvironments } from './names-unique-across-environments';
 import { OnDemandBaseWithinMax } from './on-demand-base-within-max';
@@ -33,17 +36,20 @@ export const ALL_RULES: readonly FlagsRule[] = [
   TableNameValid,
   NamesUniqueAcrossEnvironments,
   DeployOrderUnique,
+  DeployedEnvironmentHasAccess,
   LogExpiryCoversBackfill,
   SlosConsistent,
   // Network of the load balancer
   IngressCidrsValid,
   CertificateInEnvironment,
+  LoadBalancerServesTls,
   // Fleet flags: sizes and spot ratio, autoscaling, arch, catch-up, quarantines
   CapacityConsistent,
   OnDemandBaseWithinMax,
   AutoscalingTargetInRange,
   InstanceTypesMatchArch,
   CatchUpExpiresInFuture,
+  BuildsPinned,
   QuarantineNamesUnique,
   QuarantinePrioritiesUnique,
   QuarantineTargetGroupNamesFit,

@@ -69,6 +69,32 @@ describe('renderUserData', () => {
       expect(run.stderr).toMatch(reason);
     });
 
+    // Issue 11, finding 10: builds are pinned, not trusted.
+    it('with a pin, starts the pinned build', () => {
+      const run = runUserData(good, `${sha(good)}\n`, sha(good));
+      expect(run.stderr).toBe('');
+      expect(run.exitCode).toBe(0);
+      expect(run.calls).toContain('systemctl enable --now ingest-agent.service');
+    });
+
+    it('with a pin, refuses a build replaced in the bucket together with its .sha256', () => {
+      // GIVEN someone who can write the bucket replaced the binary and its checksum file consistently
+      const swapped = Buffer.from('#!/bin/sh\necho evil\n');
+      // WHEN an instance boots with the pin of the original build
+      const run = runUserData(swapped, `${sha(swapped)}\n`, sha(good));
+      // THEN it refuses and powers off
+      expect(run.exitCode).not.toBe(0);
+      expect(run.stderr).toMatch(new RegExp(`refusing to start ingest-agent: not the pinned build 2026.11.20-1: expected SHA-256 ${sha(good)}, got ${sha(swapped)}`));
+      expect(run.calls).toContain('shutdown -h now');
+      expect(run.calls).not.toContain('systemctl');
+      // (without the pin, the swap would have been trusted)
+      expect(runUserData(swapped, `${sha(swapped)}\n`).exitCode).toBe(0);
+    });
+
+    it('rejects a malformed pin when rendering', () => {
+      expect(() => renderUserData({ ...userDataOptions(), pinnedSha256: 'abc' })).toThrow(/pinnedSha256 must be 64 lowercase hex digits; got "abc"/);
+    });
+
     it('refuses to start when the build cannot be downloaded', () => {
       const run = runUserData(undefined, 'x');
       expect(run.exitCode).not.toBe(0);
@@ -146,7 +172,7 @@ function userDataOptions(o: { buildId?: string; arch?: 'arm64' | 'amd64' } = {})
  * it, and `aws`, `shutdown` and `systemctl` are fakes that record their calls (`aws`
  * serves the objects from a local directory). `binary` undefined: the object is missing.
  */
-function runUserData(binary: Buffer | undefined, checksum: string) {
+function runUserData(binary: Buffer | undefined, checksum: string, pinnedSha256?: string) {
   const root = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-userdata-'));
   try {
     const bin = path.join(root, 'bin');
@@ -164,7 +190,7 @@ function runUserData(binary: Buffer | undefined, checksum: string) {
     fake('aws', `cp "${objects}/$6" "$7"`);
     fake('shutdown', 'exit 0');
     fake('systemctl', 'exit 0');
-    const script = renderUserData(userDataOptions())
+    const script = renderUserData({ ...userDataOptions(), ...(pinnedSha256 ? { pinnedSha256 } : {}) })
       .replaceAll('/opt/', `${root}/opt/`)
       .replaceAll('/etc/', `${root}/etc/`)
       .replaceAll('/dev/console', '/dev/null');

@@ -49,7 +49,14 @@ const entry = (commit: string, outcome: string): DeployHistoryEntry => ({
   outcome,
   state: outcome === 'success' ? 'success' : 'failure',
   simulated: false,
+  // Made by the deploy workflow, with the project's payload (lib/deploy/trusted-history.ts).
+  creator: 'github-actions[bot]',
+  task: 'deploy',
+  sha: commit,
+  payload: { fleetflags: 1, environment: 'production', commit, pr: null, actor: 'alice', flagsChanged: [], planCounts: { add: 0, change: 0, destroy: 0 }, guards: [], startedAt: '2026-11-25T12:00:00Z', runUrl: null, simulated: false },
 });
+/** These repositories have no origin: main itself is the branch deploys come from. */
+const trust = { mainRef: 'main' };
 
 describe('findLastDeployedChange', () => {
   const r = repo();
@@ -61,7 +68,7 @@ describe('findLastDeployedChange', () => {
 
   test('from the GitHub history: the last successful deploy, then the last change at or before it', async () => {
     const history = { list: async () => [entry(c5, 'unhealthy'), entry(c3, 'success'), entry(c1, 'success')] };
-    await expect(findLastDeployedChange('production', { repoDir: r.dir, history })).resolves.toEqual({ commit: c2, deployed: c3, source: 'github' });
+    await expect(findLastDeployedChange('production', { repoDir: r.dir, history, trust })).resolves.toEqual({ commit: c2, deployed: c3, source: 'github' });
   });
 
   test('from the record of simulated deploys', async () => {
@@ -79,8 +86,8 @@ describe('findLastDeployedChange', () => {
   test('a deployed commit missing from the clone falls back to HEAD, with a warning', async () => {
     const lines: string[] = [];
     const history = { list: async () => [entry('f'.repeat(40), 'success')] };
-    await expect(findLastDeployedChange('production', { repoDir: r.dir, history, log: (l) => lines.push(l) })).resolves.toMatchObject({ commit: c4, source: 'HEAD' });
-    expect(lines[0]).toMatch(/not in this clone/);
+    await expect(findLastDeployedChange('production', { repoDir: r.dir, history, trust, log: (l) => lines.push(l) })).resolves.toMatchObject({ commit: c4, source: 'HEAD' });
+    expect(lines[0]).toMatch(/ignoring deployment 1 .*ffffffffffff is not on main/);
   });
 
   test('nothing to roll back when no commit touches the environment', async () => {

@@ -23,16 +23,17 @@ describe('.github/workflows/plan.yml', () => {
   const wf = load('plan.yml');
 
   test('runs on pull requests touching flags, stacks, lib or the lockfile', () => {
-    expect(Object.keys(wf.on)).toEqual(['pull_request']);
+    // workflow_dispatch: a rollback PR opened with the rollback workflow's token dispatches its plan (issue 11).
+    expect(Object.keys(wf.on)).toEqual(['pull_request', 'workflow_dispatch']);
     expect(wf.on.pull_request.paths).toEqual(expect.arrayContaining(['flags/**', 'stacks/**', 'lib/**', 'package-lock.json']));
   });
 
   test('no write permission anywhere; only the same-repo job may get an OIDC token', () => {
     expect(wf.permissions).toEqual({});
     expect(wf.jobs.plan.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
-    expect(wf.jobs.plan.if).toBe('github.event.pull_request.head.repo.full_name == github.repository');
+    expect(wf.jobs.plan.if).toBe("github.event_name == 'workflow_dispatch' || github.event.pull_request.head.repo.full_name == github.repository");
     expect(wf.jobs['plan-speculative'].permissions).toEqual({ contents: 'read' });
-    expect(wf.jobs['plan-speculative'].if).toBe('github.event.pull_request.head.repo.full_name != github.repository');
+    expect(wf.jobs['plan-speculative'].if).toBe("github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name != github.repository");
   });
 
   test('fork PRs: no AWS credentials, no secrets, a speculative plan', () => {

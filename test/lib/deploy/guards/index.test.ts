@@ -32,5 +32,5 @@ describe('runGuards', () => {
 
 test('the pack has one guard per concern, with unique ids', () => {
   const ids = allGuards().map((g) => g.id);
-  expect(ids).toEqual(['DeployNotFrozen', 'StatefulChangesAllowed', 'CatchUpNotExpired', 'ArtifactsPublished', 'ErrorBudget', 'ChangeSize']);
+  expect(ids).toEqual(['DeploysForwardOnly', 'DeployNotFrozen', 'StatefulChangesAllowed', 'CatchUpNotExpired', 'ArtifactsPublished', 'ErrorBudget', 'ChangeSize']);
 });

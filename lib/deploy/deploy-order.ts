@@ -1,0 +1,37 @@
+/**
+ * The environments CI deploys, read from main, not from the checkout: a pull
+ * request that adds `flags/x.json` must not make the deploy job name a GitHub
+ * environment `x` (which GitHub would create on the spot, unprotected). Only
+ * environments whose flags file on main is valid, deployed (`deploy.order`), in
+ * AWS, and known to the access stack (`access`) are deployed, in order.
+ */
+import { readFlagsAtRef } from '../plan/flags-diff';
+import { FlagsSchema } from '../flags/schema';
+import { deployOrder } from './deploy';
+
+export interface OrderAtRef {
+  /** The environments to deploy, in `deploy.order`. */
+  readonly environments: string[];
+  /** Environments left out, and why. */
+  readonly skipped: { readonly environment: string; readonly reason: string }[];
+}
+
+export function deployOrderAtRef(ref: string, repoDir: string): OrderAtRef {
+  const files = readFlagsAtRef(ref, 'flags', repoDir);
+  const ok: { environment: string; flags: ReturnType<typeof FlagsSchema.parse> }[] = [];
+  const skipped: OrderAtRef['skipped'] = [];
+  for (const [name, raw] of files) {
+    const environment = name.replace(/\.json$/, '');
+    const parsed = FlagsSchema.safeParse(raw);
+    if (!parsed.success || parsed.data.environment !== environment) {
+      skipped.push({ environment, reason: `flags/${name} on ${ref} is not valid` });
+      continue;
+    }
+    if (parsed.data.deploy && !parsed.data.aws.offline && !parsed.data.access) {
+      skipped.push({ environment, reason: `no "access" on ${ref}: the access stack does not know it` });
+      continue;
+    }
+    ok.push({ environment, flags: parsed.data });
+  }
+  return { environments: deployOrder(ok), skipped };
+}

@@ -1,0 +1,120 @@
+/**
+ * Finding 1 (issue 11): access roles as code. The <env>-access stack, synthesized
+ * from the shipped flags and asserted with matchers; Terraform judges it with the
+ * other stacks in test/stacks/terraform.test.ts.
+ */
+import { Testing } from 'cdktf';
+import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { buildApp } from '../../stacks/app';
+import { AccessStack } from '../../stacks/access-stack';
+import { loadFlagsOrThrow } from '../../lib/flags/load';
+import { deployRolePolicy, planRolePolicy, type PolicyDocument } from '../../lib/access/policies';
+import { shippedFlags } from '../helpers/flags-fixtures';
+
+const synthFor = (environment: string, edit: (f: any) => void = () => undefined) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const flags = shippedFlags(environment) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  edit(flags);
+  const app = Testing.app();
+  const stack = new AccessStack(app, `${environment}-access`, { flags });
+  return { json: Testing.synth(stack), parsed: JSON.parse(Testing.synth(stack)) };
+};
+const roles = (parsed: any) => Object.values(parsed.resource.aws_iam_role) as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+const roleNamed = (parsed: any, name: string) => roles(parsed).find((r) => r.name === name); // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe('the access stack', () => {
+  it('exists for every AWS environment with access, never for the sandbox', () => {
+    const app = buildApp(loadFlagsOrThrow());
+    const names = app.node.children.map((c) => c.node.id).filter((n) => n.endsWith('-access')).sort();
+    expect(names).toEqual(['dogfood-access', 'production-access']);
+  });
+
+  it('has the GitHub OIDC provider and two roles, state in the environment\'s bucket', () => {
+    const { json, parsed } = synthFor('production');
+    expect(json).toHaveResourceWithProperties(IamOpenidConnectProvider, { url: 'https://token.actions.githubusercontent.com', client_id_list: ['sts.amazonaws.com'] });
+    expect(roles(parsed).map((r) => r.name).sort()).toEqual(['fleetflags-production-github-deploy', 'fleetflags-production-github-plan']);
+    expect(json).toHaveResourceWithProperties(IamRole, { name: 'fleetflags-production-github-deploy', max_session_duration: 3600 });
+    expect(parsed.terraform.backend.s3).toMatchObject({ bucket: 'fleetflags-terraform-state-444455556666', key: 'fleetflags/production-access.tfstate' });
+  });
+
+  it('trusts the deploy role only for the repository\'s GitHub environment, with StringEquals', () => {
+    const { parsed } = synthFor('production');
+    const trust = JSON.parse(roleNamed(parsed, 'fleetflags-production-github-deploy').assume_role_policy);
+    expect(trust.Statement).toEqual([
+      {
+        Sid: 'GitHubActions',
+        Effect: 'Allow',
+        Principal: { Federated: 'arn:aws:iam::444455556666:oidc-provider/token.actions.githubusercontent.com' },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: {
+          StringEquals: {
+            'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+            'token.actions.githubusercontent.com:sub': 'repo:acme/fleetflags:environment:production',
+          },
+        },
+      },
+    ]);
+    expect(JSON.stringify(trust)).not.toMatch(/StringLike|\*/);
+  });
+
+  it('adds the deploy workflow on main as job_workflow_ref when the customized subject claim is set', () => {
+    const { parsed } = synthFor('production', (f) => (f.access.jobWorkflowRef = true));
+    const trust = JSON.parse(roleNamed(parsed, 'fleetflags-production-github-deploy').assume_role_policy);
+    expect(trust.Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:job_workflow_ref']).toBe(
+      'acme/fleetflags/.github/workflows/deploy.yml@refs/heads/main',
+    );
+  });
+
+  it('trusts the plan role for pull requests and main of the repository only', () => {
+    const { parsed } = synthFor('dogfood');
+    const trust = JSON.parse(roleNamed(parsed, 'fleetflags-dogfood-github-plan').assume_role_policy);
+    expect(trust.Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub']).toEqual([
+      'repo:acme/fleetflags:pull_request',
+      'repo:acme/fleetflags:ref:refs/heads/main',
+    ]);
+  });
+});
+
+describe('least privilege', () => {
+  const actionsOf = (doc: PolicyDocument, effect = 'Allow') => doc.Statement.filter((s) => s.Effect === effect).flatMap((s) => [s.Action].flat());
+  const flags = shippedFlags('production') as Parameters<typeof planRolePolicy>[0];
+
+  it('the plan role reads configuration and state, takes the lock, and writes nothing else', () => {
+    const doc = planRolePolicy(flags);
+    const writes = actionsOf(doc).filter((a) => /:(Put|Create|Delete|Update|Run|Attach|Pass)/.test(a) || a.endsWith(':*'));
+    expect(writes.sort()).toEqual(['s3:DeleteObject', 's3:PutObject']);
+    const lock = doc.Statement.find((s) => s.Sid === 'LockState')!;
+    expect(lock.Resource).toEqual([
+      'arn:aws:s3:::fleetflags-terraform-state-444455556666/fleetflags/production-data.tfstate.tflock',
+      'arn:aws:s3:::fleetflags-terraform-state-444455556666/fleetflags/production-fleet.tfstate.tflock',
+      'arn:aws:s3:::fleetflags-terraform-state-444455556666/fleetflags/production-access.tfstate.tflock',
+    ]);
+    // No object reads from the data buckets: logs and builds are not the plan's business.
+    expect(doc.Statement.filter((s) => [s.Action].flat().includes('s3:GetObject')).flatMap((s) => [s.Resource].flat()).every((r) => r!.includes('terraform-state'))).toBe(true);
+  });
+
+  it('the deploy role manages its environment\'s resources and is denied the access stack and its state', () => {
+    const doc = deployRolePolicy(flags);
+    expect(doc.Statement.find((s) => s.Sid === 'ManageInstanceRoles')!.Resource).toEqual([
+      'arn:aws:iam::444455556666:role/fleetflags-production-*',
+      'arn:aws:iam::444455556666:instance-profile/fleetflags-production-*',
+    ]);
+    expect(doc.Statement.find((s) => s.Sid === 'DenyAccessStack')).toMatchObject({
+      Effect: 'Deny',
+      Action: ['iam:*'],
+      Resource: [
+        'arn:aws:iam::444455556666:role/fleetflags-production-github-plan',
+        'arn:aws:iam::444455556666:role/fleetflags-production-github-deploy',
+        'arn:aws:iam::444455556666:oidc-provider/token.actions.githubusercontent.com',
+      ],
+    });
+    expect(doc.Statement.find((s) => s.Sid === 'DenyAccessState')!.Resource).toEqual(['arn:aws:s3:::fleetflags-terraform-state-444455556666/fleetflags/production-access.tfstate']);
+    expect(doc.Statement.find((s) => s.Sid === 'WriteState')!.Resource).toEqual([
+      'arn:aws:s3:::fleetflags-terraform-state-444455556666/fleetflags/production-data.tfstate',
+      'arn:aws:s3:::fleetflags-terraform-state-444455556666/fleetflags/production-fleet.tfstate',
+    ]);
+    // Stateful resources are never deleted by the deploy role.
+    expect(actionsOf(doc)).not.toEqual(expect.arrayContaining(['s3:DeleteBucket']));
+    expect(actionsOf(doc).some((a) => a === 'dynamodb:DeleteTable' || a === 'dynamodb:*' || a === 's3:*' || a === 'iam:*' || a === '*')).toBe(false);
+  });
+});

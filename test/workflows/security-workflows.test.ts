@@ -1,0 +1,134 @@
+/**
+ * Issue 11, the workflow findings, read from the YAML: credentials come last (8),
+ * no state in artifacts (9), hygiene (13), the deploy matrix from main (3), plan →
+ * approve → apply the exact file (4), rollback input and emergency push (5), the
+ * dispatch after a token push (6), break glass (7), and who can write the history (12).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+
+type Step = { uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string>; if?: string };
+type Job = {
+  'timeout-minutes'?: number;
+  permissions?: Record<string, string>;
+  environment?: string;
+  needs?: string | string[];
+  if?: string;
+  steps: Step[];
+};
+type Workflow = { on: Record<string, any>; permissions?: Record<string, string>; jobs: Record<string, Job> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const DIR = '.github/workflows';
+const files = readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
+const load = (name: string) => parse(readFileSync(`${DIR}/${name}`, 'utf8')) as Workflow;
+const everyJob = files.flatMap((f) => Object.entries(load(f).jobs).map(([id, job]) => [`${f} ${id}`, job] as const));
+
+describe('credentials come last (finding 8)', () => {
+  it.each(everyJob)('%s: every checkout keeps no token (persist-credentials: false)', (_, job) => {
+    for (const s of job.steps.filter((s) => s.uses?.startsWith('actions/checkout'))) expect(s.with?.['persist-credentials']).toBe(false);
+  });
+
+  it.each(everyJob)('%s: npm ci runs no install scripts, and before any AWS credentials', (_, job) => {
+    const ci = job.steps.findIndex((s) => s.run?.trim().startsWith('npm ci'));
+    for (const s of job.steps.filter((s) => s.run?.includes('npm ci'))) expect(s.run!.trim()).toBe('npm ci --ignore-scripts');
+    const aws = job.steps.findIndex((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials'));
+    if (aws >= 0) expect(ci).toBeGreaterThanOrEqual(0);
+    if (aws >= 0) expect(ci).toBeLessThan(aws);
+  });
+});
+
+describe('no state in artifacts (finding 9)', () => {
+  const uploads = files.flatMap((f) =>
+    Object.entries(load(f).jobs).flatMap(([id, job]) => job.steps.filter((s) => s.uses?.startsWith('actions/upload-artifact')).map((s) => ({ where: `${f} ${id}`, step: s }))),
+  );
+
+  it('every artifact is kept at most 14 days', () => {
+    expect(uploads.length).toBeGreaterThan(0);
+    for (const { step } of uploads) expect(Number(step.with?.['retention-days'])).toBeLessThanOrEqual(14);
+  });
+
+  it('the deploy uploads its record only, never JSON plans; the saved plan for one day, for its own apply job', () => {
+    const deploy = uploads.filter((u) => u.where.startsWith('deploy.yml'));
+    expect(deploy.map((u) => [u.where, u.step.with?.path, u.step.with?.['retention-days']])).toEqual([
+      ['deploy.yml plan', '${{ runner.temp }}/saved-plan/', 1],
+      ['deploy.yml deploy', 'out/deploy/${{ matrix.environment }}.json', 14],
+    ]);
+  });
+
+  it('the plan of real state uploads no JSON plan (prior state, sensitive values)', () => {
+    const real = uploads.find((u) => u.where === 'plan.yml plan')!;
+    expect(String(real.step.with?.path)).not.toMatch(/plan\.json|tfplan|out\/plan\/?$/);
+  });
+});
+
+describe('workflow hygiene (finding 13)', () => {
+  it.each(everyJob)('%s has a timeout', (_, job) => {
+    expect(job['timeout-minutes']).toEqual(expect.any(Number));
+    expect(job['timeout-minutes']).toBeLessThanOrEqual(120);
+  });
+
+  it('the plan workflow runs for changes to code, scripts and tooling too', () => {
+    expect(load('plan.yml').on.pull_request.paths).toEqual(
+      expect.arrayContaining(['flags/**', 'stacks/**', 'lib/**', 'scripts/**', 'bin/**', 'package.json', 'package-lock.json', 'cdktf.json', 'tsconfig.json']),
+    );
+  });
+});
+
+describe('the deploy workflow', () => {
+  const wf = load('deploy.yml');
+
+  it('takes its environments from origin/main, as the access stack knows them (finding 3)', () => {
+    const order = wf.jobs.order;
+    expect(order.steps.find((s) => s.uses?.startsWith('actions/checkout'))?.with?.['fetch-depth']).toBe(0);
+    expect(order.steps.map((s) => s.run).filter(Boolean)).toContain('echo "environments=$(npm run --silent deploy -- --print-order --from-ref origin/main)" >> "$GITHUB_OUTPUT"');
+  });
+
+  it('plans with the read-only role, then the approved job applies exactly the saved plan (finding 4)', () => {
+    const { plan, deploy } = wf.jobs;
+    expect(plan.environment).toBeUndefined(); // no approval before the plan exists
+    expect(plan.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    expect(plan.steps.find((s) => s.uses?.startsWith('aws-actions/'))?.with?.['role-to-assume']).toBe('${{ vars.FLEETFLAGS_PLAN_ROLE_ARN }}');
+    expect(plan.steps.some((s) => s.run === 'npm run deploy -- --env "$DEPLOY_ENV" --plan-only --save-plan "$RUNNER_TEMP/saved-plan"')).toBe(true);
+    expect(deploy.needs).toEqual(['order', 'plan']);
+    expect(deploy.environment).toBe('${{ matrix.environment }}');
+    const download = deploy.steps.findIndex((s) => s.uses?.startsWith('actions/download-artifact'));
+    expect(deploy.steps[download].with).toMatchObject({ name: 'saved-plan-${{ matrix.environment }}', path: '${{ runner.temp }}/saved-plan' });
+    const run = deploy.steps.find((s) => s.run?.startsWith('npm run deploy'))!;
+    expect(run.run).toBe('npm run deploy -- --env "$DEPLOY_ENV" --apply-plan "$RUNNER_TEMP/saved-plan" ${DEPLOY_ROLLBACK:+--rollback}');
+    expect(deploy.steps.indexOf(run)).toBeGreaterThan(download);
+  });
+
+  it('can be dispatched as an explicit rollback, with an audited break-glass reason (findings 2, 6, 7)', () => {
+    expect(wf.on.workflow_dispatch.inputs).toMatchObject({ rollback: { type: 'boolean', default: false }, 'break-glass-reason': { type: 'string' } });
+    const run = wf.jobs.deploy.steps.find((s) => s.run?.startsWith('npm run deploy'))!;
+    expect(run.env).toMatchObject({ DEPLOY_ROLLBACK: "${{ inputs.rollback && 'yes' || '' }}", FLEETFLAGS_BREAK_GLASS_REASON: '${{ inputs.break-glass-reason }}' });
+  });
+
+  it('is the only workflow that may write the deploy history (finding 12)', () => {
+    const writers = everyJob.filter(([, job]) => job.permissions?.deployments === 'write').map(([id]) => id);
+    expect(writers).toEqual(['deploy.yml deploy']);
+    for (const f of files) expect(load(f).permissions?.deployments).not.toBe('write');
+  });
+});
+
+describe('the rollback workflow (findings 5, 6)', () => {
+  const wf = load('rollback.yml');
+
+  it('pushes only from a job in the environment, whose reviewers approve', () => {
+    expect(wf.jobs.push.environment).toBe('${{ inputs.environment }}');
+    expect(wf.jobs.push.if).toBe('${{ inputs.push }}');
+    expect(wf.jobs.pr.environment).toBeUndefined();
+    expect(wf.jobs.pr.steps.some((s) => s.run?.includes('--push'))).toBe(false);
+    expect(wf.jobs.push.steps.some((s) => s.run?.includes('--push'))).toBe(true);
+  });
+
+  it('may dispatch workflows (its own pushes and PRs start none), and nothing more than it needs', () => {
+    expect(wf.permissions).toEqual({});
+    expect(wf.jobs.pr.permissions).toEqual({ contents: 'write', 'pull-requests': 'write', deployments: 'read', actions: 'write' });
+    expect(wf.jobs.push.permissions).toEqual({ contents: 'write', deployments: 'read', actions: 'write' });
+  });
+
+  it('the plan workflow can be dispatched for a rollback PR', () => {
+    expect(load('plan.yml').on.workflow_dispatch.inputs.pr).toMatchObject({ required: true, type: 'string' });
+  });
+});
