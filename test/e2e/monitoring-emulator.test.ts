@@ -7,6 +7,8 @@
  *
  * Only the monitoring resources are applied (their dimensions are literal ARN
  * suffixes here); the whole sandbox applying to the emulator is issue 8's.
+ *
+ * @terraform: runs the real Terraform (left out of `npm run test:quick`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

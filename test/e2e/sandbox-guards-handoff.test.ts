@@ -4,6 +4,8 @@
  * ChangeSize guard (exit 10) → the same change with `Allow-Change-Size:
  * CapacityMoveWithinLimit` deploys, the override recorded → `npm run handoff`
  * reports the week from those real local deploy records.
+ *
+ * @terraform: runs the real Terraform (left out of `npm run test:quick`).
  */
 import { makeTempRepo, SHARED_BASELINE_CACHE, type TempRepo } from './temp-repo';
 

@@ -16,7 +16,7 @@ describe('handoff workflow', () => {
 
   it('GIVEN the job WHEN read THEN it writes the summary and the weekly issue through npm run handoff, the input passed by env', () => {
     const runs = job.steps.filter((s: { run?: string }) => s.run).map((s: { run: string }) => s.run.trim());
-    expect(runs).toEqual(['npm ci', 'npm run handoff -- --since "$SINCE" --step-summary --issue']);
+    expect(runs).toEqual(['npm ci --ignore-scripts', 'npm run handoff -- --since "$SINCE" --step-summary --issue']);
     const step = job.steps.find((s: { run?: string }) => s.run?.startsWith('npm run handoff'));
     expect(step.env).toEqual({ SINCE: "${{ inputs.since || '7d' }}", GITHUB_TOKEN: '${{ github.token }}' });
   });

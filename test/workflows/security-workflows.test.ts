@@ -55,9 +55,13 @@ describe('no state in artifacts (finding 9)', () => {
     ]);
   });
 
-  it('the plan of real state uploads no JSON plan (prior state, sensitive values)', () => {
-    const real = uploads.find((u) => u.where === 'plan.yml plan')!;
-    expect(String(real.step.with?.path)).not.toMatch(/plan\.json|tfplan|out\/plan\/?$/);
+  it('the plan of real state uploads only redacted JSON plans (no prior state, no plaintext sensitive value), never the binary plan', () => {
+    const job = load('plan.yml').jobs.plan;
+    const i = job.steps.findIndex((s) => s.uses?.startsWith('actions/upload-artifact'));
+    // The step right before the upload rewrites every plan of the manifest (lib/plan/redact.ts).
+    expect(job.steps[i - 1].run).toBe('npm run plan-comment -- redact --manifest out/plan/manifest.json');
+    expect(String(job.steps[i].with?.path)).not.toMatch(/tfplan|out\/plan\/?$/);
+    expect(Number(job.steps[i].with?.['retention-days'])).toBeLessThanOrEqual(3);
   });
 });
 

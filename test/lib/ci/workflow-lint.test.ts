@@ -59,7 +59,7 @@ describe('our workflows and .ci/run', () => {
   it('have zero findings (npm run lint-workflows exits 0)', async () => {
     const lines: string[] = [];
     const code = await main([], { print: (l) => lines.push(l) });
-    expect(lines).toEqual(['0 findings in 5 workflows and .ci/run (actionlint, shellcheck)']);
+    expect(lines).toEqual([expect.stringMatching(/^0 findings in \d+ workflows and \.ci\/run \(actionlint, shellcheck\)$/)]);
     expect(code).toBe(0);
   });
 

@@ -2,6 +2,8 @@
  * The fleet stack's monitoring: alarms that carry their runbook, a dashboard of the
  * same signals, and the SNS topic whose subscriptions come from the flags. Judged by
  * property matchers on the synthesized stack and by Terraform (validate + offline plan).
+ *
+ * @terraform: runs the real Terraform (left out of `npm run test:quick`).
  */
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';

@@ -3,6 +3,8 @@
  * real offline Terraform plans of the fleet stack against a baseline "as if applied"
  * (lib/plan/speculative.ts), one plan per flag. Expected figures are worked out by
  * hand from lib/cost/prices.ts (us-east-1, 730 h, spot 60 % below on-demand).
+ *
+ * @terraform: runs the real Terraform (left out of `npm run test:quick`).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -47,7 +47,7 @@ describe('an expired catch-up fleet, and plans of changes', () => {
     const head = synthesizeHead(r.dir, ['dogfood'], { baseRef: 'HEAD', warn: (l) => warnings.push(l) });
 
     // THEN it synthesizes, and the sandbox's expiry is one warning line
-    expect([...head.stacks.keys()]).toEqual(['dogfood-data', 'dogfood-fleet']);
+    expect([...head.stacks.keys()]).toEqual(['dogfood-access', 'dogfood-data', 'dogfood-fleet']);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/^warning: .*flags\/sandbox\.json: \$\.catchUp\.expiresAt: the catch-up fleet's expiry has passed .*planned at size zero/);
   });
