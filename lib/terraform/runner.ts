@@ -97,7 +97,9 @@ export async function writeOfflineWorkdir(dir: string, stack: StackJson): Promis
   writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(copy, null, 2));
   const providers = ([] as StackJson[]).concat(copy.provider?.aws ?? []);
   const overridePath = path.join(dir, OFFLINE_OVERRIDE_FILE);
-  if (providers.some((p) => p.skip_credentials_validation !== true)) {
+  // An AWS provider validates credentials and looks the account up; an emulated one
+  // (endpoints) looks the account up at the emulator. Offline, neither may happen.
+  if (providers.some((p) => p.skip_credentials_validation !== true || p.skip_requesting_account_id !== true)) {
     writeFileSync(
       overridePath,
       JSON.stringify(

@@ -8,6 +8,7 @@ import { CapacityConsistent } from './capacity-consistent';
 import { CatchUpExpiresInFuture } from './catch-up-expires-in-future';
 import { CertificateInEnvironment } from './certificate-in-environment';
 import { DeployOrderUnique } from './deploy-order-unique';
+import { EmulatorEndpointOnLoopback } from './emulator-endpoint-on-loopback';
 import { EnvironmentKindConsistent } from './environment-kind-consistent';
 import { IngressCidrsValid } from './ingress-cidrs-valid';
 import { InstanceTypesMatchArch } from './instance-types-match-arch';
@@ -27,6 +28,7 @@ export type { FlagsRule, RuleContext } from './rule';
 export const ALL_RULES: readonly FlagsRule[] = [
   // Environment and data
   EnvironmentKindConsistent,
+  EmulatorEndpointOnLoopback,
   BucketNamesValid,
   TableNameValid,
   NamesUniqueAcrossEnvironments,
