@@ -77,10 +77,30 @@ def probe_defects():
         asg.update_auto_scaling_group(AutoScalingGroupName="probe", MaxSize=5)
         updated = asg.describe_auto_scaling_groups(AutoScalingGroupNames=["probe"])["AutoScalingGroups"][0]
         found["update-keeps-mixed-policy"] = "MixedInstancesPolicy" not in updated
+        # 5. A group launches from a launch template version made by CreateLaunchTemplateVersion with user data.
+        found["launch-template-version-user-data"] = _probe_template_version(asg, ec2)
         # 4. A bucket policy's Deny conditioned on aws:SecureTransport = false (a TLS-only bucket)
         # must not deny a request that came over TLS.
         found["bucket-policy-secure-transport"] = _probe_secure_transport()
     return found
+
+
+def _probe_template_version(asg, ec2):
+    import base64
+
+    subnet = ec2.describe_subnets()["Subnets"][0]["SubnetId"]
+    ec2.create_launch_template(LaunchTemplateName="probe-v", LaunchTemplateData={"ImageId": "ami-12c6146b", "InstanceType": "t4g.micro"})
+    ec2.create_launch_template_version(
+        LaunchTemplateName="probe-v", LaunchTemplateData={"ImageId": "ami-12c6146b", "UserData": base64.b64encode(b"#!/bin/sh").decode()}
+    )
+    try:
+        asg.create_auto_scaling_group(
+            AutoScalingGroupName="probe-v", MinSize=1, MaxSize=1, DesiredCapacity=1, VPCZoneIdentifier=subnet,
+            LaunchTemplate={"LaunchTemplateName": "probe-v", "Version": "$Latest"},
+        )
+        return False
+    except Exception:
+        return True
 
 
 TLS_ONLY_POLICY = {
@@ -276,11 +296,31 @@ def patch_bucket_policy_secure_transport():
     FakeBucket.get_permission = get_permission
 
 
+def patch_launch_template_version_user_data():
+    """
+    Defect: a launch template version made by CreateLaunchTemplateVersion keeps its
+    UserData as a plain string, and launching an instance from it fails an assertion
+    (HTTP 500). Every change of a launch template (build, arch) makes such a version,
+    so the groups could never launch again. Fix: read it as the base64 string it is.
+    """
+    from moto.core.types import Base64EncodedString
+    from moto.ec2.models.launch_templates import LaunchTemplateVersion
+
+    def user_data(self):
+        value = self.data.get("UserData")
+        if isinstance(value, str):
+            value = Base64EncodedString(value)
+        return value
+
+    LaunchTemplateVersion.user_data = property(user_data)
+
+
 PATCHES = {
     "mixed-instances-capacity": patch_mixed_instances_capacity,
     "instance-refresh": patch_instance_refresh,
     "update-keeps-mixed-policy": patch_update_keeps_mixed_policy,
     "bucket-policy-secure-transport": patch_bucket_policy_secure_transport,
+    "launch-template-version-user-data": patch_launch_template_version_user_data,
 }
 
 

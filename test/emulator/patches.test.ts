@@ -11,14 +11,14 @@ import {
   UpdateAutoScalingGroupCommand,
   type AutoScalingClient,
 } from '@aws-sdk/client-auto-scaling';
-import { CreateLaunchTemplateCommand, DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import { CreateLaunchTemplateCommand, CreateLaunchTemplateVersionCommand, DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import { CreateBucketCommand, HeadObjectCommand, PutBucketPolicyCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { autoScalingClient, ec2Client, s3Client } from '../../lib/emulator/clients';
 import { EMULATOR_ACCOUNT } from '../../lib/emulator/emulator';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import { readFileSync } from 'node:fs';
 
-const PATCHES = ['mixed-instances-capacity', 'instance-refresh', 'update-keeps-mixed-policy', 'bucket-policy-secure-transport'];
+const PATCHES = ['mixed-instances-capacity', 'instance-refresh', 'update-keeps-mixed-policy', 'bucket-policy-secure-transport', 'launch-template-version-user-data'];
 const REGION = 'us-east-1';
 
 let patched: TestEmulator;
@@ -171,4 +171,29 @@ const TLS_ONLY = (bucket: string) => ({
       Condition: { Bool: { 'aws:SecureTransport': 'false' } },
     },
   ],
+});
+
+describe('patch launch-template-version-user-data', () => {
+  it('launches instances from a launch template version that carries user data, as a template change makes', async () => {
+    const outcomes: string[] = [];
+    for (const emulator of [patched, unpatched]) {
+      // GIVEN a group on a launch template, and a new version of it with user data
+      const target = { region: REGION, endpoint: emulator.endpoint };
+      await createMixedGroup(emulator, 'versioned');
+      await ec2Client(target).send(
+        new CreateLaunchTemplateVersionCommand({ LaunchTemplateName: 'versioned-lt', LaunchTemplateData: { ImageId: 'ami-12c6146b', UserData: Buffer.from('#!/bin/sh\n').toString('base64') } }),
+      );
+      // WHEN the group is refreshed or scaled onto it
+      const asg = autoScalingClient(target);
+      try {
+        await asg.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'versioned', DesiredCapacity: 3, MaxSize: 4 }));
+        outcomes.push(`${(await describeGroup(asg, 'versioned')).Instances?.length}`);
+      } catch (e) {
+        outcomes.push(`failed ${(e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? (e as Error).name}`);
+      }
+    }
+    // THEN the patched emulator runs the third instance; moto alone fails with HTTP 500
+    expect(outcomes[0]).toBe('3');
+    expect(outcomes[1]).toMatch(/^failed/);
+  });
 });
