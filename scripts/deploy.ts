@@ -1,11 +1,13 @@
 /**
- * npm run deploy -- --env <env> [--plan-only] [--health-timeout <seconds>] [--artifacts-dir <dir>] [--plan-unchanged]
+ * npm run deploy -- --env <env> [--stack <stack>] [--plan-only] [--health-timeout <seconds>]
  * npm run deploy -- --print-order
  *
  * Deploys one environment: plan, every guard, apply exactly the checked plan, verify
- * health, record (lib/deploy/deploy.ts). An offline environment (the sandbox) is a
- * simulation: it plans speculatively against the configuration its last simulated
- * deploy recorded, and "applies" by recording the new one (lib/deploy/simulation.ts).
+ * health, record (lib/deploy/deploy.ts). One path for every environment: an emulated
+ * one (the sandbox, `aws.endpoint`) is deployed for real to the AWS emulator on this
+ * machine (`npm run emulator`), its state in .fleetflags/state/<env>/, its deploys
+ * recorded there too (lib/deploy/deployed-store.ts) where AWS environments use GitHub
+ * Deployments.
  *
  * Writes out/deploy/<env>.json (the deploy record) and out/deploy/<env>/<stack>.plan.json.
  * Exit codes: 0 deployed and healthy; 10 a guard refused (nothing applied); 11 the
@@ -29,24 +31,25 @@ import {
   formatFlagChanges,
   healthVerifier,
   runDeploy,
-  simulatedHealth,
   writeDeployRecord,
   type DeployDeps,
   type DeployPlanner,
   type MarkerPoster,
 } from '../lib/deploy/deploy';
 import { commitMessage, git, gitRaw, resolveCommit } from '../lib/deploy/git';
-import { allGuards, deploysForwardOnly } from '../lib/deploy/guards';
+import { allGuards } from '../lib/deploy/guards';
 import { breakGlassFrom } from '../lib/deploy/break-glass';
 import { awsHealthApi, waitForHealthy } from '../lib/deploy/health';
 import { DeployHistory, pullRequestOf, runUrlFromEnv } from '../lib/deploy/history';
 import { lastTrustedDeploy } from '../lib/deploy/trusted-history';
 import { honeycombConfigFromEnv, postMarker } from '../lib/deploy/honeycomb';
-import { baselineCacheDir, DeployedStore, simulationApplier, simulationGuards, simulationPlanner } from '../lib/deploy/simulation';
+import { DeployedStore } from '../lib/deploy/deployed-store';
+import { autoScalingClient, elbv2Client } from '../lib/emulator/clients';
+import { prepareEmulatedEnvironment } from '../lib/emulator/emulated-environment';
 import { terraformApplier, terraformPlanner } from '../lib/deploy/terraform-stacks';
 
 const USAGE =
-  'npm run deploy -- --env <environment> [--plan-only [--save-plan <dir>] | --apply-plan <dir>] [--rollback] [--health-timeout <seconds>] [--artifacts-dir <dir>] [--plan-unchanged]\n' +
+  'npm run deploy -- --env <environment> [--stack <stack>] [--plan-only [--save-plan <dir>] | --apply-plan <dir>] [--rollback] [--health-timeout <seconds>]\n' +
   '       npm run deploy -- --print-order [--from-ref <ref>]';
 
 export const OUT_DIR = path.join('out', 'deploy');
@@ -62,15 +65,14 @@ export async function main(args: readonly string[], options: DeployMainOptions =
   const env = options.env ?? process.env;
   const print = options.print ?? ((line: string) => console.log(line));
   const repoDir = path.resolve(options.repoDir ?? process.cwd());
-  const { values, help } = parseCommandLine<{ env?: string; 'print-order'?: boolean; 'plan-only'?: boolean; 'health-timeout'?: string; 'artifacts-dir'?: string; 'plan-unchanged'?: boolean; rollback?: boolean; 'from-ref'?: string; 'save-plan'?: string; 'apply-plan'?: string }>(args, {
+  const { values, help } = parseCommandLine<{ env?: string; stack?: string; 'print-order'?: boolean; 'plan-only'?: boolean; 'health-timeout'?: string; rollback?: boolean; 'from-ref'?: string; 'save-plan'?: string; 'apply-plan'?: string }>(args, {
     usage: USAGE,
     options: {
       env: { type: 'string' },
+      stack: { type: 'string' },
       'print-order': { type: 'boolean' },
       'plan-only': { type: 'boolean' },
       'health-timeout': { type: 'string' },
-      'artifacts-dir': { type: 'string' },
-      'plan-unchanged': { type: 'boolean' },
       rollback: { type: 'boolean' },
       'from-ref': { type: 'string' },
       'save-plan': { type: 'string' },
@@ -110,7 +112,8 @@ export async function main(args: readonly string[], options: DeployMainOptions =
   if (values['save-plan'] && !values['plan-only']) throw errors.usage('--save-plan saves the plan of a --plan-only run', USAGE);
   if (values['apply-plan'] && (values['plan-only'] || values['save-plan'])) throw errors.usage('--apply-plan applies a saved plan; it takes no --plan-only or --save-plan', USAGE);
   const environment = entry.environment;
-  const simulated = entry.flags.aws.offline;
+  const endpoint = entry.flags.aws.endpoint;
+  const emulated = endpoint !== undefined;
   const log = (line: string) => print(line);
   const flagsFile = path.relative(repoDir, path.resolve(entry.file));
   const head = await git(['rev-parse', 'HEAD'], repoDir);
@@ -126,11 +129,13 @@ export async function main(args: readonly string[], options: DeployMainOptions =
   let base: string | undefined;
   let baseSource: string | undefined;
   let baseFlags: unknown;
-  if (simulated) {
+  if (emulated) {
+    // Before anything else: the emulator answers, and the state is from this boot of it.
+    await prepareEmulatedEnvironment({ environment, endpoint, store, log });
     const last = store.lastDeploy(environment);
     if (last) {
       base = last.commit;
-      baseSource = 'simulation';
+      baseSource = 'local';
       baseFlags = last.flags;
     }
   } else if (history) {
@@ -159,50 +164,38 @@ export async function main(args: readonly string[], options: DeployMainOptions =
   const message = await commitMessage(head, repoDir);
   const actor = env.GITHUB_ACTOR || (await gitRaw(['config', 'user.name'], repoDir)).stdout.trim() || safeUser();
   const outDir = path.join(repoDir, OUT_DIR);
-  const { outdir: synthDir, stacks } = synthesize([entry], path.join(outDir, environment, 'synth'));
+  const { outdir: synthDir, stacks: synthesized } = synthesize([entry], path.join(outDir, environment, 'synth'));
+  // --stack: one stack only (the data stack of a new environment, before its builds can be published).
+  if (values.stack !== undefined && !synthesized.has(values.stack)) throw errors.usage(`--stack ${JSON.stringify(values.stack)} is not a stack of ${environment}; allowed: ${[...synthesized.keys()].join(', ')}`, USAGE);
+  const stacks = values.stack === undefined ? synthesized : new Map([[values.stack, synthesized.get(values.stack)!]]);
 
   // Never the access stack: the deploy role must not change who can deploy (docs/security.md).
   const stackDirs = [...stacks].filter(([stack]) => stack !== accessStackName(environment)).map(([stack, config]) => ({ stack, config, dir: path.join(synthDir, 'stacks', stack) }));
   let captured: ReturnType<typeof capturingPlanner> | undefined;
   const capturing = (planner: DeployPlanner) => (captured = capturingPlanner(planner));
-  let deps: DeployDeps;
-  if (simulated) {
-    deps = {
-      planner: simulationPlanner({
-        environment,
-        stacks,
-        store,
-        workdir: path.join(outDir, environment, 'speculative'),
-        cacheDir: baselineCacheDir(env),
-        planUnchanged: values['plan-unchanged'],
-        log,
+  const region = entry.flags.aws.region;
+  const target = { region, endpoint };
+  const deps: DeployDeps = {
+    // Plan, approve, apply exactly that file (lib/deploy/saved-plan.ts).
+    planner: values['apply-plan']
+      ? savedPlanPlanner(path.resolve(values['apply-plan']), stackDirs, { environment, commit: head, log })
+      : capturing(terraformPlanner(stackDirs, log)),
+    guards: allGuards(),
+    applier: terraformApplier(log),
+    health: healthVerifier((request) =>
+      waitForHealthy(awsHealthApi({ region, autoScaling: autoScalingClient(target), elb: elbv2Client(target) }), {
+        ...request,
+        timeoutSeconds: healthTimeout,
+        // The emulator answers at once; AWS instance refreshes take minutes.
+        intervalSeconds: emulated ? 1 : undefined,
+        onProgress: log,
       }),
-      guards: [deploysForwardOnly(), ...simulationGuards({ artifactsDir: values['artifacts-dir'], env })],
-      applier: simulationApplier(environment, store),
-      health: simulatedHealth,
-      history,
-      historySkipped,
-      markers: markerPoster(env),
-      log,
-    };
-  } else {
-    const region = entry.flags.aws.region;
-    deps = {
-      // Plan, approve, apply exactly that file (lib/deploy/saved-plan.ts).
-      planner: values['apply-plan']
-        ? savedPlanPlanner(path.resolve(values['apply-plan']), stackDirs, { environment, commit: head, log })
-        : capturing(terraformPlanner(stackDirs, log)),
-      guards: allGuards(),
-      applier: terraformApplier(log),
-      health: healthVerifier((request) =>
-        waitForHealthy(awsHealthApi({ region }), { ...request, timeoutSeconds: healthTimeout, onProgress: log }),
-      ),
-      history,
-      historySkipped,
-      markers: markerPoster(env),
-      log,
-    };
-  }
+    ),
+    history,
+    historySkipped,
+    markers: markerPoster(env),
+    log,
+  };
 
   const { record, error } = await runDeploy(
     {
@@ -231,7 +224,7 @@ export async function main(args: readonly string[], options: DeployMainOptions =
     if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${summary}\n`);
   }
   const file = writeDeployRecord(record, outDir);
-  if (simulated && record.outcome !== 'planned') {
+  if (emulated && record.outcome !== 'planned') {
     store.appendHistory({
       environment,
       commit: head,
@@ -241,14 +234,14 @@ export async function main(args: readonly string[], options: DeployMainOptions =
       startedAt: record.startedAt,
       durationSeconds: record.durationSeconds,
       flagsChanged,
-      simulated: true,
       guards: record.guards.filter((g) => g.outcome !== 'pass').map(({ guard, outcome, message }) => ({ guard, outcome, message })),
       ...(record.overrides?.length ? { overrides: record.overrides } : {}),
       ...(record.error ? { error: record.error } : {}),
     });
-    if (record.outcome === 'success') {
-      store.recordDeploy({ environment, commit: head, deployedAt: record.finishedAt, flags: headFlags, stacks: [...stacks.keys()] });
-      log(`simulation: recorded ${head.slice(0, 12)} as the deployed baseline of ${environment} in ${path.relative(repoDir, store.dir(environment))}/`);
+    // The last deploy is of every stack: a --stack deploy is a step towards one.
+    if (record.outcome === 'success' && values.stack === undefined) {
+      store.recordDeploy({ environment, commit: head, deployedAt: record.finishedAt, flags: headFlags, stacks: [...stacks.keys()], endpoint });
+      log(`recorded ${head.slice(0, 12)} as the last deploy of ${environment} in ${path.relative(repoDir, store.dir(environment))}/`);
     }
   }
   log(`deploy record: ${path.relative(repoDir, file)}`);

@@ -1,5 +1,5 @@
 /**
- * npm run drift [-- --plan <stack>=<plan.json>... ] [--exit-code]
+ * npm run drift [-- --plan <stack>=<plan.json>... ] [--env <env>] [--exit-code]
  *
  * Plans every deployable stack (environments with a `deploy` section) against its
  * real state with `-detailed-exitcode` and `-lock=false` (a read-only role), writes
@@ -8,6 +8,7 @@
  * GITHUB_REPOSITORY are set; without them it only prints and writes the report.
  *
  * --plan builds the report from existing JSON plans instead (no Terraform).
+ * --env plans that environment only: any environment, the emulated sandbox too.
  * Exit 0 when the report was made (drift is reported in the issue, not by failing
  * the job); with --exit-code, 2 when anything drifted or is not yet deployed.
  */
@@ -25,7 +26,7 @@ import { githubConfigFromEnv, runUrlFromEnv } from '../lib/deploy/history';
 import { initStack, planStack } from '../lib/deploy/terraform-stacks';
 import { createOctokit } from '../lib/github/sticky-comment';
 
-const USAGE = 'npm run drift [-- --plan <stack>=<plan.json>... ] [--exit-code]';
+const USAGE = 'npm run drift [-- --plan <stack>=<plan.json>... ] [--env <env>] [--exit-code]';
 export const OUT_DIR = path.join('out', 'drift');
 
 export interface DriftMainOptions {
@@ -41,9 +42,9 @@ export async function main(args: readonly string[], options: DriftMainOptions = 
   const env = options.env ?? process.env;
   const repoDir = path.resolve(options.repoDir ?? process.cwd());
   const print = options.print ?? ((line: string) => console.log(line));
-  const { values, positionals, help } = parseCommandLine<{ plan?: string[]; 'exit-code'?: boolean }>(args, {
+  const { values, positionals, help } = parseCommandLine<{ plan?: string[]; env?: string; 'exit-code'?: boolean }>(args, {
     usage: USAGE,
-    options: { plan: { type: 'string', multiple: true }, 'exit-code': { type: 'boolean' } },
+    options: { plan: { type: 'string', multiple: true }, env: { type: 'string' }, 'exit-code': { type: 'boolean' } },
     allowPositionals: true,
   });
   if (help) {
@@ -62,8 +63,9 @@ export async function main(args: readonly string[], options: DriftMainOptions = 
       return { stack: m ? m[1] : stackOfPlanFile(file), plan: readPlanFile(path.resolve(repoDir, file)) };
     });
   } else {
-    if (!options.planner && !hasAwsCredentials(env)) throw errors.driftNeedsCredentials();
-    plans = await (options.planner ?? (() => terraformDriftPlans(repoDir, outDir, print)))();
+    // An emulated environment has its own (non-secret) credentials.
+    if (!options.planner && !hasAwsCredentials(env) && !(values.env && isEmulated(repoDir, values.env))) throw errors.driftNeedsCredentials();
+    plans = await (options.planner ?? (() => terraformDriftPlans(repoDir, outDir, print, values.env)))();
   }
   const report = buildDriftReport(plans, options.now ?? new Date());
   const result = await publishDriftReport(report, { env, outDir, print });
@@ -72,12 +74,18 @@ export async function main(args: readonly string[], options: DriftMainOptions = 
 }
 
 /** Plans every deployable stack against real state; writes each JSON plan to outDir. */
-export async function terraformDriftPlans(repoDir: string, outDir: string, print: (line: string) => void): Promise<DriftPlan[]> {
+export async function terraformDriftPlans(repoDir: string, outDir: string, print: (line: string) => void, environment?: string): Promise<DriftPlan[]> {
   // What is merged is what drift compares with: an expired catch-up fleet must not stop the report.
   const all = loadFlagsOrThrow(flagsFiles(path.relative(process.cwd(), path.join(repoDir, 'flags')) || '.'), { expiredCatchUp: 'allow' });
-  const order = deployOrder(all);
-  if (order.length === 0) throw deployRunErrors.noDeployableEnvironments('flags/');
-  const environments = all.filter((e) => order.includes(e.environment));
+  let environments = all;
+  if (environment !== undefined) {
+    environments = all.filter((e) => e.environment === environment);
+    if (environments.length === 0) throw errors.unknownEnvironment(environment, all.map((e) => e.environment));
+  } else {
+    const order = deployOrder(all);
+    if (order.length === 0) throw deployRunErrors.noDeployableEnvironments('flags/');
+    environments = all.filter((e) => order.includes(e.environment));
+  }
   const { outdir, stacks } = synthesize(environments, path.join(outDir, 'synth'));
   const plans: DriftPlan[] = [];
   for (const stack of stacks.keys()) {
@@ -89,6 +97,11 @@ export async function terraformDriftPlans(repoDir: string, outDir: string, print
     plans.push({ stack, exitCode, plan: readPlanFile(path.join(outDir, `${stack}.plan.json`)) });
   }
   return plans;
+}
+
+function isEmulated(repoDir: string, environment: string): boolean {
+  const entry = loadFlagsOrThrow([path.join(repoDir, 'flags', `${environment}.json`)], { expiredCatchUp: 'allow' })[0];
+  return entry.flags.aws.endpoint !== undefined;
 }
 
 /** Writes the report files and upserts the issue (when GitHub is configured). */

@@ -20,7 +20,7 @@ import { parseCommandLine } from '../lib/cli';
 import { errors } from '../lib/errors';
 import { environmentOf, flagsFiles, loadFlagsFiles } from '../lib/flags/load';
 import { DeployHistory, githubConfigFromEnv, runUrlFromEnv } from '../lib/deploy/history';
-import { DeployedStore } from '../lib/deploy/simulation';
+import { DeployedStore } from '../lib/deploy/deployed-store';
 import { createOctokit } from '../lib/github/sticky-comment';
 import { collectHandoff, type CollectOptions } from '../lib/handoff/collect';
 import { parseSince, renderHandoff } from '../lib/handoff/handoff';

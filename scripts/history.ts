@@ -3,8 +3,8 @@
  * Lists the recent deploys of an environment from GitHub Deployments, newest first:
  * time, commit, PR, actor, outcome and duration, plan counts, flags changed, run link.
  * Needs GITHUB_TOKEN and GITHUB_REPOSITORY (GITHUB_API_URL for GitHub Enterprise).
- * Without them, an offline environment (the sandbox) lists its local record of
- * simulated deploys (.fleetflags/deployed/<env>/history.jsonl) instead.
+ * Without them, an emulated environment (the sandbox) lists its local record of
+ * deploys (.fleetflags/state/<env>/history.jsonl) instead.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,16 +12,16 @@ import { parseCommandLine } from '../lib/cli';
 import { errors } from '../lib/errors';
 import { environmentOf, flagsFiles } from '../lib/flags/load';
 import { DeployHistory, formatDuration, type DeployHistoryEntry } from '../lib/deploy/history';
-import { DeployedStore, type SimulatedHistoryEntry } from '../lib/deploy/simulation';
+import { DeployedStore, type LocalHistoryEntry } from '../lib/deploy/deployed-store';
 
 const USAGE = 'npm run history -- --env <environment> [--limit N]   (N from 1 to 100, default 20)';
 
-/** Where the entries come from: GitHub Deployments, or the local record of simulated deploys (its directory). */
-export type HistorySource = { readonly kind: 'github' } | { readonly kind: 'simulation'; readonly dir: string };
+/** Where the entries come from: GitHub Deployments, or the local record of deploys (its file). */
+export type HistorySource = { readonly kind: 'github' } | { readonly kind: 'local'; readonly dir: string };
 
 /** One line per deploy. */
 export function formatHistory(environment: string, entries: readonly DeployHistoryEntry[], source: HistorySource = { kind: 'github' }): string[] {
-  const where = source.kind === 'github' ? 'GitHub Deployments' : `the local record of simulated deploys (${source.dir})`;
+  const where = source.kind === 'github' ? 'GitHub Deployments' : `the local record of deploys (${source.dir})`;
   if (entries.length === 0) return [`No deploys of ${environment} recorded in ${where} yet.`];
   const rows = entries.map((e) => [
     `${e.createdAt.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, 'Z')}`,
@@ -35,7 +35,7 @@ export function formatHistory(environment: string, entries: readonly DeployHisto
   ]);
   const widths = rows[0].slice(0, 6).map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return [
-    ...(source.kind === 'simulation' ? [`GITHUB_TOKEN/GITHUB_REPOSITORY not set: listing ${where}`] : []),
+    ...(source.kind === 'local' ? [`GITHUB_TOKEN/GITHUB_REPOSITORY not set: listing ${where}`] : []),
     `Deploys of ${environment}, newest first (time UTC, commit, PR, actor, outcome, plan +add ~change -destroy, flags, run):`,
     ...rows.map((r) => [...r.slice(0, 6).map((c, i) => c.padEnd(widths[i])), ...r.slice(6)].join('  ').trimEnd()),
   ];
@@ -49,8 +49,8 @@ export interface HistoryMainOptions {
   readonly repoDir?: string;
 }
 
-/** A simulated deploy as a history entry (no GitHub Deployment id, no run link). */
-function fromSimulated(e: SimulatedHistoryEntry): DeployHistoryEntry {
+/** A local deploy as a history entry (no GitHub Deployment id, no run link). */
+function fromLocal(e: LocalHistoryEntry): DeployHistoryEntry {
   return {
     id: 0,
     createdAt: e.startedAt,
@@ -62,14 +62,14 @@ function fromSimulated(e: SimulatedHistoryEntry): DeployHistoryEntry {
     outcome: e.outcome,
     state: e.outcome,
     durationSeconds: e.durationSeconds,
-    simulated: true,
+    simulated: false,
   };
 }
 
-/** `aws.offline` of the environment's flags file (read as JSON; false when unreadable). */
-function isOffline(file: string): boolean {
+/** True when the environment's flags file names an emulator (aws.endpoint; read as JSON; false when unreadable). */
+function isEmulated(file: string): boolean {
   try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { aws?: { offline?: unknown } }).aws?.offline === true;
+    return typeof (JSON.parse(readFileSync(file, 'utf8')) as { aws?: { endpoint?: unknown } }).aws?.endpoint === 'string';
   } catch {
     return false;
   }
@@ -94,13 +94,13 @@ export async function main(args: readonly string[], options: HistoryMainOptions 
 
   const env = options.env ?? process.env;
   const file = files[known.indexOf(values.env)];
-  if ((!env.GITHUB_TOKEN || !env.GITHUB_REPOSITORY) && isOffline(file)) {
+  if ((!env.GITHUB_TOKEN || !env.GITHUB_REPOSITORY) && isEmulated(file)) {
     // The sandbox: the deploy and the rollback use the local record; so does the history.
     const repoDir = path.resolve(options.repoDir ?? process.cwd());
     const store = DeployedStore.forRepo(repoDir, env);
-    const entries = store.history(values.env).slice(0, limit).map(fromSimulated);
+    const entries = store.history(values.env).slice(0, limit).map(fromLocal);
     const dir = path.relative(repoDir, path.join(store.dir(values.env), 'history.jsonl')) || store.dir(values.env);
-    for (const line of formatHistory(values.env, entries, { kind: 'simulation', dir })) print(line);
+    for (const line of formatHistory(values.env, entries, { kind: 'local', dir })) print(line);
     return 0;
   }
   const entries = await DeployHistory.fromEnv(env).list(values.env, limit);

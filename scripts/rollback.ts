@@ -16,7 +16,7 @@ import { errors } from '../lib/errors';
 import { environmentOf, flagsFiles, loadFlagsOrThrow } from '../lib/flags/load';
 import { DeployHistory } from '../lib/deploy/history';
 import { runRollback } from '../lib/deploy/rollback';
-import { baselineCacheDir, DeployedStore } from '../lib/deploy/simulation';
+import { baselineCacheDir, DeployedStore } from '../lib/deploy/deployed-store';
 
 const USAGE = 'npm run rollback -- --env <environment> [--to <sha>] [--push]';
 
@@ -44,14 +44,16 @@ export async function main(args: readonly string[], options: RollbackMainOptions
 
   const history = env.GITHUB_TOKEN && env.GITHUB_REPOSITORY ? DeployHistory.fromEnv(env) : undefined;
   const missing = ['GITHUB_TOKEN', 'GITHUB_REPOSITORY'].filter((v) => !env[v]);
-  if (!history && !values.to) print(`deploy history: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set; using the local record of simulated deploys, else the git log`);
+  if (!history && !values.to) print(`deploy history: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set; using the local record of deploys (emulated environments), else the git log`);
   // An AWS environment's deployed change must come from its deploy history (or --to), never a guess from HEAD.
-  const offline = loadFlagsOrThrow([path.join(repoDir, 'flags', `${values.env}.json`)], { expiredCatchUp: 'allow' })[0].flags.aws.offline;
+  const { aws } = loadFlagsOrThrow([path.join(repoDir, 'flags', `${values.env}.json`)], { expiredCatchUp: 'allow' })[0].flags;
+  // An AWS environment (not offline, not the emulator on this machine).
+  const isAws = !aws.offline && aws.endpoint === undefined;
   const result = await runRollback({
     environment: values.env,
-    requireDeployRecord: !offline,
+    requireDeployRecord: isAws,
     // An AWS environment's emergency push waits for the GitHub environment's reviewers.
-    requireApprovedPush: !offline,
+    requireApprovedPush: isAws,
     breakGlassReason: env.FLEETFLAGS_BREAK_GLASS_REASON?.trim() || undefined,
     to: values.to || undefined,
     push: values.push,

@@ -1,16 +1,33 @@
 /**
  * Provider and state backend of a stack, from its environment's flags. Every stack
  * of an environment calls this once, so they all agree on region, account and tags.
+ *
+ * Three kinds of environment:
+ * - AWS (the default): the real APIs, S3 state with locking, allowed_account_ids.
+ * - Emulated (`aws.endpoint`, the sandbox): every API the stacks use goes to an AWS
+ *   emulator on this machine (`npm run emulator`). Only the provider's endpoint
+ *   settings differ from AWS; the resources are the same. State is local, in
+ *   `.fleetflags/state/<env>/` (outside cdktf.out, which every synth clears).
+ * - Offline (`aws.offline`): dummy credentials, no account lookups, local state: plans
+ *   with no network.
  */
+import path from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { App, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import type { Flags } from '../lib/flags/schema';
+import { localStateFile } from '../lib/state-dir';
 
 /** Credentials of offline environments. Not secrets: they only let the provider start. */
 export const OFFLINE_ACCESS_KEY = 'offline-no-aws-account';
+/** Credentials of emulated environments. Not secrets: the emulator accepts any. */
+export const EMULATOR_ACCESS_KEY = 'fleetflags-emulator';
+
+/** Every service the stacks call (reading a DynamoDB table calls KMS DescribeKey). */
+export const EMULATED_SERVICES = ['autoscaling', 'dynamodb', 'ec2', 'elbv2', 'iam', 'kms', 's3', 'ssm', 'sts'] as const;
 
 export function configureEnvironment(stack: TerraformStack, flags: Flags, stackName: string): AwsProvider {
   const offline = flags.aws.offline;
+  const endpoint = flags.aws.endpoint;
   const provider = new AwsProvider(stack, 'aws', {
     region: flags.aws.region,
     defaultTags: [
@@ -34,10 +51,24 @@ export function configureEnvironment(stack: TerraformStack, flags: Flags, stackN
           skipMetadataApiCheck: 'true',
           skipRegionValidation: true,
         }
-      : {
-          // Refuse to touch any other account, whatever credentials CI holds.
-          allowedAccountIds: [flags.aws.accountId],
-        }),
+      : endpoint !== undefined
+        ? {
+            accessKey: EMULATOR_ACCESS_KEY,
+            secretKey: EMULATOR_ACCESS_KEY,
+            skipCredentialsValidation: true,
+            skipMetadataApiCheck: 'true',
+            // Requested, so the provider knows the account (security-group references read back as IDs).
+            skipRequestingAccountId: false,
+            s3UsePathStyle: true,
+            // The emulator's certificate is made at each start; the endpoint is on loopback (EmulatorEndpointOnLoopback).
+            insecure: true,
+            endpoints: [Object.fromEntries(EMULATED_SERVICES.map((s) => [s, endpoint]))],
+            allowedAccountIds: [flags.aws.accountId],
+          }
+        : {
+            // Refuse to touch any other account, whatever credentials CI holds.
+            allowedAccountIds: [flags.aws.accountId],
+          }),
   });
 
   const state = flags.state;
@@ -50,6 +81,12 @@ export function configureEnvironment(stack: TerraformStack, flags: Flags, stackN
     });
     // S3-native state locking (Terraform >= 1.10); cdktf 0.21 has no prop for it yet.
     backend.addOverride('use_lockfile', true);
+  } else if (endpoint !== undefined) {
+    // One state file per stack for every synth directory (cdktf.out, out/deploy/...),
+    // so `npx cdktf deploy` and `npm run deploy` share it; relative, so the synthesized
+    // JSON does not depend on where the checkout lives.
+    const stackDir = path.resolve(App.of(stack).outdir, 'stacks', stackName);
+    new LocalBackend(stack, { path: path.relative(stackDir, localStateFile(flags.environment, stackName)) });
   } else {
     new LocalBackend(stack, { path: `terraform.${stackName}.tfstate` });
   }

@@ -4,8 +4,8 @@
  *   plan → every guard → apply exactly the checked plan → verify health → record
  *
  * - **Plan**: against real state (`terraform init` with the real backend, `plan -out`),
- *   or, for an offline environment, a speculative plan against the configuration the
- *   last simulated deploy recorded (lib/deploy/simulation.ts).
+ *   for every environment: AWS, or an emulated one (the sandbox, `aws.endpoint`), whose
+ *   API is the AWS emulator on this machine (lib/emulator/).
  * - **Guards** (lib/deploy/guards/) all run before anything is applied; one block and
  *   nothing is applied (exit GuardRefused, 10).
  * - **Apply** the saved plan file the guards saw (`terraform apply <planfile>`, no
@@ -33,7 +33,6 @@ import { formatGuardResults, guardOverrides, runGuards, type CommitRange, type G
 import type { HealthReport } from './health';
 import { formatDuration, type DeployOutcome, type DeploymentHandle, type DeployRecord, type FinishOptions } from './history';
 import { deployMarkerMessage, type Marker } from './honeycomb';
-import { SIMULATION_LABEL } from './simulation';
 import { breakGlassNote, type BreakGlass } from './break-glass';
 
 // ---------------------------------------------------------------------------
@@ -49,13 +48,13 @@ export interface PlannedStack {
   readonly planFile?: string;
   /** Where Terraform runs for this stack (real deploys). */
   readonly workdir?: string;
-  /** The stack configuration planned (the simulation records it). */
+  /** The stack configuration planned. */
   readonly config?: StackJson;
 }
 
 export interface DeployPlanner {
-  /** "terraform": real state; "simulation": a speculative plan against the recorded baseline. */
-  readonly mode: 'terraform' | 'simulation';
+  /** Real state, real apply: the one deploy path of every environment. */
+  readonly mode: 'terraform';
   /** The plans of every stack of the environment, in apply order. */
   plan(): Promise<PlannedStack[]>;
 }
@@ -122,7 +121,7 @@ export interface DeployInput {
   readonly runUrl?: string;
   /** "$.ingest.buildId: \"a\" → \"b\"", ... since the last deploy. */
   readonly flagsChanged: readonly string[];
-  /** Where the last deploy's commit came from ("github", "simulation", or none). */
+  /** Where the last deploy's commit came from ("github", "local" for an emulated environment, or none). */
   readonly baseSource?: string;
   /** The git work tree. @default process.cwd() */
   readonly repoDir?: string;
@@ -159,11 +158,10 @@ export interface DeployRunRecord {
   readonly pr: number | null;
   readonly actor: string;
   readonly runUrl: string | null;
-  /** "terraform" (real state, real apply) or "simulation" (nothing applied to AWS). */
-  readonly mode: 'terraform' | 'simulation';
-  readonly simulated: boolean;
-  /** SIMULATION_LABEL when simulated. */
-  readonly label?: string;
+  /** Real state, real apply (the only mode; kept in the record's format). */
+  readonly mode: 'terraform';
+  /** Always false: nothing is simulated (kept in the record's format). */
+  readonly simulated: false;
   readonly flagsChanged: readonly string[];
   readonly planCounts: SimplePlanCounts;
   readonly stacks: readonly {
@@ -209,9 +207,7 @@ export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<D
   const clock = deps.clock ?? { now: () => new Date() };
   const log = deps.log ?? (() => undefined);
   const started = clock.now();
-  const simulated = deps.planner.mode === 'simulation';
   const env = input.environment;
-  if (simulated) log(`*** ${SIMULATION_LABEL} ***`);
   log(
     `deploy ${env} at ${input.commits.head.slice(0, 12)}` +
       (input.commits.base ? ` (last deployed: ${input.commits.base.slice(0, 12)}, from ${input.baseSource ?? 'history'})` : ' (no earlier deploy known)'),
@@ -236,7 +232,6 @@ export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<D
     planCounts: totals(),
     guards,
     runUrl: input.runUrl,
-    simulated,
     overrides: guardOverrides(guards),
     ...(input.breakGlass ? { breakGlass: input.breakGlass } : {}),
   });
@@ -275,7 +270,7 @@ export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<D
       if (deps.markers && outcome !== 'guard-refused' && outcome !== 'error') {
         try {
           await deps.markers.post({
-            message: `${simulated ? '[simulated] ' : ''}${deployMarkerMessage({ environment: env, commit: input.commits.head, pr: input.pr, actor: input.actor, outcome, overrides: guardOverrides(guards) })}${breakGlassNote(input.breakGlass)}`,
+            message: `${deployMarkerMessage({ environment: env, commit: input.commits.head, pr: input.pr, actor: input.actor, outcome, overrides: guardOverrides(guards) })}${breakGlassNote(input.breakGlass)}`,
             url: input.runUrl,
             type: 'deploy',
             startTime: started,
@@ -303,8 +298,7 @@ export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<D
       actor: input.actor,
       runUrl: input.runUrl ?? null,
       mode: deps.planner.mode,
-      simulated,
-      ...(simulated ? { label: SIMULATION_LABEL } : {}),
+      simulated: false,
       flagsChanged: input.flagsChanged,
       planCounts: totals(),
       stacks: planned.map((p) => ({
@@ -339,7 +333,7 @@ export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<D
       ...(input.breakGlass ? { breakGlass: input.breakGlass } : {}),
       ...(input.rollback ? { rollback: true } : {}),
     };
-    log(`${outcome === 'planned' ? 'planned' : `deploy ${outcome}`} in ${formatDuration(record.durationSeconds)}${summary ? `: ${summary}` : ''}${simulated ? ' [simulation]' : ''}`);
+    log(`${outcome === 'planned' ? 'planned' : `deploy ${outcome}`} in ${formatDuration(record.durationSeconds)}${summary ? `: ${summary}` : ''}`);
     return { record, error };
   };
 
@@ -391,7 +385,7 @@ export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<D
     try {
       await deps.applier.apply(p);
       applied.add(p.stack);
-      log(`${simulated ? 'recorded (simulated apply)' : 'applied'} ${p.stack}`);
+      log(`applied ${p.stack}`);
     } catch (e) {
       const err = runErrors.applyFailed(env, p.stack, (e as Error).message, [...applied]);
       return finish('apply-failed', err, `apply of ${p.stack} failed`);
@@ -509,18 +503,6 @@ export function healthVerifier(
     },
   };
 }
-
-/** Health of a simulated deploy: there are no instances to ask. */
-export const simulatedHealth: HealthVerifier = {
-  verify: async ({ autoScalingGroups }) => ({
-    status: 'skipped',
-    healthy: true,
-    rolledBack: false,
-    problems: [],
-    reason: 'simulation: no AWS, no instances to check',
-    autoScalingGroups,
-  }),
-};
 
 /** Writes the deploy record as pretty JSON; returns the file. */
 export function writeDeployRecord(record: DeployRunRecord, outDir = path.join('out', 'deploy')): string {

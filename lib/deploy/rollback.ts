@@ -4,7 +4,7 @@
  *
  * 1. Find the change to undo: `--to <sha>`, or the last deployed change of the
  *    environment. "Deployed" comes from the deploy history (GitHub Deployments when
- *    GITHUB_TOKEN is set; the local record of simulated deploys for an offline
+ *    GITHUB_TOKEN is set; the local record of deploys of an emulated
  *    environment), else from HEAD; the change is the last commit at or before it, on
  *    the first-parent line, that touched `flags/<env>.json`, `stacks/` or `lib/`
  *    (a merge commit is reverted with `-m 1`, so the whole PR is undone).
@@ -35,12 +35,12 @@ import { checkPushApproval, checkRollbackTarget, mainRefOf } from './rollback-ch
 import { dispatchWorkflow, type Dispatched } from '../github/dispatch';
 import { githubConfigFromEnv, type DeployHistoryEntry } from './history';
 import { lastTrustedDeploy, type TrustPolicy } from './trusted-history';
-import { DeployedStore, unchangedPlan } from './simulation';
+import { DeployedStore, unchangedPlan } from './deployed-store';
 
 /** Hidden marker at the top of rollback PR bodies. */
 export const ROLLBACK_MARKER = '<!-- fleetflags:rollback -->';
 
-export type DeployedSource = 'github' | 'simulation' | 'HEAD';
+export type DeployedSource = 'github' | 'local' | 'HEAD';
 
 export interface LastDeployedChange {
   /** The commit to revert. */
@@ -54,7 +54,7 @@ export interface FindOptions {
   readonly repoDir: string;
   /** GitHub Deployments (DeployHistory.list). @default none */
   readonly history?: { list(environment: string, limit?: number): Promise<DeployHistoryEntry[]> };
-  /** Simulated deploys. @default none */
+  /** The local record of deploys of an emulated environment. @default none */
   readonly store?: DeployedStore;
   /** Which history entries count. @default the deploy workflow's identity, commits on origin/main */
   readonly trust?: Omit<TrustPolicy, 'repoDir'>;
@@ -82,7 +82,7 @@ export async function findLastDeployedChange(environment: string, options: FindO
     const last = options.store.lastDeploy(environment);
     if (last && (await resolveCommit(last.commit, repoDir))) {
       deployed = last.commit;
-      source = 'simulation';
+      source = 'local';
     }
   }
   deployed ??= await git(['rev-parse', 'HEAD'], repoDir);
@@ -294,7 +294,7 @@ export async function runRollback(options: RollbackOptions): Promise<RollbackRes
       ROLLBACK_MARKER,
       `## Roll back ${environment}: revert \`${short}\` ${escapeMd(subject)}`,
       '',
-      `This reverts ${target} (${source === 'to' ? 'chosen with `--to`' : source === 'HEAD' ? 'the last change touching this environment; no deploy is recorded' : `the last change deployed to ${environment}, from the ${source === 'github' ? 'GitHub Deployments history' : 'simulated deploy record'}`}).`,
+      `This reverts ${target} (${source === 'to' ? 'chosen with `--to`' : source === 'HEAD' ? 'the last change touching this environment; no deploy is recorded' : `the last change deployed to ${environment}, from the ${source === 'github' ? 'GitHub Deployments history' : 'local deploy record'}`}).`,
       `Merging deploys the revert like any change (guards, health check, history). The plan below is speculative: ` +
         `base = the configuration at ${baseRev.slice(0, 12)}, head = after the revert.`,
       '',

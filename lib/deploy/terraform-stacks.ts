@@ -12,6 +12,8 @@ import { terraform } from '../terraform/runner';
 import type { DeployApplier, DeployPlanner, PlannedStack } from './deploy';
 
 export const DEPLOY_PLAN_FILE = 'deploy.tfplan';
+/** How often a running apply reports that it is still going. */
+export const PROGRESS_SECONDS = 15;
 
 export interface StackDir {
   readonly stack: string;
@@ -65,7 +67,12 @@ export function terraformApplier(log: (line: string) => void = () => undefined):
     apply: async (stack) => {
       if (!stack.planFile || !stack.workdir) throw new Error(`no saved plan for ${stack.stack}`);
       log(`apply ${stack.stack}: terraform apply ${path.basename(stack.planFile)} (the checked plan, no re-plan)`);
-      const result = await terraform(['apply', '-input=false', '-no-color', path.basename(stack.planFile)], { cwd: stack.workdir });
+      const started = Date.now();
+      // Some creates are slow by design (a new load balancer, an S3 lifecycle configuration): say it is still going.
+      const ticker = setInterval(() => log(`  still applying ${stack.stack} (${Math.round((Date.now() - started) / 1000)} s)`), PROGRESS_SECONDS * 1000);
+      const result = await terraform(['apply', '-input=false', '-no-color', path.basename(stack.planFile)], { cwd: stack.workdir }).finally(() =>
+        clearInterval(ticker),
+      );
       for (const line of result.stdout.trim().split('\n').slice(-3)) log(`  ${line}`);
     },
   };

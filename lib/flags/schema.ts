@@ -254,7 +254,7 @@ const network = z
       .default('/healthz')
       .describe('Path the target groups probe; the agent answers 200 when it is ready. Default "/healthz".'),
   })
-  .describe('Where the fleet runs. The sandbox uses placeholder IDs, which still plan.');
+  .describe('Where the fleet runs. The sandbox names the emulator\'s default VPC and subnets (the same IDs on every start).');
 
 /** Defaults of `changeLimits`: routine changes pass, a fat-fingered 2 → 200 does not. */
 export const DEFAULT_CHANGE_LIMITS = {
@@ -537,7 +537,7 @@ const access = z
   );
 
 const STATE_BACKEND_DESCRIPTION =
-  'Where the state lives: "local", a file on this machine (offline environments only); "s3", a bucket, ' +
+  'Where the state lives: "local", a file on this machine (offline and emulated environments only); "s3", a bucket, ' +
   'locked with S3 conditional writes (use_lockfile). The s3 backend needs bucket and region.';
 
 export const FlagsSchema = z
@@ -561,7 +561,15 @@ export const FlagsSchema = z
           .boolean()
           .default(false)
           .describe(
-            'true: plan with no AWS account and no network (dummy credentials, local state). For the sandbox. Default false.',
+            'true: plan with no AWS account and no network (dummy credentials, local state). Default false.',
+          ),
+        endpoint: z
+          .url({ protocol: /^https?$/, error: 'an http(s) URL such as "http://127.0.0.1:4566"' })
+          .optional()
+          .describe(
+            'An emulated environment: every AWS API call goes to this endpoint, an AWS emulator on this machine ' +
+              '(`npm run emulator`; loopback only: 127.0.0.1, localhost or [::1]). Local state in .fleetflags/state/; ' +
+              'never deployed by CI\'s promotion. Default: none, the real AWS APIs.',
           ),
       })
       .describe('Where the environment lives in AWS.'),
@@ -583,7 +591,7 @@ export const FlagsSchema = z
               .describe('Prefix of the state objects: "<keyPrefix>/<stack>.tfstate". Default "fleetflags".'),
           }),
         ],
-        { error: '"local" (offline environments) or "s3"' },
+        { error: '"local" (offline and emulated environments) or "s3"' },
       )
       .describe('Where Terraform keeps this environment\'s state.'),
     deploy: z

@@ -13,7 +13,7 @@ import type { DriftReport } from '../deploy/drift';
 import { gitRaw } from '../deploy/git';
 import { isRevertCommit } from '../deploy/change-source';
 import type { DeployHistoryEntry } from '../deploy/history';
-import type { DeployedStore, SimulatedHistoryEntry } from '../deploy/simulation';
+import type { DeployedStore, LocalHistoryEntry } from '../deploy/deployed-store';
 import { fromHistoryEntry, type Handoff, type HandoffDeploy, type HandoffDrift, type HandoffEnvironment } from './handoff';
 
 /** The drift issue as GitHub lists it. */
@@ -40,7 +40,7 @@ export interface CollectOptions {
   };
   /** Why GitHub is not used, when it is not. */
   readonly githubSkipped?: string;
-  /** The local record of simulated deploys. */
+  /** The local record of deploys of emulated environments (lib/deploy/deployed-store.ts). */
   readonly store?: DeployedStore;
   /** Where deploy records are written (out/deploy). */
   readonly deployRecordDir?: string;
@@ -58,7 +58,7 @@ export async function collectHandoff(options: CollectOptions): Promise<Handoff> 
   };
   if (options.github) sources.push(`GitHub Deployments (${options.github.label})`);
   else if (options.githubSkipped) sources.push(`not GitHub Deployments (${options.githubSkipped})`);
-  if (options.store) sources.push(`local simulated deploys (${rel(repoDir, options.store.root)})`);
+  if (options.store) sources.push(`local deploys of emulated environments (${rel(repoDir, options.store.root)})`);
   if (options.deployRecordDir) sources.push(`local deploy records (${rel(repoDir, options.deployRecordDir)}/<env>.json)`);
 
   let driftIssue: DriftIssue | undefined;
@@ -82,7 +82,7 @@ export async function collectHandoff(options: CollectOptions): Promise<Handoff> 
       }
     }
     if (options.store) {
-      for (const e of options.store.history(environment).filter((x) => inWindow(x.startedAt))) addUnique(deploys, fromSimulated(e));
+      for (const e of options.store.history(environment).filter((x) => inWindow(x.startedAt))) addUnique(deploys, fromLocal(e));
     }
     if (options.deployRecordDir) {
       const record = readDeployRecord(path.join(options.deployRecordDir, `${environment}.json`), warnings);
@@ -135,7 +135,7 @@ function addUnique(list: HandoffDeploy[], d: HandoffDeploy): void {
   if (!same) list.push(d);
 }
 
-function fromSimulated(e: SimulatedHistoryEntry): HandoffDeploy {
+function fromLocal(e: LocalHistoryEntry): HandoffDeploy {
   return {
     environment: e.environment,
     startedAt: e.startedAt,
@@ -145,7 +145,7 @@ function fromSimulated(e: SimulatedHistoryEntry): HandoffDeploy {
     flagsChanged: e.flagsChanged,
     outcome: e.outcome,
     durationSeconds: e.durationSeconds,
-    simulated: true,
+    simulated: false,
     guards: (e.guards ?? []).filter((g) => g.outcome !== 'pass'),
     overrides: e.overrides ?? [],
     ...(e.error ? { detail: e.error } : {}),

@@ -282,7 +282,17 @@ function nodeModulesDir(repoDir: string): string | undefined {
 /** Whether a stack's synthesized JSON differs (absent on one side counts as different). */
 export function stackChanged(base: StackJson | undefined, head: StackJson | undefined): boolean {
   if (!base || !head) return base !== head;
-  return canonical(base) !== canonical(head);
+  return canonical(withoutBackend(base)) !== canonical(withoutBackend(head));
+}
+
+/**
+ * The stack without its state backend: where the state lives is not a change to what is
+ * deployed (an emulated environment's local state path is relative to its synth directory).
+ */
+function withoutBackend(stack: StackJson): StackJson {
+  if (!stack.terraform?.backend) return stack;
+  const { backend: _, ...terraform } = stack.terraform as Record<string, unknown>;
+  return { ...stack, terraform };
 }
 
 /** The environment of `<env>-<kind>`: the longest environment name it starts with. */

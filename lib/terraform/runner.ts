@@ -123,7 +123,9 @@ export async function writeOfflineWorkdir(dir: string, stack: StackJson): Promis
 function writeOfflineOverride(dir: string, stack: StackJson): void {
   const providers = ([] as StackJson[]).concat(stack.provider?.aws ?? []);
   const overridePath = path.join(dir, OFFLINE_OVERRIDE_FILE);
-  if (providers.some((p) => p.skip_credentials_validation !== true)) {
+  // An AWS provider validates credentials and looks the account up; an emulated one
+  // (endpoints) looks the account up at the emulator. Offline, neither may happen.
+  if (providers.some((p) => p.skip_credentials_validation !== true || p.skip_requesting_account_id !== true)) {
     writeFileSync(
       overridePath,
       JSON.stringify(

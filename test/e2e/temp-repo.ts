@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 const PROJECT = path.resolve(__dirname, '..', '..');
-const COPIED = ['flags', 'stacks', 'lib', 'scripts', 'bin', 'package.json', 'cdktf.json', 'tsconfig.json', '.gitignore'];
+const COPIED = ['flags', 'stacks', 'lib', 'scripts', 'bin', 'emulator', 'package.json', 'cdktf.json', 'tsconfig.json', '.gitignore'];
 
 /** Baselines are keyed by configuration and provider hashes: safe to share between runs and suites. */
 export const SHARED_BASELINE_CACHE = path.join(os.tmpdir(), 'fleetflags-e2e-baselines');

@@ -1,7 +1,7 @@
 /**
  * `npm run handoff` end to end: a week of deploys recorded by the real DeployHistory
  * in a local GitHub stand-in (Deployments and issues), real local deploy records
- * (a simulated deploy's history line, a deploy record written by runDeploy), a real
+ * (an emulated deploy's local history line, a deploy record written by runDeploy), a real
  * git repository (the rollback is a `git revert`), and the shipped flags files.
  */
 import { execFileSync } from 'node:child_process';
@@ -12,7 +12,7 @@ import { runDeploy, writeDeployRecord } from '../../lib/deploy/deploy';
 import { DRIFT_MARKER } from '../../lib/deploy/drift';
 import { block, pass, warn } from '../../lib/deploy/guards/guard';
 import { DeployHistory, type DeployRecord } from '../../lib/deploy/history';
-import { DeployedStore } from '../../lib/deploy/simulation';
+import { DeployedStore } from '../../lib/deploy/deployed-store';
 import { parseSince, isoWeek } from '../../lib/handoff/handoff';
 import { main } from '../../scripts/handoff';
 import { startFakeGitHub, type FakeGitHub } from '../lib/deploy/fake-github';
@@ -81,7 +81,7 @@ beforeAll(async () => {
   await deploy('2026-11-26T15:00:00Z', 2, { commit: revert, actor: 'dave' }, 'success', 'healthy');
   gh.issues.push({ number: 12, state: 'open', title: 'Drift: 1 resource changed outside Terraform', body: `${DRIFT_MARKER}\n### production-fleet\n...`, updated_at: '2026-11-25T06:00:00Z' });
 
-  // Local records: a refused simulated sandbox deploy, and dogfood's last deploy record from the real runDeploy.
+  // Local records: a refused sandbox deploy (local record), and dogfood's last deploy record from the real runDeploy.
   DeployedStore.forRepo(dir, {}).appendHistory({
     environment: 'sandbox',
     commit: feature,
@@ -90,7 +90,6 @@ beforeAll(async () => {
     startedAt: '2026-11-26T11:00:00.000Z',
     durationSeconds: 41,
     flagsChanged: ['$.ingest.desiredCapacity: 2 → 200'],
-    simulated: true,
     guards: [{ guard: 'ChangeSize', outcome: 'block', message: 'non-compliant CapacityMoveWithinLimit: 1 size move beyond ±10 instances and ±100%' }],
   });
   let t = Date.parse('2026-11-26T09:00:00Z');
@@ -178,7 +177,7 @@ describe('npm run handoff', () => {
     expect(section(md, 'dogfood', 'Live now')).toContain('No catch-up fleet, no quarantine.');
   });
 
-  it('GIVEN local records only (no GITHUB_TOKEN) WHEN run THEN the simulated refusal and the failed dogfood apply are there, and the sources say GitHub was not read', async () => {
+  it('GIVEN local records only (no GITHUB_TOKEN) WHEN run THEN the sandbox refusal and the failed dogfood apply are there, and the sources say GitHub was not read', async () => {
     const md = await run(['--since', '7d'], {});
 
     expect(md).toContain('Sources: not GitHub Deployments (GITHUB_TOKEN is not set)');
@@ -205,7 +204,7 @@ describe('npm run handoff', () => {
 
     await run(['--since', '7d', '--env', 'sandbox', '--step-summary'], { GITHUB_STEP_SUMMARY: summary });
 
-    expect(readFileSync(summary, 'utf8')).toMatch(/^# On-call handoff[\s\S]*## sandbox \(simulated deploys\)/);
+    expect(readFileSync(summary, "utf8")).toMatch(/^# On-call handoff[\s\S]*^## sandbox$/m);
   });
 
   it.each([['7x'], ['0h'], ['yesterday'], ['2030-01-01']])('GIVEN --since %s WHEN run THEN a usage error names what is allowed', async (since) => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DeployHistory } from '../../lib/deploy/history';
-import { DeployedStore } from '../../lib/deploy/simulation';
+import { DeployedStore } from '../../lib/deploy/deployed-store';
 import { main } from '../../scripts/history';
 import { startFakeGitHub, type FakeGitHub } from '../lib/deploy/fake-github';
 
@@ -74,11 +74,11 @@ describe('npm run history', () => {
     });
     afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
 
-    test('lists the local record of simulated deploys, as the deploy and the rollback use it', async () => {
-      // GIVEN two simulated deploys of the sandbox and no GitHub configuration
+    test('lists the local record of deploys, as the deploy and the rollback use it', async () => {
+      // GIVEN two deploys of the emulated sandbox and no GitHub configuration
       const local = { FLEETFLAGS_STATE_DIR: stateDir };
       const store = DeployedStore.forRepo(process.cwd(), local);
-      const entry = { environment: 'sandbox', actor: 'alice', outcome: 'success', durationSeconds: 13.1, simulated: true as const };
+      const entry = { environment: 'sandbox', actor: 'alice', outcome: 'success', durationSeconds: 13.1 };
       store.appendHistory({ ...entry, commit: 'a'.repeat(40), startedAt: '2026-11-21T20:42:32.074Z', flagsChanged: [] });
       store.appendHistory({ ...entry, commit: 'b'.repeat(40), startedAt: '2026-11-21T21:00:00.000Z', flagsChanged: ['$.ingest.spot.onDemandPercentageAboveBaseCapacity: 50 → 20'] });
       const lines: string[] = [];
@@ -86,20 +86,20 @@ describe('npm run history', () => {
       // WHEN
       const code = await main(['--env', 'sandbox'], { env: local, print: (l) => lines.push(l) });
 
-      // THEN newest first, marked simulated, and the log says where they come from
+      // THEN newest first, and the log says where they come from
       expect(code).toBe(0);
-      expect(lines[0]).toMatch(/^GITHUB_TOKEN\/GITHUB_REPOSITORY not set: listing the local record of simulated deploys \(.*history\.jsonl\)$/);
+      expect(lines[0]).toMatch(/^GITHUB_TOKEN\/GITHUB_REPOSITORY not set: listing the local record of deploys \(.*history\.jsonl\)$/);
       expect(lines[1]).toMatch(/^Deploys of sandbox, newest first/);
-      expect(lines[2].split(/ {2,}/)).toEqual(['2026-11-21 21:00Z', 'bbbbbbbbbbbb', '-', 'alice', 'success (13s) [simulated]', 'flags: $.ingest.spot.onDemandPercentageAboveBaseCapacity: 50 → 20']);
+      expect(lines[2].split(/ {2,}/)).toEqual(['2026-11-21 21:00Z', 'bbbbbbbbbbbb', '-', 'alice', 'success (13s)', 'flags: $.ingest.spot.onDemandPercentageAboveBaseCapacity: 50 → 20']);
       expect(lines[3]).toMatch(/^2026-11-21 20:42Z {2}aaaaaaaaaaaa/);
     });
 
-    test('says so when the sandbox has no simulated deploy yet', async () => {
+    test('says so when the sandbox has no deploy yet', async () => {
       const lines: string[] = [];
 
       await main(['--env', 'sandbox'], { env: { FLEETFLAGS_STATE_DIR: stateDir }, print: (l) => lines.push(l) });
 
-      expect(lines).toEqual([expect.stringMatching(/^No deploys of sandbox recorded in the local record of simulated deploys \(.*\) yet\.$/)]);
+      expect(lines).toEqual([expect.stringMatching(/^No deploys of sandbox recorded in the local record of deploys \(.*\) yet\.$/)]);
     });
 
     test('an AWS environment still needs GitHub: its history is not local', async () => {

@@ -28,15 +28,34 @@ describe('DataStack', () => {
     expect(synth).toHaveResourceWithProperties(DynamodbTable, { name: 'my-locks' });
   });
 
-  it('configures an offline sandbox: dummy keys, no account lookups, local state', () => {
-    const parsed = JSON.parse(synthStack(shippedFlags('sandbox')));
-    expect(synthStack(shippedFlags('sandbox'))).toHaveProviderWithProperties(AwsProvider, {
+  it('configures the emulated sandbox: every API at the emulator, the account requested, state outside cdktf.out', () => {
+    // GIVEN the sandbox flags (aws.endpoint names the emulator)
+    const flags = shippedFlags('sandbox');
+    // WHEN the data stack is synthesized into cdktf.out
+    const parsed = JSON.parse(synthStack(flags, 'cdktf.out'));
+    // THEN only the provider's endpoint settings differ from AWS; the state file is in .fleetflags/state/
+    const provider = parsed.provider.aws[0];
+    expect(provider).toMatchObject({
+      region: 'us-east-1',
+      skip_credentials_validation: true,
+      skip_requesting_account_id: false,
+      s3_use_path_style: true,
+      allowed_account_ids: ['000000000000'],
+    });
+    expect(Object.keys(provider.endpoints[0]).sort()).toEqual(['autoscaling', 'dynamodb', 'ec2', 'elbv2', 'iam', 'kms', 's3', 'ssm', 'sts']);
+    expect(new Set(Object.values(provider.endpoints[0]))).toEqual(new Set(['https://127.0.0.1:4566']));
+    expect(parsed.terraform.backend).toEqual({ local: { path: '../../../.fleetflags/state/sandbox/sandbox-data.tfstate' } });
+  });
+
+  it('configures an offline environment: dummy keys, no account lookups, local state', () => {
+    const flags = sandboxFlags((f) => (f.aws = { region: 'us-east-1', accountId: '000000000000', offline: true }));
+    expect(synthStack(flags)).toHaveProviderWithProperties(AwsProvider, {
       region: 'us-east-1',
       skip_credentials_validation: true,
       skip_requesting_account_id: true,
       skip_metadata_api_check: 'true',
     });
-    expect(parsed.terraform.backend).toEqual({ local: { path: 'terraform.sandbox-data.tfstate' } });
+    expect(JSON.parse(synthStack(flags)).terraform.backend).toEqual({ local: { path: 'terraform.sandbox-data.tfstate' } });
   });
 
   it('configures AWS environments: S3 state with locking, allowed account, no dummy keys', () => {
@@ -68,8 +87,8 @@ describe('DataStack', () => {
   });
 });
 
-function synthStack(flags: ReturnType<typeof shippedFlags>): string {
-  const app = new App();
+function synthStack(flags: ReturnType<typeof shippedFlags>, outdir?: string): string {
+  const app = new App(outdir ? { outdir } : {});
   const stack = new DataStack(app, `${flags.environment}-data`, { flags });
   return Testing.synth(stack);
 }

@@ -8,11 +8,11 @@
  * published SHA-256 (`checksumKey`, as `sha256sum` writes it) must match the
  * object's bytes.
  */
-import { S3Client } from '@aws-sdk/client-s3';
 import { artifactKey, checksumKey } from '../../arch';
 import { deployMessages, type ArtifactProblemKind } from '../../errors';
 import type { Arch, Flags } from '../../flags/schema';
-import { resourceNames } from '../../naming';
+import { fleetStackName, resourceNames } from '../../naming';
+import { s3Client } from '../../emulator/clients';
 import { s3ArtifactStore, type ArtifactStore } from '../artifact-store';
 import { pinnedSha256 } from '../../flags/rules/builds-pinned';
 import { block, pass, type Guard, type GuardResult } from './guard';
@@ -52,7 +52,7 @@ export function pinnedBuilds(flags: Flags): PinnedBuild[] {
 }
 
 export interface ArtifactsPublishedOptions {
-  /** The bucket to read. @default an S3 client in the environment's region */
+  /** The bucket to read. @default an S3 client of the environment (its region; its emulator when aws.endpoint is set) */
   readonly createStore?: (flags: Flags) => ArtifactStore;
 }
 
@@ -64,11 +64,15 @@ export function parseChecksum(text: string): string | undefined {
 
 export function artifactsPublished(options: ArtifactsPublishedOptions = {}): Guard {
   const id = 'ArtifactsPublished';
-  const createStore = options.createStore ?? ((flags: Flags) => s3ArtifactStore(new S3Client({ region: flags.aws.region })));
+  const createStore = options.createStore ?? ((flags: Flags) => s3ArtifactStore(s3Client({ region: flags.aws.region, endpoint: flags.aws.endpoint })));
   return {
     id,
     description: 'Every pinned build exists in the artifacts bucket, is non-empty, and matches its published SHA-256 and the SHA-256 the flags pin.',
-    run: async ({ flagsFile, flags }): Promise<GuardResult> => {
+    run: async ({ environment, flagsFile, flags, plans }): Promise<GuardResult> => {
+      // Only fleets run builds: a deploy of the data stack alone (the first step of a new environment) has nothing to check.
+      if (plans.length > 0 && !plans.some((p) => p.stack === fleetStackName(environment))) {
+        return pass(id, `not applicable: no fleet stack in this deploy (${plans.map((p) => p.stack).join(', ')})`, { checked: false });
+      }
       const store = createStore(flags);
       const bucket = resourceNames(flags).artifactsBucket;
       const builds = pinnedBuilds(flags);

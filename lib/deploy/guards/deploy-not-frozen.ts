@@ -48,12 +48,17 @@ export interface UnreachablePolicy {
 
 /**
  * The environment's unreachable-policy: production always fails closed; others
- * follow `deploy.freezeWhenFlagServiceUnreachable` (default true, fail closed).
+ * follow `deploy.freezeWhenFlagServiceUnreachable` (default true, fail closed; an
+ * emulated environment, with no deploy section, proceeds).
  */
-export function unreachablePolicy(environment: string, flags: Pick<Flags, 'deploy'>): UnreachablePolicy {
+export function unreachablePolicy(environment: string, flags: Pick<Flags, 'deploy'> & { readonly aws?: Pick<Flags['aws'], 'endpoint'> }): UnreachablePolicy {
   const setting = flags.deploy?.freezeWhenFlagServiceUnreachable;
   if (ALWAYS_FAIL_CLOSED.includes(environment)) {
     return { freeze: true, source: `${environment} always fails closed` };
+  }
+  // An emulated environment is an AWS emulator on this machine, outside the promotion: nothing to hold.
+  if (setting === undefined && flags.aws?.endpoint !== undefined) {
+    return { freeze: false, source: 'aws.endpoint is set: an emulated environment proceeds' };
   }
   if (setting === undefined) return { freeze: true, source: 'deploy.freezeWhenFlagServiceUnreachable is not set (default true)' };
   return { freeze: setting, source: `deploy.freezeWhenFlagServiceUnreachable = ${setting}` };

@@ -10,6 +10,7 @@ import { CatchUpExpiresInFuture } from './catch-up-expires-in-future';
 import { CertificateInEnvironment } from './certificate-in-environment';
 import { DeployedEnvironmentHasAccess } from './deployed-environment-has-access';
 import { DeployOrderUnique } from './deploy-order-unique';
+import { EmulatorEndpointOnLoopback } from './emulator-endpoint-on-loopback';
 import { EnvironmentKindConsistent } from './environment-kind-consistent';
 import { IngressCidrsValid } from './ingress-cidrs-valid';
 import { InstanceTypesMatchArch } from './instance-types-match-arch';
@@ -32,6 +33,7 @@ export type { FlagsRule, RuleContext } from './rule';
 export const ALL_RULES: readonly FlagsRule[] = [
   // Environment and data
   EnvironmentKindConsistent,
+  EmulatorEndpointOnLoopback,
   BucketNamesValid,
   TableNameValid,
   NamesUniqueAcrossEnvironments,

@@ -1,6 +1,6 @@
 /**
  * Rollback without Terraform: which commit is "the last deployed change" (from the
- * GitHub history, the simulated-deploy record, or the git log), and the git side of
+ * GitHub history, the local deploy record of an emulated environment, or the git log), and the git side of
  * the rollback (branch, revert of a merge with -m 1, push, PR, refusals), in small
  * temporary git repositories. The synthesizer is a stand-in that returns the same
  * configuration before and after, so no plan runs (test/e2e/ runs the real ones).
@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, w
 import os from 'node:os';
 import path from 'node:path';
 import { findLastDeployedChange, ROLLBACK_MARKER, runRollback } from '../../../lib/deploy/rollback';
-import { DeployedStore } from '../../../lib/deploy/simulation';
+import { DeployedStore } from '../../../lib/deploy/deployed-store';
 import type { DeployHistoryEntry } from '../../../lib/deploy/history';
 import { ExitCode } from '../../../lib/errors';
 
@@ -71,12 +71,12 @@ describe('findLastDeployedChange', () => {
     await expect(findLastDeployedChange('production', { repoDir: r.dir, history, trust })).resolves.toEqual({ commit: c2, deployed: c3, source: 'github' });
   });
 
-  test('from the record of simulated deploys', async () => {
+  test('from the local record of deploys of an emulated environment', async () => {
     const storeDir = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-store-'));
     roots.push(storeDir);
     const store = new DeployedStore(storeDir);
     store.recordDeploy({ environment: 'production', commit: c2, deployedAt: 'now', flags: {}, stacks: [] });
-    await expect(findLastDeployedChange('production', { repoDir: r.dir, store })).resolves.toEqual({ commit: c2, deployed: c2, source: 'simulation' });
+    await expect(findLastDeployedChange('production', { repoDir: r.dir, store })).resolves.toEqual({ commit: c2, deployed: c2, source: 'local' });
   });
 
   test('with no deploy recorded: the last commit touching the flags file, stacks or lib (not other environments)', async () => {
@@ -192,7 +192,7 @@ describe('runRollback (git and GitHub side)', () => {
   });
 
   test('an AWS environment with no deploy recorded is refused, not guessed from HEAD', async () => {
-    // GIVEN production with no GitHub history and no simulated deploy
+    // GIVEN production with no GitHub history and no local deploy record
     const r = mergedRepo();
     // WHEN / THEN the rollback refuses before committing anything
     await expect(

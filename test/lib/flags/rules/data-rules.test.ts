@@ -5,6 +5,7 @@
 import type { Flags } from '../../../../lib/flags/schema';
 import { BucketNamesValid, bucketNameViolation } from '../../../../lib/flags/rules/bucket-names-valid';
 import { DeployOrderUnique } from '../../../../lib/flags/rules/deploy-order-unique';
+import { EmulatorEndpointOnLoopback, isLoopbackEndpoint } from '../../../../lib/flags/rules/emulator-endpoint-on-loopback';
 import { EnvironmentKindConsistent } from '../../../../lib/flags/rules/environment-kind-consistent';
 import { LogExpiryCoversBackfill } from '../../../../lib/flags/rules/log-expiry-covers-backfill';
 import { NamesUniqueAcrossEnvironments } from '../../../../lib/flags/rules/names-unique-across-environments';
@@ -64,6 +65,34 @@ describe('EnvironmentKindConsistent', () => {
   it('blocks an AWS environment on local state', () => {
     expect(check(EnvironmentKindConsistent, { ...shippedFlags('dogfood'), state: { backend: 'local' } })).toEqual([
       '$.state.backend: an AWS environment must keep its state in S3 with locking, not on one machine',
+    ]);
+  });
+});
+
+describe('EmulatorEndpointOnLoopback', () => {
+  it('passes the sandbox, emulated on 127.0.0.1', () => expect(check(EmulatorEndpointOnLoopback, sandboxFlags())).toEqual([]));
+  it('passes an environment with no endpoint', () => expect(check(EmulatorEndpointOnLoopback, shippedFlags('production'))).toEqual([]));
+  it('blocks an endpoint on another host: API calls and credentials never leave the machine', () => {
+    const flags = sandboxFlags((f) => (f.aws = { ...f.aws, endpoint: 'http://10.1.2.3:4566' }));
+    expect(check(EmulatorEndpointOnLoopback, flags)).toEqual(['$.aws.endpoint: the AWS endpoint of an emulated environment must be on this machine']);
+  });
+  it.each([
+    ['http://127.0.0.1:4566', true],
+    ['http://localhost:4566', true],
+    ['http://[::1]:4566', true],
+    ['https://127.0.0.1:4566', true],
+    ['http://127.0.0.1.example.com:4566', false],
+    ['http://user:pw@127.0.0.1:4566', false],
+    ['http://127.0.0.1:4566/path', false],
+    ['ftp://127.0.0.1:4566', false],
+  ])('%s on loopback: %s', (endpoint, ok) => expect(isLoopbackEndpoint(endpoint)).toBe(ok));
+});
+
+describe('EnvironmentKindConsistent for emulated environments', () => {
+  it('passes the emulated sandbox on local state', () => expect(check(EnvironmentKindConsistent, shippedFlags('sandbox'))).toEqual([]));
+  it('blocks an emulated environment in the promotion', () => {
+    expect(check(EnvironmentKindConsistent, { ...shippedFlags('sandbox'), deploy: { order: 3 } })).toEqual([
+      '$.deploy: an offline or emulated environment is not part of the promotion',
     ]);
   });
 });

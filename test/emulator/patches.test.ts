@@ -1,0 +1,199 @@
+/**
+ * The launcher's fidelity patches (emulator/launcher.py), each through the AWS SDK
+ * against a running emulator: with the patch, moto behaves as AWS does; without it
+ * (`--without <patch>`), the defect shows. One emulator of each kind for the suite.
+ */
+import {
+  CreateAutoScalingGroupCommand,
+  DescribeAutoScalingGroupsCommand,
+  DescribeInstanceRefreshesCommand,
+  StartInstanceRefreshCommand,
+  UpdateAutoScalingGroupCommand,
+  type AutoScalingClient,
+} from '@aws-sdk/client-auto-scaling';
+import { CreateLaunchTemplateCommand, CreateLaunchTemplateVersionCommand, DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import { CreateBucketCommand, HeadObjectCommand, PutBucketPolicyCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { autoScalingClient, ec2Client, s3Client } from '../../lib/emulator/clients';
+import { EMULATOR_ACCOUNT } from '../../lib/emulator/emulator';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
+import { readFileSync } from 'node:fs';
+
+const PATCHES = ['mixed-instances-capacity', 'instance-refresh', 'update-keeps-mixed-policy', 'bucket-policy-secure-transport', 'launch-template-version-user-data'];
+const REGION = 'us-east-1';
+
+let patched: TestEmulator;
+let unpatched: TestEmulator;
+
+beforeAll(async () => {
+  [patched, unpatched] = await Promise.all([startTestEmulator(), startTestEmulator({ without: PATCHES })]);
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([patched?.stop(), unpatched?.stop()]);
+});
+
+describe('the emulator', () => {
+  it('runs as account 000000000000 with every patch this moto needs', () => {
+    expect(patched.info.account).toBe(EMULATOR_ACCOUNT);
+    expect([...patched.info.patches].sort()).toEqual([...PATCHES].sort());
+    expect(unpatched.info.patches).toEqual([]);
+    // The defects were found by probing this moto, not assumed.
+    expect(patched.info.defects).toEqual(Object.fromEntries(PATCHES.map((p) => [p, true])));
+  });
+
+  it('is seeded: its default VPC and subnets are the ones flags/sandbox.json names', async () => {
+    const sandbox = JSON.parse(readFileSync('flags/sandbox.json', 'utf8')) as { network: { vpcId: string; subnetIds: string[] } };
+    for (const emulator of [patched, unpatched]) {
+      const ec2 = ec2Client({ region: REGION, endpoint: emulator.endpoint });
+      const vpcs = await ec2.send(new DescribeVpcsCommand({}));
+      const subnets = await ec2.send(new DescribeSubnetsCommand({}));
+      expect(vpcs.Vpcs?.map((v) => v.VpcId)).toEqual([sandbox.network.vpcId]);
+      expect(subnets.Subnets?.map((s) => s.SubnetId)).toEqual(expect.arrayContaining(sandbox.network.subnetIds));
+    }
+  });
+});
+
+describe('patch mixed-instances-capacity', () => {
+  it('runs the whole desired capacity of a mixed-instances group (1 on-demand base + 50% of 1 above it = 2)', async () => {
+    // GIVEN a group with desired capacity 2, on-demand base 1, 50% on-demand above the base
+    // WHEN it is created
+    const withPatch = await createMixedGroup(patched, 'capacity');
+    const withoutPatch = await createMixedGroup(unpatched, 'capacity');
+    // THEN it runs 2 instances, as AWS does; moto alone rounds the split down to 1
+    expect(withPatch.Instances).toHaveLength(2);
+    expect(withoutPatch.Instances).toHaveLength(1);
+  });
+});
+
+describe('patch instance-refresh', () => {
+  it('starts an instance refresh that replaces every instance and reports it Successful', async () => {
+    // GIVEN a running group
+    const before = await createMixedGroup(patched, 'refresh');
+    const asg = autoScalingClient({ region: REGION, endpoint: patched.endpoint });
+    // WHEN an instance refresh is started
+    const started = await asg.send(new StartInstanceRefreshCommand({ AutoScalingGroupName: 'refresh', Preferences: { MinHealthyPercentage: 90 } }));
+    // THEN it is listed as Successful, and the group runs new instances
+    const refreshes = await asg.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: 'refresh' }));
+    expect(refreshes.InstanceRefreshes?.[0]).toMatchObject({ InstanceRefreshId: started.InstanceRefreshId, Status: 'Successful', PercentageComplete: 100 });
+    const after = await describeGroup(asg, 'refresh');
+    expect(after.Instances).toHaveLength(2);
+    const oldIds = new Set(before.Instances?.map((i) => i.InstanceId));
+    expect(after.Instances?.some((i) => oldIds.has(i.InstanceId))).toBe(false);
+  });
+
+  it('fails without the patch: moto does not implement StartInstanceRefresh', async () => {
+    await createMixedGroup(unpatched, 'refresh');
+    const asg = autoScalingClient({ region: REGION, endpoint: unpatched.endpoint });
+    await expect(asg.send(new StartInstanceRefreshCommand({ AutoScalingGroupName: 'refresh' }))).rejects.toThrow();
+  });
+});
+
+describe('patch update-keeps-mixed-policy', () => {
+  it('keeps the mixed instances policy when an update changes only the max size', async () => {
+    // GIVEN a mixed-instances group in each emulator
+    for (const emulator of [patched, unpatched]) await createMixedGroup(emulator, 'update');
+    // WHEN only its max size is updated
+    const results = [];
+    for (const emulator of [patched, unpatched]) {
+      const asg = autoScalingClient({ region: REGION, endpoint: emulator.endpoint });
+      await asg.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'update', MaxSize: 5 }));
+      results.push(await describeGroup(asg, 'update'));
+    }
+    // THEN the policy is still there, as on AWS; moto alone erases it
+    expect(results[0].MaxSize).toBe(5);
+    expect(results[0].MixedInstancesPolicy?.InstancesDistribution).toMatchObject({ OnDemandBaseCapacity: 1, OnDemandPercentageAboveBaseCapacity: 50 });
+    expect(results[1].MixedInstancesPolicy).toBeUndefined();
+  });
+});
+
+async function createMixedGroup(emulator: TestEmulator, name: string) {
+  const target = { region: REGION, endpoint: emulator.endpoint };
+  const ec2 = ec2Client(target);
+  const asg = autoScalingClient(target);
+  const subnet = (await ec2.send(new DescribeSubnetsCommand({}))).Subnets![0].SubnetId!;
+  const template = await ec2.send(
+    new CreateLaunchTemplateCommand({ LaunchTemplateName: `${name}-lt`, LaunchTemplateData: { ImageId: 'ami-12c6146b', InstanceType: 't4g.micro' } }),
+  );
+  await asg.send(
+    new CreateAutoScalingGroupCommand({
+      AutoScalingGroupName: name,
+      MinSize: 0,
+      MaxSize: 4,
+      DesiredCapacity: 2,
+      VPCZoneIdentifier: subnet,
+      MixedInstancesPolicy: {
+        LaunchTemplate: {
+          LaunchTemplateSpecification: { LaunchTemplateId: template.LaunchTemplate!.LaunchTemplateId, Version: '$Latest' },
+          Overrides: [{ InstanceType: 't4g.micro' }, { InstanceType: 't4g.small' }],
+        },
+        InstancesDistribution: { OnDemandBaseCapacity: 1, OnDemandPercentageAboveBaseCapacity: 50 },
+      },
+    }),
+  );
+  return describeGroup(asg, name);
+}
+
+async function describeGroup(asg: AutoScalingClient, name: string) {
+  const out = await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }));
+  return out.AutoScalingGroups![0];
+}
+
+describe('patch bucket-policy-secure-transport', () => {
+  it('lets a TLS request through a TLS-only bucket policy, as AWS does', async () => {
+    // GIVEN a bucket whose policy denies every request not made over TLS (as the stacks' buckets have)
+    const results: string[] = [];
+    for (const emulator of [patched, unpatched]) {
+      const s3 = s3Client({ region: REGION, endpoint: emulator.endpoint });
+      await s3.send(new CreateBucketCommand({ Bucket: 'tls-only' }));
+      await s3.send(new PutBucketPolicyCommand({ Bucket: 'tls-only', Policy: JSON.stringify(TLS_ONLY('tls-only')) }));
+      // WHEN an object is written and read over TLS (the emulator serves HTTPS only)
+      try {
+        await s3.send(new PutObjectCommand({ Bucket: 'tls-only', Key: 'k', Body: 'x' }));
+        const head = await s3.send(new HeadObjectCommand({ Bucket: 'tls-only', Key: 'k' }));
+        results.push(`ok ${head.ContentLength}`);
+      } catch (e) {
+        results.push(`denied ${(e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode}`);
+      }
+    }
+    // THEN with the patch it is allowed; moto alone ignores the condition and denies it
+    expect(results).toEqual(['ok 1', 'denied 403']);
+  });
+});
+
+const TLS_ONLY = (bucket: string) => ({
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    },
+  ],
+});
+
+describe('patch launch-template-version-user-data', () => {
+  it('launches instances from a launch template version that carries user data, as a template change makes', async () => {
+    const outcomes: string[] = [];
+    for (const emulator of [patched, unpatched]) {
+      // GIVEN a group on a launch template, and a new version of it with user data
+      const target = { region: REGION, endpoint: emulator.endpoint };
+      await createMixedGroup(emulator, 'versioned');
+      await ec2Client(target).send(
+        new CreateLaunchTemplateVersionCommand({ LaunchTemplateName: 'versioned-lt', LaunchTemplateData: { ImageId: 'ami-12c6146b', UserData: Buffer.from('#!/bin/sh\n').toString('base64') } }),
+      );
+      // WHEN the group is refreshed or scaled onto it
+      const asg = autoScalingClient(target);
+      try {
+        await asg.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'versioned', DesiredCapacity: 3, MaxSize: 4 }));
+        outcomes.push(`${(await describeGroup(asg, 'versioned')).Instances?.length}`);
+      } catch (e) {
+        outcomes.push(`failed ${(e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? (e as Error).name}`);
+      }
+    }
+    // THEN the patched emulator runs the third instance; moto alone fails with HTTP 500
+    expect(outcomes[0]).toBe('3');
+    expect(outcomes[1]).toMatch(/^failed/);
+  });
+});
