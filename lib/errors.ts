@@ -339,7 +339,7 @@ export const flagsProblems = {
     path: '$.network.certificateArn',
     value: undefined,
     problem: `the internet-facing load balancer of the AWS environment ${environment} would serve plain HTTP to ${cidrs.join(', ')}`,
-    allowed: 'an ACM certificate ARN in the environment\'s region and account (only the offline sandbox may go without)',
+    allowed: 'an ACM certificate ARN in the environment\'s region and account (only the sandbox, offline or emulated, may go without)',
     fix: 'request or import a certificate in ACM and set network.certificateArn',
   }),
 
@@ -867,7 +867,7 @@ export const deployMessages = {
   notOnMain: (environment: string, head: string, mainRef: string, unknown: boolean) =>
     `refusing to deploy ${head.slice(0, 12)} to ${environment}: ` +
     (unknown ? `git cannot tell whether it is on ${mainRef} (is ${mainRef} fetched?)` : `it is not on ${mainRef}`) +
-    `; allowed: commits merged to main; fix: merge the change through a pull request (only the offline sandbox deploys other commits)`,
+    `; allowed: commits merged to main; fix: merge the change through a pull request (only the sandbox, offline or emulated, deploys other commits)`,
 
   silentRollback: (environment: string, head: string, base: string) =>
     `refusing to deploy ${head.slice(0, 12)} to ${environment}: it is older than the last deployed commit ${base.slice(0, 12)} ` +

@@ -7,6 +7,7 @@
  * self-review. Reads the GitHub API with GITHUB_TOKEN (GITHUB_API_URL) for the
  * repository the flags name. Prints one line per setting; exit 1 when any is missing.
  */
+import { isAwsEnvironment } from '../lib/flags/schema';
 import path from 'node:path';
 import type { Octokit } from '@octokit/rest';
 import { parseCommandLine } from '../lib/cli';
@@ -27,7 +28,7 @@ export interface DoctorReport {
 /** The report for one environment; `octokit` undefined when no token is available. */
 export async function doctor(entry: LoadedFlags, octokit: Octokit | undefined): Promise<DoctorReport> {
   const { environment, flags } = entry;
-  if (flags.aws.offline) return { lines: [`${environment}: offline (the sandbox): no AWS access and no GitHub environment to check`], exitCode: 0 };
+  if (!isAwsEnvironment(flags)) return { lines: [`${environment}: not an AWS environment (the sandbox, offline or emulated): no AWS access and no GitHub environment to check`], exitCode: 0 };
   if (!flags.access) {
     return { lines: [`missing   access: ${entry.file} has no "access", so no access stack says who may deploy ${environment} (docs/security.md)`], exitCode: ExitCode.Failure };
   }

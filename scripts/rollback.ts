@@ -10,6 +10,7 @@
  * Writes out/rollback/<env>/<stack>.plan.json, out/rollback/<env>/pr.md and
  * out/rollback/<env>.json.
  */
+import { isAwsEnvironment } from '../lib/flags/schema';
 import path from 'node:path';
 import { parseCommandLine } from '../lib/cli';
 import { errors } from '../lib/errors';
@@ -48,7 +49,7 @@ export async function main(args: readonly string[], options: RollbackMainOptions
   // An AWS environment's deployed change must come from its deploy history (or --to), never a guess from HEAD.
   const { aws } = loadFlagsOrThrow([path.join(repoDir, 'flags', `${values.env}.json`)], { expiredCatchUp: 'allow' })[0].flags;
   // An AWS environment (not offline, not the emulator on this machine).
-  const isAws = !aws.offline && aws.endpoint === undefined;
+  const isAws = isAwsEnvironment({ aws });
   const result = await runRollback({
     environment: values.env,
     requireDeployRecord: isAws,

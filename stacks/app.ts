@@ -3,6 +3,7 @@
  * `<env>-access` for an AWS environment with `access`), from the
  * validated flags files. Exported for the tests and the benchmark; main.ts runs it.
  */
+import { isAwsEnvironment } from '../lib/flags/schema';
 import { App } from 'cdktf';
 import type { LoadedFlags } from '../lib/flags/load';
 import { accessStackName, dataStackName, fleetStackName } from '../lib/naming';
@@ -21,7 +22,7 @@ export function buildApp(environments: readonly LoadedFlags[], options: BuildApp
     new DataStack(app, dataStackName(environment), { flags });
     new FleetStack(app, fleetStackName(environment), { flags });
     // Who can deploy: AWS environments that name their repository (flags "access").
-    if (flags.access && !flags.aws.offline) new AccessStack(app, accessStackName(environment), { flags: { ...flags, access: flags.access } });
+    if (flags.access && isAwsEnvironment(flags)) new AccessStack(app, accessStackName(environment), { flags: { ...flags, access: flags.access } });
   }
   return app;
 }

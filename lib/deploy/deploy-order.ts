@@ -5,6 +5,7 @@
  * environments whose flags file on main is valid, deployed (`deploy.order`), in
  * AWS, and known to the access stack (`access`) are deployed, in order.
  */
+import { isAwsEnvironment } from '../flags/schema';
 import { readFlagsAtRef } from '../plan/flags-diff';
 import { FlagsSchema } from '../flags/schema';
 import { deployOrder } from './deploy';
@@ -27,7 +28,7 @@ export function deployOrderAtRef(ref: string, repoDir: string): OrderAtRef {
       skipped.push({ environment, reason: `flags/${name} on ${ref} is not valid` });
       continue;
     }
-    if (parsed.data.deploy && !parsed.data.aws.offline && !parsed.data.access) {
+    if (parsed.data.deploy && isAwsEnvironment(parsed.data) && !parsed.data.access) {
       skipped.push({ environment, reason: `no "access" on ${ref}: the access stack does not know it` });
       continue;
     }

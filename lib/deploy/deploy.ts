@@ -23,6 +23,7 @@
  * applier, health, history, markers, clock), so its tests need neither Terraform
  * nor AWS; scripts/deploy.ts wires the real ones.
  */
+import { isAwsEnvironment } from '../flags/schema';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { deployErrors, deployRunErrors as runErrors, ExitCode, FleetflagsError } from '../errors';
@@ -515,7 +516,7 @@ export function writeDeployRecord(record: DeployRunRecord, outDir = path.join('o
 /** The environments CI deploys, in promotion order (`deploy.order`). */
 export function deployOrder(environments: readonly { readonly environment: string; readonly flags: Pick<Flags, 'deploy' | 'aws'> }[]): string[] {
   return environments
-    .filter((e) => e.flags.deploy !== undefined && !e.flags.aws.offline)
+    .filter((e) => e.flags.deploy !== undefined && isAwsEnvironment(e.flags))
     .sort((a, b) => a.flags.deploy!.order - b.flags.deploy!.order)
     .map((e) => e.environment);
 }

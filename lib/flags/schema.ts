@@ -723,3 +723,12 @@ export function flagsJsonSchema(): Record<string, unknown> {
     ...schema,
   };
 }
+
+/**
+ * An environment in a real AWS account: neither offline (plans only, dummy credentials)
+ * nor emulated (`aws.endpoint`, the local AWS API on this machine). Access roles, TLS,
+ * pinned builds and the deploy-from-main rule apply to these.
+ */
+export function isAwsEnvironment(flags: { readonly aws: { readonly offline?: boolean; readonly endpoint?: string } }): boolean {
+  return !flags.aws.offline && flags.aws.endpoint === undefined;
+}

@@ -12,6 +12,8 @@
  * launch templates (a read-back difference of moto, see README), so every deploy
  * refreshes every instance, and an instance stopped beforehand is replaced before
  * the health check could see it.
+ *
+ * @terraform: runs the real Terraform (left out of `npm run test:quick`).
  */
 import { DescribeAutoScalingGroupsCommand, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { PutObjectCommand } from '@aws-sdk/client-s3';

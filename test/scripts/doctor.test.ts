@@ -95,6 +95,6 @@ describe('npm run doctor', () => {
   });
 
   it('has nothing to check for the sandbox', async () => {
-    expect((await run('sandbox')).lines).toEqual(['sandbox: offline (the sandbox): no AWS access and no GitHub environment to check']);
+    expect((await run('sandbox')).lines).toEqual(['sandbox: not an AWS environment (the sandbox, offline or emulated): no AWS access and no GitHub environment to check']);
   });
 });

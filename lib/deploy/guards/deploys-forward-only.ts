@@ -9,6 +9,7 @@
  *   silently. A rollback that says so (`--rollback`, the deploy workflow's
  *   `rollback` input) may go back.
  */
+import { isAwsEnvironment } from '../../flags/schema';
 import { deployMessages } from '../../errors';
 import { gitRaw } from '../git';
 import { block, pass, type Guard, type GuardResult } from './guard';
@@ -37,7 +38,7 @@ export function deploysForwardOnly(options: DeploysForwardOnlyOptions = {}): Gua
       if (!commits) return block(id, deployMessages.forwardOnlyUnknownCommits(environment));
       const { head, base } = commits;
       const details: Record<string, unknown> = { head, base: base ?? null, mainRef, rollback: rollback === true };
-      if (!flags.aws.offline) {
+      if (isAwsEnvironment(flags)) {
         const onMain = await isAncestor(head, mainRef, cwd);
         if (onMain !== true) return block(id, deployMessages.notOnMain(environment, head, mainRef, onMain === undefined), details);
       }
@@ -49,7 +50,7 @@ export function deploysForwardOnly(options: DeploysForwardOnlyOptions = {}): Gua
           return pass(id, `explicit rollback: ${head.slice(0, 12)} is older than the last deployed ${base.slice(0, 12)}`, details);
         }
       }
-      return pass(id, `${head.slice(0, 12)} ${flags.aws.offline ? '' : `is on ${mainRef} and `}does not go back from the last deploy`, details);
+      return pass(id, `${head.slice(0, 12)} ${isAwsEnvironment(flags) ? `is on ${mainRef} and ` : ''}does not go back from the last deploy`, details);
     },
   };
 }

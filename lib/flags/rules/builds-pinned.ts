@@ -1,4 +1,5 @@
 import { flagsProblems, type FlagsProblem } from '../../errors';
+import { isAwsEnvironment } from '../schema';
 import type { Flags } from '../schema';
 import type { FlagsRule } from './rule';
 
@@ -29,7 +30,7 @@ export const BuildsPinned: FlagsRule = {
   description: 'Every build (and architecture) an AWS environment runs has a pinned SHA-256 in "builds".',
   check: ({ file, flags }) => {
     const problems: FlagsProblem[] = [];
-    if (flags.aws.offline) return problems;
+    if (!isAwsEnvironment(flags)) return problems;
     const seen = new Set<string>();
     for (const b of buildsInUse(flags)) {
       const key = `${b.buildId}/${b.arch}`;

@@ -1,4 +1,5 @@
 import { flagsProblems, type FlagsProblem } from '../../errors';
+import { isAwsEnvironment } from '../schema';
 import type { FlagsRule } from './rule';
 
 /**
@@ -11,7 +12,7 @@ export const DeployedEnvironmentHasAccess: FlagsRule = {
   description: 'An environment CI deploys has "access"; production requires approval.',
   check: ({ file, environment, flags }) => {
     const problems: FlagsProblem[] = [];
-    if (flags.aws.offline || flags.deploy === undefined) return problems;
+    if (!isAwsEnvironment(flags) || flags.deploy === undefined) return problems;
     if (!flags.access) problems.push(flagsProblems.deployedWithoutAccess(file, environment));
     else if (environment === 'production' && !flags.access.requireApproval) {
       problems.push(flagsProblems.productionWithoutApproval(file, flags.access.requireApproval));

@@ -1,4 +1,5 @@
 import { flagsProblems, type FlagsProblem } from '../../errors';
+import { isAwsEnvironment } from '../schema';
 import type { FlagsRule } from './rule';
 
 /**
@@ -11,7 +12,7 @@ export const LoadBalancerServesTls: FlagsRule = {
   description: 'An AWS environment\'s internet-facing load balancer has a certificate (HTTPS).',
   check: ({ file, environment, flags }) => {
     const problems: FlagsProblem[] = [];
-    if (flags.aws.offline || flags.network.certificateArn !== undefined) return problems;
+    if (!isAwsEnvironment(flags) || flags.network.certificateArn !== undefined) return problems;
     problems.push(flagsProblems.plainHttpOnInternet(file, environment, flags.network.ingressCidrs));
     return problems;
   },
