@@ -8,7 +8,7 @@
  *
  * Sources: GitHub Deployments and the drift issue when GITHUB_TOKEN and
  * GITHUB_REPOSITORY are set (GITHUB_API_URL for GitHub Enterprise); always the local
- * records (.fleetflags/deployed/<env>/history.jsonl, out/deploy/<env>.json,
+ * records (.fleetflags/state/<env>/history.jsonl, out/deploy/<env>.json,
  * out/drift/report.json).
  *
  * --step-summary appends it to $GITHUB_STEP_SUMMARY; --issue creates or updates the

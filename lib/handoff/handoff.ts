@@ -12,7 +12,7 @@
  * - catch-up fleets and quarantines live now, and when they expire.
  *
  * Sources: GitHub Deployments (lib/deploy/history.ts) when GITHUB_TOKEN is set, and
- * the local deploy records (the sandbox's .fleetflags/deployed/<env>/history.jsonl,
+ * the local deploy records (the sandbox's .fleetflags/state/<env>/history.jsonl,
  * out/deploy/<env>.json). The flags files say what is live.
  */
 import { handoffErrors } from '../errors';
@@ -64,7 +64,7 @@ export interface Handoff {
   readonly since: Date;
   readonly until: Date;
   readonly environments: readonly HandoffEnvironment[];
-  /** "GitHub Deployments (acme/fleetflags)", "local records (.fleetflags/deployed)", ... */
+  /** "GitHub Deployments (acme/fleetflags)", "local records (.fleetflags/state)", ... */
   readonly sources: readonly string[];
   /** Sources that could not be read, and why: shown, never silently dropped. */
   readonly warnings: readonly string[];
