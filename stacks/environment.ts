@@ -22,8 +22,8 @@ export const OFFLINE_ACCESS_KEY = 'offline-no-aws-account';
 /** Credentials of emulated environments. Not secrets: the emulator accepts any. */
 export const EMULATOR_ACCESS_KEY = 'fleetflags-emulator';
 
-/** Every service the stacks call (reading a DynamoDB table calls KMS DescribeKey). */
-export const EMULATED_SERVICES = ['autoscaling', 'dynamodb', 'ec2', 'elbv2', 'iam', 'kms', 's3', 'ssm', 'sts'] as const;
+/** Every service the stacks call (reading a DynamoDB table calls KMS DescribeKey; the alarms call CloudWatch and SNS). */
+export const EMULATED_SERVICES = ['autoscaling', 'cloudwatch', 'dynamodb', 'ec2', 'elbv2', 'iam', 'kms', 's3', 'sns', 'ssm', 'sts'] as const;
 
 export function configureEnvironment(stack: TerraformStack, flags: Flags, stackName: string): AwsProvider {
   const offline = flags.aws.offline;

@@ -42,7 +42,7 @@ describe('DataStack', () => {
       s3_use_path_style: true,
       allowed_account_ids: ['000000000000'],
     });
-    expect(Object.keys(provider.endpoints[0]).sort()).toEqual(['autoscaling', 'dynamodb', 'ec2', 'elbv2', 'iam', 'kms', 's3', 'ssm', 'sts']);
+    expect(Object.keys(provider.endpoints[0]).sort()).toEqual(['autoscaling', 'cloudwatch', 'dynamodb', 'ec2', 'elbv2', 'iam', 'kms', 's3', 'sns', 'ssm', 'sts']);
     expect(new Set(Object.values(provider.endpoints[0]))).toEqual(new Set(['https://127.0.0.1:4566']));
     expect(parsed.terraform.backend).toEqual({ local: { path: '../../../.fleetflags/state/sandbox/sandbox-data.tfstate' } });
   });
