@@ -978,9 +978,9 @@ export const deployErrors = {
       ExitCode.Failure,
     ),
 
-  honeycombMarkerFailed: (url: string, status: number | undefined, body: string) =>
+  honeycombMarkerFailed: (url: string, status: number | undefined, body: string, apiKey: string) =>
     new FleetflagsError(
-      `Honeycomb marker POST ${url} failed (${status ?? 'no response'}): ${body.trim().slice(0, 300)}; ` +
+      `Honeycomb marker POST ${url} failed (${status ?? 'no response'}): ${redactSecret(body.trim().slice(0, 300), apiKey)}; ` +
         'fix: check HONEYCOMB_API_KEY (a configuration key with "Manage markers"), HONEYCOMB_DATASET and HONEYCOMB_API_URL',
       ExitCode.Failure,
     ),

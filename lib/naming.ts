@@ -95,6 +95,9 @@ export const arns = {
   dynamodbTable: (c: ArnContext, table: string) => `arn:${c.partition}:dynamodb:${c.region}:${c.accountId}:table/${table}`,
   iamRole: (c: ArnContext, name: string) => `arn:${c.partition}:iam::${c.accountId}:role/${name}`,
   iamInstanceProfile: (c: ArnContext, name: string) => `arn:${c.partition}:iam::${c.accountId}:instance-profile/${name}`,
+  cloudwatchAlarm: (c: ArnContext, name: string) => `arn:${c.partition}:cloudwatch:${c.region}:${c.accountId}:alarm:${name}`,
+  cloudwatchDashboard: (c: ArnContext, name: string) => `arn:${c.partition}:cloudwatch::${c.accountId}:dashboard/${name}`,
+  snsTopic: (c: ArnContext, name: string) => `arn:${c.partition}:sns:${c.region}:${c.accountId}:${name}`,
   oidcProvider: (c: ArnContext, host: string) => `arn:${c.partition}:iam::${c.accountId}:oidc-provider/${host}`,
   /** Public (AWS-owned) SSM parameters have no account in their ARN; `name` starts with "/". */
   publicSsmParameter: (c: ArnContext, name: string) => `arn:${c.partition}:ssm:${c.region}::parameter${name}`,

@@ -107,6 +107,13 @@ const DESCRIBE_ACTIONS = [
   'ssm:GetParameters',
 ];
 
+/** The fleet stack's alarms, dashboard and alarm topic (lib/constructs/fleet-monitoring.ts), all named "<prefix>-…". */
+function monitoringArns(flags: AccessFlags): string[] {
+  const c = arnContext(flags);
+  const prefix = flags.naming.prefix;
+  return [arns.cloudwatchAlarm(c, `${prefix}-*`), arns.cloudwatchDashboard(c, `${prefix}-*`), arns.snsTopic(c, `${prefix}-*`)];
+}
+
 /** Read-only: what `terraform plan` refreshes, the state, and its lock. */
 export function planRolePolicy(flags: AccessFlags): PolicyDocument {
   const c = arnContext(flags);
@@ -120,6 +127,12 @@ export function planRolePolicy(flags: AccessFlags): PolicyDocument {
       // Bucket configuration only: no s3:GetObject on the data buckets.
       { Sid: 'ReadBucketConfiguration', Effect: 'Allow', Action: ['s3:GetBucket*', 's3:GetLifecycleConfiguration', 's3:GetEncryptionConfiguration', 's3:GetAccelerateConfiguration', 's3:GetReplicationConfiguration', 's3:ListBucket'], Resource: buckets },
       { Sid: 'ReadLockTable', Effect: 'Allow', Action: ['dynamodb:DescribeTable', 'dynamodb:DescribeTimeToLive', 'dynamodb:DescribeContinuousBackups', 'dynamodb:ListTagsOfResource'], Resource: arns.dynamodbTable(c, names.lockTable) },
+      {
+        Sid: 'ReadMonitoring',
+        Effect: 'Allow',
+        Action: ['cloudwatch:DescribeAlarms', 'cloudwatch:GetDashboard', 'cloudwatch:ListTagsForResource', 'sns:GetTopicAttributes', 'sns:GetSubscriptionAttributes', 'sns:ListSubscriptionsByTopic', 'sns:ListTagsForResource'],
+        Resource: monitoringArns(flags),
+      },
       ...stateStatements(flags, [dataStackName(flags.environment), fleetStackName(flags.environment), accessStackName(flags.environment)], false),
     ],
   };
@@ -153,6 +166,17 @@ export function deployRolePolicy(flags: AccessFlags): PolicyDocument {
       { Sid: 'PassInstanceRoles', Effect: 'Allow', Action: 'iam:PassRole', Resource: arns.iamRole(c, `${prefix}-*`), Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } } },
       { Sid: 'ManageBuckets', Effect: 'Allow', Action: ['s3:CreateBucket', 's3:GetBucket*', 's3:PutBucket*', 's3:DeleteBucketPolicy', 's3:GetLifecycleConfiguration', 's3:PutLifecycleConfiguration', 's3:GetEncryptionConfiguration', 's3:PutEncryptionConfiguration', 's3:GetAccelerateConfiguration', 's3:GetReplicationConfiguration', 's3:ListBucket'], Resource: buckets },
       { Sid: 'ManageLockTable', Effect: 'Allow', Action: ['dynamodb:CreateTable', 'dynamodb:UpdateTable', 'dynamodb:Describe*', 'dynamodb:UpdateTimeToLive', 'dynamodb:UpdateContinuousBackups', 'dynamodb:TagResource', 'dynamodb:UntagResource', 'dynamodb:ListTagsOfResource'], Resource: arns.dynamodbTable(c, names.lockTable) },
+      {
+        Sid: 'ManageMonitoring',
+        Effect: 'Allow',
+        Action: [
+          'cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:DescribeAlarms', 'cloudwatch:PutDashboard', 'cloudwatch:GetDashboard', 'cloudwatch:DeleteDashboards',
+          'cloudwatch:TagResource', 'cloudwatch:UntagResource', 'cloudwatch:ListTagsForResource',
+          'sns:CreateTopic', 'sns:DeleteTopic', 'sns:GetTopicAttributes', 'sns:SetTopicAttributes', 'sns:Subscribe', 'sns:Unsubscribe',
+          'sns:GetSubscriptionAttributes', 'sns:SetSubscriptionAttributes', 'sns:ListSubscriptionsByTopic', 'sns:TagResource', 'sns:UntagResource', 'sns:ListTagsForResource',
+        ],
+        Resource: monitoringArns(flags),
+      },
       ...stateStatements(flags, [dataStackName(env), fleetStackName(env)], true),
       {
         Sid: 'DenyAccessStack',

@@ -53,10 +53,10 @@ export async function postMarker(config: HoneycombConfig, marker: Marker, timeou
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (e) {
-    throw deployErrors.honeycombMarkerFailed(url, undefined, (e as Error).message);
+    throw deployErrors.honeycombMarkerFailed(url, undefined, (e as Error).message, config.apiKey);
   }
   const text = await response.text();
-  if (!response.ok) throw deployErrors.honeycombMarkerFailed(url, response.status, text);
+  if (!response.ok) throw deployErrors.honeycombMarkerFailed(url, response.status, text, config.apiKey);
   try {
     return { id: (JSON.parse(text) as { id?: string }).id };
   } catch {

@@ -117,4 +117,21 @@ describe('least privilege', () => {
     expect(actionsOf(doc)).not.toEqual(expect.arrayContaining(['s3:DeleteBucket']));
     expect(actionsOf(doc).some((a) => a === 'dynamodb:DeleteTable' || a === 'dynamodb:*' || a === 's3:*' || a === 'iam:*' || a === '*')).toBe(false);
   });
+
+  it('the plan role reads, and the deploy role manages, the fleet stack\'s alarms, dashboard and alarm topic, by the environment\'s prefix only', () => {
+    // GIVEN production's flags WHEN the two policies are made
+    const read = planRolePolicy(flags).Statement.find((s) => s.Sid === 'ReadMonitoring')!;
+    const manage = deployRolePolicy(flags).Statement.find((s) => s.Sid === 'ManageMonitoring')!;
+    // THEN both name only production's monitoring resources
+    const resources = [
+      'arn:aws:cloudwatch:us-east-1:444455556666:alarm:fleetflags-production-*',
+      'arn:aws:cloudwatch::444455556666:dashboard/fleetflags-production-*',
+      'arn:aws:sns:us-east-1:444455556666:fleetflags-production-*',
+    ];
+    expect(read.Resource).toEqual(resources);
+    expect(manage.Resource).toEqual(resources);
+    // AND the plan role only reads; the deploy role can create, change and delete them
+    expect([read.Action].flat().filter((a) => /:(Put|Create|Delete|Set|Subscribe|Tag)/.test(a))).toEqual([]);
+    expect([manage.Action].flat()).toEqual(expect.arrayContaining(['cloudwatch:PutMetricAlarm', 'cloudwatch:PutDashboard', 'sns:CreateTopic', 'sns:Subscribe']));
+  });
 });

@@ -13,7 +13,8 @@ describe('Honeycomb markers', () => {
       for await (const c of req) chunks.push(c as Buffer);
       seen.push({ path: req.url ?? '', headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString() || 'null') });
       res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(status === 201 ? JSON.stringify({ id: 'mk-1' }) : JSON.stringify({ error: 'unknown API key - check your credentials' }));
+      // A rejection echoes the key it was sent, as some proxies do: the error must not repeat it.
+      res.end(status === 201 ? JSON.stringify({ id: 'mk-1' }) : JSON.stringify({ error: `unknown API key ${req.headers['x-honeycomb-team']} - check your credentials` }));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -59,6 +60,16 @@ describe('Honeycomb markers', () => {
     const config = honeycombConfigFromEnv({ HONEYCOMB_API_KEY: 'bad', HONEYCOMB_API_URL: url })!;
 
     await expect(postMarker(config, { message: 'm' })).rejects.toThrow(/Honeycomb marker POST .*\/1\/markers\/__all__ failed \(401\): .*unknown API key.*HONEYCOMB_API_KEY/);
+  });
+
+  test('a rejection that echoes the API key does not put the key in the error', async () => {
+    // GIVEN a key the API rejects, and echoes back
+    status = 401;
+    const config = honeycombConfigFromEnv({ HONEYCOMB_API_KEY: 'hc-secret-key-1234', HONEYCOMB_API_URL: url })!;
+    // WHEN THEN the message names the failure with the key masked
+    const error = await postMarker(config, { message: 'm' }).catch((e: Error) => e);
+    expect((error as Error).message).toMatch(/unknown API key \*\*\* - check/);
+    expect((error as Error).message).not.toContain('hc-secret-key-1234');
   });
 
   test('markers are off without a key; the API URL defaults to api.honeycomb.io', () => {
