@@ -20,6 +20,7 @@ import datetime
 import json
 import os
 import sys
+import threading
 import uuid
 
 PROBE_REGION = "us-east-1"
@@ -82,6 +83,9 @@ def probe_defects():
         # 4. A bucket policy's Deny conditioned on aws:SecureTransport = false (a TLS-only bucket)
         # must not deny a request that came over TLS.
         found["bucket-policy-secure-transport"] = _probe_secure_transport()
+        # 6. A bucket policy's Deny of s3:PutObject conditioned on s3:if-none-match being absent
+        # (the artifacts bucket: a published build is never overwritten) must let a conditional write through.
+        found["bucket-policy-if-none-match"] = _probe_if_none_match()
     return found
 
 
@@ -121,6 +125,28 @@ def _probe_secure_transport():
     from moto.iam.access_control import IAMPolicy, PermissionResult
 
     result = IAMPolicy(json.dumps(TLS_ONLY_POLICY)).is_action_permitted("s3:GetObject", "arn:aws:s3:::probe/key")
+    return result == PermissionResult.DENIED
+
+
+WRITE_ONCE_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:PutObject",
+            "Resource": "arn:aws:s3:::probe/builds/*",
+            "Condition": {"Null": {"s3:if-none-match": "true"}},
+        }
+    ],
+}
+
+
+def _probe_if_none_match():
+    from moto.iam.access_control import IAMPolicy, PermissionResult
+
+    # moto evaluates no condition: a Deny that should apply only without If-None-Match applies always.
+    result = IAMPolicy(json.dumps(WRITE_ONCE_POLICY)).is_action_permitted("s3:PutObject", "arn:aws:s3:::probe/builds/x")
     return result == PermissionResult.DENIED
 
 
@@ -296,6 +322,66 @@ def patch_bucket_policy_secure_transport():
     FakeBucket.get_permission = get_permission
 
 
+_REQUEST = threading.local()
+
+
+def patch_bucket_policy_if_none_match():
+    """
+    Defect: moto ignores the Condition of bucket-policy statements, so the artifacts
+    bucket's write-once statement (Deny s3:PutObject under builds/ when the request has
+    no If-None-Match, i.e. Null s3:if-none-match = true) denies conditional writes too,
+    and no build can ever be published. Fix: remember the headers of the object request
+    being served, and leave that one statement out when the request carries
+    If-None-Match (moto itself answers 412 when the key exists). Other statements are
+    left to moto as they are.
+    """
+    from moto.s3.models import FakeBucket
+    from moto.s3.responses import S3Response
+
+    original_key_response = S3Response._key_response
+
+    def _key_response(self, request, full_url):
+        _REQUEST.headers = self.headers
+        try:
+            return original_key_response(self, request, full_url)
+        finally:
+            _REQUEST.headers = None
+
+    S3Response._key_response = _key_response
+    inner = FakeBucket.get_permission
+
+    def not_applicable(statement):
+        condition = statement.get("Condition") or {}
+        null = {k.lower(): str(v).lower() for k, v in (condition.get("Null") or {}).items()}
+        if set(condition) != {"Null"} or null != {"s3:if-none-match": "true"}:
+            return False
+        headers = getattr(_REQUEST, "headers", None)
+        return headers is not None and headers.get("If-None-Match") is not None
+
+    def get_permission(self, action, resource):
+        if self.policy is None:
+            return inner(self, action, resource)
+        policy = json.loads(self.policy.decode() if isinstance(self.policy, bytes) else self.policy)
+        statements = policy.get("Statement") or []
+        if isinstance(statements, dict):
+            statements = [statements]
+        kept = [st for st in statements if not not_applicable(st)]
+        if len(kept) == len(statements):
+            return inner(self, action, resource)
+        from moto.iam.access_control import PermissionResult
+
+        if not kept:
+            return PermissionResult.NEUTRAL
+        saved = self.policy
+        self.policy = json.dumps({**policy, "Statement": kept}).encode()
+        try:
+            return inner(self, action, resource)
+        finally:
+            self.policy = saved
+
+    FakeBucket.get_permission = get_permission
+
+
 def patch_launch_template_version_user_data():
     """
     Defect: a launch template version made by CreateLaunchTemplateVersion keeps its
@@ -320,6 +406,7 @@ PATCHES = {
     "instance-refresh": patch_instance_refresh,
     "update-keeps-mixed-policy": patch_update_keeps_mixed_policy,
     "bucket-policy-secure-transport": patch_bucket_policy_secure_transport,
+    "bucket-policy-if-none-match": patch_bucket_policy_if_none_match,
     "launch-template-version-user-data": patch_launch_template_version_user_data,
 }
 

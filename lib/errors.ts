@@ -1281,6 +1281,13 @@ export const publishErrors = {
   unknownArch: (value: string, allowed: readonly string[]) =>
     new FleetflagsError(`--arch ${JSON.stringify(value)} is not an architecture; allowed: ${allowed.map((a) => JSON.stringify(a)).join(' or ')}`, ExitCode.Usage),
 
+  alreadyPublished: (bucket: string, key: string, buildId: string) =>
+    new FleetflagsError(
+      `s3://${bucket}/${key} already exists: build ${buildId} was published before, and a build ID names one binary forever ` +
+        '(the bucket refuses overwrites); allowed: a build ID not published yet; fix: publish this binary under a new build ID',
+      ExitCode.Usage,
+    ),
+
   uploadFailed: (bucket: string, key: string, reason: string) =>
     new FleetflagsError(
       `uploading s3://${bucket}/${key} failed: ${reason}; fix: check that the environment's data stack is deployed (it creates the bucket) and that the credentials may write to it`,

@@ -13,6 +13,7 @@ import { s3Client } from '../lib/emulator/clients';
 import { loadFlagsOrThrow } from '../lib/flags/load';
 import { resourceNames } from '../lib/naming';
 import { publishBuild } from '../lib/deploy/publish-build';
+import { pinInstructions } from '../lib/deploy/publish-line';
 
 const USAGE = 'npm run publish-build -- --env <environment> --build <id> --arch <arm64|amd64> --file <path>';
 
@@ -44,5 +45,6 @@ export async function main(args: readonly string[], options: { print?: (line: st
   });
   print(`published ${values.build} (${values.arch}, ${published.size} bytes, sha256 ${published.sha256}) to s3://${published.bucket}/${published.key}`);
   print(`checksum: s3://${published.bucket}/${published.checksumKey}`);
+  for (const line of pinInstructions(values.build!, values.arch as Arch, published.sha256)) print(line);
   return 0;
 }

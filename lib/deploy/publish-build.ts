@@ -42,10 +42,16 @@ export async function publishBuild(options: PublishBuildOptions): Promise<Publis
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const key = artifactKey(options.buildId, options.arch);
   const sumKey = checksumKey(options.buildId, options.arch);
+  // A conditional write (If-None-Match: *): S3 refuses it when the key exists, and the
+  // artifacts bucket's policy refuses any other write under builds/, so a build ID names
+  // one binary forever (lib/constructs/artifacts-bucket.ts).
   const put = async (k: string, body: Buffer | string) => {
     try {
-      await options.client.send(new PutObjectCommand({ Bucket: options.bucket, Key: k, Body: body }));
+      await options.client.send(new PutObjectCommand({ Bucket: options.bucket, Key: k, Body: body, IfNoneMatch: '*' }));
     } catch (e) {
+      if ((e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 412) {
+        throw publishErrors.alreadyPublished(options.bucket, k, options.buildId);
+      }
       throw publishErrors.uploadFailed(options.bucket, k, (e as Error).message);
     }
   };

@@ -16,9 +16,13 @@ import { CreateBucketCommand, HeadObjectCommand, PutBucketPolicyCommand, PutObje
 import { autoScalingClient, ec2Client, s3Client } from '../../lib/emulator/clients';
 import { EMULATOR_ACCOUNT } from '../../lib/emulator/emulator';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { publishBuild } from '../../lib/deploy/publish-build';
 
-const PATCHES = ['mixed-instances-capacity', 'instance-refresh', 'update-keeps-mixed-policy', 'bucket-policy-secure-transport', 'launch-template-version-user-data'];
+const PATCHES = ['mixed-instances-capacity', 'instance-refresh', 'update-keeps-mixed-policy', 'bucket-policy-secure-transport', 'bucket-policy-if-none-match', 'launch-template-version-user-data'];
 const REGION = 'us-east-1';
 
 let patched: TestEmulator;
@@ -158,6 +162,51 @@ describe('patch bucket-policy-secure-transport', () => {
     // THEN with the patch it is allowed; moto alone ignores the condition and denies it
     expect(results).toEqual(['ok 1', 'denied 403']);
   });
+});
+
+describe('patch bucket-policy-if-none-match', () => {
+  it('lets a conditional write through a write-once bucket policy and refuses a plain one, as AWS does; publish-build writes once', async () => {
+    // GIVEN a bucket whose policy denies writes under builds/ without If-None-Match (the artifacts bucket's)
+    const results: string[] = [];
+    for (const emulator of [patched, unpatched]) {
+      const s3 = s3Client({ region: REGION, endpoint: emulator.endpoint });
+      await s3.send(new CreateBucketCommand({ Bucket: 'write-once' }));
+      await s3.send(new PutBucketPolicyCommand({ Bucket: 'write-once', Policy: JSON.stringify(WRITE_ONCE('write-once')) }));
+      // WHEN an object is written with If-None-Match: * and then without it
+      for (const IfNoneMatch of ['*', undefined]) {
+        try {
+          await s3.send(new PutObjectCommand({ Bucket: 'write-once', Key: `builds/${IfNoneMatch ? 'conditional' : 'plain'}`, Body: 'x', IfNoneMatch }));
+          results.push('ok');
+        } catch (e) {
+          results.push(`denied ${(e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode}`);
+        }
+      }
+    }
+    // THEN with the patch only the conditional write passes; moto alone denies both
+    expect(results).toEqual(['ok', 'denied 403', 'denied 403', 'denied 403']);
+
+    // AND publish-build writes a build once: the same build ID again is refused by name
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'publish-'));
+    try {
+      const file = path.join(dir, 'agent');
+      writeFileSync(file, 'agent binary');
+      const client = s3Client({ region: REGION, endpoint: patched.endpoint });
+      const first = await publishBuild({ client, bucket: 'write-once', buildId: 'b-1', arch: 'arm64', file });
+      expect(first.sha256).toBe(createHash('sha256').update('agent binary').digest('hex'));
+      await expect(publishBuild({ client, bucket: 'write-once', buildId: 'b-1', arch: 'arm64', file })).rejects.toThrow(
+        /already exists: build b-1 was published before, and a build ID names one binary forever/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+const WRITE_ONCE = (bucket: string) => ({
+  Version: '2012-10-17',
+  Statement: [
+    { Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: `arn:aws:s3:::${bucket}/builds/*`, Condition: { Null: { 's3:if-none-match': 'true' } } },
+  ],
 });
 
 const TLS_ONLY = (bucket: string) => ({
