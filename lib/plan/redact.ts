@@ -9,7 +9,8 @@
  * distinct value, so a change stays a change and nothing else is told), keeps the
  * marks (so the renderer still masks), and, as defence in depth, masks unmarked
  * copies of a secret the way the renderer does. No `prior_state`, no `variables`,
- * no `configuration`.
+ * no `configuration` but the AWS provider's region, when it is a constant (the cost
+ * estimate prices by region, lib/cost/estimate.ts `regionOf`; a region is no secret).
  */
 import { collectSecrets, type TerraformPlan } from './plan-model';
 import { SecretValues, SENSITIVE } from './render-attributes';
@@ -47,10 +48,20 @@ export function redactPlan(plan: TerraformPlan): TerraformPlan {
   for (const list of ['resource_changes', 'resource_drift'] as const) {
     if (Array.isArray(out[list])) out[list] = (out[list] as Json[]).map((rc) => ({ ...rc, change: redactChange(rc.change as Json) }));
   }
+  const region = awsRegionConstant(plan);
+  if (region !== undefined) out.configuration = { provider_config: { aws: { expressions: { region: { constant_value: region } } } } };
   if (isObject(out.output_changes)) {
     out.output_changes = Object.fromEntries(Object.entries(out.output_changes).map(([name, c]) => [name, redactChange(c as Json)]));
   }
   return out as TerraformPlan;
+}
+
+/** The AWS provider's region in the plan's configuration, when it is a constant string. */
+function awsRegionConstant(plan: TerraformPlan): string | undefined {
+  const config = (plan as Json).configuration;
+  const aws = isObject(config) && isObject(config.provider_config) ? config.provider_config.aws : undefined;
+  const region = isObject(aws) && isObject(aws.expressions) && isObject(aws.expressions.region) ? aws.expressions.region.constant_value : undefined;
+  return typeof region === 'string' && /^[a-z]{2}(?:-gov)?-[a-z]+-\d$/.test(region) ? region : undefined;
 }
 
 function isObject(v: unknown): v is Json {

@@ -117,8 +117,9 @@ describe('the sandbox lifecycle against the emulator', () => {
   it('zero-byte build: the ArtifactsPublished guard reads the real bucket and refuses it (exit 10)', async () => {
     const s3 = s3Client({ region: REGION, endpoint: emulator.endpoint });
     const bucket = 'fleetflags-sandbox-artifacts';
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: artifactKey('2026.11.27-broken', 'arm64'), Body: '' }));
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: checksumKey('2026.11.27-broken', 'arm64'), Body: `${'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'}  x\n` }));
+    // New keys, so conditional writes: the bucket refuses any other write under builds/ (a build ID names one binary).
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: artifactKey('2026.11.27-broken', 'arm64'), Body: '', IfNoneMatch: '*' }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: checksumKey('2026.11.27-broken', 'arm64'), Body: `${'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'}  x\n`, IfNoneMatch: '*' }));
     repo.editFlags('sandbox', (f) => (f.ingest.buildId = '2026.11.27-broken'));
     repo.commitAll('sandbox: a broken build');
     const r = await deploy();
@@ -126,4 +127,41 @@ describe('the sandbox lifecycle against the emulator', () => {
     expect(r.code).toBe(ExitCode.GuardRefused);
     expect(r.stderr).toMatch(/ArtifactsPublished: .*2026\.11\.27-broken.* is zero bytes \(a broken build\)/);
   }, 600_000);
+
+  it('change size: a fat-fingered desiredCapacity 2 → 30 is refused by ChangeSize (exit 10), and ErrorBudget states its policy', async () => {
+    // GIVEN the deployed sandbox WHEN its size jumps far beyond the limits
+    repo.editFlags('sandbox', (f) => {
+      f.ingest.desiredCapacity = 30;
+      f.ingest.maxSize = 30;
+    });
+    repo.commitAll('Scale the sandbox');
+    const r = await deploy();
+    // THEN nothing is applied, and the log says which rule and which value
+    expect(r.code).toBe(ExitCode.GuardRefused);
+    expect(r.stdout).toMatch(/^block ChangeSize: non-compliant CapacityMoveWithinLimit: 2 size moves beyond ±10 instances and ±100%$/m);
+    expect(r.stdout).toMatch(/flags\/sandbox\.json: \$\.ingest\.desiredCapacity: moves 2 → 30 \(\+28 instances, \+1400%\)/);
+    expect(r.stdout).toMatch(/^pass  ErrorBudget: Honeycomb could not be asked .* proceed, the deploy goes ahead \(slos\.whenApiUnreachable = "proceed"\)$/m);
+    expect(repo.readJson('out/deploy/sandbox.json')).toMatchObject({ outcome: 'guard-refused', exitCode: 10 });
+    expect((await group())?.DesiredCapacity).toBe(2);
+  }, 600_000);
+
+  it('change size: the same change with "Allow-Change-Size: CapacityMoveWithinLimit" deploys, and the override is recorded', async () => {
+    repo.git('commit', '--allow-empty', '-q', '-m', 'Scale the sandbox on purpose\n\nAllow-Change-Size: CapacityMoveWithinLimit');
+    const r = await deploy();
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^warn  ChangeSize: overridden CapacityMoveWithinLimit: /m);
+    expect(repo.readJson('out/deploy/sandbox.json').overrides).toEqual([
+      { guard: 'ChangeSize', trailer: 'Allow-Change-Size', value: 'CapacityMoveWithinLimit', commit: repo.git('rev-parse', 'HEAD') },
+    ]);
+    expect((await group())?.DesiredCapacity).toBe(30);
+  }, 600_000);
+
+  it('handoff: npm run handoff --env sandbox lists the deploys, the refusal and why, and the override', async () => {
+    const r = await repo.run('scripts/handoff.ts', ['--since', '1d', '--env', 'sandbox'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\*\*\d+ deploys\*\* \(\d+ succeeded, [1-9]\d* failed or refused\)/m);
+    expect(r.stdout).toMatch(/\*\*guard-refused\*\*: ChangeSize: non-compliant CapacityMoveWithinLimit/);
+    expect(r.stdout).toMatch(/- override `Allow-Change-Size: CapacityMoveWithinLimit` \(ChangeSize\)/);
+    expect(r.stdout).toContain('`$.ingest.desiredCapacity: 2 → 30`');
+  }, 120_000);
 });

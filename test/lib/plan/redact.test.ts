@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseTerraformPlan, stackPlan } from '../../../lib/plan/plan-model';
 import { redactPlan } from '../../../lib/plan/redact';
+import { regionOf } from '../../../lib/cost/estimate';
 import { renderMarkdown } from '../../../lib/plan/render';
 import { LONG_TOKEN_AFTER, LONG_TOKEN_BEFORE } from '../../../scripts/gen-terraform-data-plans';
 
@@ -32,5 +33,27 @@ describe('redactPlan', () => {
     const fromOriginal = renderMarkdown([stackPlan(parseTerraformPlan(original), 'secrets-fleet')]);
     const fromRedacted = renderMarkdown([stackPlan(parseTerraformPlan(JSON.parse(redacted)), 'secrets-fleet')]);
     expect(fromRedacted).toBe(fromOriginal);
+  });
+
+  test('GIVEN a fleet plan of real Terraform WHEN redacted THEN the AWS provider\'s region stays (the cost estimate prices by it), and nothing else of the configuration', () => {
+    // GIVEN a real plan of the sandbox fleet stack (test/fixtures/plans, made by Terraform here)
+    // with the provider configuration `terraform show -json` writes (the fixture keeps none of it)
+    const fleet = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'plans', 'example-fleet', 'sandbox-fleet.plan.json'), 'utf8'));
+    fleet.configuration = {
+      provider_config: {
+        aws: {
+          name: 'aws',
+          full_name: 'registry.terraform.io/hashicorp/aws',
+          expressions: { region: { constant_value: 'us-east-1' }, access_key: { constant_value: 'AKIA-NOT-FOR-ARTIFACTS' } },
+        },
+      },
+      root_module: { resources: [] },
+    };
+    // WHEN redacted
+    const out = redactPlan(parseTerraformPlan(fleet)) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    // THEN only the region is left of the configuration, and the estimate still finds it
+    expect(out.configuration).toEqual({ provider_config: { aws: { expressions: { region: { constant_value: 'us-east-1' } } } } });
+    expect(regionOf(out as never)).toBe('us-east-1');
+    expect(JSON.stringify(out)).not.toContain('AKIA-NOT-FOR-ARTIFACTS');
   });
 });
