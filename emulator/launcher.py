@@ -286,6 +286,39 @@ def patch_instance_refresh():
     AutoScalingResponse.cancel_instance_refresh = r_cancel
 
 
+def _leave_out_bucket_policy_statements(not_applicable):
+    """
+    Wraps moto's bucket-policy check so the statements `not_applicable` picks (whose
+    Condition is false for this request; moto evaluates no condition) are left out,
+    and the rest is evaluated as moto does. Patches compose: each wraps the last.
+    """
+    from moto.iam.access_control import PermissionResult
+    from moto.s3.models import FakeBucket
+
+    inner = FakeBucket.get_permission
+
+    def get_permission(self, action, resource):
+        if self.policy is None:
+            return inner(self, action, resource)
+        policy = json.loads(self.policy.decode() if isinstance(self.policy, bytes) else self.policy)
+        statements = policy.get("Statement") or []
+        if isinstance(statements, dict):
+            statements = [statements]
+        kept = [st for st in statements if not not_applicable(st)]
+        if len(kept) == len(statements):
+            return inner(self, action, resource)
+        if not kept:
+            return PermissionResult.NEUTRAL
+        saved = self.policy
+        self.policy = json.dumps({**policy, "Statement": kept}).encode()
+        try:
+            return inner(self, action, resource)
+        finally:
+            self.policy = saved
+
+    FakeBucket.get_permission = get_permission
+
+
 def patch_bucket_policy_secure_transport():
     """
     Defect: moto ignores the Condition of bucket-policy statements, so the standard
@@ -294,32 +327,13 @@ def patch_bucket_policy_secure_transport():
     statement never applies to its requests: evaluate the policy without it. Other
     conditional statements are left to moto as they are.
     """
-    from moto.s3.models import FakeBucket
-
-    original = FakeBucket.get_permission
 
     def insecure_only(statement):
         condition = statement.get("Condition") or {}
         flags = {k.lower(): v for k, v in (condition.get("Bool") or {}).items()}
         return set(condition) == {"Bool"} and str(flags.get("aws:securetransport", "")).lower() == "false"
 
-    def get_permission(self, action, resource):
-        if self.policy is None:
-            return original(self, action, resource)
-        policy = json.loads(self.policy.decode() if isinstance(self.policy, bytes) else self.policy)
-        statements = policy.get("Statement") or []
-        if isinstance(statements, dict):
-            statements = [statements]
-        kept = [st for st in statements if not insecure_only(st)]
-        if len(kept) == len(statements):
-            return original(self, action, resource)
-        from moto.iam.access_control import IAMPolicy, PermissionResult
-
-        if not kept:
-            return PermissionResult.NEUTRAL
-        return IAMPolicy(json.dumps({**policy, "Statement": kept})).is_action_permitted(action, resource)
-
-    FakeBucket.get_permission = get_permission
+    _leave_out_bucket_policy_statements(insecure_only)
 
 
 _REQUEST = threading.local()
@@ -335,7 +349,6 @@ def patch_bucket_policy_if_none_match():
     If-None-Match (moto itself answers 412 when the key exists). Other statements are
     left to moto as they are.
     """
-    from moto.s3.models import FakeBucket
     from moto.s3.responses import S3Response
 
     original_key_response = S3Response._key_response
@@ -348,7 +361,6 @@ def patch_bucket_policy_if_none_match():
             _REQUEST.headers = None
 
     S3Response._key_response = _key_response
-    inner = FakeBucket.get_permission
 
     def not_applicable(statement):
         condition = statement.get("Condition") or {}
@@ -358,28 +370,7 @@ def patch_bucket_policy_if_none_match():
         headers = getattr(_REQUEST, "headers", None)
         return headers is not None and headers.get("If-None-Match") is not None
 
-    def get_permission(self, action, resource):
-        if self.policy is None:
-            return inner(self, action, resource)
-        policy = json.loads(self.policy.decode() if isinstance(self.policy, bytes) else self.policy)
-        statements = policy.get("Statement") or []
-        if isinstance(statements, dict):
-            statements = [statements]
-        kept = [st for st in statements if not not_applicable(st)]
-        if len(kept) == len(statements):
-            return inner(self, action, resource)
-        from moto.iam.access_control import PermissionResult
-
-        if not kept:
-            return PermissionResult.NEUTRAL
-        saved = self.policy
-        self.policy = json.dumps({**policy, "Statement": kept}).encode()
-        try:
-            return inner(self, action, resource)
-        finally:
-            self.policy = saved
-
-    FakeBucket.get_permission = get_permission
+    _leave_out_bucket_policy_statements(not_applicable)
 
 
 def patch_launch_template_version_user_data():
