@@ -32,7 +32,15 @@ describe('DataStack', () => {
     // GIVEN the sandbox flags (aws.endpoint names the emulator)
     const flags = shippedFlags('sandbox');
     // WHEN the data stack is synthesized into cdktf.out
-    const parsed = JSON.parse(synthStack(flags, 'cdktf.out'));
+    // (with the default state directory: .ci/run moves it with FLEETFLAGS_STATE_DIR)
+    const saved = process.env.FLEETFLAGS_STATE_DIR;
+    delete process.env.FLEETFLAGS_STATE_DIR;
+    let parsed;
+    try {
+      parsed = JSON.parse(synthStack(flags, 'cdktf.out'));
+    } finally {
+      if (saved !== undefined) process.env.FLEETFLAGS_STATE_DIR = saved;
+    }
     // THEN only the provider's endpoint settings differ from AWS; the state file is in .fleetflags/state/
     const provider = parsed.provider.aws[0];
     expect(provider).toMatchObject({
