@@ -166,7 +166,11 @@ export async function main(args: readonly string[], options: DeployMainOptions =
   const outDir = path.join(repoDir, OUT_DIR);
   const { outdir: synthDir, stacks: synthesized } = synthesize([entry], path.join(outDir, environment, 'synth'));
   // --stack: one stack only (the data stack of a new environment, before its builds can be published).
-  if (values.stack !== undefined && !synthesized.has(values.stack)) throw errors.usage(`--stack ${JSON.stringify(values.stack)} is not a stack of ${environment}; allowed: ${[...synthesized.keys()].join(', ')}`, USAGE);
+  // Never the access stack: the deploy role must not change who can deploy (docs/security.md).
+  const deployable = [...synthesized.keys()].filter((stack) => stack !== accessStackName(environment));
+  if (values.stack !== undefined && !deployable.includes(values.stack)) {
+    throw errors.usage(`--stack ${JSON.stringify(values.stack)} is not a stack npm run deploy deploys in ${environment}; allowed: ${deployable.join(', ')} (the access stack is applied by an administrator, docs/security.md)`, USAGE);
+  }
   const stacks = values.stack === undefined ? synthesized : new Map([[values.stack, synthesized.get(values.stack)!]]);
 
   // Never the access stack: the deploy role must not change who can deploy (docs/security.md).

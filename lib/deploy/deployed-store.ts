@@ -94,14 +94,24 @@ export class DeployedStore {
     appendFileSync(path.join(this.dir(entry.environment), 'history.jsonl'), `${JSON.stringify(entry)}\n`);
   }
 
-  /** Deploys of `environment`, newest first. */
+  /**
+   * Deploys of `environment`, newest first. A line that is not JSON (an append cut
+   * short by a crash) is left out, so one torn line never hides the rest of the
+   * history from `npm run history` and the handoff.
+   */
   history(environment: string): LocalHistoryEntry[] {
     const file = path.join(this.dir(environment), 'history.jsonl');
     if (!existsSync(file)) return [];
     return readFileSync(file, 'utf8')
       .split('\n')
       .filter((l) => l.trim())
-      .map((l) => JSON.parse(l) as LocalHistoryEntry)
+      .flatMap((l) => {
+        try {
+          return [JSON.parse(l) as LocalHistoryEntry];
+        } catch {
+          return [];
+        }
+      })
       .reverse();
   }
 

@@ -30,6 +30,13 @@ describe('npm run deploy', () => {
     await expect(main(['--bogus'], { print: () => undefined })).rejects.toMatchObject({ exitCode: ExitCode.Usage });
   });
 
+  test('--stack names a stack the deploy applies: never the access stack, which only an administrator applies', async () => {
+    await expect(main(['--env', 'dogfood', '--stack', 'dogfood-access', '--plan-only'], { print: () => undefined })).rejects.toMatchObject({
+      exitCode: ExitCode.Usage,
+      message: expect.stringMatching(/--stack "dogfood-access" is not a stack npm run deploy deploys in dogfood; allowed: dogfood-data, dogfood-fleet \(the access stack/),
+    });
+  });
+
   test('--help prints the usage and exits 0', async () => {
     // GIVEN --help WHEN
     const lines: string[] = [];
