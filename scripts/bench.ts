@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --runs N]: synthesis cost, measured side by side in one run.
+ * npm run bench [-- --runs N] [--render-only | --deploy-only] [--no-plan] [--no-deploy] [--no-tests]: synthesis cost, measured side by side in one run.
  * - "one-bucket": a one-bucket cdktf app run by plain node (bench/one-bucket.js);
  * - "fleetflags": our app command (cdktf.json "app"), which validates every flags
  *   file and synthesizes every stack of every environment in one process.
@@ -15,6 +15,10 @@
  * run at the same concurrency, cold (every baseline built: 3-4 plans per stack) and
  * warm (the baselines cached, as on a laptop or a CI runner that keeps ~/.cache/fleetflags).
  *
+ * Then the deploy figures (alone: --deploy-only; skip with --no-deploy): the first
+ * deploy of the sandbox and a one-flag deploy against the local AWS emulator, each next
+ * to bare `terraform apply` of the same stacks in the same run (lib/deploy/bench-deploy.ts).
+ *
  * Then the test-suite figure (skip with --no-tests): `npm test` (tsc, then every jest
  * suite), its wall time and CPU time (user + system of every process it ran, Linux),
  * against the budget of TEST_SUITE_BUDGET_SECONDS on the 2-core build machine, idle.
@@ -23,6 +27,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { benchDeploy, formatDeployTable } from '../lib/deploy/bench-deploy';
 import { benchPlan, type BenchPlanResult } from '../lib/plan/bench-plan';
 import { benchRender, type BenchRenderResult } from '../lib/plan/bench-render';
 
@@ -103,6 +108,10 @@ export async function main(args: readonly string[]): Promise<number> {
     console.log(formatRender(benchRender({ runs })));
     return 0;
   }
+  if (args.includes('--deploy-only')) {
+    await printDeploy();
+    return 0;
+  }
   console.log(`Synthesis, ${runs} runs each after a warm-up, ${os.cpus().length} CPUs, node ${process.version}:\n`);
   const rows = benchSynth(runs);
   console.log(formatTable(rows));
@@ -118,11 +127,17 @@ export async function main(args: readonly string[]): Promise<number> {
     const warm = await benchPlan({ cache: true });
     console.log(formatPlanTable([['cold (no baseline cache)', cold], ['warm (baselines cached)', warm]]));
   }
+  if (!args.includes('--no-deploy')) await printDeploy();
   if (!args.includes('--no-tests')) {
     console.log('\nTest suite: npm test (tsc, then every jest suite, real Terraform included):\n');
     console.log(formatTestSuite(benchTestSuite()));
   }
   return 0;
+}
+
+async function printDeploy(): Promise<void> {
+  console.log('\nDeploy, the sandbox on the local AWS emulator, next to bare terraform apply of the same stacks:\n');
+  console.log(formatDeployTable(await benchDeploy({ log: (line) => console.error(line) })));
 }
 
 export function formatRender(r: BenchRenderResult): string {

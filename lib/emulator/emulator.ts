@@ -148,6 +148,18 @@ export interface StartResult {
   readonly started: boolean;
 }
 
+/** A TCP port nothing listens on at 127.0.0.1 right now (for emulators of tests and the bench). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, EMULATOR_HOST, () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 export function pythonOf(env: NodeJS.ProcessEnv = process.env): string {
   return env[PYTHON_ENV] || 'python3';
 }

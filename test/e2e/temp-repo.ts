@@ -5,12 +5,10 @@
  * The end-to-end suites run the real scripts in it (`node bin/run.mjs ...`).
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-
-const PROJECT = path.resolve(__dirname, '..', '..');
-const COPIED = ['flags', 'stacks', 'lib', 'scripts', 'bin', 'emulator', 'package.json', 'cdktf.json', 'tsconfig.json', '.gitignore'];
+import { copyProject, editProjectFlags, TEMP_PROJECT_IDENTITY } from '../../lib/temp-project';
 
 /** Baselines are keyed by configuration and provider hashes: safe to share between runs and suites. */
 export const SHARED_BASELINE_CACHE = path.join(os.tmpdir(), 'fleetflags-e2e-baselines');
@@ -30,27 +28,20 @@ export interface TempRepo {
 }
 
 export const GIT_ENV = {
-  GIT_AUTHOR_NAME: 'Ada Operator',
-  GIT_AUTHOR_EMAIL: 'ada@example.com',
-  GIT_COMMITTER_NAME: 'Ada Operator',
-  GIT_COMMITTER_EMAIL: 'ada@example.com',
+  GIT_AUTHOR_NAME: TEMP_PROJECT_IDENTITY.name,
+  GIT_AUTHOR_EMAIL: TEMP_PROJECT_IDENTITY.email,
+  GIT_COMMITTER_NAME: TEMP_PROJECT_IDENTITY.name,
+  GIT_COMMITTER_EMAIL: TEMP_PROJECT_IDENTITY.email,
 };
 
 export function makeTempRepo(options: { withOrigin?: boolean } = {}): TempRepo {
   const root = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-e2e-'));
   const dir = path.join(root, 'repo');
-  mkdirSync(dir);
-  for (const entry of COPIED) cpSync(path.join(PROJECT, entry), path.join(dir, entry), { recursive: true });
-  symlinkSync(path.join(PROJECT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   // The repository carries its own identity in its config; nothing comes from the machine's
   // git config or from GIT_* variables, so the scripts run here see what a fresh clone sees.
   const env = { ...process.env };
+  copyProject(dir);
   const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env, encoding: 'utf8' }).trim();
-  git('init', '-q', '-b', 'main');
-  git('config', 'user.name', GIT_ENV.GIT_AUTHOR_NAME);
-  git('config', 'user.email', GIT_ENV.GIT_AUTHOR_EMAIL);
-  git('add', '-A');
-  git('commit', '-q', '-m', 'fleetflags');
   let origin: string | undefined;
   if (options.withOrigin) {
     origin = path.join(root, 'origin.git');
@@ -63,10 +54,7 @@ export function makeTempRepo(options: { withOrigin?: boolean } = {}): TempRepo {
     origin,
     git,
     editFlags(environment, edit) {
-      const file = path.join(dir, 'flags', `${environment}.json`);
-      const json = JSON.parse(readFileSync(file, 'utf8'));
-      edit(json);
-      writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+      editProjectFlags(dir, environment, edit);
     },
     commitAll(message) {
       git('add', '-A');

@@ -3,26 +3,16 @@
  * (that PID only) by `stop()`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { startEmulator, stopEmulator, type StartResult } from '../../lib/emulator/emulator';
+import { freePort, startEmulator, stopEmulator, type StartResult } from '../../lib/emulator/emulator';
 
 export interface TestEmulator extends StartResult {
   readonly stateDir: string;
   stop(): Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export async function startTestEmulator(options: { without?: readonly string[]; stateDir?: string } = {}): Promise<TestEmulator> {
   const stateDir = options.stateDir ?? mkdtempSync(path.join(os.tmpdir(), 'fleetflags-emulator-'));
