@@ -31,6 +31,15 @@ export const dataStackName = (environment: string) => `${environment}-data`;
 export const fleetStackName = (environment: string) => `${environment}-fleet`;
 /** Who can deploy: applied by an administrator, never by the deploy role (docs/security.md). */
 export const accessStackName = (environment: string) => `${environment}-access`;
+/** The key segment under `state.keyPrefix` that holds the saved plans of deploy runs (lib/deploy/saved-plan-store.ts). */
+export const SAVED_PLANS_SEGMENT = 'saved-plans';
+
+/** The key pattern of the environment's saved plans of any run: "<keyPrefix>/saved-plans/<any run>/<env>/<any file>". */
+export function savedPlanKeyPattern(flags: Pick<Flags, 'environment' | 'state'>): string | undefined {
+  if (flags.state.backend !== 's3') return undefined;
+  return `${flags.state.keyPrefix}/${SAVED_PLANS_SEGMENT}/*/${flags.environment}/*`;
+}
+
 /** The GitHub Actions roles of an environment (outside "<naming.prefix>-*", which the deploy role manages). */
 export const planRoleName = (environment: string) => `fleetflags-${environment}-github-plan`;
 export const deployRoleName = (environment: string) => `fleetflags-${environment}-github-deploy`;

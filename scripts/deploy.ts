@@ -26,6 +26,7 @@ import { synthesize } from '../lib/synth';
 import { accessStackName } from '../lib/naming';
 import { deployOrderAtRef } from '../lib/deploy/deploy-order';
 import { capturingPlanner, savedPlanPlanner, savePlans } from '../lib/deploy/saved-plan';
+import { FREEZE_GUARD } from '../lib/handoff/handoff';
 import {
   deployOrder,
   formatFlagChanges,
@@ -238,8 +239,10 @@ export async function main(args: readonly string[], options: DeployMainOptions =
       startedAt: record.startedAt,
       durationSeconds: record.durationSeconds,
       flagsChanged,
-      guards: record.guards.filter((g) => g.outcome !== 'pass').map(({ guard, outcome, message }) => ({ guard, outcome, message })),
+      // The freeze verdict too when it passed: a flag service that did not answer, or break glass, is the handoff's business.
+      guards: record.guards.filter((g) => g.outcome !== 'pass' || g.guard === FREEZE_GUARD).map(({ guard, outcome, message }) => ({ guard, outcome, message })),
       ...(record.overrides?.length ? { overrides: record.overrides } : {}),
+      ...(record.breakGlass ? { breakGlass: record.breakGlass } : {}),
       ...(record.error ? { error: record.error } : {}),
     });
     // The last deploy is of every stack: a --stack deploy is a step towards one.

@@ -1,5 +1,5 @@
 /**
- * npm run drift [-- --plan <stack>=<plan.json>... ] [--env <env>] [--exit-code]
+ * npm run drift [-- --plan <stack>=<plan.json>... ] [--env <env>] [--plans-only] [--from-plans <dir>] [--exit-code]
  *
  * Plans every deployable stack (environments with a `deploy` section) against its
  * real state with `-detailed-exitcode` and `-lock=false` (a read-only role), writes
@@ -9,10 +9,13 @@
  *
  * --plan builds the report from existing JSON plans instead (no Terraform).
  * --env plans that environment only: any environment, the emulated sandbox too.
+ * --plans-only writes the JSON plans and stops (no report, no issue): drift.yml plans
+ * each environment with its own role (its own account) this way, then
+ * --from-plans <dir> builds the one report and issue from every <stack>.plan.json there.
  * Exit 0 when the report was made (drift is reported in the issue, not by failing
  * the job); with --exit-code, 2 when anything drifted or is not yet deployed.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseCommandLine } from '../lib/cli';
 import { deployRunErrors, errors } from '../lib/errors';
@@ -26,7 +29,7 @@ import { githubConfigFromEnv, runUrlFromEnv } from '../lib/deploy/history';
 import { initStack, planStack } from '../lib/deploy/terraform-stacks';
 import { createOctokit } from '../lib/github/sticky-comment';
 
-const USAGE = 'npm run drift [-- --plan <stack>=<plan.json>... ] [--env <env>] [--exit-code]';
+const USAGE = 'npm run drift [-- --plan <stack>=<plan.json>... ] [--env <env>] [--plans-only] [--from-plans <dir>] [--exit-code]';
 export const OUT_DIR = path.join('out', 'drift');
 
 export interface DriftMainOptions {
@@ -42,9 +45,15 @@ export async function main(args: readonly string[], options: DriftMainOptions = 
   const env = options.env ?? process.env;
   const repoDir = path.resolve(options.repoDir ?? process.cwd());
   const print = options.print ?? ((line: string) => console.log(line));
-  const { values, positionals, help } = parseCommandLine<{ plan?: string[]; env?: string; 'exit-code'?: boolean }>(args, {
+  const { values, positionals, help } = parseCommandLine<{ plan?: string[]; env?: string; 'exit-code'?: boolean; 'plans-only'?: boolean; 'from-plans'?: string }>(args, {
     usage: USAGE,
-    options: { plan: { type: 'string', multiple: true }, env: { type: 'string' }, 'exit-code': { type: 'boolean' } },
+    options: {
+      plan: { type: 'string', multiple: true },
+      env: { type: 'string' },
+      'exit-code': { type: 'boolean' },
+      'plans-only': { type: 'boolean' },
+      'from-plans': { type: 'string' },
+    },
     allowPositionals: true,
   });
   if (help) {
@@ -54,7 +63,9 @@ export async function main(args: readonly string[], options: DriftMainOptions = 
   const outDir = path.join(repoDir, OUT_DIR);
   mkdirSync(outDir, { recursive: true });
 
-  const planArgs = [...(values.plan ?? []), ...positionals];
+  const fromDir = values['from-plans'] ? path.resolve(repoDir, values['from-plans']) : undefined;
+  if (fromDir && values['plans-only']) throw errors.usage('--plans-only writes plans; --from-plans reads them: one or the other', USAGE);
+  const planArgs = [...(values.plan ?? []), ...positionals, ...(fromDir ? planFilesIn(fromDir, USAGE) : [])];
   let plans: DriftPlan[];
   if (planArgs.length > 0) {
     plans = planArgs.map((arg) => {
@@ -66,6 +77,10 @@ export async function main(args: readonly string[], options: DriftMainOptions = 
     // An emulated environment has its own (non-secret) credentials.
     if (!options.planner && !hasAwsCredentials(env) && !(values.env && isEmulated(repoDir, values.env))) throw errors.driftNeedsCredentials();
     plans = await (options.planner ?? (() => terraformDriftPlans(repoDir, outDir, print, values.env)))();
+    if (values['plans-only']) {
+      print(`plans of ${plans.map((p) => p.stack).join(', ') || 'no stack'} in ${OUT_DIR}; the report comes from \`npm run drift -- --from-plans ${OUT_DIR}\``);
+      return 0;
+    }
   }
   const report = buildDriftReport(plans, options.now ?? new Date());
   const result = await publishDriftReport(report, { env, outDir, print });
@@ -97,6 +112,13 @@ export async function terraformDriftPlans(repoDir: string, outDir: string, print
     plans.push({ stack, exitCode, plan: readPlanFile(path.join(outDir, `${stack}.plan.json`)) });
   }
   return plans;
+}
+
+/** Every `<stack>.plan.json` of a directory (drift.yml: one per stack, each planned with its environment's role). */
+function planFilesIn(dir: string, usage: string): string[] {
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.plan.json')).sort() : [];
+  if (files.length === 0) throw errors.usage(`--from-plans ${dir}: no <stack>.plan.json there (run \`npm run drift -- --env <env> --plans-only\` first)`, usage);
+  return files.map((f) => path.join(dir, f));
 }
 
 function isEmulated(repoDir: string, environment: string): boolean {

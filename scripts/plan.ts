@@ -1,6 +1,6 @@
 /**
  * npm run plan -- [--env <env>]… [--changed-since <ref>] [--base <ref>] [--speculative|--real]
- *                 [--concurrency <n>] [--out <dir>] [--no-cache]
+ *                 [--concurrency <n>] [--out <dir>] [--append] [--no-cache]
  *
  * Synthesizes, then plans each selected stack (terraform plan -out + show -json),
  * a bounded number at once, and writes <out>/<stack>.plan.json, <out>/manifest.json
@@ -18,7 +18,7 @@ import { render } from './plan-comment';
 
 export const USAGE =
   'npm run plan -- [--env <env>]… [--changed-since <git-ref>] [--base <git-ref>] [--speculative | --real] ' +
-  `[--concurrency <n>] [--out <dir>] [--no-cache]\n` +
+  `[--concurrency <n>] [--out <dir>] [--append] [--no-cache]\n` +
   '  --env            only this environment (repeat, or comma-separated); default: every flags/<env>.json\n' +
   '  --changed-since  only the stacks whose synthesized JSON differs from the one at <git-ref>\n' +
   '  --base           base of speculative plans; default: the --changed-since ref, else HEAD\n' +
@@ -26,6 +26,7 @@ export const USAGE =
   '  --real           plan against the real state with AWS credentials, as cdktf diff\n' +
   `  --concurrency    stacks planned at once (default ${DEFAULT_CONCURRENCY})\n` +
   `  --out            output directory (default ${DEFAULT_OUT_DIR})\n` +
+  '  --append         add to the manifest already in --out (each environment planned with its own credentials)\n' +
   '  --no-cache       rebuild speculative baselines instead of reusing cached ones';
 
 export interface PlanArgs {
@@ -36,6 +37,7 @@ export interface PlanArgs {
   readonly concurrency: number;
   readonly outDir: string;
   readonly cache: boolean;
+  readonly append: boolean;
 }
 
 export function parsePlanArgs(args: readonly string[]): PlanArgs {
@@ -52,6 +54,7 @@ export function parsePlanArgs(args: readonly string[]): PlanArgs {
         concurrency: { type: 'string' },
         out: { type: 'string' },
         'no-cache': { type: 'boolean' },
+        append: { type: 'boolean' },
       },
       allowPositionals: false,
     });
@@ -72,6 +75,7 @@ export function parsePlanArgs(args: readonly string[]): PlanArgs {
     concurrency,
     outDir: v.out ?? DEFAULT_OUT_DIR,
     cache: !v['no-cache'],
+    append: v.append === true,
   };
 }
 
@@ -93,6 +97,7 @@ export async function main(args: readonly string[] = [], print: (line: string) =
     mode: a.mode,
     concurrency: a.concurrency,
     outDir: a.outDir,
+    append: a.append,
     baselineCache: a.cache ? undefined : false,
     // Progress and each stack's result, once each, as it happens.
     log: print,

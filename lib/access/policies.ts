@@ -8,13 +8,15 @@
  *   repository's GitHub environment, and, where the customized subject claim is
  *   set, only the deploy workflow on main (`job_workflow_ref`).
  * - **Plan role**: describe/read what the stacks manage (no object reads from the
- *   data buckets, no secrets), read the environment's state, take and release its lock.
+ *   data buckets, no secrets), read the environment's state, take and release its lock,
+ *   and write (only write) the environment's saved plans of deploy runs.
  * - **Deploy role**: manage what the stacks manage, scoped by name to the
  *   environment's resources; read and write the state of its data and fleet stacks;
+ *   read and delete the environment's saved plans;
  *   explicitly denied the access stack's own roles, provider and state.
  */
 import type { Flags } from '../flags/schema';
-import { accessStackName, arnContext, arns, dataStackName, deployRoleName, fleetStackName, planRoleName, resourceNames } from '../naming';
+import { accessStackName, arnContext, arns, dataStackName, deployRoleName, fleetStackName, planRoleName, resourceNames, savedPlanKeyPattern } from '../naming';
 
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 export const GITHUB_OIDC_URL = `https://${GITHUB_OIDC_HOST}`;
@@ -87,6 +89,19 @@ function stateArns(flags: AccessFlags, stacks: readonly string[], suffix = ''): 
   return stacks.map((s) => arns.s3Objects(c, bucket, `${keyPrefix}/${s}.tfstate${suffix}`));
 }
 
+/**
+ * The environment's saved plans (lib/deploy/saved-plan-store.ts): the plan role writes
+ * them, the deploy role reads and deletes them; nothing else under that prefix.
+ */
+function savedPlanStatements(flags: AccessFlags, role: 'plan' | 'deploy'): PolicyStatement[] {
+  const pattern = savedPlanKeyPattern(flags);
+  if (flags.state.backend !== 's3' || !pattern) return [];
+  const resource = arns.s3Objects(arnContext(flags), flags.state.bucket, pattern);
+  return role === 'plan'
+    ? [{ Sid: 'WriteSavedPlans', Effect: 'Allow', Action: 's3:PutObject', Resource: resource }]
+    : [{ Sid: 'ReadSavedPlans', Effect: 'Allow', Action: ['s3:GetObject', 's3:DeleteObject'], Resource: resource }];
+}
+
 function stateStatements(flags: AccessFlags, stacks: readonly string[], write: boolean): PolicyStatement[] {
   if (flags.state.backend !== 's3') return [];
   const c = arnContext(flags);
@@ -134,6 +149,7 @@ export function planRolePolicy(flags: AccessFlags): PolicyDocument {
         Resource: monitoringArns(flags),
       },
       ...stateStatements(flags, [dataStackName(flags.environment), fleetStackName(flags.environment), accessStackName(flags.environment)], false),
+      ...savedPlanStatements(flags, 'plan'),
     ],
   };
 }
@@ -178,6 +194,7 @@ export function deployRolePolicy(flags: AccessFlags): PolicyDocument {
         Resource: monitoringArns(flags),
       },
       ...stateStatements(flags, [dataStackName(env), fleetStackName(env)], true),
+      ...savedPlanStatements(flags, 'deploy'),
       {
         Sid: 'DenyAccessStack',
         Effect: 'Deny',

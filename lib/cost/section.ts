@@ -39,7 +39,7 @@ export function renderCostSection(environment: string, costs: readonly StackCost
     for (const l of c.loadBalancers) out.push(...loadBalancerArithmetic(l));
     out.push(
       '',
-      `Prices: ${c.region}, on-demand per hour from the committed table (\`lib/cost/prices.ts\`, retrieved ${c.prices.retrieved}; ` +
+      `Prices: ${c.region}, on-demand per hour from the committed table (\`lib/cost/prices.ts\`, checked ${c.prices.retrieved}; ` +
         `${c.prices.sources.join('; ')}). Spot: ${c.prices.spotDiscountPercent} % below on-demand. A month is ${c.prices.hoursPerMonth} hours. ` +
         'On-demand instances are the base plus the percentage above it, rounded up, of the first (prioritized) type; spot instances are the cheapest type at the spot discount.',
       '',

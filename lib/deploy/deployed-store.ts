@@ -56,10 +56,12 @@ export interface LocalHistoryEntry {
   readonly startedAt: string;
   readonly durationSeconds: number;
   readonly flagsChanged: readonly string[];
-  /** Guards that did not pass (warn or block), for the on-call handoff. @default none recorded */
+  /** Guards that did not pass (warn or block), and the freeze guard's verdict whatever it was, for the on-call handoff. @default none recorded */
   readonly guards?: readonly { readonly guard: string; readonly outcome: string; readonly message: string }[];
   /** Guard refusals let through by a commit trailer. @default none */
   readonly overrides?: readonly { readonly guard: string; readonly trailer: string; readonly value: string; readonly commit: string }[];
+  /** The audited break-glass override the deploy carried. @default none */
+  readonly breakGlass?: { readonly reason: string; readonly source: string; readonly actor?: string };
   /** Why the deploy did not succeed. */
   readonly error?: string;
 }

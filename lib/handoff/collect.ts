@@ -14,7 +14,7 @@ import { gitRaw } from '../deploy/git';
 import { isRevertCommit } from '../deploy/change-source';
 import type { DeployHistoryEntry } from '../deploy/history';
 import type { DeployedStore, LocalHistoryEntry } from '../deploy/deployed-store';
-import { fromHistoryEntry, type Handoff, type HandoffDeploy, type HandoffDrift, type HandoffEnvironment } from './handoff';
+import { breakGlassOf, freezeVerdict, fromHistoryEntry, type Handoff, type HandoffDeploy, type HandoffDrift, type HandoffEnvironment } from './handoff';
 
 /** The drift issue as GitHub lists it. */
 export interface DriftIssue {
@@ -136,6 +136,8 @@ function addUnique(list: HandoffDeploy[], d: HandoffDeploy): void {
 }
 
 function fromLocal(e: LocalHistoryEntry): HandoffDeploy {
+  const freeze = freezeVerdict(e.guards);
+  const breakGlass = breakGlassOf(e.breakGlass);
   return {
     environment: e.environment,
     startedAt: e.startedAt,
@@ -148,12 +150,16 @@ function fromLocal(e: LocalHistoryEntry): HandoffDeploy {
     simulated: false,
     guards: (e.guards ?? []).filter((g) => g.outcome !== 'pass'),
     overrides: e.overrides ?? [],
+    ...(freeze ? { freeze } : {}),
+    ...(breakGlass ? { breakGlass } : {}),
     ...(e.error ? { detail: e.error } : {}),
     source: 'local',
   };
 }
 
 function fromRecord(r: DeployRunRecord): HandoffDeploy {
+  const freeze = freezeVerdict(r.guards);
+  const breakGlass = breakGlassOf(r.breakGlass);
   return {
     environment: r.environment,
     startedAt: r.startedAt,
@@ -166,6 +172,8 @@ function fromRecord(r: DeployRunRecord): HandoffDeploy {
     simulated: r.simulated,
     guards: r.guards.filter((g) => g.outcome !== 'pass').map(({ guard, outcome, message }) => ({ guard, outcome, message })),
     overrides: r.overrides ?? [],
+    ...(freeze ? { freeze } : {}),
+    ...(breakGlass ? { breakGlass } : {}),
     ...(r.error ? { detail: r.error } : r.health?.rolledBack ? { detail: 'rolled back by the instance refresh' } : {}),
     ...(r.runUrl ? { logUrl: r.runUrl } : {}),
     source: 'local',

@@ -6,8 +6,11 @@
  * - rollbacks: deploys of a revert (`git revert`, `npm run rollback`), and deploys
  *   the instance refresh rolled back on the AWS side;
  * - failed or refused deploys, and why (the guards that blocked, the error);
- * - freezes (DeployNotFrozen blocked) and overrides (Allow-Error-Budget,
- *   Allow-Change-Size, Allow-Stateful-Change);
+ * - freezes and overrides, their own section: every freeze-guard verdict that was
+ *   not a plain "not frozen" (frozen and refused; LaunchDarkly unanswered, then
+ *   refused or proceeded by the environment's policy; break glass used or refused),
+ *   the break-glass reasons recorded, and the override trailers (Allow-Error-Budget,
+ *   Allow-Change-Size, Allow-Stateful-Change) that let a refusal through;
  * - drift found (the drift issue, and the last local drift report);
  * - catch-up fleets and quarantines live now, and when they expire.
  *
@@ -34,6 +37,10 @@ export interface HandoffDeploy {
   /** Guards that warned or blocked. */
   readonly guards: readonly { readonly guard: string; readonly outcome: string; readonly message: string }[];
   readonly overrides: readonly DeployOverride[];
+  /** The freeze guard's verdict, when it was more than a plain "not frozen" (see freezeVerdict). */
+  readonly freeze?: { readonly outcome: string; readonly message: string };
+  /** The audited break-glass override the deploy carried (lib/deploy/break-glass.ts). */
+  readonly breakGlass?: { readonly reason: string; readonly source: string; readonly actor?: string };
   /** The final status description or the error. */
   readonly detail?: string;
   readonly logUrl?: string;
@@ -85,8 +92,31 @@ export function parseSince(value: string, now: Date): Date {
   throw handoffErrors.badSince(value);
 }
 
+/** The freeze guard's id (lib/deploy/guards/deploy-not-frozen.ts). */
+export const FREEZE_GUARD = 'DeployNotFrozen';
+
+/**
+ * The freeze guard's verdict among a deploy's guard results, unless it was the plain
+ * "not frozen" (the flag evaluated to off): a freeze, an unanswered flag service (and
+ * what the policy did), or break glass.
+ */
+export function freezeVerdict(guards: readonly { readonly guard: string; readonly outcome: string; readonly message: string }[] | undefined): HandoffDeploy['freeze'] {
+  const g = (guards ?? []).find((x) => x.guard === FREEZE_GUARD);
+  if (!g || (g.outcome === 'pass' && /^not frozen\b/.test(g.message))) return undefined;
+  return { outcome: g.outcome, message: g.message };
+}
+
+/** A break-glass record from a payload or a record, when it is one. */
+export function breakGlassOf(value: unknown): HandoffDeploy['breakGlass'] {
+  const b = value as { reason?: unknown; source?: unknown; actor?: unknown } | null | undefined;
+  if (!b || typeof b.reason !== 'string' || typeof b.source !== 'string') return undefined;
+  return { reason: b.reason, source: b.source, ...(typeof b.actor === 'string' ? { actor: b.actor } : {}) };
+}
+
 /** A GitHub Deployments entry as a handoff deploy. */
 export function fromHistoryEntry(e: DeployHistoryEntry): HandoffDeploy {
+  const freeze = freezeVerdict(e.guards);
+  const breakGlass = breakGlassOf((e.payload as { breakGlass?: unknown } | undefined)?.breakGlass);
   return {
     environment: e.environment,
     startedAt: e.createdAt,
@@ -99,6 +129,8 @@ export function fromHistoryEntry(e: DeployHistoryEntry): HandoffDeploy {
     simulated: e.simulated,
     guards: (e.guards ?? []).filter((g) => g.outcome !== 'pass'),
     overrides: e.overrides ?? [],
+    ...(freeze ? { freeze } : {}),
+    ...(breakGlass ? { breakGlass } : {}),
     ...(e.description ? { detail: e.description } : {}),
     ...(e.logUrl ? { logUrl: e.logUrl } : {}),
     source: 'github',
@@ -141,15 +173,17 @@ function renderEnvironment(env: HandoffEnvironment, now: Date): string[] {
   const ok = deploys.filter((d) => d.outcome === 'success').length;
   const failed = deploys.filter((d) => FAILED.has(d.outcome));
   const rollbacks = deploys.filter(isRollback);
-  const freezes = deploys.flatMap((d) => d.guards.filter((g) => g.guard === 'DeployNotFrozen' && g.outcome === 'block').map((g) => ({ d, g })));
-  const overrides = deploys.flatMap((d) => d.overrides.map((o) => ({ d, o })));
+  const events = freezeAndOverrideEvents(deploys);
+  const freezes = events.filter((e) => e.kind === 'freeze');
+  const overrides = events.filter((e) => e.kind === 'override');
+  const breakGlass = events.filter((e) => e.kind === 'break-glass');
   const simulated = deploys.some((d) => d.simulated);
   const out = [
     `## ${env.environment}${simulated ? ' (simulated deploys)' : ''}`,
     '',
     `**${deploys.length} deploy${plural(deploys.length)}** (${ok} succeeded, ${failed.length} failed or refused), ` +
-      `${rollbacks.length} rollback${plural(rollbacks.length)}, ${freezes.length} freeze refusal${plural(freezes.length)}, ` +
-      `${overrides.length} override${plural(overrides.length)}, drift: ${env.drift.length ? `${env.drift.length} report${plural(env.drift.length)}` : 'none found'}.`,
+      `${rollbacks.length} rollback${plural(rollbacks.length)}, ${freezes.length} freeze verdict${plural(freezes.length)}, ` +
+      `${breakGlass.length} break glass, ${overrides.length} override${plural(overrides.length)}, drift: ${env.drift.length ? `${env.drift.length} report${plural(env.drift.length)}` : 'none found'}.`,
     '',
     '### Deploys',
     '',
@@ -179,9 +213,13 @@ function renderEnvironment(env: HandoffEnvironment, now: Date): string[] {
   }
 
   out.push('', '### Freezes and overrides', '');
-  if (freezes.length === 0 && overrides.length === 0) out.push('None.');
-  for (const { d, g } of freezes) out.push(`- frozen ${stamp(new Date(d.startedAt))} (deploy of \`${d.commit.slice(0, 12)}\` refused): ${oneLine(g.message)}`);
-  for (const { d, o } of overrides) out.push(`- override \`${o.trailer}: ${cell(o.value)}\` (${o.guard}) in \`${o.commit.slice(0, 12)}\`, deployed ${stamp(new Date(d.startedAt))} by ${d.actor} (${d.outcome})`);
+  if (events.length === 0) out.push('None: no freeze, no break glass, no override trailer in this window.');
+  else {
+    out.push('| when (UTC) | what | deploy | who | detail |', '| --- | --- | --- | --- | --- |');
+    for (const e of events) {
+      out.push(`| ${stamp(new Date(e.d.startedAt))} | ${e.what} | \`${e.d.commit.slice(0, 12)}\` (${e.d.outcome}${isRollback(e.d) ? ', rollback' : ''}) | ${cell(e.who)} | ${oneLine(e.detail)} |`);
+    }
+  }
 
   out.push('', '### Drift', '');
   if (env.drift.length === 0) out.push('None found in this window.');
@@ -190,6 +228,53 @@ function renderEnvironment(env: HandoffEnvironment, now: Date): string[] {
   out.push('', '### Live now (catch-up fleets and quarantines)', '');
   out.push(...liveNow(env, now));
   return out;
+}
+
+/** One row of "Freezes and overrides". */
+export interface FreezeOrOverride {
+  readonly kind: 'freeze' | 'break-glass' | 'override';
+  readonly d: HandoffDeploy;
+  readonly what: string;
+  readonly who: string;
+  readonly detail: string;
+}
+
+/**
+ * Every freeze verdict, break glass and override trailer of the deploys, newest
+ * first: what held deploys back in the window, and what was let through and why.
+ */
+export function freezeAndOverrideEvents(deploys: readonly HandoffDeploy[]): FreezeOrOverride[] {
+  const events: FreezeOrOverride[] = [];
+  for (const d of [...deploys].sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt))) {
+    const f = d.freeze;
+    if (f && !/^BREAK GLASS\b/.test(f.message)) {
+      const unanswered = /^LaunchDarkly\b/.test(f.message);
+      const what = /^break glass refused\b/m.test(f.message)
+        ? '⛔ frozen; break glass refused (not a rollback)'
+        : unanswered
+          ? f.outcome === 'block'
+            ? '⛔ flag service unanswered: refused (fail closed)'
+            : '⚠️ flag service unanswered: proceeded (policy)'
+          : f.outcome === 'block'
+            ? '⛔ frozen: deploy refused'
+            : `freeze guard: ${f.outcome}`;
+      events.push({ kind: 'freeze', d, what, who: d.actor, detail: f.message });
+    }
+    if (d.breakGlass || (f && /^BREAK GLASS\b/.test(f.message))) {
+      const b = d.breakGlass;
+      events.push({
+        kind: 'break-glass',
+        d,
+        what: '🔨 break glass: rollback through the freeze',
+        who: b?.actor ?? d.actor,
+        detail: b ? `${b.reason} (${b.source})` : f!.message,
+      });
+    }
+    for (const o of d.overrides) {
+      events.push({ kind: 'override', d, what: `override \`${o.trailer}\` (${o.guard})`, who: d.actor, detail: `${o.value} (trailer in \`${o.commit.slice(0, 12)}\`)` });
+    }
+  }
+  return events;
 }
 
 /** The catch-up fleet and the quarantines the flags file switches on, and when they expire. */

@@ -52,6 +52,12 @@ export interface PlanRunOptions {
   readonly mode?: PlanMode;
   /** Stacks planned at once. @default 2 */
   readonly concurrency?: number;
+  /**
+   * Add to the manifest already in outDir instead of starting afresh: plans of
+   * environments in different accounts, each with its own credentials, in one
+   * manifest (plan.yml). A stack planned again replaces its entry. @default false
+   */
+  readonly append?: boolean;
   /** Cache of speculative baselines; false: none. @default "<plugin cache>/../baselines" */
   readonly baselineCache?: string | false;
   readonly env?: NodeJS.ProcessEnv;
@@ -140,7 +146,8 @@ export async function runPlans(options: PlanRunOptions = {}): Promise<PlanManife
     else selected.push(stack);
   }
 
-  prepareOutDir(outDir);
+  const previous = options.append ? readPreviousManifest(outDir) : undefined;
+  if (!previous) prepareOutDir(outDir);
   const manifestFlags = copyFlags(outDir, head.environments, planBase ?? diffBase, environments);
   log(`planning ${selected.length} stack(s) (${mode}${planBase ? `, base ${baseRef}` : ''}), ${concurrency} at a time`);
 
@@ -183,7 +190,7 @@ export async function runPlans(options: PlanRunOptions = {}): Promise<PlanManife
     return entry;
   });
 
-  const manifest: PlanManifest = {
+  const fresh: PlanManifest = {
     version: 1,
     mode,
     baseRef: baseRef ?? null,
@@ -192,6 +199,7 @@ export async function runPlans(options: PlanRunOptions = {}): Promise<PlanManife
     ...manifestFlags,
     unchanged,
   };
+  const manifest = previous ? mergeManifests(previous, fresh) : fresh;
   writeFileSync(path.join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   for (const base of bases.values()) rmSync(base.dir, { recursive: true, force: true });
   return manifest;
@@ -338,6 +346,32 @@ export async function realPlan(stack: StackJson, workdir: string): Promise<PlanJ
 }
 
 // -- output -----------------------------------------------------------------------
+
+function readPreviousManifest(outDir: string): PlanManifest | undefined {
+  const file = path.join(outDir, 'manifest.json');
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, 'utf8')) as PlanManifest;
+}
+
+/**
+ * One manifest of two runs (`--append`): the stacks of both (a stack planned again
+ * takes its new entry), the flags of both; "real" when either planned real state.
+ */
+export function mergeManifests(previous: PlanManifest, next: PlanManifest): PlanManifest {
+  const replanned = new Set(next.stacks.map((s) => s.stack));
+  const stacks = [...previous.stacks.filter((s) => !replanned.has(s.stack)), ...next.stacks].sort((a, b) => a.stack.localeCompare(b.stack));
+  const planned = new Set(stacks.map((s) => s.stack));
+  return {
+    version: 1,
+    mode: previous.mode === 'real' || next.mode === 'real' ? 'real' : 'speculative',
+    baseRef: next.baseRef ?? previous.baseRef,
+    changedSince: next.changedSince ?? previous.changedSince,
+    stacks,
+    baseFlags: { ...previous.baseFlags, ...next.baseFlags },
+    headFlags: { ...previous.headFlags, ...next.headFlags },
+    unchanged: [...new Set([...previous.unchanged, ...next.unchanged])].filter((s) => !planned.has(s)).sort(),
+  };
+}
 
 function prepareOutDir(outDir: string): void {
   mkdirSync(outDir, { recursive: true });

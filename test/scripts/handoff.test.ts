@@ -79,6 +79,19 @@ beforeAll(async () => {
     'healthy',
   );
   await deploy('2026-11-26T15:00:00Z', 2, { commit: revert, actor: 'dave' }, 'success', 'healthy');
+  // LaunchDarkly down, production fails closed: an audited break glass lets the rollback through.
+  await deploy(
+    '2026-11-25T12:00:00Z',
+    3,
+    {
+      commit: revert,
+      actor: 'gina',
+      guards: [pass('DeployNotFrozen', 'BREAK GLASS: rollback of production allowed through the freeze (workflow input, by gina): LaunchDarkly down, rolling back #41\n(without it: LaunchDarkly unreachable)')],
+      breakGlass: { reason: 'LaunchDarkly down, rolling back #41', source: 'workflow input', actor: 'gina' },
+    },
+    'success',
+    'healthy',
+  );
   gh.issues.push({ number: 12, state: 'open', title: 'Drift: 1 resource changed outside Terraform', body: `${DRIFT_MARKER}\n### production-fleet\n...`, updated_at: '2026-11-25T06:00:00Z' });
 
   // Local records: a refused sandbox deploy (local record), and dogfood's last deploy record from the real runDeploy.
@@ -91,6 +104,17 @@ beforeAll(async () => {
     durationSeconds: 41,
     flagsChanged: ['$.ingest.desiredCapacity: 2 → 200'],
     guards: [{ guard: 'ChangeSize', outcome: 'block', message: 'non-compliant CapacityMoveWithinLimit: 1 size move beyond ±10 instances and ±100%' }],
+  });
+  // The emulated sandbox: LaunchDarkly did not answer, and its policy proceeds (a passing freeze verdict, recorded).
+  DeployedStore.forRepo(dir, {}).appendHistory({
+    environment: 'sandbox',
+    commit: feature,
+    actor: 'erin',
+    outcome: 'success',
+    startedAt: '2026-11-26T12:00:00.000Z',
+    durationSeconds: 30,
+    flagsChanged: [],
+    guards: [{ guard: 'DeployNotFrozen', outcome: 'pass', message: 'LaunchDarkly unreachable (LaunchDarkly did not initialize within 5s); the deploy-freeze flag "fleetflags-deploy-freeze" could not be evaluated, so the unreachable-policy applies: proceed, the deploy goes ahead (aws.endpoint is set: an emulated environment proceeds)' }],
   });
   let t = Date.parse('2026-11-26T09:00:00Z');
   const { record } = await runDeploy(
@@ -135,9 +159,9 @@ describe('npm run handoff', () => {
     // THEN
     const deploys = section(md, 'production', 'Deploys');
     const rows = deploys.split('\n').filter((l) => l.startsWith('| 2026'));
-    expect(rows).toHaveLength(4);
+    expect(rows).toHaveLength(5);
     expect(rows[0]).toMatch(/^\| 2026-11-26 15:00Z \| `[0-9a-f]{12}` \| — \| dave \| — \| ✅ success \(rollback\) \| 2m00s \|$/);
-    expect(rows[3]).toMatch(/^\| 2026-11-24 10:00Z \| .* \| #41 \| alice \| `\$\.catchUp\.enabled: false → true` \| ✅ success \| 4m00s \|$/);
+    expect(rows[4]).toMatch(/^\| 2026-11-24 10:00Z \| .* \| #41 \| alice \| `\$\.catchUp\.enabled: false → true` \| ✅ success \| 4m00s \|$/);
     expect(md).not.toContain('2026-11-10');
     expect(md).toMatch(/^# On-call handoff: 2026-11-20 → 2026-11-27$/m);
   });
@@ -148,15 +172,39 @@ describe('npm run handoff', () => {
     expect(section(md, 'production', 'Rollbacks')).toContain(`- 2026-11-26 15:00Z \`${commits.revert.slice(0, 12)}\` by dave: deployed a revert (success)`);
   });
 
-  it('GIVEN a deploy refused by a freeze and one let through by an override WHEN run THEN both are in "Failed or refused" and "Freezes and overrides", with why', async () => {
+  it('GIVEN a deploy refused by a freeze and one let through by an override WHEN run THEN the refusal is in "Failed or refused", and both in "Freezes and overrides", with why', async () => {
     const md = await run(['--since', '7d', '--env', 'production']);
 
     expect(section(md, 'production', 'Failed or refused deploys')).toContain(
       '- 2026-11-25 09:00Z `' + commits.feature.slice(0, 12) + '` by bob: **guard-refused**: DeployNotFrozen: deploys to production (us-east-1) are frozen by the LaunchDarkly flag "fleetflags-deploy-freeze" (targeted at this environment)',
     );
     const freezes = section(md, 'production', 'Freezes and overrides');
-    expect(freezes).toContain('- frozen 2026-11-25 09:00Z (deploy of `' + commits.feature.slice(0, 12) + '` refused)');
-    expect(freezes).toContain('- override `Allow-Error-Budget: sale capacity, approved by on-call` (ErrorBudget) in `' + commits.feature.slice(0, 12) + '`, deployed 2026-11-26 08:00Z by carol (success)');
+    expect(freezes).toContain(
+      '| 2026-11-25 09:00Z | ⛔ frozen: deploy refused | `' + commits.feature.slice(0, 12) + '` (guard-refused) | bob | deploys to production (us-east-1) are frozen by the LaunchDarkly flag "fleetflags-deploy-freeze" (targeted at this environment) |',
+    );
+    expect(freezes).toContain(
+      '| 2026-11-26 08:00Z | override `Allow-Error-Budget` (ErrorBudget) | `' + commits.feature.slice(0, 12) + '` (success) | carol | sale capacity, approved by on-call (trailer in `' + commits.feature.slice(0, 12) + '`) |',
+    );
+  });
+
+  it('GIVEN a rollback deployed through a freeze with break glass WHEN run THEN "Freezes and overrides" shows it with its reason, who and where it came from, not only the refusals', async () => {
+    // WHEN
+    const md = await run(['--since', '7d', '--env', 'production']);
+
+    // THEN its own row, newest first among the freezes and overrides
+    const rows = section(md, 'production', 'Freezes and overrides').split('\n').filter((l) => l.startsWith('| 2026'));
+    expect(rows.map((r) => r.split(' | ')[1])).toEqual(['override `Allow-Error-Budget` (ErrorBudget)', '🔨 break glass: rollback through the freeze', '⛔ frozen: deploy refused']);
+    expect(rows[1]).toBe('| 2026-11-25 12:00Z | 🔨 break glass: rollback through the freeze | `' + commits.revert.slice(0, 12) + '` (success, rollback) | gina | LaunchDarkly down, rolling back #41 (workflow input) |');
+    expect(md).toMatch(/^\*\*5 deploys\*\* \(4 succeeded, 1 failed or refused\), 2 rollbacks, 1 freeze verdict, 1 break glass, 1 override, drift: 1 report\.$/m);
+  });
+
+  it('GIVEN a deploy that went ahead because the flag service did not answer and its policy proceeds WHEN run THEN that freeze verdict is shown too', async () => {
+    const md = await run(['--since', '7d', '--env', 'sandbox'], {});
+
+    const freezes = section(md, 'sandbox', 'Freezes and overrides');
+    expect(freezes).toContain('| 2026-11-26 12:00Z | ⚠️ flag service unanswered: proceeded (policy) | `' + commits.feature.slice(0, 12) + '` (success) | erin | LaunchDarkly unreachable (LaunchDarkly did not initialize within 5s);');
+    const all = await run(['--since', '7d'], {});
+    expect(section(all, 'dogfood', 'Freezes and overrides')).toContain('None: no freeze, no break glass, no override trailer in this window.');
   });
 
   it('GIVEN the drift issue names production-fleet WHEN run THEN production shows it and dogfood does not', async () => {

@@ -160,6 +160,28 @@ describe('plan-comment post', () => {
     expect(gh.requests.some((r) => r.path.startsWith(`/repos/${OWNER}/${REPO}/pulls?`) && r.path.includes('head=mallory%3Apatch-1'))).toBe(true);
   });
 
+  test('workflow_run of a dispatched plan (a rollback PR opened with github.token): the PR is found by the run\'s branch and commit in this repository', async () => {
+    // GIVEN the rollback PR, and the plan run the rollback dispatched on its branch (no pull_requests in the event)
+    gh.pulls.push({ number: PR, head: { sha: 'r011', ref: 'rollback/production-abc', repo: { full_name: `${OWNER}/${REPO}` } } });
+    const e = env({
+      workflow_run: {
+        event: 'workflow_dispatch',
+        display_title: `plan of PR #${PR} (dispatched)`,
+        head_sha: 'r011',
+        head_branch: 'rollback/production-abc',
+        head_repository: { full_name: `${OWNER}/${REPO}` },
+        pull_requests: [],
+      },
+    });
+
+    // WHEN the comment job posts
+    const result = await post('## plan of the rollback', { env: e });
+
+    // THEN the rollback PR gets its comment
+    expect(result).toMatchObject({ action: 'created' });
+    expect(gh.comments.map((c) => c.body)).toEqual([expect.stringContaining('## plan of the rollback')]);
+  });
+
   test('workflow_run whose PR moved on (a newer push): nothing is posted', async () => {
     gh.pulls.push({ number: PR, head: { sha: 'newer', ref: 'patch-1', repo: { full_name: 'mallory/fleetflags' } } });
     const e = env({ workflow_run: { head_sha: 'f00d', head_branch: 'patch-1', head_repository: { full_name: 'mallory/fleetflags' }, pull_requests: [] } });

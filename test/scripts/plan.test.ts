@@ -12,13 +12,13 @@ import { git, tempProjectRepo } from '../helpers/plan-fixtures';
 
 describe('npm run plan: arguments', () => {
   test('defaults', () => {
-    expect(parsePlanArgs([])).toEqual({ environments: [], concurrency: 2, outDir: path.join('out', 'plan'), cache: true });
+    expect(parsePlanArgs([])).toEqual({ environments: [], concurrency: 2, outDir: path.join('out', 'plan'), cache: true, append: false });
   });
 
   test('every option', () => {
     expect(
-      parsePlanArgs(['--env', 'sandbox', '--env', 'dogfood,production', '--changed-since', 'main', '--base', 'v1', '--real', '--concurrency', '3', '--out', 'o', '--no-cache']),
-    ).toEqual({ environments: ['sandbox', 'dogfood', 'production'], changedSince: 'main', baseRef: 'v1', mode: 'real', concurrency: 3, outDir: 'o', cache: false });
+      parsePlanArgs(['--env', 'sandbox', '--env', 'dogfood,production', '--changed-since', 'main', '--base', 'v1', '--real', '--concurrency', '3', '--out', 'o', '--no-cache', '--append']),
+    ).toEqual({ environments: ['sandbox', 'dogfood', 'production'], changedSince: 'main', baseRef: 'v1', mode: 'real', concurrency: 3, outDir: 'o', cache: false, append: true });
   });
 
   test('bad input is a usage error', () => {

@@ -79,10 +79,10 @@ describe('least privilege', () => {
   const actionsOf = (doc: PolicyDocument, effect = 'Allow') => doc.Statement.filter((s) => s.Effect === effect).flatMap((s) => [s.Action].flat());
   const flags = shippedFlags('production') as Parameters<typeof planRolePolicy>[0];
 
-  it('the plan role reads configuration and state, takes the lock, and writes nothing else', () => {
+  it('the plan role reads configuration and state, takes the lock, writes the saved plans of deploy runs, and writes nothing else', () => {
     const doc = planRolePolicy(flags);
     const writes = actionsOf(doc).filter((a) => /:(Put|Create|Delete|Update|Run|Attach|Pass)/.test(a) || a.endsWith(':*'));
-    expect(writes.sort()).toEqual(['s3:DeleteObject', 's3:PutObject']);
+    expect(writes.sort()).toEqual(['s3:DeleteObject', 's3:PutObject', 's3:PutObject']); // the lock files; the saved plans (below)
     const lock = doc.Statement.find((s) => s.Sid === 'LockState')!;
     expect(lock.Resource).toEqual([
       'arn:aws:s3:::fleetflags-terraform-state-444455556666/fleetflags/production-data.tfstate.tflock',
@@ -133,5 +133,48 @@ describe('least privilege', () => {
     // AND the plan role only reads; the deploy role can create, change and delete them
     expect([read.Action].flat().filter((a) => /:(Put|Create|Delete|Set|Subscribe|Tag)/.test(a))).toEqual([]);
     expect([manage.Action].flat()).toEqual(expect.arrayContaining(['cloudwatch:PutMetricAlarm', 'cloudwatch:PutDashboard', 'sns:CreateTopic', 'sns:Subscribe']));
+  });
+});
+
+describe('saved plans in the state bucket (issue 11, findings 4 and 9)', () => {
+  // The synthesized inline policies, as Terraform receives them.
+  const policiesOf = (environment: string) => {
+    const { parsed } = synthFor(environment);
+    const byRole = new Map<string, PolicyDocument>();
+    for (const p of Object.values(parsed.resource.aws_iam_role_policy) as { role: string; policy: string }[]) {
+      // role is a reference such as "${aws_iam_role.PlanRole_Role_1234.name}"
+      byRole.set(p.role.includes('PlanRole') ? 'plan' : p.role.includes('DeployRole') ? 'deploy' : p.role, JSON.parse(p.policy));
+    }
+    return byRole;
+  };
+  const objectActions = (doc: PolicyDocument, resource: string) =>
+    doc.Statement.filter((s) => s.Effect === 'Allow' && [s.Resource].flat().includes(resource)).flatMap((s) => [s.Action].flat()).sort();
+  const SAVED = 'arn:aws:s3:::fleetflags-terraform-state-444455556666/fleetflags/saved-plans/*/production/*';
+
+  it('GIVEN production WHEN synthesized THEN the plan role may only write its saved plans, and put objects nowhere else but its lock files', () => {
+    const plan = policiesOf('production').get('plan')!;
+    expect(objectActions(plan, SAVED)).toEqual(['s3:PutObject']);
+    const puts = plan.Statement.filter((s) => s.Effect === 'Allow' && [s.Action].flat().includes('s3:PutObject')).flatMap((s) => [s.Resource].flat());
+    expect(puts.sort()).toEqual([
+      'arn:aws:s3:::fleetflags-terraform-state-444455556666/fleetflags/production-access.tfstate.tflock',
+      'arn:aws:s3:::fleetflags-terraform-state-444455556666/fleetflags/production-data.tfstate.tflock',
+      'arn:aws:s3:::fleetflags-terraform-state-444455556666/fleetflags/production-fleet.tfstate.tflock',
+      SAVED,
+    ]);
+    // It never reads a saved plan back (the deploy job does).
+    expect(plan.Statement.some((s) => [s.Action].flat().includes('s3:GetObject') && [s.Resource].flat().includes(SAVED))).toBe(false);
+  });
+
+  it('GIVEN production WHEN synthesized THEN the deploy role reads and deletes its saved plans, and writes none', () => {
+    const deploy = policiesOf('production').get('deploy')!;
+    expect(objectActions(deploy, SAVED)).toEqual(['s3:DeleteObject', 's3:GetObject']);
+    expect(deploy.Statement.some((s) => [s.Action].flat().includes('s3:PutObject') && [s.Resource].flat().some((r) => r!.includes('saved-plans')))).toBe(false);
+  });
+
+  it('GIVEN dogfood WHEN synthesized THEN its roles name its own account, bucket and environment only', () => {
+    const policies = policiesOf('dogfood');
+    const text = JSON.stringify([...policies.values()]);
+    expect(text).toContain('arn:aws:s3:::fleetflags-terraform-state-111122223333/fleetflags/saved-plans/*/dogfood/*');
+    expect(text).not.toMatch(/production|444455556666/);
   });
 });

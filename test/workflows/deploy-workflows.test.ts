@@ -60,7 +60,7 @@ describe('deploy workflow', () => {
   });
 
   it('only calls npm scripts', () => {
-    for (const cmd of runCommands(wf)) expect(cmd).toMatch(/^(npm ci|npm run deploy -- |echo "environments=\$\(npm run --silent deploy)/);
+    for (const cmd of runCommands(wf)) expect(cmd).toMatch(/^(npm ci|npm run deploy -- |npm run saved-plan -- |npm run --silent role-arn -- |echo "environments=\$\(npm run --silent deploy)/);
   });
 });
 
@@ -80,10 +80,20 @@ describe('rollback workflow', () => {
 
 describe('drift workflow', () => {
   const wf = load('drift.yml');
-  it('runs on a schedule with a read-only role and may only write issues', () => {
+  it('runs on a schedule with each deployed environment\'s read-only role and may only write issues', () => {
     expect(wf.on).toHaveProperty('schedule');
     expect(wf.jobs.drift.permissions).toEqual({ contents: 'read', 'id-token': 'write', issues: 'write' });
-    expect(runCommands({ ...wf, jobs: { drift: wf.jobs.drift } })).toEqual(['npm ci --ignore-scripts', 'npm run drift']);
+    expect(runCommands({ ...wf, jobs: { drift: wf.jobs.drift } })).toEqual([
+      'npm ci --ignore-scripts',
+      'npm run --silent role-arn -- --env dogfood --role plan >> "$GITHUB_OUTPUT"',
+      'npm run drift -- --env dogfood --plans-only',
+      'npm run --silent role-arn -- --env production --role plan >> "$GITHUB_OUTPUT"',
+      'npm run drift -- --env production --plans-only',
+      'npm run drift -- --from-plans out/drift',
+    ]);
+    // The report and the issue come after the plans, with the token only there.
+    const report = wf.jobs.drift.steps.find((s) => s.run === 'npm run drift -- --from-plans out/drift');
+    expect(report?.env).toEqual({ GITHUB_TOKEN: '${{ github.token }}' });
   });
 
   it('keeps one PR that turns expired catch-up fleets off, through the GitHub API, with no AWS access', () => {

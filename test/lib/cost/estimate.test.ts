@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ARCH_PROFILES } from '../../../lib/arch';
 import { estimateStackCost, splitOf, type StackCost } from '../../../lib/cost/estimate';
-import { PRICE_TABLE } from '../../../lib/cost/prices';
+import { PRICE_CHECKS, PRICE_TABLE } from '../../../lib/cost/prices';
 import { renderCostSection, usd } from '../../../lib/cost/section';
 import { loadFlagsOrThrow } from '../../../lib/flags/load';
 import type { Flags } from '../../../lib/flags/schema';
@@ -133,7 +133,7 @@ describe('the cost section of the PR comment', () => {
     expect(md).toMatch(/\| `fleetflags-sandbox-ingest` \| \$260\.61 <sub>\(\$260\.61 at min 2 … \$781\.83 at max 6\)<\/sub> \| \$89\.35 .*\| -\$171\.26 \|/);
     expect(md).toContain('<details><summary>How this is estimated</summary>');
     expect(md).toContain('- `fleetflags-sandbox-ingest` after: 2 instances: base 0 on-demand, 0 % on-demand above it → 2 spot × c6a.xlarge $0.0612/h = $0.1224/h × 730 h = **$89.35**');
-    expect(md).toContain(`retrieved ${PRICE_TABLE.retrieved}`);
+    expect(md).toContain(`checked ${PRICE_TABLE.retrieved}`);
     expect(md).toMatch(/Not estimated \(billed by usage\): load-balancer LCUs \(usage\); DynamoDB on-demand .*S3 storage/);
   });
 
@@ -168,6 +168,15 @@ describe('the price table', () => {
     }
     expect(PRICE_TABLE.retrieved).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(PRICE_TABLE.sources.length).toBeGreaterThan(0);
+  });
+
+  it('GIVEN the price table WHEN read THEN every figure says where it was checked, and the unchecked ones are named in the sources the PR comment shows', () => {
+    const priced = Object.keys(PRICE_TABLE.regions['us-east-1'].onDemandUsdPerHour);
+    expect(Object.keys(PRICE_CHECKS).sort()).toEqual([...priced, 'application-load-balancer-hour'].sort());
+    const unchecked = Object.entries(PRICE_CHECKS).filter(([, where]) => where.startsWith('unchecked')).map(([type]) => type);
+    for (const type of unchecked) expect(PRICE_TABLE.sources.join(' ')).toContain(type);
+    // Typed by hand, not fetched: the sources say so.
+    expect(PRICE_TABLE.sources[0]).toMatch(/^typed by hand from /);
   });
 
   it('GIVEN a mixed group WHEN split THEN the base is on-demand and the percentage above it rounds up to on-demand', () => {

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildDriftReport, DRIFT_MARKER, driftTitle, renderDriftIssue, upsertDriftIssue, type DriftReport } from '../../../lib/deploy/drift';
-import { parseTerraformPlan, type TerraformPlan } from '../../../lib/plan/plan-model';
+import { parseTerraformPlan, readPlanFile, type TerraformPlan } from '../../../lib/plan/plan-model';
 import { createOctokit } from '../../../lib/github/sticky-comment';
 import { main as driftMain } from '../../../scripts/drift';
 import { tempDirs } from '../../helpers/temp-dirs';
@@ -197,6 +197,38 @@ describe('npm run drift -- --plan', () => {
     expect(code).toBe(0);
     expect(lines).toContain('no drift: every stack matches main');
     expect(lines.some((l) => /GITHUB_TOKEN\/GITHUB_REPOSITORY not set: the drift issue is not updated/.test(l))).toBe(true);
+  });
+
+  test('GIVEN each environment planned with its own role (--plans-only) WHEN --from-plans reads them THEN one report and one issue cover every stack (drift.yml)', async () => {
+    // GIVEN dogfood and production planned one after the other, each writing only its plans
+    const dir = tempDir('fleetflags-drift-');
+    const planner = (stack: string, plan: unknown) => async () => {
+      writeFileSync(path.join(dir, 'out', 'drift', `${stack}.plan.json`), JSON.stringify(plan));
+      return [{ stack, plan: readPlanFile(path.join(dir, 'out', 'drift', `${stack}.plan.json`)) }];
+    };
+    const lines: string[] = [];
+    const env = { GITHUB_TOKEN: 't', GITHUB_REPOSITORY: 'acme/fleetflags', GITHUB_API_URL: gh.url };
+    expect(await driftMain(['--env', 'dogfood', '--plans-only'], { env, repoDir: dir, print: (l) => lines.push(l), planner: planner('dogfood-data', cleanPlan()) })).toBe(0);
+    expect(await driftMain(['--env', 'production', '--plans-only'], { env, repoDir: dir, print: (l) => lines.push(l), planner: planner('production-data', driftedPlan()) })).toBe(0);
+    // no report and no issue yet
+    expect(existsSync(path.join(dir, 'out', 'drift', 'report.json'))).toBe(false);
+    expect(lines.some((l) => l.startsWith('drift issue'))).toBe(false);
+
+    // WHEN the report step reads the directory
+    const code = await driftMain(['--from-plans', 'out/drift'], { env, repoDir: dir, print: (l) => lines.push(l), now: NOW });
+
+    // THEN both stacks are in the one report, and the one issue is created
+    expect(code).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(dir, 'out', 'drift', 'report.json'), 'utf8')).stacks.map((s: { stack: string }) => s.stack)).toEqual(['dogfood-data', 'production-data']);
+    expect(lines).toContain(`drift issue: created #1 ${gh.url.replace(/\/$/, '')}/issues/1`);
+  });
+
+  test('GIVEN an empty directory WHEN --from-plans reads it THEN it is a usage error that says how to make the plans', async () => {
+    const dir = tempDir('fleetflags-drift-');
+    await expect(driftMain(['--from-plans', 'out/drift'], { env: {}, repoDir: dir, print: () => {} })).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(/no <stack>\.plan\.json there \(run `npm run drift -- --env <env> --plans-only` first\)/),
+    });
   });
 
   test('--help prints the usage and exits 0, planning and writing nothing', async () => {

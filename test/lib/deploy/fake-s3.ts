@@ -1,6 +1,6 @@
 /**
- * A tiny S3-compatible server on 127.0.0.1 for the artifacts guard: path-style
- * HEAD and GET of objects held in memory, 404 NoSuchKey otherwise, and an
+ * A tiny S3-compatible server on 127.0.0.1 for the artifacts guard and the saved-plan
+ * store: path-style HEAD, GET, PUT and DELETE of objects held in memory, 404 NoSuchKey otherwise, and an
  * optional status to answer with for every request (e.g. 403).
  */
 import http from 'node:http';
@@ -31,6 +31,21 @@ export async function startFakeS3(): Promise<FakeS3> {
       res.end(req.method === 'HEAD' ? undefined : `<?xml version="1.0"?><Error><Code>${code}</Code><Message>${code}</Message></Error>`);
     };
     if (fake.forceStatus) return errorXml(fake.forceStatus, fake.forceStatus === 403 ? 'AccessDenied' : 'InternalError');
+    if (req.method === 'PUT') {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        objects.set(path, Buffer.concat(chunks));
+        res.writeHead(200, { etag: '"x"' });
+        res.end();
+      });
+      return;
+    }
+    if (req.method === 'DELETE') {
+      objects.delete(path);
+      res.writeHead(204);
+      return res.end();
+    }
     const body = objects.get(path);
     if (!body) return errorXml(404, 'NoSuchKey');
     res.writeHead(200, { 'content-length': String(body.length), 'content-type': 'application/octet-stream', etag: '"x"' });

@@ -112,6 +112,15 @@ describe('.github/workflows/plan-comment.yml', () => {
     });
   });
 
+  test('a dispatched plan run (a rollback PR opened with github.token) is commented on too, found by its branch and commit', () => {
+    // The rollback dispatches plan.yml on the PR's branch with inputs.pr (lib/deploy/rollback.ts);
+    // the workflow_run event carries no inputs, so post finds the open PR whose head is the run's.
+    expect(job.if).toContain("github.event.workflow_run.event == 'pull_request' || github.event.workflow_run.event == 'workflow_dispatch'");
+    expect(job.if).not.toMatch(/event == 'push'|event == 'schedule'/);
+    // The dispatched run names its PR in its title, for people.
+    expect((load('plan.yml') as unknown as { 'run-name': string })['run-name']).toContain('inputs.pr');
+  });
+
   test('a failed plan run replaces the comment with a failure notice instead of leaving an older plan', () => {
     expect(job.if).toContain("github.event.workflow_run.conclusion == 'failure'");
     const failed = job.steps.find((s) => /post --failed/.test(s.run ?? ''))!;
@@ -122,8 +131,8 @@ describe('.github/workflows/plan-comment.yml', () => {
 test('both workflows only call npm scripts that exist', () => {
   for (const wf of [load('plan.yml'), load('plan-comment.yml')]) {
     for (const run of runs(wf)) {
-      expect(run).toMatch(/^npm (ci( --ignore-scripts)?|run ([\w-]+)( -- .*)?)$/s);
-      const script = /^npm run ([\w-]+)/.exec(run)?.[1];
+      expect(run).toMatch(/^npm (ci( --ignore-scripts)?|run ([\w-]+)( -- .*)?|run --silent role-arn -- --env [a-z0-9-]+ --role plan >> "\$GITHUB_OUTPUT")$/s);
+      const script = /^npm run (?:--silent )?([\w-]+)/.exec(run)?.[1];
       if (script) expect(PACKAGE_SCRIPTS).toContain(script);
     }
   }

@@ -1,0 +1,107 @@
+/**
+ * Where a saved plan waits between the plan job and the approved apply job: the
+ * environment's own state bucket, under a run-scoped key (issue 11, findings 4 and 9).
+ *
+ * A binary Terraform plan holds the prior state and every sensitive value in plain
+ * text, so it never becomes a workflow artifact (readable by anyone who can read the
+ * repository's Actions, for a day or more). Instead:
+ *
+ * 1. the plan job (plan role) runs `deploy --plan-only --save-plan <dir>`, then
+ *    `saved-plan upload`: each `.tfplan` goes to
+ *    `s3://<state.bucket>/<state.keyPrefix>/saved-plans/<run id>/<env>/<stack>.tfplan`
+ *    (the bucket is private, encrypted, TLS-only, versioned: docs/security.md). The
+ *    run's artifact carries only `manifest.json`: the stacks, their SHA-256 and the
+ *    commit, no plan;
+ * 2. the deploy job (deploy role, after the reviewer approved) downloads the manifest
+ *    artifact, then `saved-plan download` fetches the files the manifest names, and
+ *    `deploy --apply-plan <dir>` applies them only if each matches its SHA-256. The
+ *    hashes travel through the run itself, not the bucket: a plan file replaced in
+ *    the bucket (the plan role, which pull requests can assume, may write that
+ *    prefix) no longer matches, and nothing is applied;
+ * 3. after a successful apply, `saved-plan delete` removes them; the bucket's
+ *    lifecycle rule expires whatever a failed run leaves behind (docs/security.md).
+ *
+ * The roles may touch only that prefix (lib/access/policies.ts): the plan role
+ * PutObject, the deploy role GetObject and DeleteObject.
+ */
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { accessErrors, deployRunErrors } from '../errors';
+import type { Flags } from '../flags/schema';
+import { SAVED_PLANS_SEGMENT } from '../naming';
+import { SAVED_PLAN_MANIFEST, type SavedPlanManifest } from './saved-plan';
+
+export { SAVED_PLANS_SEGMENT, savedPlanKeyPattern } from '../naming';
+
+export interface SavedPlanLocation {
+  readonly bucket: string;
+  readonly region: string;
+  /** `<keyPrefix>/saved-plans/<runId>/<env>/`, ending in "/". */
+  readonly prefix: string;
+}
+
+/** Where the saved plans of this run and environment live. */
+export function savedPlanLocation(flags: Pick<Flags, 'environment' | 'state'>, runId: string, file = `flags/${flags.environment}.json`): SavedPlanLocation {
+  if (flags.state.backend !== 's3') throw accessErrors.noStateBucket(file, flags.environment);
+  if (!/^[1-9]\d{0,19}$/.test(runId)) throw accessErrors.badRunId(runId);
+  return { bucket: flags.state.bucket, region: flags.state.region, prefix: `${flags.state.keyPrefix}/${SAVED_PLANS_SEGMENT}/${runId}/${flags.environment}/` };
+}
+
+const url = (loc: SavedPlanLocation, file = '') => `s3://${loc.bucket}/${loc.prefix}${file}`;
+
+function readManifest(dir: string): SavedPlanManifest {
+  const file = path.join(dir, SAVED_PLAN_MANIFEST);
+  if (!existsSync(file)) throw deployRunErrors.savedPlanMissing(dir, SAVED_PLAN_MANIFEST, 'no manifest');
+  return JSON.parse(readFileSync(file, 'utf8')) as SavedPlanManifest;
+}
+
+/** The plan files the manifest names, as bare file names (never a path out of the directory). */
+function planFiles(manifest: SavedPlanManifest): string[] {
+  return manifest.stacks.map((s) => path.basename(s.file));
+}
+
+/** Uploads the plan files of `dir` (as its manifest lists them); the manifest itself stays in the run. */
+export async function uploadSavedPlan(s3: S3Client, loc: SavedPlanLocation, dir: string): Promise<string[]> {
+  const uploaded: string[] = [];
+  for (const file of planFiles(readManifest(dir))) {
+    const key = `${loc.prefix}${file}`;
+    try {
+      await s3.send(new PutObjectCommand({ Bucket: loc.bucket, Key: key, Body: readFileSync(path.join(dir, file)), ServerSideEncryption: 'AES256' }));
+    } catch (e) {
+      throw accessErrors.savedPlanStore('upload', url(loc, file), (e as Error).message);
+    }
+    uploaded.push(url(loc, file));
+  }
+  return uploaded;
+}
+
+/** Downloads the plan files the manifest in `dir` names into `dir`; their SHA-256 is checked when they are applied. */
+export async function downloadSavedPlan(s3: S3Client, loc: SavedPlanLocation, dir: string): Promise<string[]> {
+  const downloaded: string[] = [];
+  mkdirSync(dir, { recursive: true });
+  for (const file of planFiles(readManifest(dir))) {
+    try {
+      const got = await s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key: `${loc.prefix}${file}` }));
+      writeFileSync(path.join(dir, file), Buffer.from(await got.Body!.transformToByteArray()));
+    } catch (e) {
+      throw accessErrors.savedPlanStore('download', url(loc, file), (e as Error).message);
+    }
+    downloaded.push(url(loc, file));
+  }
+  return downloaded;
+}
+
+/** Deletes the plan files of this run and environment (after the apply). */
+export async function deleteSavedPlan(s3: S3Client, loc: SavedPlanLocation, dir: string): Promise<string[]> {
+  const deleted: string[] = [];
+  for (const file of planFiles(readManifest(dir))) {
+    try {
+      await s3.send(new DeleteObjectCommand({ Bucket: loc.bucket, Key: `${loc.prefix}${file}` }));
+    } catch (e) {
+      throw accessErrors.savedPlanStore('delete', url(loc, file), (e as Error).message);
+    }
+    deleted.push(url(loc, file));
+  }
+  return deleted;
+}
