@@ -119,17 +119,42 @@ export async function writeOfflineWorkdir(dir: string, stack: StackJson): Promis
   await linkProviders(dir);
 }
 
+/** Where an offline plan gets a required variable's value from: no secret store there. */
+export const OFFLINE_VARIABLE_PLACEHOLDER = 'fleetflags-offline-placeholder';
+
+/**
+ * Defaults for the variables an offline plan has no value for (a required variable,
+ * such as an alarm subscription's secret endpoint, set from CI's secret store as
+ * TF_VAR_<name> in a real plan): a placeholder, after the prefix a `startswith`
+ * validation of the variable asks for. Speculative plans (forks, rollback PRs) have no
+ * secrets; the value is sensitive, so a plan shows it as (sensitive value) either way.
+ */
+export function offlineVariableDefaults(stack: StackJson): Record<string, { default: string }> {
+  const defaults: Record<string, { default: string }> = {};
+  for (const [name, variable] of Object.entries((stack.variable ?? {}) as Record<string, StackJson>)) {
+    if (variable.default !== undefined) continue;
+    const conditions = ([] as StackJson[]).concat(variable.validation ?? []).map((v) => String(v.condition ?? ''));
+    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const prefix = conditions.map((c) => new RegExp(`startswith\\(var\\.${escaped},\\s*"([^"]*)"\\)`).exec(c)?.[1]).find((p) => p !== undefined) ?? '';
+    defaults[name] = { default: `${prefix}${OFFLINE_VARIABLE_PLACEHOLDER}` };
+  }
+  return defaults;
+}
+
 /** The offline override (dummy credentials, skipped account checks) next to a configuration whose AWS provider would call AWS. */
 function writeOfflineOverride(dir: string, stack: StackJson): void {
   const providers = ([] as StackJson[]).concat(stack.provider?.aws ?? []);
   const overridePath = path.join(dir, OFFLINE_OVERRIDE_FILE);
   // An AWS provider validates credentials and looks the account up; an emulated one
   // (endpoints) looks the account up at the emulator. Offline, neither may happen.
+  const variables = offlineVariableDefaults(stack);
+  const hasVariables = Object.keys(variables).length > 0;
   if (providers.some((p) => p.skip_credentials_validation !== true || p.skip_requesting_account_id !== true)) {
     writeFileSync(
       overridePath,
       JSON.stringify(
         {
+          ...(hasVariables ? { variable: variables } : {}),
           provider: {
             aws: {
               access_key: OFFLINE_ACCESS_KEY,
@@ -147,6 +172,8 @@ function writeOfflineOverride(dir: string, stack: StackJson): void {
         2,
       ),
     );
+  } else if (hasVariables) {
+    writeFileSync(overridePath, JSON.stringify({ variable: variables }, null, 2));
   } else {
     rmSync(overridePath, { force: true });
   }
