@@ -30,7 +30,8 @@ import { errors } from '../lib/errors';
 import { readEvent } from '../lib/github/context';
 import { appendStepSummary, post, trustOutputs } from '../lib/github/post-comment';
 import type { PlanTrust } from '../lib/github/pull-request';
-import { flagsFromRef, redactManifest, render, runUrl, type RenderArgs } from '../lib/plan/comment-inputs';
+import { runUrlFromEnv } from '../lib/deploy/history';
+import { flagsFromRef, redactManifest, render, type RenderArgs } from '../lib/plan/comment-inputs';
 import { readPlanFile } from '../lib/plan/plan-model';
 import { redactPlan } from '../lib/plan/redact';
 import { renderFailure, STEP_SUMMARY_LIMIT } from '../lib/plan/render';
@@ -148,7 +149,7 @@ export async function main(args: readonly string[]): Promise<number> {
     // The plan run failed: replace the last plan with a notice (from the event: trusted).
     const ev = process.env.GITHUB_EVENT_PATH ? readEvent(process.env.GITHUB_EVENT_PATH) : {};
     bodySource = 'the failure notice';
-    body = renderFailure({ commit: v.commit ?? ev.headSha, runUrl: v['details-url'] ?? ev.runUrl ?? runUrl() });
+    body = renderFailure({ commit: v.commit ?? ev.headSha, runUrl: v['details-url'] ?? ev.runUrl ?? runUrlFromEnv() });
   } else if (v.body) {
     bodySource = v.body;
     try {

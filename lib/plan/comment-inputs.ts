@@ -5,6 +5,7 @@
  * and the run's link. Also the artifact side: plans redacted in place, and a ref's
  * flags files taken as data.
  */
+import { runUrlFromEnv } from '../deploy/history';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { errors } from '../errors';
@@ -128,7 +129,7 @@ export function render(args: RenderArgs): string {
   const options: RenderOptions = {
     speculative: args.speculative || manifest?.mode === 'speculative' || (manifest?.stacks ?? []).some((s) => s.speculative === true),
     flagChanges,
-    detailsUrl: args.detailsUrl ?? runUrl(),
+    detailsUrl: args.detailsUrl ?? runUrlFromEnv(),
     commit: args.commit,
     maxChars: args.maxChars,
     notPlanned: manifest?.unchanged,
@@ -173,8 +174,3 @@ export function readManifest(file: string): Manifest {
   return m;
 }
 
-/** The current workflow run, when in GitHub Actions: where the artifacts and step summary are. */
-export function runUrl(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (!env.GITHUB_SERVER_URL || !env.GITHUB_REPOSITORY || !env.GITHUB_RUN_ID) return undefined;
-  return `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
-}
