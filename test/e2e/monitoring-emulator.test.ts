@@ -1,7 +1,7 @@
 /**
  * The alarms, dashboard and alarm topic applied for real, by Terraform and the real
- * AWS provider, to a local AWS emulator (moto_server, started on a free port and
- * stopped afterwards), then read back with the AWS SDK: CloudWatch PutMetricAlarm
+ * AWS provider, to a local AWS emulator (the project's, startTestEmulator: a free port,
+ * stopped by its PID afterwards), then read back with the AWS SDK: CloudWatch PutMetricAlarm
  * (metric math), PutDashboard, SNS CreateTopic and Subscribe (email and a
  * PagerDuty HTTPS endpoint from a sensitive variable).
  *
@@ -10,9 +10,7 @@
  *
  * @terraform: runs the real Terraform (left out of `npm run test:quick`).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { CloudWatchClient, DescribeAlarmsCommand, GetDashboardCommand } from '@aws-sdk/client-cloudwatch';
@@ -22,54 +20,31 @@ import { LocalBackend, TerraformStack, Testing } from 'cdktf';
 import { FleetMonitoring } from '../../lib/constructs/fleet-monitoring';
 import { ALARM_DEFAULTS } from '../../lib/flags/schema';
 import { SIGNAL_IDS } from '../../lib/monitoring/signals';
+import { clientConfig } from '../../lib/emulator/clients';
+import { EMULATOR_CREDENTIALS } from '../../lib/emulator/emulator';
 import { terraform, writeOfflineWorkdir } from '../../lib/terraform/runner';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 
-const CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const PAGERDUTY_URL = 'https://events.pagerduty.com/integration/0123456789abcdef0123456789abcdef/enqueue';
 
-/** The first port from `from` that nothing listens on. */
-async function freePort(from: number): Promise<number> {
-  for (let port = from; port < from + 100; port++) {
-    const free = await new Promise<boolean>((resolve) => {
-      const server = net.createServer().once('error', () => resolve(false)).once('listening', () => server.close(() => resolve(true)));
-      server.listen(port, '127.0.0.1');
-    });
-    if (free) return port;
-  }
-  throw new Error(`no free port in ${from}-${from + 99}`);
-}
-
-async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await fetch(url);
-      return;
-    } catch (e) {
-      if (Date.now() > deadline) throw new Error(`the emulator did not answer at ${url}: ${e}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-}
-
-let moto: ChildProcess | undefined;
+let emulator: TestEmulator | undefined;
 let endpoint: string;
 let work: string;
 
 beforeAll(async () => {
-  // GIVEN an emulator on a free port
-  const port = await freePort(4630);
-  endpoint = `http://127.0.0.1:${port}`;
-  moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  await waitForHttp(`${endpoint}/moto-api/`, 60_000);
+  // GIVEN an emulator of this test's own on a free port
+  emulator = await startTestEmulator();
+  endpoint = emulator.endpoint;
 
   // and a stack with the sandbox's monitoring, its provider pointed at the emulator
   const app = Testing.app();
   const stack = new TerraformStack(app, 'monitoring');
   new AwsProvider(stack, 'aws', {
     region: 'us-east-1',
-    accessKey: CREDENTIALS.accessKeyId,
-    secretKey: CREDENTIALS.secretAccessKey,
+    accessKey: EMULATOR_CREDENTIALS.accessKeyId,
+    secretKey: EMULATOR_CREDENTIALS.secretAccessKey,
+    // The emulator's certificate is made at each start (the sandbox's provider does the same).
+    insecure: true,
     skipCredentialsValidation: true,
     skipRequestingAccountId: true,
     skipMetadataApiCheck: 'true',
@@ -103,17 +78,17 @@ beforeAll(async () => {
 
 const clients: Array<{ destroy(): void }> = [];
 const client = <T extends { destroy(): void }>(c: T): T => (clients.push(c), c);
-const cloudwatch = () => client(new CloudWatchClient({ region: 'us-east-1', endpoint, credentials: CREDENTIALS }));
-const sns = () => client(new SNSClient({ region: 'us-east-1', endpoint, credentials: CREDENTIALS }));
+const config = () => {
+  const { forcePathStyle: _, ...c } = clientConfig({ region: 'us-east-1', endpoint });
+  return c;
+};
+const cloudwatch = () => client(new CloudWatchClient(config()));
+const sns = () => client(new SNSClient(config()));
 
 afterAll(async () => {
   for (const c of clients) c.destroy();
-  // Stop the emulator we started (by its own process), and wait until it is gone.
-  if (moto && moto.exitCode === null) {
-    const exited = new Promise((resolve) => moto!.once('exit', resolve));
-    moto.kill('SIGTERM');
-    await exited;
-  }
+  // Stop the emulator we started (that PID only).
+  await emulator?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
