@@ -23,6 +23,10 @@ import sys
 import threading
 import uuid
 
+# The patch modules next to this file (emulator/patches/), whatever the working directory.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from patches import read_back  # noqa: E402
+
 PROBE_REGION = "us-east-1"
 
 
@@ -86,6 +90,10 @@ def probe_defects():
         # 6. A bucket policy's Deny of s3:PutObject conditioned on s3:if-none-match being absent
         # (the artifacts bucket: a published build is never overwritten) must let a conditional write through.
         found["bucket-policy-if-none-match"] = _probe_if_none_match()
+        # 7-10. Read-back differences (emulator/patches/read_back.py).
+        clients = {"ec2": ec2, "autoscaling": asg}
+        for name, probe in read_back.PROBES.items():
+            found[name] = probe(clients)
     return found
 
 
@@ -399,6 +407,7 @@ PATCHES = {
     "bucket-policy-secure-transport": patch_bucket_policy_secure_transport,
     "bucket-policy-if-none-match": patch_bucket_policy_if_none_match,
     "launch-template-version-user-data": patch_launch_template_version_user_data,
+    **read_back.PATCHES,
 }
 
 
