@@ -11,8 +11,10 @@ default VPC and subnets have the same IDs on every start), and answers
 Each patch fixes one defect of moto that stops or slows the fleetflags stacks. A patch
 is applied only when a probe (run in-process against moto's own mock, before the
 server starts) shows that the running moto has the defect: a moto that fixed it gets
-no patch. `lib/emulator/` starts this file; test/emulator/ has one test per patch,
-through the AWS SDK, that fails without it.
+no patch. The read-back fixes (moto answering an attribute differently from what was
+written, so every plan showed updates) are in emulator/patches/read_back.py, probed
+and applied the same way. `lib/emulator/` starts this file; test/emulator/ has one
+test per patch, through the AWS SDK, that fails without it.
 """
 import argparse
 import copy
