@@ -8,19 +8,26 @@
  * ~60 s on a new load balancer (its own consistency waits, the same against AWS), so
  * the first deploy takes minutes; each later step is one plan and one apply.
  *
- * Not here yet: the unhealthy deploy (exit 12). Every fleet plan still updates the
- * launch templates (a read-back difference of moto, see README), so every deploy
- * refreshes every instance, and an instance stopped beforehand is replaced before
- * the health check could see it.
+ * A plan right after the first deploy is empty (the emulator's read-back patches,
+ * emulator/patches/read_back.py): a flag change applies that change alone, so an
+ * instance stopped through the SDK is still stopped when the health step looks.
  *
  * @terraform: runs the real Terraform (left out of `npm run test:quick`).
  */
-import { DescribeAutoScalingGroupsCommand, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
+import {
+  DescribeAutoScalingGroupsCommand,
+  DescribeInstanceRefreshesCommand,
+  DescribeScheduledActionsCommand,
+  UpdateAutoScalingGroupCommand,
+} from '@aws-sdk/client-auto-scaling';
+import { DescribeLaunchTemplateVersionsCommand, StartInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
+import { DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeRulesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ConditionalCheckFailedException, DescribeTimeToLiveCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { buildClaimRequest, LOCK_TABLE_TTL_ATTRIBUTE } from '../../lib/contract/lock-table';
 import { artifactKey, checksumKey } from '../../lib/arch';
-import { autoScalingClient, clientConfig, s3Client } from '../../lib/emulator/clients';
+import { autoScalingClient, clientConfig, ec2Client, elbv2Client, s3Client } from '../../lib/emulator/clients';
+import { loadBalancerName } from '../../lib/naming';
 import { ExitCode } from '../../lib/errors';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import { makeTempRepo, type TempRepo } from './temp-repo';
@@ -32,6 +39,7 @@ let emulator: TestEmulator;
 let repo: TempRepo;
 let env: NodeJS.ProcessEnv;
 let first: { code: number; stdout: string; stderr: string };
+let catchUpGroup: string;
 
 beforeAll(async () => {
   repo = makeTempRepo();
@@ -50,9 +58,25 @@ afterAll(async () => {
 
 const asg = () => autoScalingClient({ region: REGION, endpoint: emulator.endpoint });
 const group = async (name = INGEST) => (await asg().send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }))).AutoScalingGroups?.[0];
-const fleetPlan = () => repo.readJson('out/deploy/sandbox/sandbox-fleet.plan.json') as { resource_changes: { address: string; type: string; change: { actions: string[]; after: any } }[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
-const changeOf = (type: string, name?: string) =>
-  fleetPlan().resource_changes.find((rc) => rc.type === type && rc.change.actions.join() !== 'no-op' && (name === undefined || rc.change.after?.name === name));
+type PlanJson = { resource_changes: { address: string; type: string; change: { actions: string[]; before: any; after: any } }[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
+const stackPlan = (stack: string) => repo.readJson(`out/deploy/sandbox/${stack}.plan.json`) as PlanJson;
+const fleetPlan = () => stackPlan('sandbox-fleet');
+const changes = (plan: PlanJson = fleetPlan()) => plan.resource_changes.filter((rc) => rc.change.actions.join() !== 'no-op');
+const changeOf = (type: string, name?: string) => changes().find((rc) => rc.type === type && (name === undefined || rc.change.after?.name === name));
+const changesOf = (type: string, action: string) => changes().filter((rc) => rc.type === type && rc.change.actions.join() === action);
+const listenerRules = async () => {
+  const elb = elbv2Client({ region: REGION, endpoint: emulator.endpoint });
+  const lb = (await elb.send(new DescribeLoadBalancersCommand({ Names: [loadBalancerName('sandbox')] }))).LoadBalancers![0];
+  const listener = (await elb.send(new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn }))).Listeners![0];
+  return (await elb.send(new DescribeRulesCommand({ ListenerArn: listener.ListenerArn }))).Rules ?? [];
+};
+const pathsOf = (rule: { Conditions?: { Field?: string; Values?: string[]; PathPatternConfig?: { Values?: string[] } }[] }) =>
+  (rule.Conditions ?? []).filter((c) => c.Field === 'path-pattern').flatMap((c) => c.PathPatternConfig?.Values ?? c.Values ?? []);
+const deployChange = async (edit: (flags: any) => void, message: string) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+  repo.editFlags('sandbox', edit);
+  repo.commitAll(message);
+  return deploy();
+};
 const deploy = () => repo.run('scripts/deploy.ts', ['--env', 'sandbox', '--health-timeout', '5'], env);
 const onDemandPercentage = (g: Awaited<ReturnType<typeof group>>) => g?.MixedInstancesPolicy?.InstancesDistribution?.OnDemandPercentageAboveBaseCapacity;
 
@@ -69,6 +93,14 @@ describe('the sandbox lifecycle against the emulator', () => {
     expect(g?.Instances).toHaveLength(2);
     expect(onDemandPercentage(g)).toBe(50);
   });
+
+  it('a re-plan right after the first deploy is empty in both stacks (the emulator reads back what was written)', async () => {
+    const r = await repo.run('scripts/deploy.ts', ['--env', 'sandbox', '--plan-only'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^plan sandbox-data: \+0 ~0 -0$/m);
+    expect(r.stdout).toMatch(/^plan sandbox-fleet: \+0 ~0 -0$/m);
+    for (const stack of ['sandbox-data', 'sandbox-fleet']) expect(changes(stackPlan(stack)).map((rc) => `${rc.address} ${rc.change.actions.join()}`)).toEqual([]);
+  }, 600_000);
 
   it('lock-table contract: the claim protocol holds on the table the apply created (TTL on, one winner)', async () => {
     const { forcePathStyle: _, ...config } = clientConfig({ region: REGION, endpoint: emulator.endpoint });
@@ -105,6 +137,103 @@ describe('the sandbox lifecycle against the emulator', () => {
     expect(onDemandPercentage(await group())).toBe(50);
   }, 600_000);
 
+  it('unhealthy: an instance stopped through the SDK fails the health step of the next deploy (exit 12)', async () => {
+    // GIVEN a running fleet, one of whose instances is stopped out of band (its target becomes "unused")
+    const [victim] = (await group())!.Instances!.map((i) => i.InstanceId!);
+    const ec2 = ec2Client({ region: REGION, endpoint: emulator.endpoint });
+    await ec2.send(new StopInstancesCommand({ InstanceIds: [victim] }));
+    try {
+      // WHEN a flag change that leaves the fleet's instances alone (an alarm threshold) is deployed
+      const r = await deployChange((f) => (f.alarms = { ...f.alarms, unhealthyHosts: 2 }), 'sandbox: unhealthy-hosts alarm at 2');
+      // THEN only monitoring changed (the alarms and the dashboard that shows their thresholds), it was
+      // applied, and the health step reports the stopped target: exit 12
+      expect(new Set(changes().map((rc) => rc.type))).toEqual(new Set(['aws_cloudwatch_metric_alarm', 'aws_cloudwatch_dashboard']));
+      expect(r.stdout).toMatch(/i-[0-9a-f]+ unused/);
+      expect(r.code).toBe(ExitCode.UnhealthyAfterApply);
+      expect(repo.readJson('out/deploy/sandbox.json')).toMatchObject({ exitCode: 12, health: { healthy: false } });
+    } finally {
+      await ec2.send(new StartInstancesCommand({ InstanceIds: [victim] }));
+    }
+  }, 600_000);
+
+  it('catch-up fleet on: its group and its scale-to-zero scheduled action exist in the emulator', async () => {
+    const expiresAt = new Date(Date.now() + 2 * 24 * 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const r = await deployChange((f) => (f.catchUp = { enabled: true, expiresAt, size: 1 }), 'sandbox: a catch-up fleet');
+    expect(r.stderr).not.toMatch(/Error:/);
+    expect(r.code).toBe(0);
+    const [created] = changesOf('aws_autoscaling_group', 'create');
+    const [schedule] = changesOf('aws_autoscaling_schedule', 'create');
+    expect(created?.change.after.name).toMatch(/catch-up/);
+    expect(schedule?.change.after).toMatchObject({ autoscaling_group_name: created.change.after.name, min_size: 0, max_size: 0, desired_capacity: 0 });
+    const g = await group(created.change.after.name);
+    expect(g?.DesiredCapacity).toBe(1);
+    const actions = await asg().send(new DescribeScheduledActionsCommand({ AutoScalingGroupName: created.change.after.name }));
+    expect(actions.ScheduledUpdateGroupActions?.map((a) => a.ScheduledActionName)).toEqual([schedule.change.after.scheduled_action_name]);
+    catchUpGroup = created.change.after.name;
+  }, 600_000);
+
+  it('catch-up fleet off: its group and scheduled action are gone', async () => {
+    const r = await deployChange((f) => (f.catchUp = { enabled: false }), 'sandbox: catch-up done');
+    expect(r.code).toBe(0);
+    expect(changesOf('aws_autoscaling_group', 'delete').map((rc) => rc.change.before.name)).toEqual([catchUpGroup]);
+    expect(changesOf('aws_autoscaling_schedule', 'delete')).toHaveLength(1);
+    expect(await group(catchUpGroup)).toBeUndefined();
+  }, 600_000);
+
+  it('quarantine added: a listener rule with its path patterns routes to its own fleet', async () => {
+    const paths = ['/1/events/globex-*', '/1/batch/globex-*'];
+    const r = await deployChange((f) => f.quarantines.push({ name: 'globex', pathPatterns: paths, instanceCount: 1 }), 'sandbox: quarantine globex');
+    expect(r.stderr).not.toMatch(/Error:/);
+    expect(r.code).toBe(0);
+    const [rule] = changesOf('aws_lb_listener_rule', 'create');
+    expect(rule).toBeDefined();
+    expect(changesOf('aws_autoscaling_group', 'create').map((rc) => rc.change.after.name)).toEqual([expect.stringMatching(/globex/)]);
+    const found = (await listenerRules()).filter((x) => pathsOf(x).length && pathsOf(x).every((p) => paths.includes(p)));
+    expect(found).toHaveLength(1);
+    expect([...pathsOf(found[0])].sort()).toEqual([...paths].sort());
+  }, 600_000);
+
+  it('quarantine removed: its listener rule is gone, the other quarantine stays', async () => {
+    const r = await deployChange((f) => (f.quarantines = f.quarantines.filter((q: { name: string }) => q.name !== 'globex')), 'sandbox: quarantine globex over');
+    expect(r.code).toBe(0);
+    expect(changesOf('aws_lb_listener_rule', 'delete')).toHaveLength(1);
+    const rules = await listenerRules();
+    expect(rules.some((x) => pathsOf(x).some((p) => p.includes('globex')))).toBe(false);
+    expect(rules.some((x) => pathsOf(x).some((p) => p.includes('acme')))).toBe(true);
+  }, 600_000);
+
+  it('arch switch: the main fleet goes amd64; its launch template image and instance types change and an instance refresh starts', async () => {
+    // GIVEN the main fleet's build published for amd64 too
+    const published = await repo.run('scripts/publish-build.ts', ['--env', 'sandbox', '--build', '2026.11.20-1', '--arch', 'amd64', '--file', 'package.json'], env);
+    expect(published.code).toBe(0);
+    const before = (await group())!;
+    const started = new Date(Date.now() - 1000);
+    // WHEN the main fleet switches to amd64
+    const r = await deployChange((f) => (f.ingest.arch = 'amd64'), 'sandbox: ingest on amd64');
+    expect(r.stderr).not.toMatch(/Error:/);
+    expect(r.code).toBe(0);
+    // THEN the plan updates the launch template's image and the group's instance types, in place
+    const template = changesOf('aws_launch_template', 'update').find((rc) => rc.address.startsWith('aws_launch_template.Ingest_'));
+    expect(template?.change.before.image_id).toMatch(/arm64/);
+    expect(template?.change.after.image_id).toMatch(/x86_64/);
+    const typesOf = (g: any) => g.mixed_instances_policy[0].launch_template[0].override.map((o: { instance_type: string }) => o.instance_type); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const groupChange = changeOf('aws_autoscaling_group', INGEST)!;
+    expect(groupChange.change.actions).toEqual(['update']);
+    expect(typesOf(groupChange.change.after)).not.toEqual(typesOf(groupChange.change.before));
+    // AND the emulator has the new template version, the new types, and a refresh that started with this deploy
+    const ec2 = ec2Client({ region: REGION, endpoint: emulator.endpoint });
+    const spec = before.MixedInstancesPolicy!.LaunchTemplate!.LaunchTemplateSpecification!;
+    const latest = (await ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: spec.LaunchTemplateId, Versions: ['$Latest'] }))).LaunchTemplateVersions![0];
+    expect(latest.LaunchTemplateData?.ImageId).toMatch(/x86_64/);
+    const after = (await group())!;
+    const types = after.MixedInstancesPolicy!.LaunchTemplate!.Overrides!.map((o) => o.InstanceType);
+    expect(types).toEqual(typesOf(groupChange.change.after));
+    expect(types.some((t) => before.MixedInstancesPolicy!.LaunchTemplate!.Overrides!.some((o) => o.InstanceType === t))).toBe(false);
+    const refreshes = await asg().send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: INGEST }));
+    expect(refreshes.InstanceRefreshes?.[0]).toMatchObject({ Status: 'Successful' });
+    expect(refreshes.InstanceRefreshes![0].StartTime!.getTime()).toBeGreaterThanOrEqual(started.getTime());
+  }, 600_000);
+
   it('drift: a max size changed through the SDK is reported by npm run drift', async () => {
     await asg().send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: INGEST, MaxSize: 9 }));
     const r = await repo.run('scripts/drift.ts', ['--env', 'sandbox'], env);
@@ -117,9 +246,12 @@ describe('the sandbox lifecycle against the emulator', () => {
   it('zero-byte build: the ArtifactsPublished guard reads the real bucket and refuses it (exit 10)', async () => {
     const s3 = s3Client({ region: REGION, endpoint: emulator.endpoint });
     const bucket = 'fleetflags-sandbox-artifacts';
+    // The main fleet's architecture now (the arch switch above moved it to amd64).
+    const flags = repo.readJson('flags/sandbox.json');
+    const arch = flags.ingest.arch ?? flags.arch;
     // New keys, so conditional writes: the bucket refuses any other write under builds/ (a build ID names one binary).
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: artifactKey('2026.11.27-broken', 'arm64'), Body: '', IfNoneMatch: '*' }));
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: checksumKey('2026.11.27-broken', 'arm64'), Body: `${'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'}  x\n`, IfNoneMatch: '*' }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: artifactKey('2026.11.27-broken', arch), Body: '', IfNoneMatch: '*' }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: checksumKey('2026.11.27-broken', arch), Body: `${'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'}  x\n`, IfNoneMatch: '*' }));
     repo.editFlags('sandbox', (f) => (f.ingest.buildId = '2026.11.27-broken'));
     repo.commitAll('sandbox: a broken build');
     const r = await deploy();

@@ -7,11 +7,22 @@ import {
   CreateAutoScalingGroupCommand,
   DescribeAutoScalingGroupsCommand,
   DescribeInstanceRefreshesCommand,
+  DescribePoliciesCommand,
+  PutScalingPolicyCommand,
   StartInstanceRefreshCommand,
   UpdateAutoScalingGroupCommand,
   type AutoScalingClient,
 } from '@aws-sdk/client-auto-scaling';
-import { CreateLaunchTemplateCommand, CreateLaunchTemplateVersionCommand, DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateLaunchTemplateCommand,
+  CreateLaunchTemplateVersionCommand,
+  CreateSecurityGroupCommand,
+  DescribeLaunchTemplateVersionsCommand,
+  DescribeSecurityGroupRulesCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+} from '@aws-sdk/client-ec2';
 import { CreateBucketCommand, HeadObjectCommand, PutBucketPolicyCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { autoScalingClient, ec2Client, s3Client } from '../../lib/emulator/clients';
 import { EMULATOR_ACCOUNT } from '../../lib/emulator/emulator';
@@ -22,7 +33,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { publishBuild } from '../../lib/deploy/publish-build';
 
-const PATCHES = ['mixed-instances-capacity', 'instance-refresh', 'update-keeps-mixed-policy', 'bucket-policy-secure-transport', 'bucket-policy-if-none-match', 'launch-template-version-user-data'];
+const PATCHES = [
+  'mixed-instances-capacity',
+  'instance-refresh',
+  'update-keeps-mixed-policy',
+  'bucket-policy-secure-transport',
+  'bucket-policy-if-none-match',
+  'launch-template-version-user-data',
+  // Read-back differences (emulator/patches/read_back.py): without them every plan after an apply showed updates.
+  'launch-template-own-tags',
+  'group-default-instance-warmup',
+  'scaling-policy-read-back',
+  'security-group-rule-description',
+];
 const REGION = 'us-east-1';
 
 let patched: TestEmulator;
@@ -244,5 +267,112 @@ describe('patch launch-template-version-user-data', () => {
     // THEN the patched emulator runs the third instance; moto alone fails with HTTP 500
     expect(outcomes[0]).toBe('3');
     expect(outcomes[1]).toMatch(/^failed/);
+  });
+});
+
+describe('patch launch-template-own-tags', () => {
+  it("keeps a launch template's own tags out of its template data, as AWS does", async () => {
+    const specs: unknown[] = [];
+    for (const emulator of [patched, unpatched]) {
+      // GIVEN a launch template created with tags of its own (Terraform's default_tags do this)
+      const ec2 = ec2Client({ region: REGION, endpoint: emulator.endpoint });
+      await ec2.send(
+        new CreateLaunchTemplateCommand({
+          LaunchTemplateName: 'own-tags',
+          LaunchTemplateData: { ImageId: 'ami-12c6146b' },
+          TagSpecifications: [{ ResourceType: 'launch-template', Tags: [{ Key: 'managed-by', Value: 'fleetflags' }] }],
+        }),
+      );
+      // WHEN its version is read back (as Terraform reads tag_specifications)
+      const versions = await ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateName: 'own-tags' }));
+      specs.push(versions.LaunchTemplateVersions?.[0].LaunchTemplateData?.TagSpecifications);
+    }
+    // THEN the template data has no tag specifications; moto alone echoes the template's tags there
+    expect(specs[0]).toBeUndefined();
+    expect(specs[1]).toEqual([{ ResourceType: 'launch-template', Tags: [{ Key: 'managed-by', Value: 'fleetflags' }] }]);
+  });
+});
+
+describe('patch group-default-instance-warmup', () => {
+  it('reads back the DefaultInstanceWarmup a group was created and updated with', async () => {
+    const warmups: (number | undefined)[] = [];
+    for (const emulator of [patched, unpatched]) {
+      // GIVEN a group created with a default instance warmup of 300 s
+      const target = { region: REGION, endpoint: emulator.endpoint };
+      const subnet = (await ec2Client(target).send(new DescribeSubnetsCommand({}))).Subnets![0].SubnetId!;
+      await ec2Client(target).send(new CreateLaunchTemplateCommand({ LaunchTemplateName: 'warmup-lt', LaunchTemplateData: { ImageId: 'ami-12c6146b', InstanceType: 't4g.micro' } }));
+      const asg = autoScalingClient(target);
+      await asg.send(
+        new CreateAutoScalingGroupCommand({
+          AutoScalingGroupName: 'warmup',
+          MinSize: 0,
+          MaxSize: 1,
+          DesiredCapacity: 0,
+          VPCZoneIdentifier: subnet,
+          LaunchTemplate: { LaunchTemplateName: 'warmup-lt', Version: '$Latest' },
+          DefaultInstanceWarmup: 300,
+        }),
+      );
+      // WHEN it is read back, then updated to 120 s and read back again
+      warmups.push((await describeGroup(asg, 'warmup')).DefaultInstanceWarmup);
+      await asg.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'warmup', DefaultInstanceWarmup: 120 }));
+      warmups.push((await describeGroup(asg, 'warmup')).DefaultInstanceWarmup);
+    }
+    // THEN the patched emulator answers what was set; moto alone answers nothing (Terraform reads 0)
+    expect(warmups).toEqual([300, 120, undefined, undefined]);
+  });
+});
+
+describe('patch scaling-policy-read-back', () => {
+  it('reads a target-tracking policy back as enabled, with no predictive configuration', async () => {
+    const policies = [];
+    for (const emulator of [patched, unpatched]) {
+      // GIVEN a target-tracking policy on a group
+      await createMixedGroup(emulator, 'policy');
+      const asg = autoScalingClient({ region: REGION, endpoint: emulator.endpoint });
+      await asg.send(
+        new PutScalingPolicyCommand({
+          AutoScalingGroupName: 'policy',
+          PolicyName: 'cpu',
+          PolicyType: 'TargetTrackingScaling',
+          Enabled: true,
+          TargetTrackingConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: 'ASGAverageCPUUtilization' }, TargetValue: 60 },
+        }),
+      );
+      // WHEN it is read back
+      policies.push((await asg.send(new DescribePoliciesCommand({ AutoScalingGroupName: 'policy' }))).ScalingPolicies![0]);
+    }
+    // THEN it is enabled and has no predictive configuration, as on AWS;
+    // moto alone answers no Enabled (Terraform reads false) and an empty predictive configuration
+    expect(policies[0].Enabled).toBe(true);
+    expect(policies[0].PredictiveScalingConfiguration).toBeUndefined();
+    expect(policies[1].Enabled).toBeUndefined();
+    expect(policies[1].PredictiveScalingConfiguration).toBeDefined();
+  });
+});
+
+describe('patch security-group-rule-description', () => {
+  it('reads back the description of a rule that references another security group', async () => {
+    const descriptions: (string | undefined)[] = [];
+    for (const emulator of [patched, unpatched]) {
+      // GIVEN a rule of group A that lets group B in, with a description
+      const ec2 = ec2Client({ region: REGION, endpoint: emulator.endpoint });
+      const vpc = (await ec2.send(new DescribeVpcsCommand({}))).Vpcs![0].VpcId!;
+      const a = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'rule-a', Description: 'a', VpcId: vpc }))).GroupId!;
+      const b = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'rule-b', Description: 'b', VpcId: vpc }))).GroupId!;
+      await ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: a,
+          IpPermissions: [{ IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, UserIdGroupPairs: [{ GroupId: b, Description: 'from the load balancer' }] }],
+        }),
+      );
+      // WHEN the rule is read back as Terraform reads it (DescribeSecurityGroupRules)
+      const rules = await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [a] }] }));
+      const rule = rules.SecurityGroupRules?.find((r) => !r.IsEgress);
+      expect(rule?.ReferencedGroupInfo?.GroupId).toBe(b);
+      descriptions.push(rule?.Description);
+    }
+    // THEN it has its description; moto alone drops it
+    expect(descriptions).toEqual(['from the load balancer', undefined]);
   });
 });
