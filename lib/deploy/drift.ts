@@ -6,10 +6,17 @@
  *
  * The report separates two things a plan mixes:
  * - **Changed outside Terraform** (`resource_drift`): the refresh found the real
- *   object differs from the state (a console edit, another tool, AWS itself). The
- *   next deploy would undo these.
+ *   object differs from the state (a console edit, another tool, AWS itself) AND the
+ *   plan changes that object back (or it is gone). The next deploy would undo these.
+ *   A refresh difference the plan does not act on is not drift: an attribute another
+ *   resource fills in (a security group's rules, a role's inline policy, a target
+ *   group's load balancers), or an empty value the provider stored as null at create
+ *   and reads back as `{}`/`[]`. Terraform reports those in `resource_drift` after
+ *   every create until the next apply; counting them, a fresh deploy showed ~30
+ *   "drifted" resources and no change to make.
  * - **Not yet deployed** (`resource_changes`): main differs from what runs, e.g. a
- *   deploy was refused, failed, or is frozen.
+ *   deploy was refused, failed, or is frozen (the changes that undo drift are listed
+ *   under the drift, not here).
  *
  * The issue's life:
  * - something found, no issue yet → create it;
@@ -78,16 +85,25 @@ export interface DriftReport {
 export function buildDriftReport(plans: readonly DriftPlan[], now: Date): DriftReport {
   const stacks = [...plans]
     .sort((a, b) => compare(a.stack, b.stack))
-    .map(({ stack, plan }): StackDrift => ({
-      stack,
-      environment: environmentOfStack(stack),
-      drift: (plan.resource_drift ?? []).filter(isManaged).map(drifted).sort((a, b) => compare(a.address, b.address)),
-      pending: (plan.resource_changes ?? [])
+    .map(({ stack, plan }): StackDrift => {
+      const planned = (plan.resource_changes ?? []).filter(isManaged).filter((rc) => !rc.change.actions.every((a) => a === 'no-op' || a === 'read'));
+      const acted = new Set(planned.map((rc) => rc.address));
+      const drift = (plan.resource_drift ?? [])
         .filter(isManaged)
-        .filter((rc) => !rc.change.actions.every((a) => a === 'no-op' || a === 'read'))
-        .map((rc) => ({ address: rc.address, kind: kindOf(rc.change.actions).kind, actions: rc.change.actions }))
-        .sort((a, b) => compare(a.address, b.address)),
-    }));
+        .filter((rc) => isGone(rc) || acted.has(rc.address))
+        .map(drifted)
+        .sort((a, b) => compare(a.address, b.address));
+      const driftAddresses = new Set(drift.map((d) => d.address));
+      return {
+        stack,
+        environment: environmentOfStack(stack),
+        drift,
+        pending: planned
+          .filter((rc) => !driftAddresses.has(rc.address))
+          .map((rc) => ({ address: rc.address, kind: kindOf(rc.change.actions).kind, actions: rc.change.actions }))
+          .sort((a, b) => compare(a.address, b.address)),
+      };
+    });
   const driftCount = stacks.reduce((n, s) => n + s.drift.length, 0);
   const pendingCount = stacks.reduce((n, s) => n + s.pending.length, 0);
   return { format: 'fleetflags.drift/1', generatedAt: now.toISOString(), stacks, driftCount, pendingCount, clean: driftCount + pendingCount === 0 };
@@ -97,10 +113,22 @@ function isManaged(rc: TerraformResourceChange): boolean {
   return (rc.mode ?? 'managed') === 'managed';
 }
 
+/** Deleted outside Terraform: the refresh found no object. */
+function isGone(rc: TerraformResourceChange): boolean {
+  return rc.change.after === null || rc.change.after === undefined;
+}
+
+/** null, absent, "", [] and {}: what the provider stores at create and reads back differently. */
+function isEmptyValue(value: unknown): boolean {
+  if (value === null || value === undefined || value === '') return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === 'object' && Object.keys(value).length === 0;
+}
+
 function drifted(rc: TerraformResourceChange): DriftedResource {
   const { before, after, before_sensitive: bs, after_sensitive: as } = rc.change;
-  const deleted = after === null || after === undefined;
-  const all = deleted ? [] : diffValues(before ?? {}, after ?? {});
+  const deleted = isGone(rc);
+  const all = deleted ? [] : diffValues(before ?? {}, after ?? {}).filter((d) => !(isEmptyValue(d.before) && isEmptyValue(d.after)));
   // A tag changed outside Terraform shows in both tags and tags_all: show it once.
   const diffs = all.filter((d) => d.path[0] !== 'tags_all' || !all.some((o) => o.path[0] === 'tags' && o.path[1] === d.path[1]));
   const attributes = diffs.slice(0, MAX_ATTRIBUTES).map((d) => {

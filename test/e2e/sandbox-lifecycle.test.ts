@@ -23,7 +23,7 @@ import {
 import { DescribeLaunchTemplateVersionsCommand, StartInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeRulesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { ConditionalCheckFailedException, DescribeTimeToLiveCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient, ListTagsOfResourceCommand, PutItemCommand, UntagResourceCommand } from '@aws-sdk/client-dynamodb';
 import { buildClaimRequest, LOCK_TABLE_TTL_ATTRIBUTE } from '../../lib/contract/lock-table';
 import { artifactKey, checksumKey } from '../../lib/arch';
 import { autoScalingClient, clientConfig, ec2Client, elbv2Client, s3Client } from '../../lib/emulator/clients';
@@ -234,13 +234,35 @@ describe('the sandbox lifecycle against the emulator', () => {
     expect(refreshes.InstanceRefreshes![0].StartTime!.getTime()).toBeGreaterThanOrEqual(started.getTime());
   }, 600_000);
 
-  it('drift: a max size changed through the SDK is reported by npm run drift', async () => {
+  type DriftReportJson = { clean: boolean; driftCount: number; pendingCount: number; stacks: { stack: string; drift: { address: string; attributes: { path: string }[] }[] }[] };
+  const drift = async () => {
+    const r = await repo.run('scripts/drift.ts', ['--env', 'sandbox', '--exit-code'], env);
+    return { ...r, report: repo.readJson('out/drift/report.json') as DriftReportJson };
+  };
+
+  it('drift: none right after a deploy (the refresh differences a fresh apply leaves are not drift)', async () => {
+    const { code, report } = await drift();
+    expect(report).toMatchObject({ clean: true, driftCount: 0, pendingCount: 0 });
+    expect(code).toBe(0);
+  }, 600_000);
+
+  it('drift: a max size changed and a lock-table tag removed through the SDK are reported by npm run drift', async () => {
     await asg().send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: INGEST, MaxSize: 9 }));
-    const r = await repo.run('scripts/drift.ts', ['--env', 'sandbox'], env);
-    expect(r.code).toBe(0);
-    const report = repo.readJson('out/drift/report.json') as { stacks: { stack: string; drift: { address: string }[] }[] };
+    const { forcePathStyle: _, ...config } = clientConfig({ region: REGION, endpoint: emulator.endpoint });
+    const dynamo = new DynamoDBClient(config);
+    const table = await dynamo.send(new DescribeTableCommand({ TableName: 'fleetflags-sandbox-locks' }));
+    const { Tags = [] } = await dynamo.send(new ListTagsOfResourceCommand({ ResourceArn: table.Table!.TableArn! }));
+    expect(Tags.map((t) => t.Key)).toContain('fleetflags:stack');
+    await dynamo.send(new UntagResourceCommand({ ResourceArn: table.Table!.TableArn!, TagKeys: ['fleetflags:stack'] }));
+    dynamo.destroy();
+    const { code, report } = await drift();
+    expect(code).toBe(2);
     const fleet = report.stacks.find((s) => s.stack === 'sandbox-fleet');
-    expect(fleet?.drift.map((d) => d.address)).toContain('aws_autoscaling_group.Ingest_AutoScalingGroup_3456BF42');
+    expect(fleet?.drift.find((d) => d.address === 'aws_autoscaling_group.Ingest_AutoScalingGroup_3456BF42')?.attributes.map((a) => a.path)).toContain('max_size');
+    const data = report.stacks.find((s) => s.stack === 'sandbox-data');
+    expect(data?.drift).toEqual([expect.objectContaining({ address: expect.stringMatching(/^aws_dynamodb_table\.LockTable_/) })]);
+    // A default tag (the provider's default_tags): it lives in tags_all.
+    expect(data?.drift[0].attributes.map((a) => a.path)).toEqual(['tags_all["fleetflags:stack"]']);
   }, 600_000);
 
   it('zero-byte build: the ArtifactsPublished guard reads the real bucket and refuses it (exit 10)', async () => {

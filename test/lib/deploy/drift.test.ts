@@ -31,7 +31,18 @@ function driftedPlan(): TerraformPlan {
     tags_all: { ...before.tags_all, owner: 'console-user' },
   };
   plan.resource_drift = [{ ...table, change: { ...table.change, actions: ['update'], before, after } }];
+  // and the plan puts it back, as Terraform does after that refresh
+  table.change = { ...table.change, actions: ['update'], before: after, after: before };
   return parseTerraformPlan(plan, 'drifted');
+}
+
+/** Each drifted resource also planned back (what makes a refresh difference drift). */
+function withPlannedBack(plan: TerraformPlan): TerraformPlan {
+  const changes = plan.resource_changes ?? [];
+  for (const d of plan.resource_drift ?? []) {
+    if (!changes.some((c) => c.address === d.address)) changes.push({ ...d, change: { ...d.change, actions: ['update'], before: d.change.after, after: d.change.before } });
+  }
+  return { ...plan, resource_changes: changes };
 }
 
 function cleanPlan(): TerraformPlan {
@@ -67,6 +78,37 @@ describe('buildDriftReport', () => {
     expect(report.stacks.find((s) => s.stack === 'production-fleet')).toMatchObject({ drift: [], pending: [] });
   });
 
+  test('GIVEN refresh differences the plan does not act on (null read back as {}, rules another resource set) THEN no drift: clean', () => {
+    // GIVEN a plan with no changes whose refresh differs the way a fresh apply does
+    const plan = cleanPlan();
+    const table = plan.resource_changes!.find((rc) => rc.type === 'aws_dynamodb_table')!;
+    const before = table.change.before as Record<string, unknown>;
+    plan.resource_drift = [
+      { ...table, change: { ...table.change, actions: ['update'], before: { ...before, tags: null }, after: { ...before, tags: {} } } },
+      { ...table, address: 'aws_security_group.Fleet', type: 'aws_security_group', change: { ...table.change, actions: ['update'], before: { ingress: [] }, after: { ingress: [{ from_port: 80 }] } } },
+    ];
+    // WHEN reported
+    const report = buildDriftReport([{ stack: 'sandbox-data', plan }], NOW);
+    // THEN nothing: Terraform would change nothing
+    expect(report).toMatchObject({ driftCount: 0, pendingCount: 0, clean: true });
+  });
+
+  test('GIVEN a resource deleted outside Terraform THEN it is drift, even before the plan is read', () => {
+    const plan = cleanPlan();
+    const table = plan.resource_changes!.find((rc) => rc.type === 'aws_dynamodb_table')!;
+    plan.resource_drift = [{ ...table, change: { ...table.change, actions: ['delete'], after: null } }];
+    const report = buildDriftReport([{ stack: 'sandbox-data', plan }], NOW);
+    expect(report.stacks[0].drift).toEqual([expect.objectContaining({ address: table.address, actions: ['delete'], attributes: [] })]);
+  });
+
+  test('GIVEN drift the plan undoes WHEN listed THEN empty-for-empty differences (null -> {}) are left out of its attributes', () => {
+    const plan = driftedPlan();
+    const d = plan.resource_drift![0];
+    d.change = { ...d.change, before: { ...(d.change.before as object), replica: null }, after: { ...(d.change.after as object), replica: [] } };
+    const report = buildDriftReport([{ stack: 'production-data', plan }], NOW);
+    expect(report.stacks[0].drift[0].attributes.map((a) => a.path)).toEqual(['point_in_time_recovery[0].enabled', 'tags', 'tags_all.owner']);
+  });
+
   test('a plan with no changes and no drift is clean', () => {
     const report = buildDriftReport([{ stack: 'production-data', plan: cleanPlan() }], NOW);
     expect(report.clean).toBe(true);
@@ -90,7 +132,7 @@ describe('buildDriftReport', () => {
     const plan = driftedPlan();
     const one = plan.resource_drift![0];
     plan.resource_drift = Array.from({ length: 2000 }, (_, i) => ({ ...one, address: `aws_dynamodb_table.T${i}` }));
-    const body = renderDriftIssue(buildDriftReport([{ stack: 'production-data', plan }], NOW));
+    const body = renderDriftIssue(buildDriftReport([{ stack: 'production-data', plan: withPlannedBack(plan) }], NOW));
     expect(body.length).toBeLessThanOrEqual(65_536);
     expect(body).toMatch(/cut to fit GitHub's limit/);
   });
