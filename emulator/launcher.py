@@ -481,6 +481,32 @@ class EmulatorInfo:
         return self.app(environ, start_response)
 
 
+class OneRequestAtATime:
+    """WSGI middleware: moto's requests one at a time.
+
+    Each AWS API call is atomic; moto's backends are plain Python objects shared by the
+    server's threads, with no locking. A DynamoDB conditional write is a read, a check
+    and a write: two claims of the same lock-table item sent at once could both pass
+    their condition (seen under load: two winners of one claim). The server stays
+    threaded (a slow client does not block the accept loop), and the work of each
+    request, its response body included, happens under one lock.
+    """
+
+    def __init__(self, app):
+        self.app = app
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            result = self.app(environ, start_response)
+            try:
+                return [b"".join(result)]
+            finally:
+                close = getattr(result, "close", None)
+                if close:
+                    close()
+
+
 def main(argv):
     parser = argparse.ArgumentParser(description="moto's server with fleetflags' fidelity fixes")
     parser.add_argument("--host", default="127.0.0.1")
@@ -533,7 +559,7 @@ def main(argv):
     ssl_context = self_signed_certificate(args.tls_dir) if args.tls_dir else None
     info["scheme"] = "https" if ssl_context else "http"
     print(json.dumps(info), flush=True)
-    run_simple(args.host, args.port, EmulatorInfo(app, info), threaded=True, ssl_context=ssl_context)
+    run_simple(args.host, args.port, EmulatorInfo(OneRequestAtATime(app), info), threaded=True, ssl_context=ssl_context)
     return 0
 
 

@@ -216,8 +216,18 @@ function renderEnvironment(env: HandoffEnvironment, now: Date): string[] {
   if (events.length === 0) out.push('None: no freeze, no break glass, no override trailer in this window.');
   else {
     out.push('| when (UTC) | what | deploy | who | detail |', '| --- | --- | --- | --- | --- |');
-    for (const e of events) {
-      out.push(`| ${stamp(new Date(e.d.startedAt))} | ${e.what} | \`${e.d.commit.slice(0, 12)}\` (${e.d.outcome}${isRollback(e.d) ? ', rollback' : ''}) | ${cell(e.who)} | ${oneLine(e.detail)} |`);
+    for (const run of repeatedVerdicts(events)) {
+      const e = run[0];
+      if (run.length === 1) {
+        out.push(`| ${stamp(new Date(e.d.startedAt))} | ${e.what} | \`${e.d.commit.slice(0, 12)}\` (${e.d.outcome}${isRollback(e.d) ? ', rollback' : ''}) | ${cell(e.who)} | ${oneLine(e.detail)} |`);
+        continue;
+      }
+      // The same verdict for deploy after deploy (an environment with no flag service): one row.
+      const last = run[run.length - 1];
+      const who = [...new Set(run.map((r) => r.who))].join(', ');
+      out.push(
+        `| ${stamp(new Date(last.d.startedAt))} to ${stamp(new Date(e.d.startedAt))} | ${e.what} | ${run.length} deploys, \`${last.d.commit.slice(0, 12)}\` to \`${e.d.commit.slice(0, 12)}\` | ${cell(who)} | ${oneLine(e.detail)} |`,
+      );
     }
   }
 
@@ -275,6 +285,28 @@ export function freezeAndOverrideEvents(deploys: readonly HandoffDeploy[]): Free
     }
   }
   return events;
+}
+
+/**
+ * The events in runs: a freeze verdict that lets deploys through by policy with the
+ * same message as the one before it (ignoring overrides and break glass in between)
+ * joins that run; every other event is a run of its own.
+ */
+export function repeatedVerdicts(events: readonly FreezeOrOverride[]): FreezeOrOverride[][] {
+  const runs: FreezeOrOverride[][] = [];
+  let open: FreezeOrOverride[] | undefined;
+  for (const e of events) {
+    const repeatable = e.kind === 'freeze' && e.d.freeze?.outcome !== 'block';
+    if (repeatable && open && open[0].what === e.what && open[0].detail === e.detail) {
+      open.push(e);
+      continue;
+    }
+    const run = [e];
+    runs.push(run);
+    if (repeatable) open = run;
+    else if (e.kind === 'freeze') open = undefined;
+  }
+  return runs;
 }
 
 /** The catch-up fleet and the quarantines the flags file switches on, and when they expire. */

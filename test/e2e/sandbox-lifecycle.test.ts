@@ -316,7 +316,7 @@ describe('the sandbox lifecycle against the emulator', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^\*\*\d+ deploys\*\* \(\d+ succeeded, [1-9]\d* failed or refused\)/m);
     expect(r.stdout).toMatch(/\*\*guard-refused\*\*: ChangeSize: non-compliant CapacityMoveWithinLimit/);
-    expect(r.stdout).toMatch(/- override `Allow-Change-Size: CapacityMoveWithinLimit` \(ChangeSize\)/);
+    expect(r.stdout).toMatch(/^\| [\d-]+ [\d:]+Z \| override `Allow-Change-Size` \(ChangeSize\) \| `[0-9a-f]{12}` \(success\) \| Ada Operator \| CapacityMoveWithinLimit /m);
     expect(r.stdout).toContain('`$.ingest.desiredCapacity: 2 → 30`');
   }, 120_000);
 });
