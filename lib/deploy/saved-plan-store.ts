@@ -61,47 +61,44 @@ function planFiles(manifest: SavedPlanManifest): string[] {
   return manifest.stacks.map((s) => path.basename(s.file));
 }
 
-/** Uploads the plan files of `dir` (as its manifest lists them); the manifest itself stays in the run. */
-export async function uploadSavedPlan(s3: S3Client, loc: SavedPlanLocation, dir: string): Promise<string[]> {
-  const uploaded: string[] = [];
+/** Runs `act` for each plan file the manifest in `dir` names; the S3 URLs done, or the first failure, named. */
+async function eachPlanFile(
+  loc: SavedPlanLocation,
+  dir: string,
+  operation: 'upload' | 'download' | 'delete',
+  act: (file: string, key: string) => Promise<void>,
+): Promise<string[]> {
+  const done: string[] = [];
   for (const file of planFiles(readManifest(dir))) {
-    const key = `${loc.prefix}${file}`;
     try {
-      await s3.send(new PutObjectCommand({ Bucket: loc.bucket, Key: key, Body: readFileSync(path.join(dir, file)), ServerSideEncryption: 'AES256' }));
+      await act(file, `${loc.prefix}${file}`);
     } catch (e) {
-      throw accessErrors.savedPlanStore('upload', url(loc, file), (e as Error).message);
+      throw accessErrors.savedPlanStore(operation, url(loc, file), (e as Error).message);
     }
-    uploaded.push(url(loc, file));
+    done.push(url(loc, file));
   }
-  return uploaded;
+  return done;
+}
+
+/** Uploads the plan files of `dir` (as its manifest lists them); the manifest itself stays in the run. */
+export function uploadSavedPlan(s3: S3Client, loc: SavedPlanLocation, dir: string): Promise<string[]> {
+  return eachPlanFile(loc, dir, 'upload', async (file, key) => {
+    await s3.send(new PutObjectCommand({ Bucket: loc.bucket, Key: key, Body: readFileSync(path.join(dir, file)), ServerSideEncryption: 'AES256' }));
+  });
 }
 
 /** Downloads the plan files the manifest in `dir` names into `dir`; their SHA-256 is checked when they are applied. */
-export async function downloadSavedPlan(s3: S3Client, loc: SavedPlanLocation, dir: string): Promise<string[]> {
-  const downloaded: string[] = [];
+export function downloadSavedPlan(s3: S3Client, loc: SavedPlanLocation, dir: string): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
-  for (const file of planFiles(readManifest(dir))) {
-    try {
-      const got = await s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key: `${loc.prefix}${file}` }));
-      writeFileSync(path.join(dir, file), Buffer.from(await got.Body!.transformToByteArray()));
-    } catch (e) {
-      throw accessErrors.savedPlanStore('download', url(loc, file), (e as Error).message);
-    }
-    downloaded.push(url(loc, file));
-  }
-  return downloaded;
+  return eachPlanFile(loc, dir, 'download', async (file, key) => {
+    const got = await s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key: key }));
+    writeFileSync(path.join(dir, file), Buffer.from(await got.Body!.transformToByteArray()));
+  });
 }
 
 /** Deletes the plan files of this run and environment (after the apply). */
-export async function deleteSavedPlan(s3: S3Client, loc: SavedPlanLocation, dir: string): Promise<string[]> {
-  const deleted: string[] = [];
-  for (const file of planFiles(readManifest(dir))) {
-    try {
-      await s3.send(new DeleteObjectCommand({ Bucket: loc.bucket, Key: `${loc.prefix}${file}` }));
-    } catch (e) {
-      throw accessErrors.savedPlanStore('delete', url(loc, file), (e as Error).message);
-    }
-    deleted.push(url(loc, file));
-  }
-  return deleted;
+export function deleteSavedPlan(s3: S3Client, loc: SavedPlanLocation, dir: string): Promise<string[]> {
+  return eachPlanFile(loc, dir, 'delete', async (_file, key) => {
+    await s3.send(new DeleteObjectCommand({ Bucket: loc.bucket, Key: key }));
+  });
 }
