@@ -35,4 +35,41 @@ describe('modulePlan: one module of a plan made with writeModulesWorkdir', () =>
     expect(b.resource_changes.map((c: { address: string }) => c.address)).toEqual(['aws_s3_bucket.B']);
     expect(b.planned_values.root_module.resources).toEqual([]);
   });
+
+  test('re-exported outputs come back as the module\'s outputs; its configuration reads as a root\'s', () => {
+    // GIVEN a plan whose root re-exports the modules' outputs (writeModulesWorkdir { outputs: true }),
+    // module "a" with its own provider block, module "b" inheriting the root's
+    const withOutputs = {
+      ...plan,
+      applyable: true,
+      complete: true,
+      output_changes: {
+        a__bucket: { actions: ['create'], after: 'x' },
+        b__bucket: { actions: ['no-op'], after: 'y' },
+      },
+      configuration: {
+        provider_config: {
+          aws: { name: 'aws', expressions: { region: { constant_value: 'us-east-1' } } },
+          'module.a:aws': { name: 'aws', module_address: 'module.a', expressions: { region: { constant_value: 'eu-west-1' } } },
+        },
+        root_module: {
+          module_calls: {
+            a: { source: './modules/a', module: { outputs: { bucket: {} }, resources: [{ address: 'aws_s3_bucket.B', provider_config_key: 'module.a:aws' }] } },
+            b: { source: './modules/b', module: { outputs: { bucket: {} }, resources: [{ address: 'aws_s3_bucket.B', provider_config_key: 'aws' }] } },
+          },
+        },
+      },
+    };
+    // WHEN each module is read back
+    const a = modulePlan(withOutputs, 'a');
+    const b = modulePlan(withOutputs, 'b');
+    // THEN each has its own outputs under their own names
+    expect(a.output_changes).toEqual({ bucket: { actions: ['create'], after: 'x' } });
+    expect(b.output_changes).toEqual({ bucket: { actions: ['no-op'], after: 'y' } });
+    // AND its provider under the plain key: its own for "a", the root's for "b"
+    expect(a.configuration.provider_config).toEqual({ aws: { name: 'aws', expressions: { region: { constant_value: 'eu-west-1' } } } });
+    expect(b.configuration.provider_config).toEqual({ aws: { name: 'aws', expressions: { region: { constant_value: 'us-east-1' } } } });
+    expect(a.configuration.root_module.resources).toEqual([{ address: 'aws_s3_bucket.B', provider_config_key: 'aws' }]);
+    expect(a).toEqual(expect.objectContaining({ applyable: true, complete: true }));
+  });
 });
