@@ -277,7 +277,7 @@ export async function writeModulesWorkdir(
  * One module's part of a plan made with writeModulesWorkdir, shaped like the plan
  * of that configuration alone: `resource_changes` and
  * `planned_values.root_module.resources` with module-relative addresses, `errored`,
- * `applyable`, `complete`, and the module's `configuration` (its provider's, whether
+ * `applyable`, `complete`, `timestamp`, and the module's `configuration` (its provider's, whether
  * its own or inherited from the root, under the plain key: `aws`).
  * `output_changes` are the module's outputs when the workdir re-exported them
  * (ModulesWorkdirOptions.outputs); otherwise empty (module outputs are not in a root plan).
@@ -304,6 +304,7 @@ export function modulePlan(plan: StackJson, name: string): StackJson {
     errored: plan.errored,
     ...(plan.applyable !== undefined ? { applyable: plan.applyable } : {}),
     ...(plan.complete !== undefined ? { complete: plan.complete } : {}),
+    ...(plan.timestamp !== undefined ? { timestamp: plan.timestamp } : {}),
     resource_changes: changes,
     output_changes: outputChanges,
     planned_values: { root_module: { resources: (child?.resources ?? []).map(strip) } },
