@@ -18,6 +18,11 @@
  *   ...until a plan shows no changes (usually round 2 or 3). Capped; not converging
  *   is an error that names the resources that keep changing.
  *
+ * Several stacks fold together (`buildBaselines`): each is a module of one root, so a
+ * round is ONE `plan` + ONE `show -json` for all of them (each Terraform process loads
+ * the AWS provider schema: seconds of CPU), and each stack's baseline, rounds and
+ * cache entry are exactly those of the stack alone (`buildBaseline` is the one-stack case).
+ *
  * Rule: an unchanged configuration plans to zero changes (test/lib/plan/speculative.test.ts).
  *
  * The plan JSON `speculativePlan` returns is `terraform show -json` with one extra
