@@ -21,7 +21,8 @@
  *   flags/head/<env>.json  the head flags file of each planned environment
  *   flags/base/<env>.json  the base flags file (when the base has one)
  *   work/                  Terraform working directories (kept for debugging); work/_baselines
- *                          builds every stack's baseline at once (speculative.ts buildBaselines)
+ *                          builds every stack's baseline at once (speculative.ts buildBaselines),
+ *                          work/_speculative/heads plans every head at once (speculativePlans)
  */
 import { $ } from 'zx';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -34,7 +35,7 @@ import { baseFlagsAtRef } from '../flags/base-flags';
 import { readStacks, synthesize } from '../synth';
 import { pluginCacheDir } from '../terraform/cli-config';
 import { providerTemplate, terraform, type StackJson } from '../terraform/runner';
-import { type Baseline, buildBaselines, canonical, type PlanJson, speculativePlan } from './speculative';
+import { type Baseline, buildBaselines, canonical, type PlanJson, speculativePlans } from './speculative';
 
 export type PlanMode = 'speculative' | 'real';
 
@@ -51,7 +52,7 @@ export interface PlanRunOptions {
   readonly baseRef?: string;
   /** @default "speculative" without AWS credentials in the environment, else "real" */
   readonly mode?: PlanMode;
-  /** Stacks planned at once. @default 2 */
+  /** Real plans run at once (speculative stacks are planned together). @default 2 */
   readonly concurrency?: number;
   /** Cache of speculative baselines; false: none. @default "<plugin cache>/../baselines" */
   readonly baselineCache?: string | false;
@@ -81,6 +82,7 @@ export interface ManifestStack {
   readonly counts: PlanCounts;
   /** Resources whose prevent_destroy the change violates (an apply fails); see speculative.ts. */
   readonly preventDestroy: readonly string[];
+  /** Wall time of its plan; speculative stacks are planned together and share one figure (their baselines not included). */
   readonly seconds: number;
 }
 
@@ -102,6 +104,8 @@ export const DEFAULT_OUT_DIR = path.join('out', 'plan');
 export const DEFAULT_CONCURRENCY = 2;
 /** Under `<out>/work/`: where the baselines of all stacks are built together (a stack named so cannot clash: stacks are `<env>-<kind>`). */
 export const BASELINES_WORKDIR = '_baselines';
+/** Under `<out>/work/`: where the heads of all speculative stacks are planned together (`heads/`). */
+export const HEADS_WORKDIR = '_speculative';
 
 /** Plans the selected stacks and writes the out dir; returns the manifest. */
 export async function runPlans(options: PlanRunOptions = {}): Promise<PlanManifest> {
@@ -168,16 +172,23 @@ export async function runPlans(options: PlanRunOptions = {}): Promise<PlanManife
     log(`baselines: ${cached} from the cache, ${baselines.size - cached} built in ${rounds} round(s) [${Math.round((Date.now() - started) / 100) / 10}s]`);
   }
 
+  // Every speculative head at once, each against its baseline: one plan and one show (speculative.ts speculativePlans).
+  const speculativeJobs = jobs.filter((j) => j.stackMode === 'speculative');
+  let speculative = new Map<string, PlanJson>();
+  let speculativeSeconds = 0;
+  if (speculativeJobs.length > 0) {
+    const started = Date.now();
+    speculative = await speculativePlans(
+      new Map(speculativeJobs.map((j) => [j.stack, { base: j.baseJson, head: j.headJson, baseline: baselines.get(j.stack) }])),
+      { workdir: path.join(outDir, 'work', HEADS_WORKDIR), cacheDir },
+    );
+    speculativeSeconds = Math.round((Date.now() - started) / 100) / 10;
+  }
+
   const entries = await mapLimit(jobs, concurrency, async ({ stack, headJson, baseJson, stackMode }): Promise<ManifestStack> => {
     const started = Date.now();
     const environment = environmentOfStack(stack, [...environments, ...(planBase?.environments ?? [])]) ?? stack;
-    const workdir = path.join(outDir, 'work', stack);
-    let plan: PlanJson;
-    if (stackMode === 'real') {
-      plan = await realPlan(headJson, workdir);
-    } else {
-      plan = await speculativePlan({ base: baseJson, head: headJson, workdir, stackName: stack, cacheDir, baseline: baselines.get(stack) });
-    }
+    const plan = stackMode === 'real' ? await realPlan(headJson, path.join(outDir, 'work', stack)) : speculative.get(stack)!;
     const planFile = `${stack}.plan.json`;
     writeFileSync(path.join(outDir, planFile), JSON.stringify(plan, null, 2));
     const entry: ManifestStack = {
@@ -190,7 +201,7 @@ export async function runPlans(options: PlanRunOptions = {}): Promise<PlanManife
       changed: stackChanged(baseJson ?? diffBase?.stacks.get(stack), head.stacks.get(stack)),
       counts: countActions(plan),
       preventDestroy: plan.fleetflags?.preventDestroy ?? [],
-      seconds: Math.round((Date.now() - started) / 100) / 10,
+      seconds: stackMode === 'real' ? Math.round((Date.now() - started) / 100) / 10 : speculativeSeconds,
     };
     log(describeStackResult(entry));
     return entry;

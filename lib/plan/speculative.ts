@@ -324,6 +324,95 @@ export async function speculativePlan(options: SpeculativePlanOptions): Promise<
   return { ...plan, fleetflags: marker(lifted.sort()) };
 }
 
+export interface SpeculativeJob {
+  /** The configuration the baseline is made of; none: planned against an empty state. */
+  readonly base?: StackJson;
+  readonly head: StackJson;
+  /** The baseline of `base`, already built (buildBaselines). @default built with the others missing one */
+  readonly baseline?: Baseline;
+}
+
+export interface SpeculativePlansOptions {
+  /** Working directory (created): `base/` builds missing baselines, `heads/` plans the heads. */
+  readonly workdir: string;
+  /** Cache of baselines (see BaselinesOptions.cacheDir). @default none */
+  readonly cacheDir?: string;
+  readonly maxRounds?: number;
+  /** See SpeculativePlanOptions.reuseFinalRound. @default true */
+  readonly reuseFinalRound?: boolean;
+}
+
+/**
+ * speculativePlan of several stacks (name -> job), in ONE `plan` + ONE `show -json`: each
+ * head is a module of one root (runner.ts writeModulesWorkdir) planned against its
+ * baseline moved into its module (moduleState); each stack's plan is its module's part
+ * (runner.ts modulePlan: resource and output changes, configuration; no prior state).
+ * Missing baselines are built together first (buildBaselines); an unchanged head reuses
+ * its baseline's last round. prevent_destroy as in speculativePlan: the resources
+ * Terraform refuses to destroy lose the guard in their own stack only, and that stack's
+ * marker lists them.
+ */
+export async function speculativePlans(jobs: ReadonlyMap<string, SpeculativeJob>, options: SpeculativePlansOptions): Promise<Map<string, SpeculativePlanJson>> {
+  const workdir = path.resolve(options.workdir);
+  mkdirSync(workdir, { recursive: true });
+  const missing = new Map([...jobs].filter(([, j]) => j.base && !j.baseline).map(([name, j]) => [name, j.base!] as const));
+  const built = missing.size > 0 ? await buildBaselines(missing, { workdir: path.join(workdir, 'base'), cacheDir: options.cacheDir, maxRounds: options.maxRounds }) : undefined;
+  const baselineOf = (name: string): Baseline | undefined => (jobs.get(name)!.base ? (jobs.get(name)!.baseline ?? built?.get(name)) : undefined);
+  const marker = (name: string, preventDestroy: readonly string[]): SpeculativeMarker => ({
+    speculative: true,
+    baseline: jobs.get(name)!.base ? 'base' : 'empty',
+    baselineRounds: baselineOf(name)?.rounds ?? 0,
+    preventDestroy,
+  });
+
+  const results = new Map<string, SpeculativePlanJson>();
+  const toPlan: string[] = [];
+  for (const [name, job] of jobs) {
+    const finalPlan = baselineOf(name)?.finalPlan;
+    if (finalPlan && options.reuseFinalRound !== false && sameConfig(job.base!, job.head)) results.set(name, { ...(await finalPlan()), fleetflags: marker(name, []) });
+    else toPlan.push(name);
+  }
+  if (toPlan.length > 0) {
+    const modules = moduleNames(toPlan);
+    const byModule = new Map(toPlan.map((name) => [modules.get(name)!, name]));
+    const heads = new Map(toPlan.map((name) => [name, jobs.get(name)!.head]));
+    const headDir = path.join(workdir, 'heads');
+    const write = () => writeModulesWorkdir(headDir, new Map(toPlan.map((name) => [modules.get(name)!, heads.get(name)!])), { outputs: true });
+    const { sharedProvider } = await write();
+    const withBase = toPlan.filter((name) => baselineOf(name));
+    let stateFile: string | undefined;
+    if (withBase.length > 0) {
+      stateFile = path.join(workdir, 'baselines.tfstate');
+      const states = withBase.map((name) => [modules.get(name)!, baselineOf(name)!.state] as const);
+      const state = moduleState(states, sharedProvider, { lineage: 'fleetflags-speculative-heads', serial: 1, terraformVersion: states[0][1].terraform_version });
+      writeFileSync(stateFile, JSON.stringify(state, null, 2));
+    }
+    const lifted = new Map<string, string[]>(toPlan.map((name) => [name, []]));
+    for (;;) {
+      try {
+        await planOnce(headDir, 'plan.tfplan', stateFile, false);
+        break;
+      } catch (e) {
+        // "module.<name>.<address>": lift the guard in that module's configuration only.
+        const blocked = (e instanceof FleetflagsError ? preventDestroyAddresses(e.message) : [])
+          .map((a) => /^module\.([^.]+)\.(.+)$/.exec(a))
+          .filter((m): m is RegExpExecArray => m !== null && byModule.has(m[1]) && !lifted.get(byModule.get(m[1])!)!.includes(m[2]));
+        if (blocked.length === 0) throw e;
+        for (const [, module, address] of blocked) {
+          const name = byModule.get(module)!;
+          lifted.get(name)!.push(address);
+          heads.set(name, withoutPreventDestroy(heads.get(name)!, [address]));
+        }
+        await write();
+      }
+    }
+    const plan = await showJson(headDir, 'plan.tfplan');
+    for (const name of toPlan) results.set(name, { ...modulePlan(plan, modules.get(name)!), fleetflags: marker(name, lifted.get(name)!.sort()) });
+  }
+  // In the order asked.
+  return new Map([...jobs.keys()].map((name) => [name, results.get(name)!]));
+}
+
 // -- terraform ---------------------------------------------------------------
 
 /** `terraform plan -refresh=false -out`; returns 0 (no changes) or 2 (changes) with -detailed-exitcode. */

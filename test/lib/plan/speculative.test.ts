@@ -6,7 +6,7 @@
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { type Baseline, buildBaseline, buildBaselines, preventDestroyAddresses, speculativePlan, withoutPreventDestroy } from '../../../lib/plan/speculative';
+import { type Baseline, buildBaseline, buildBaselines, preventDestroyAddresses, speculativePlan, speculativePlans, withoutPreventDestroy } from '../../../lib/plan/speculative';
 import { plannedChanges } from '../../../lib/plan/state';
 import type { StackJson } from '../../../lib/terraform/runner';
 import { sandboxFlags } from '../../helpers/flags-fixtures';
@@ -156,6 +156,31 @@ describe('speculativePlan: changes plan as the provider decides', () => {
     expect(p.fleetflags.preventDestroy).toEqual([bucket.address]);
     expect(changes.every((c) => c.address.includes('Artifacts') && c.change.actions.includes('create'))).toBe(true);
     expect(changes.length).toBeGreaterThanOrEqual(6);
+  });
+
+  test('several heads in one plan (speculativePlans): each against its baseline, prevent_destroy lifted in its own stack only', async () => {
+    // GIVEN a value change, a lock-table rename (prevent_destroy) and the unchanged base, all against the same base
+    const value = stacksOf(sandboxFlags((f) => (f.accessLogs!.expirationDays = 30))).get('sandbox-data')!;
+    const table = stacksOf(sandboxFlags((f) => (f.lockTable!.tableName = 'fleetflags-sandbox-locks-v2'))).get('sandbox-data')!;
+    // WHEN planned together: each head a module of one root
+    const plans = await speculativePlans(
+      new Map([['value', { base, head: value }], ['table', { base, head: table }], ['unchanged', { base, head: base }]]),
+      { workdir: path.join(work, 'together'), cacheDir },
+    );
+    // THEN each plan is what that head alone plans: one in-place update...
+    const valueChanges = changesOf(plans.get('value')!);
+    expect(valueChanges.map((c) => [c.address.split('.')[0], c.change.actions])).toEqual([['aws_s3_bucket_lifecycle_configuration', ['update']]]);
+    expect(valueChanges[0].change.after.rule[0].expiration[0].days).toBe(30);
+    expect(plans.get('value')!.fleetflags.preventDestroy).toEqual([]);
+    // ...the table's replacement, its guard lifted and listed in its own plan only, with its output...
+    const tableChanges = changesOf(plans.get('table')!);
+    expect(tableChanges.map((c) => [c.address.split('.')[0], c.change.actions])).toEqual([['aws_dynamodb_table', ['delete', 'create']]]);
+    expect(plans.get('table')!.fleetflags.preventDestroy).toEqual([tableChanges[0].address]);
+    expect(outputChangesOf(plans.get('table')!)).toEqual(['lock_table']);
+    // ...and nothing for the unchanged head; every plan is marked speculative against the base
+    expect(changesOf(plans.get('unchanged')!)).toEqual([]);
+    expect(outputChangesOf(plans.get('unchanged')!)).toEqual([]);
+    expect([...plans.values()].map((p) => [p.fleetflags.speculative, p.fleetflags.baseline])).toEqual([[true, 'base'], [true, 'base'], [true, 'base']]);
   });
 
   test('a baseline is cached by configuration: the second build plans nothing', async () => {
