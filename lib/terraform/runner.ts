@@ -240,6 +240,7 @@ export async function writeModulesWorkdir(
   mkdirSync(path.join(dir, '.terraform', 'modules'), { recursive: true });
   const modules: Record<string, { source: string }> = {};
   const outputs: Record<string, { value: string; sensitive?: boolean }> = {};
+  const exportedBy = new Map<string, string>();
   for (const [name, stack] of entries) {
     const copy = JSON.parse(JSON.stringify(stack)) as StackJson;
     if (shared) delete copy.provider;
@@ -252,7 +253,8 @@ export async function writeModulesWorkdir(
     if (options.outputs) {
       for (const [output, definition] of Object.entries((copy.output ?? {}) as Record<string, { sensitive?: boolean }>)) {
         const rootName = moduleOutputName(name, output);
-        if (outputs[rootName]) throw new Error(`writeModulesWorkdir: two module outputs re-export as ${rootName}`);
+        if (exportedBy.has(rootName)) throw errors.moduleOutputClash(rootName, [exportedBy.get(rootName)!, name]);
+        exportedBy.set(rootName, name);
         outputs[rootName] = { value: `\${module.${name}.${output}}`, ...(definition?.sensitive === true ? { sensitive: true } : {}) };
       }
     }

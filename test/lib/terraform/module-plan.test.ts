@@ -1,4 +1,7 @@
-import { modulePlan } from '../../../lib/terraform/runner';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { modulePlan, writeModulesWorkdir } from '../../../lib/terraform/runner';
 
 describe('modulePlan: one module of a plan made with writeModulesWorkdir', () => {
   // GIVEN a plan of a root with two modules, shaped as `terraform show -json` writes it
@@ -71,5 +74,22 @@ describe('modulePlan: one module of a plan made with writeModulesWorkdir', () =>
     expect(b.configuration.provider_config).toEqual({ aws: { name: 'aws', expressions: { region: { constant_value: 'us-east-1' } } } });
     expect(a.configuration.root_module.resources).toEqual([{ address: 'aws_s3_bucket.B', provider_config_key: 'aws' }]);
     expect(a).toEqual(expect.objectContaining({ applyable: true, complete: true }));
+  });
+});
+
+describe('writeModulesWorkdir: re-exported outputs', () => {
+  test('two module outputs that would re-export under one name are refused, naming both modules', async () => {
+    // GIVEN module "a" with output "b__c" and module "a__b" with output "c": both would be "a__b__c"
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-modules-'));
+    try {
+      const configurations = new Map([
+        ['a', { output: { b__c: { value: 1 } } }],
+        ['a__b', { output: { c: { value: 2 } } }],
+      ]);
+      // WHEN written with outputs re-exported THEN it fails before any Terraform runs
+      await expect(writeModulesWorkdir(dir, configurations, { outputs: true })).rejects.toThrow(/same root output "a__b__c" \(modules a, a__b\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
