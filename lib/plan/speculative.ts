@@ -109,7 +109,9 @@ interface Folding {
  * The baselines of several stacks (name -> configuration), built together: the stacks
  * not in the cache are modules of one root (runner.ts writeModulesWorkdir, their
  * outputs re-exported), so each round of the fixpoint is ONE `terraform plan` and ONE
- * `show -json` for all of them, and the provider schema is loaded once per round.
+ * `show -json` for all of them, and the provider schema is loaded once per round. (One
+ * stack to build is planned as the root itself, as before there were modules: its
+ * `finalPlan` is then the full `show -json`.)
  *
  * Each stack keeps its own state, folded from its module's part of the plan (modulePlan)
  * with its own region and account (providerContext); the round's state is those states
@@ -139,7 +141,12 @@ export async function buildBaselines(stacks: ReadonlyMap<string, StackJson>, opt
   }
   if (folding.length > 0) {
     mkdirSync(dir, { recursive: true });
-    const { sharedProvider } = await writeModulesWorkdir(dir, new Map(folding.map((f) => [f.module, stacks.get(f.name)!])), { outputs: true });
+    // One stack alone is the root configuration itself: its plans are plans of it alone (a full `show -json`).
+    const single = folding.length === 1;
+    let sharedProvider = true;
+    if (single) await writeOfflineWorkdir(dir, stacks.get(folding[0].name)!);
+    else ({ sharedProvider } = await writeModulesWorkdir(dir, new Map(folding.map((f) => [f.module, stacks.get(f.name)!])), { outputs: true }));
+    const partOfPlan = (plan: PlanJson, f: Folding): PlanJson => (single ? plan : modulePlan(plan, f.module));
     const stateFile = path.join(dir, 'baseline.tfstate');
     rmSync(stateFile, { force: true });
     const lineage = `fleetflags-speculative-${createHash('sha256').update(folding.map((f) => f.name).join('\n')).digest('hex').slice(0, 24)}`;
@@ -150,11 +157,11 @@ export async function buildBaselines(stacks: ReadonlyMap<string, StackJson>, opt
       const shown = once(() => showJson(dir, planFile));
       // Exit 0: no module changes anything. Otherwise each module's part says whether it is done.
       const parts = exit === 0 && round > 1 ? undefined : await shown();
-      const partOf = (f: Folding): PlanJson => modulePlan(parts!, f.module);
+      const partOf = (f: Folding): PlanJson => partOfPlan(parts!, f);
       const converged = round > 1 ? active.filter((f) => !parts || planIsEmpty(partOf(f))) : [];
       for (const f of converged) {
         if (f.cacheFile) writeAtomic(f.cacheFile, JSON.stringify(f.state));
-        results.set(f.name, { state: f.state!, rounds: round, fromCache: false, finalPlan: once(async () => modulePlan(await shown(), f.module)) });
+        results.set(f.name, { state: f.state!, rounds: round, fromCache: false, finalPlan: once(async () => partOfPlan(await shown(), f)) });
       }
       active = active.filter((f) => !converged.includes(f));
       if (active.length === 0) break;
@@ -166,11 +173,13 @@ export async function buildBaselines(stacks: ReadonlyMap<string, StackJson>, opt
         f.state ??= emptyState(parts!.terraform_version ?? '1.11.0', `fleetflags-speculative-${createHash('sha256').update(f.name).digest('hex').slice(0, 24)}`);
         foldPlan(f.state, partOf(f), f.ctx);
       }
-      const combined = moduleState(
-        folding.map((f) => [f.module, f.state!] as const),
-        sharedProvider,
-        { lineage, serial: round, terraformVersion: parts!.terraform_version ?? '1.11.0' },
-      );
+      const combined = single
+        ? folding[0].state!
+        : moduleState(
+            folding.map((f) => [f.module, f.state!] as const),
+            sharedProvider,
+            { lineage, serial: round, terraformVersion: parts!.terraform_version ?? '1.11.0' },
+          );
       writeFileSync(stateFile, JSON.stringify(combined, null, 2));
     }
   }
