@@ -590,6 +590,13 @@ export const errors = {
       ExitCode.TerraformFailed,
     ),
 
+  moduleOutputClash: (rootOutput: string, modules: readonly string[]) =>
+    new FleetflagsError(
+      `Two module outputs would re-export as the same root output ${JSON.stringify(rootOutput)} (modules ${modules.join(', ')}). ` +
+        `Allowed: module and output names whose "<module>__<output>" differ. Fix: rename one of the stacks or outputs.`,
+      ExitCode.Failure,
+    ),
+
   gitRefUnknown: (ref: string, repo: string, detail: string) =>
     new FleetflagsError(
       `Unknown git ref ${JSON.stringify(ref)} in ${repo} (${detail.trim()}). Allowed: a branch, tag or commit, ` +

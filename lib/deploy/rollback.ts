@@ -26,7 +26,7 @@ import { createOctokit } from '../github/sticky-comment';
 import { diffFlags, readFlagsAtRef } from '../plan/flags-diff';
 import { environmentOfStack, parseTerraformPlan, stackPlan, type StackPlan } from '../plan/plan-model';
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from '../plan/render';
-import { canonical, speculativePlan, type StackJson } from '../plan/speculative';
+import { type Baseline, buildBaselines, canonical, speculativePlan, type StackJson } from '../plan/speculative';
 import { ALLOW_EXPIRED_CATCH_UP_ENV } from '../flags/load';
 import { readStacks } from '../synth';
 import { formatCounts, planCounts, type SimplePlanCounts } from './deploy';
@@ -272,14 +272,21 @@ export async function runRollback(options: RollbackOptions): Promise<RollbackRes
     mkdirSync(outDir, { recursive: true });
     const plans: RollbackStackPlan[] = [];
     const views: StackPlan[] = [];
-    for (const stack of [...new Set([...baseStacks.keys(), ...headStacks.keys()])].sort()) {
+    const stacks = [...new Set([...baseStacks.keys(), ...headStacks.keys()])].sort();
+    // The baselines of every changed stack, folded together (speculative.ts buildBaselines).
+    const changed = stacks.filter((s) => baseStacks.has(s) && headStacks.has(s) && canonical(baseStacks.get(s)) !== canonical(headStacks.get(s)));
+    const baselines =
+      changed.length > 0
+        ? await buildBaselines(new Map(changed.map((s) => [s, baseStacks.get(s)!])), { workdir: path.join(synthRoot, 'plans', '_baselines'), cacheDir: options.cacheDir })
+        : new Map<string, Baseline>();
+    for (const stack of stacks) {
       const base = baseStacks.get(stack);
       const head = headStacks.get(stack);
       const unchanged = base !== undefined && head !== undefined && canonical(base) === canonical(head);
       let plan: Record<string, unknown>;
       if (unchanged) plan = unchangedPlan(stack);
       else if (!head) plan = { format_version: '1.2', resource_changes: [], fleetflags: { speculative: true, removedStack: true } };
-      else plan = await speculativePlan({ base, head, workdir: path.join(synthRoot, 'plans', stack), stackName: stack, cacheDir: options.cacheDir });
+      else plan = await speculativePlan({ base, head, workdir: path.join(synthRoot, 'plans', stack), stackName: stack, cacheDir: options.cacheDir, baseline: baselines.get(stack) });
       const planJson = path.join(outDir, `${stack}.plan.json`);
       writeFileSync(planJson, JSON.stringify(plan));
       const counts = planCounts(plan as Parameters<typeof planCounts>[0]);

@@ -20,7 +20,9 @@
  *   manifest.json          PlanManifest below; paths relative to the out dir
  *   flags/head/<env>.json  the head flags file of each planned environment
  *   flags/base/<env>.json  the base flags file (when the base has one)
- *   work/                  Terraform working directories (kept for debugging)
+ *   work/                  Terraform working directories (kept for debugging); work/_baselines
+ *                          builds every stack's baseline at once (speculative.ts buildBaselines),
+ *                          work/_speculative/heads plans every head at once (speculativePlans)
  */
 import { $ } from 'zx';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -33,7 +35,7 @@ import { baseFlagsAtRef } from '../flags/base-flags';
 import { readStacks, synthesize } from '../synth';
 import { pluginCacheDir } from '../terraform/cli-config';
 import { providerTemplate, terraform, type StackJson } from '../terraform/runner';
-import { canonical, type PlanJson, speculativePlan } from './speculative';
+import { type Baseline, buildBaselines, canonical, type PlanJson, speculativePlans } from './speculative';
 
 export type PlanMode = 'speculative' | 'real';
 
@@ -50,7 +52,7 @@ export interface PlanRunOptions {
   readonly baseRef?: string;
   /** @default "speculative" without AWS credentials in the environment, else "real" */
   readonly mode?: PlanMode;
-  /** Stacks planned at once. @default 2 */
+  /** Real plans run at once (speculative stacks are planned together). @default 2 */
   readonly concurrency?: number;
   /**
    * Add to the manifest already in outDir instead of starting afresh: plans of
@@ -86,6 +88,7 @@ export interface ManifestStack {
   readonly counts: PlanCounts;
   /** Resources whose prevent_destroy the change violates (an apply fails); see speculative.ts. */
   readonly preventDestroy: readonly string[];
+  /** Wall time of its plan; speculative stacks are planned together and share one figure (their baselines not included). */
   readonly seconds: number;
 }
 
@@ -105,6 +108,10 @@ export interface PlanManifest {
 
 export const DEFAULT_OUT_DIR = path.join('out', 'plan');
 export const DEFAULT_CONCURRENCY = 2;
+/** Under `<out>/work/`: where the baselines of all stacks are built together (a stack named so cannot clash: stacks are `<env>-<kind>`). */
+export const BASELINES_WORKDIR = '_baselines';
+/** Under `<out>/work/`: where the heads of all speculative stacks are planned together (`heads/`). */
+export const HEADS_WORKDIR = '_speculative';
 
 /** Plans the selected stacks and writes the out dir; returns the manifest. */
 export async function runPlans(options: PlanRunOptions = {}): Promise<PlanManifest> {
@@ -151,27 +158,44 @@ export async function runPlans(options: PlanRunOptions = {}): Promise<PlanManife
   const manifestFlags = copyFlags(outDir, head.environments, planBase ?? diffBase, environments);
   log(`planning ${selected.length} stack(s) (${mode}${planBase ? `, base ${baseRef}` : ''}), ${concurrency} at a time`);
 
-  const entries = await mapLimit(selected, concurrency, async (stack): Promise<ManifestStack> => {
+  // What each stack is planned against, and how.
+  const jobs = selected.map((stack) => {
+    const headJson = head.stacks.get(stack) ?? emptiedStack(planBase?.stacks.get(stack) ?? diffBase!.stacks.get(stack)!);
+    const stackMode: PlanMode = mode === 'real' && !isOfflineStack(headJson) ? 'real' : 'speculative';
+    return { stack, headJson, baseJson: planBase?.stacks.get(stack), stackMode };
+  });
+  for (const job of jobs) if (job.stackMode === 'real' && !hasAwsCredentials(env)) throw errors.realPlanNeedsCredentials(job.stack);
+
+  // Every speculative baseline at once: one plan and one show per fold round for all stacks (speculative.ts buildBaselines).
+  const cacheDir = options.baselineCache === false ? undefined : (options.baselineCache ?? defaultBaselineCache());
+  const baseConfigs = new Map(jobs.filter((j) => j.stackMode === 'speculative' && j.baseJson).map((j) => [j.stack, j.baseJson!] as const));
+  let baselines = new Map<string, Baseline>();
+  if (baseConfigs.size > 0) {
+    const started = Date.now();
+    log(`building the baselines of ${baseConfigs.size} stack(s) together`);
+    baselines = await buildBaselines(baseConfigs, { workdir: path.join(outDir, 'work', BASELINES_WORKDIR), cacheDir });
+    const cached = [...baselines.values()].filter((b) => b.fromCache).length;
+    const rounds = Math.max(0, ...[...baselines.values()].map((b) => b.rounds));
+    log(`baselines: ${cached} from the cache, ${baselines.size - cached} built in ${rounds} round(s) [${Math.round((Date.now() - started) / 100) / 10}s]`);
+  }
+
+  // Every speculative head at once, each against its baseline: one plan and one show (speculative.ts speculativePlans).
+  const speculativeJobs = jobs.filter((j) => j.stackMode === 'speculative');
+  let speculative = new Map<string, PlanJson>();
+  let speculativeSeconds = 0;
+  if (speculativeJobs.length > 0) {
+    const started = Date.now();
+    speculative = await speculativePlans(
+      new Map(speculativeJobs.map((j) => [j.stack, { base: j.baseJson, head: j.headJson, baseline: baselines.get(j.stack) }])),
+      { workdir: path.join(outDir, 'work', HEADS_WORKDIR), cacheDir },
+    );
+    speculativeSeconds = Math.round((Date.now() - started) / 100) / 10;
+  }
+
+  const entries = await mapLimit(jobs, concurrency, async ({ stack, headJson, baseJson, stackMode }): Promise<ManifestStack> => {
     const started = Date.now();
     const environment = environmentOfStack(stack, [...environments, ...(planBase?.environments ?? [])]) ?? stack;
-    const headJson = head.stacks.get(stack) ?? emptiedStack(planBase?.stacks.get(stack) ?? diffBase!.stacks.get(stack)!);
-    const baseJson = planBase?.stacks.get(stack);
-    const workdir = path.join(outDir, 'work', stack);
-    const offline = isOfflineStack(headJson);
-    const stackMode: PlanMode = mode === 'real' && !offline ? 'real' : 'speculative';
-    let plan: PlanJson;
-    if (stackMode === 'real') {
-      if (!hasAwsCredentials(env)) throw errors.realPlanNeedsCredentials(stack);
-      plan = await realPlan(headJson, workdir);
-    } else {
-      plan = await speculativePlan({
-        base: baseJson,
-        head: headJson,
-        workdir,
-        stackName: stack,
-        cacheDir: options.baselineCache === false ? undefined : (options.baselineCache ?? defaultBaselineCache()),
-      });
-    }
+    const plan = stackMode === 'real' ? await realPlan(headJson, path.join(outDir, 'work', stack)) : speculative.get(stack)!;
     const planFile = `${stack}.plan.json`;
     writeFileSync(path.join(outDir, planFile), JSON.stringify(plan, null, 2));
     const entry: ManifestStack = {
@@ -184,7 +208,7 @@ export async function runPlans(options: PlanRunOptions = {}): Promise<PlanManife
       changed: stackChanged(baseJson ?? diffBase?.stacks.get(stack), head.stacks.get(stack)),
       counts: countActions(plan),
       preventDestroy: plan.fleetflags?.preventDestroy ?? [],
-      seconds: Math.round((Date.now() - started) / 100) / 10,
+      seconds: stackMode === 'real' ? Math.round((Date.now() - started) / 100) / 10 : speculativeSeconds,
     };
     log(describeStackResult(entry));
     return entry;

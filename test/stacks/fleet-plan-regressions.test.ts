@@ -1,9 +1,10 @@
 /**
  * Offline-plan regressions: real `terraform plan`s of a changed fleet stack against
  * the state of the unchanged one, "as if applied" (lib/plan/speculative.ts
- * baselineState). Each asserts what a one-flag change may touch. The changed
- * configurations are modules of one root, each against its baseline (moved into its
- * module in one state file): one `plan` and one `show` for all of them.
+ * buildBaselines: both baselines folded together). Each asserts what a one-flag change
+ * may touch. The changed configurations are modules of one root, each against its
+ * baseline (moved into its module in one state file: moduleState): one `plan` and one
+ * `show` for all of them.
  *
  * @terraform: runs the real Terraform (left out of `npm run test:quick`).
  */
@@ -12,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Flags } from '../../lib/flags/schema';
 import { modulePlan, planJson, writeModulesWorkdir } from '../../lib/terraform/runner';
-import { baselineState, type StateJson } from '../../lib/plan/speculative';
+import { buildBaselines, moduleState, type StateJson } from '../../lib/plan/speculative';
 import { fleetFlags, synthFleetStack } from '../helpers/fleet-flags';
 
 interface Change {
@@ -33,28 +34,14 @@ const baselines = new Map<string, StateJson>();
 const base = (edit: Parameters<typeof fleetFlags>[1] = () => {}, autoscaling = true): Flags =>
   fleetFlags({ spot: true, arch: true, autoscaling, catchUp: true, quarantines: true }, edit);
 
-/** The baseline state of each case, as the state of that case's module (runner.ts writeModulesWorkdir). */
-function moduleStates(cases: ReadonlyArray<readonly [string, StateJson]>): StateJson {
-  const [, first] = cases[0];
-  return {
-    ...first,
-    outputs: {}, // a module's outputs are not in the root state
-    resources: cases.flatMap(([name, state]) =>
-      state.resources.map((r) => ({
-        ...r,
-        module: `module.${name}`,
-        instances: r.instances.map((i) => (i.dependencies ? { ...i, dependencies: i.dependencies.map((d) => `module.${name}.${d}`) } : i)),
-      })),
-    ),
-  };
-}
-
 /** Every case planned against its baseline in ONE Terraform plan: each case is a module of one root. */
 async function planAgainst(cases: ReadonlyArray<readonly [string, string, Flags]>): Promise<Map<string, Change[]>> {
   const dir = path.join(root, 'cases');
-  await writeModulesWorkdir(dir, new Map(cases.map(([name, , flags]) => [name, synthFleetStack(flags)])));
+  const { sharedProvider } = await writeModulesWorkdir(dir, new Map(cases.map(([name, , flags]) => [name, synthFleetStack(flags)])), { outputs: true });
   const stateFile = path.join(root, 'cases.tfstate');
-  writeFileSync(stateFile, JSON.stringify(moduleStates(cases.map(([name, baseline]) => [name, baselines.get(baseline)!] as const))));
+  // Each case's baseline, moved into that case's module (speculative.ts moduleState).
+  const states = cases.map(([name, baseline]) => [name, baselines.get(baseline)!] as const);
+  writeFileSync(stateFile, JSON.stringify(moduleState(states, sharedProvider, { lineage: 'regressions', serial: 1, terraformVersion: states[0][1].terraform_version })));
   const plan = await planJson(dir, { stateFile });
   return new Map(
     cases.map(([name]) => [
@@ -73,9 +60,11 @@ const plans = new Map<string, Change[]>();
 
 beforeAll(async () => {
   root = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-regressions-'));
-  const baselineOf = (name: string, flags: Flags): Promise<StateJson> => baselineState(synthFleetStack(flags), { workdir: path.join(root, name) });
-  const [on, off] = await Promise.all([baselineOf('baseline-autoscaling-on', base()), baselineOf('baseline-autoscaling-off', base(() => {}, false))]);
-  baselines.set('on', on).set('off', off);
+  // Both baselines folded together: one plan and one show per round (speculative.ts buildBaselines).
+  const built = await buildBaselines(new Map([['on', synthFleetStack(base())], ['off', synthFleetStack(base(() => {}, false))]]), {
+    workdir: path.join(root, 'baselines'),
+  });
+  for (const [name, baseline] of built) baselines.set(name, baseline.state);
 
   const cases: Array<[string, string, Flags]> = [
     ['unchanged', 'on', base()],

@@ -1,7 +1,8 @@
 /**
  * Cost in the PR comment: each fleet's estimated monthly cost before -> after, from
  * real offline Terraform plans of the fleet stack against a baseline "as if applied"
- * (lib/plan/speculative.ts), one plan per flag. Expected figures are worked out by
+ * (lib/plan/speculative.ts buildBaselines), one case per flag, every case a module of
+ * one root (one `plan` and one `show` for all). Expected figures are worked out by
  * hand from lib/cost/prices.ts (us-east-1, 730 h, spot 60 % below on-demand).
  *
  * @terraform: runs the real Terraform (left out of `npm run test:quick`).
@@ -15,15 +16,13 @@ import { PRICE_CHECKS, PRICE_TABLE } from '../../../lib/cost/prices';
 import { renderCostSection, usd } from '../../../lib/cost/section';
 import { loadFlagsOrThrow } from '../../../lib/flags/load';
 import type { Flags } from '../../../lib/flags/schema';
-import { mapLimit } from '../../../lib/concurrency';
 import { parseTerraformPlan } from '../../../lib/plan/plan-model';
-import { baselineState } from '../../../lib/plan/speculative';
-import { planJson, writeOfflineWorkdir } from '../../../lib/terraform/runner';
+import { buildBaselines, moduleState } from '../../../lib/plan/speculative';
+import { modulePlan, planJson, writeModulesWorkdir } from '../../../lib/terraform/runner';
 import { main } from '../../../scripts/plan-comment';
 import { fleetFlags, SYNTH_NOW, synthFleetStack } from '../../helpers/fleet-flags';
 
 let root: string;
-let baseline: string;
 const costs = new Map<string, StackCost>();
 const planFiles = new Map<string, string>();
 
@@ -44,19 +43,22 @@ const CASES: Array<[string, Flags]> = [
 beforeAll(async () => {
   root = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-cost-'));
   // GIVEN a baseline: the sandbox fleet with every fleet flag off (amd64, 2 on-demand instances)
-  const state = await baselineState(synthFleetStack(fleetFlags()), { workdir: path.join(root, 'baseline') });
-  baseline = path.join(root, 'baseline.tfstate');
-  writeFileSync(baseline, JSON.stringify(state));
-  // WHEN each flag changes, planned by Terraform against it
-  await mapLimit(CASES, 2, async ([name, flags]) => {
-    const dir = path.join(root, name);
-    await writeOfflineWorkdir(dir, synthFleetStack(flags));
-    const plan = await planJson(dir, { stateFile: baseline });
+  const state = (await buildBaselines(new Map([['sandbox-fleet', synthFleetStack(fleetFlags())]]), { workdir: path.join(root, 'baseline') })).get('sandbox-fleet')!.state;
+  // WHEN each flag changes, planned by Terraform against it: every case a module of one root,
+  // each against the baseline moved into its module, so one plan and one show for all
+  const dir = path.join(root, 'cases');
+  const { sharedProvider } = await writeModulesWorkdir(dir, new Map(CASES.map(([name, flags]) => [name, synthFleetStack(flags)])), { outputs: true });
+  const stateFile = path.join(root, 'cases.tfstate');
+  writeFileSync(stateFile, JSON.stringify(moduleState(CASES.map(([name]) => [name, state] as const), sharedProvider, { lineage: 'cost', serial: 1, terraformVersion: state.terraform_version })));
+  const plan = await planJson(dir, { stateFile });
+  for (const [name] of CASES) {
+    // Each case's part of the plan, shaped like the plan of that configuration alone (runner.ts modulePlan).
+    const part = modulePlan(plan, name);
     const file = path.join(root, `sandbox-fleet.${name}.plan.json`);
-    writeFileSync(file, JSON.stringify(plan));
+    writeFileSync(file, JSON.stringify(part));
     planFiles.set(name, file);
-    costs.set(name, estimateStackCost(parseTerraformPlan(plan), 'sandbox-fleet', 'sandbox', { now: SYNTH_NOW })!);
-  });
+    costs.set(name, estimateStackCost(parseTerraformPlan(part), 'sandbox-fleet', 'sandbox', { now: SYNTH_NOW })!);
+  }
 }, 1_200_000);
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -2,6 +2,7 @@ import { emptyValue, placeholder, placeholderArn, placeholderId, type Placeholde
 import { emptyState, foldPlan, planIsEmpty } from '../../../lib/plan/state';
 import type { ProviderSchemas } from '../../../lib/plan/provider-schema';
 import { schemaCacheKey } from '../../../lib/plan/provider-schema';
+import { moduleState } from '../../../lib/plan/speculative';
 
 const ctx = (type: string, known: Record<string, unknown> = {}, path: (string | number)[] = ['id']): PlaceholderContext => ({
   type,
@@ -108,4 +109,49 @@ test('the schema cache key is the providers and versions of the lock file', () =
   const lock = 'provider "registry.terraform.io/hashicorp/aws" {\n  version     = "5.100.0"\n  hashes = ["h1:x"]\n}\n';
   expect(schemaCacheKey(lock)).toMatch(/^hashicorp_aws@5\.100\.0-[0-9a-f]{12}$/);
   expect(schemaCacheKey(lock.replace('h1:x', 'h1:y'))).toBe(schemaCacheKey(lock));
+});
+
+describe('moduleState: states of stacks alone as one state of a root holding each as a module', () => {
+  // GIVEN two stacks' states, each as if planned alone
+  const stateOf = (bucket: string) => ({
+    ...emptyState('1.11.0', `lineage-${bucket}`),
+    outputs: { bucket: { value: bucket, type: 'string' } },
+    resources: [
+      {
+        mode: 'managed' as const,
+        type: 'aws_s3_bucket',
+        name: 'B',
+        provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+        instances: [{ schema_version: 0, attributes: { bucket }, sensitive_attributes: [], dependencies: ['aws_iam_role.R'] }],
+      },
+    ],
+  });
+  const states = [['a', stateOf('x')], ['b-1', stateOf('y')]] as const;
+  const meta = { lineage: 'combined', serial: 3, terraformVersion: '1.11.4' };
+
+  test('each module with its own provider block: resources name the module\'s provider', () => {
+    // WHEN combined for modules with their own provider blocks
+    const state = moduleState(states, false, meta);
+    // THEN every resource is in its module, with that module's provider, and its dependencies in the module
+    expect(state.resources.map((r) => [r.module, r.provider])).toEqual([
+      ['module.a', 'module.a.provider["registry.terraform.io/hashicorp/aws"]'],
+      ['module.b-1', 'module.b-1.provider["registry.terraform.io/hashicorp/aws"]'],
+    ]);
+    expect(state.resources[1].instances[0].dependencies).toEqual(['module.b-1.aws_iam_role.R']);
+    // AND the outputs are under their re-exported names, the state is the combined one
+    expect(state.outputs).toEqual({ a__bucket: { value: 'x', type: 'string' }, 'b-1__bucket': { value: 'y', type: 'string' } });
+    expect(state).toEqual(expect.objectContaining({ version: 4, lineage: 'combined', serial: 3, terraform_version: '1.11.4' }));
+  });
+
+  test('modules inheriting the root\'s provider: resources name the root\'s provider', () => {
+    // WHEN combined for modules that share the root's provider
+    const state = moduleState(states, true, meta);
+    // THEN the provider address is the root's, the module is still set
+    expect(state.resources.map((r) => [r.module, r.provider])).toEqual([
+      ['module.a', 'provider["registry.terraform.io/hashicorp/aws"]'],
+      ['module.b-1', 'provider["registry.terraform.io/hashicorp/aws"]'],
+    ]);
+    // AND the stacks' own states are untouched
+    expect(states[0][1].resources[0]).not.toHaveProperty('module');
+  });
 });

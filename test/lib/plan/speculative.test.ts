@@ -6,7 +6,7 @@
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { buildBaseline, preventDestroyAddresses, speculativePlan, withoutPreventDestroy } from '../../../lib/plan/speculative';
+import { type Baseline, buildBaseline, buildBaselines, preventDestroyAddresses, speculativePlan, speculativePlans, withoutPreventDestroy } from '../../../lib/plan/speculative';
 import { plannedChanges } from '../../../lib/plan/state';
 import type { StackJson } from '../../../lib/terraform/runner';
 import { sandboxFlags } from '../../helpers/flags-fixtures';
@@ -29,6 +29,12 @@ const cacheDir = path.join(work, 'baseline-cache');
 
 describe('speculativePlan: an unchanged configuration plans to zero changes', () => {
   const stacks = shippedStacks();
+  /** Every shipped stack's baseline, built together (buildBaselines: one plan and one show per round for all). */
+  let baselines: Map<string, Baseline>;
+
+  beforeAll(async () => {
+    baselines = await buildBaselines(stacks, { workdir: path.join(work, 'zero'), cacheDir });
+  }, 1_200_000);
 
   test('the shipped flags give data and fleet stacks for every environment', () => {
     // GIVEN the shipped flags files WHEN synthesized THEN each environment has both stacks
@@ -38,9 +44,10 @@ describe('speculativePlan: an unchanged configuration plans to zero changes', ()
   });
 
   test.each([...stacks.keys()])('%s', async (name) => {
-    // GIVEN a stack WHEN its configuration is planned against a baseline of itself
+    // GIVEN a stack WHEN its configuration is planned against a baseline of itself (built with the others)
     const json = stacks.get(name)!;
-    const plan = await speculativePlan({ base: json, head: json, workdir: path.join(work, 'zero', name), stackName: name, cacheDir });
+    const baseline = baselines.get(name)!;
+    const plan = await speculativePlan({ base: json, head: json, workdir: path.join(work, 'zero-head', name), stackName: name, cacheDir, baseline });
     // THEN nothing changes, neither resources nor outputs, and the plan says it is speculative
     expect(changesOf(plan).map((c) => `${c.address} ${c.change.actions}`)).toEqual([]);
     expect(outputChangesOf(plan)).toEqual([]);
@@ -49,6 +56,31 @@ describe('speculativePlan: an unchanged configuration plans to zero changes', ()
     expect(plan.fleetflags).toEqual(expect.objectContaining({ speculative: true, baseline: 'base', preventDestroy: [] }));
     expect(plan.fleetflags.baselineRounds).toBeGreaterThanOrEqual(2);
     expect(plan.fleetflags.baselineRounds).toBeLessThanOrEqual(5);
+    // AND the baseline was built here, not read from the cache
+    expect(baseline.fromCache).toBe(false);
+  });
+
+  test('buildBaselines gives each stack the baseline buildBaseline gives it alone, and the two share the cache', async () => {
+    // GIVEN two stacks of different environments (so their modules had their own provider blocks)
+    const access = [...stacks.keys()].find((n) => n.endsWith('-access'))!;
+    const names = [access, [...stacks.keys()].find((n) => n.endsWith('-data') && !n.startsWith(access.replace(/access$/, '')))!];
+    expect(new Set(names.map((n) => n.split('-')[0])).size).toBe(2);
+    const aloneCache = path.join(work, 'alone-cache');
+    // WHEN each is built alone (buildBaseline), into a cache of its own
+    const alone = await Promise.all(names.map((n) => buildBaseline(stacks.get(n)!, { workdir: path.join(work, 'alone', n), stackName: n, cacheDir: aloneCache })));
+    // THEN the state and the rounds are those of the baselines built together above
+    names.forEach((n, i) => {
+      expect({ n, rounds: alone[i].rounds, fromCache: alone[i].fromCache }).toEqual({ n, rounds: baselines.get(n)!.rounds, fromCache: false });
+      expect(alone[i].state).toEqual(baselines.get(n)!.state);
+    });
+    // AND buildBaselines finds what buildBaseline cached, and buildBaseline what buildBaselines cached
+    const again = await buildBaselines(new Map(names.map((n) => [n, stacks.get(n)!])), { workdir: path.join(work, 'alone-again'), cacheDir: aloneCache });
+    expect([...again.values()].map((b) => [b.fromCache, b.rounds])).toEqual([[true, 0], [true, 0]]);
+    names.forEach((n) => expect(again.get(n)!.state).toEqual(baselines.get(n)!.state));
+    const fleet = [...stacks.keys()].find((n) => n.endsWith('-fleet'))!;
+    const cached = await buildBaseline(stacks.get(fleet)!, { workdir: path.join(work, 'from-combined'), stackName: fleet, cacheDir });
+    expect(cached.fromCache).toBe(true);
+    expect(cached.state).toEqual(baselines.get(fleet)!.state);
   });
 
   test('planning the head separately (not reusing the last round) also shows no changes', async () => {
@@ -124,6 +156,31 @@ describe('speculativePlan: changes plan as the provider decides', () => {
     expect(p.fleetflags.preventDestroy).toEqual([bucket.address]);
     expect(changes.every((c) => c.address.includes('Artifacts') && c.change.actions.includes('create'))).toBe(true);
     expect(changes.length).toBeGreaterThanOrEqual(6);
+  });
+
+  test('several heads in one plan (speculativePlans): each against its baseline, prevent_destroy lifted in its own stack only', async () => {
+    // GIVEN a value change, a lock-table rename (prevent_destroy) and the unchanged base, all against the same base
+    const value = stacksOf(sandboxFlags((f) => (f.accessLogs!.expirationDays = 30))).get('sandbox-data')!;
+    const table = stacksOf(sandboxFlags((f) => (f.lockTable!.tableName = 'fleetflags-sandbox-locks-v2'))).get('sandbox-data')!;
+    // WHEN planned together: each head a module of one root
+    const plans = await speculativePlans(
+      new Map([['value', { base, head: value }], ['table', { base, head: table }], ['unchanged', { base, head: base }]]),
+      { workdir: path.join(work, 'together'), cacheDir },
+    );
+    // THEN each plan is what that head alone plans: one in-place update...
+    const valueChanges = changesOf(plans.get('value')!);
+    expect(valueChanges.map((c) => [c.address.split('.')[0], c.change.actions])).toEqual([['aws_s3_bucket_lifecycle_configuration', ['update']]]);
+    expect(valueChanges[0].change.after.rule[0].expiration[0].days).toBe(30);
+    expect(plans.get('value')!.fleetflags.preventDestroy).toEqual([]);
+    // ...the table's replacement, its guard lifted and listed in its own plan only, with its output...
+    const tableChanges = changesOf(plans.get('table')!);
+    expect(tableChanges.map((c) => [c.address.split('.')[0], c.change.actions])).toEqual([['aws_dynamodb_table', ['delete', 'create']]]);
+    expect(plans.get('table')!.fleetflags.preventDestroy).toEqual([tableChanges[0].address]);
+    expect(outputChangesOf(plans.get('table')!)).toEqual(['lock_table']);
+    // ...and nothing for the unchanged head; every plan is marked speculative against the base
+    expect(changesOf(plans.get('unchanged')!)).toEqual([]);
+    expect(outputChangesOf(plans.get('unchanged')!)).toEqual([]);
+    expect([...plans.values()].map((p) => [p.fleetflags.speculative, p.fleetflags.baseline])).toEqual([[true, 'base'], [true, 'base'], [true, 'base']]);
   });
 
   test('a baseline is cached by configuration: the second build plans nothing', async () => {
