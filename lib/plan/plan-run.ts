@@ -172,7 +172,7 @@ export async function runPlans(options: PlanRunOptions = {}): Promise<PlanManife
   let baselines = new Map<string, Baseline>();
   if (baseConfigs.size > 0) {
     const started = Date.now();
-    log(`building the baselines of ${baseConfigs.size} stack(s) together`);
+    log(baseConfigs.size === 1 ? 'building the baseline of 1 stack (or reading it from the cache)' : `building the baselines of ${baseConfigs.size} stacks together (those not in the cache)`);
     baselines = await buildBaselines(baseConfigs, { workdir: path.join(outDir, 'work', BASELINES_WORKDIR), cacheDir });
     const cached = [...baselines.values()].filter((b) => b.fromCache).length;
     const rounds = Math.max(0, ...[...baselines.values()].map((b) => b.rounds));
