@@ -19,6 +19,7 @@ test per patch, through the AWS SDK, that fails without it.
 import argparse
 import copy
 import datetime
+import io
 import json
 import os
 import sys
@@ -488,8 +489,10 @@ class OneRequestAtATime:
     server's threads, with no locking. A DynamoDB conditional write is a read, a check
     and a write: two claims of the same lock-table item sent at once could both pass
     their condition (seen under load: two winners of one claim). The server stays
-    threaded (a slow client does not block the accept loop), and the work of each
-    request, its response body included, happens under one lock.
+    threaded and reads each request's body before the lock (a slow client holds up only
+    its own request); moto's work on each request, its response body included, happens
+    under one lock. A request moto answers by calling out (SNS delivering to an HTTPS
+    subscription) holds the others until it returns.
     """
 
     def __init__(self, app):
@@ -497,6 +500,12 @@ class OneRequestAtATime:
         self.lock = threading.Lock()
 
     def __call__(self, environ, start_response):
+        # The request body is read before the lock: a slow client stalls only its own request.
+        stream = environ.get("wsgi.input")
+        if stream is not None:
+            length = environ.get("CONTENT_LENGTH")
+            body = stream.read(int(length)) if length else (stream.read() if environ.get("wsgi.input_terminated") else b"")
+            environ["wsgi.input"] = io.BytesIO(body)
         with self.lock:
             result = self.app(environ, start_response)
             try:

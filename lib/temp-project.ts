@@ -1,9 +1,11 @@
 /**
  * A copy of the project in a temporary git repository: what the end-to-end suites
- * and the deploy bench run the real scripts in. The copy holds the committed sources
- * (flags, stacks, lib, scripts, bin, emulator and the project files) with
- * node_modules symlinked, committed on `main` with an identity of its own, so
- * nothing comes from the machine's git configuration.
+ * and the deploy bench run the real scripts in. The copy holds the working tree's
+ * sources as they are (flags, stacks, lib, scripts, bin, emulator and the project
+ * files; uncommitted edits included: a test runs the code being edited) with
+ * node_modules symlinked, committed on `main` with an identity of its own in its
+ * local config, which also turns off commit signing and hooks a machine's global git
+ * config may set.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -28,6 +30,8 @@ export function copyProject(dir: string, root: string = projectRoot()): (...args
   git('init', '-q', '-b', 'main');
   git('config', 'user.name', TEMP_PROJECT_IDENTITY.name);
   git('config', 'user.email', TEMP_PROJECT_IDENTITY.email);
+  git('config', 'commit.gpgsign', 'false');
+  git('config', 'core.hooksPath', '/dev/null');
   git('add', '-A');
   git('commit', '-q', '-m', 'fleetflags');
   return git;

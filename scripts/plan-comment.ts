@@ -160,7 +160,10 @@ export async function main(args: readonly string[]): Promise<number> {
   } else if (plans.length > 0 || v.manifest) {
     bodySource = 'the rendered plans';
     // Rendered here, by this (the comment job's) code, once the PR is known: a fork's code change gets its note.
-    body = (trust?: PlanTrust) => render({ ...renderArgs, format: 'markdown', untrustedCode: trust === 'fork-code' });
+    // The details link is the plan run (its step summary and artifacts), not this comment job's run.
+    const ev = process.env.GITHUB_EVENT_PATH ? readEvent(process.env.GITHUB_EVENT_PATH) : {};
+    const detailsUrl = renderArgs.detailsUrl ?? ev.runUrl;
+    body = (trust?: PlanTrust) => render({ ...renderArgs, detailsUrl, format: 'markdown', untrustedCode: trust === 'fork-code' });
   } else {
     throw errors.usage('post needs --body <file>, --plan <plan.json>... or --failed', USAGE);
   }

@@ -40,7 +40,7 @@ export async function main(args: readonly string[], options: SavedPlanMainOption
     return 0;
   }
   const [action, ...rest] = positionals;
-  if (!(action in ACTIONS) || rest.length > 0) throw errors.usage(`the first argument is upload, download or delete; got ${JSON.stringify(positionals.join(' '))}`, USAGE);
+  if (!Object.hasOwn(ACTIONS, action) || rest.length > 0) throw errors.usage(`the first argument is upload, download or delete; got ${JSON.stringify(positionals.join(' '))}`, USAGE);
   if (!values.env || !values.dir) throw errors.usage('--env and --dir are required', USAGE);
   const runId = values['run-id'] ?? env.GITHUB_RUN_ID ?? '';
   const files = flagsFiles(options.flagsDir ?? 'flags');

@@ -88,10 +88,13 @@ export function buildDriftReport(plans: readonly DriftPlan[], now: Date): DriftR
     .map(({ stack, plan }): StackDrift => {
       const planned = (plan.resource_changes ?? []).filter(isManaged).filter((rc) => !rc.change.actions.every((a) => a === 'no-op' || a === 'read'));
       const acted = new Set(planned.map((rc) => rc.address));
+      // Drift: gone, or planned back with at least one real difference (not only empty-for-empty):
+      // a noise-only refresh difference on a resource a merged change updates is that change, pending.
       const drift = (plan.resource_drift ?? [])
         .filter(isManaged)
         .filter((rc) => isGone(rc) || acted.has(rc.address))
         .map(drifted)
+        .filter((d) => d.actions.includes('delete') || d.attributes.length > 0)
         .sort((a, b) => compare(a.address, b.address));
       const driftAddresses = new Set(drift.map((d) => d.address));
       return {

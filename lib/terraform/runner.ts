@@ -275,7 +275,8 @@ export async function writeModulesWorkdir(
     const moduleDir = path.join(dir, MODULES_DIR, name);
     mkdirSync(moduleDir, { recursive: true });
     writeFileSync(path.join(moduleDir, 'cdk.tf.json'), JSON.stringify(copy));
-    if (!shared) writeOfflineOverride(moduleDir, copy);
+    // Shared: the provider settings are the root's; the module still needs its required variables' placeholders.
+    writeOfflineOverride(moduleDir, copy);
     modules[name] = { source: `./${MODULES_DIR}/${name}` };
     if (options.outputs) {
       for (const [output, definition] of Object.entries((copy.output ?? {}) as Record<string, { sensitive?: boolean }>)) {

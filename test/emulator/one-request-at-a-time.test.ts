@@ -1,52 +1,58 @@
 /**
  * The emulator answers one request at a time (emulator/launcher.py, OneRequestAtATime):
  * each AWS API call is atomic, and moto's backends have no locking of their own. The
- * lock table's claim protocol depends on it: of many agents claiming one S3 object at
- * once with a conditional write, exactly one wins. Two winners of three were seen in
- * the lifecycle suite on a loaded machine before the server serialized requests; the
- * race needs a thread switch inside moto's put_item, so on an idle machine this suite
- * passes without the lock too (tried: 5 rounds of 24). It guards the property, it does
- * not reproduce the race on demand.
+ * lock table's claim protocol depends on it (two winners of one claim were seen in the
+ * lifecycle suite on a loaded machine before requests were serialized). The race needs
+ * a thread switch inside moto's put_item, which an idle machine rarely makes, so the
+ * middleware is tested directly: eight threads through a WSGI app that sleeps while it
+ * counts how many calls overlap, with the middleware and, as the control, without it.
  */
-import { ConditionalCheckFailedException, CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { buildClaimRequest, LOCK_TABLE_PARTITION_KEY, LOCK_TABLE_PARTITION_KEY_TYPE } from '../../lib/contract/lock-table';
-import { clientConfig } from '../../lib/emulator/clients';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { pythonOf } from '../../lib/emulator/emulator';
 
-const TABLE = 'fleetflags-test-locks';
-let emulator: TestEmulator;
-let dynamo: DynamoDBClient;
+const EMULATOR_DIR = path.resolve(__dirname, '..', '..', 'emulator');
 
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-  const { forcePathStyle: _, ...config } = clientConfig({ region: 'us-east-1', endpoint: emulator.endpoint });
-  dynamo = new DynamoDBClient({ ...config, maxAttempts: 1 });
-  await dynamo.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: LOCK_TABLE_PARTITION_KEY, AttributeType: LOCK_TABLE_PARTITION_KEY_TYPE }],
-      KeySchema: [{ AttributeName: LOCK_TABLE_PARTITION_KEY, KeyType: 'HASH' }],
-    }),
-  );
-}, 120_000);
+const SCRIPT = `
+import io, json, sys, threading, time
+sys.path.insert(0, sys.argv[1])
+import launcher
 
-afterAll(async () => {
-  dynamo?.destroy();
-  await emulator?.stop();
-});
+def run(wrap):
+    state = {"active": 0, "peak": 0, "bodies": []}
+    guard = threading.Lock()
+    def app(environ, start_response):
+        with guard:
+            state["active"] += 1
+            state["peak"] = max(state["peak"], state["active"])
+        body = environ["wsgi.input"].read()
+        time.sleep(0.02)
+        with guard:
+            state["active"] -= 1
+            state["bodies"].append(body.decode())
+        start_response("200 OK", [])
+        return [b"o", b"k"]
+    handler = launcher.OneRequestAtATime(app) if wrap else app
+    answers = []
+    def call(i):
+        data = f"request-{i}".encode()
+        environ = {"wsgi.input": io.BytesIO(data), "CONTENT_LENGTH": str(len(data))}
+        answers.append(b"".join(handler(environ, lambda *a: None)).decode())
+    threads = [threading.Thread(target=call, args=(i,)) for i in range(8)]
+    for t in threads: t.start()
+    for t in threads: t.join()
+    return {"peak": state["peak"], "bodies": sorted(state["bodies"]), "answers": answers}
 
-describe('claims sent at once', () => {
-  it.each([1, 2, 3, 4, 5])('GIVEN 24 agents claiming one object at once (round %i) THEN exactly one wins, the others fail their condition', async (round) => {
-    const now = Math.floor(Date.now() / 1000);
-    const claims = await Promise.allSettled(
-      Array.from({ length: 24 }, (_, i) =>
-        dynamo.send(new PutItemCommand(buildClaimRequest({ tableName: TABLE, objectKey: `logs/2026/11/27/${round}.gz`, owner: `agent-${i}`, nowSeconds: now }))),
-      ),
-    );
-    expect(claims.filter((c) => c.status === 'fulfilled')).toHaveLength(1);
-    const rejected = claims.filter((c): c is PromiseRejectedResult => c.status === 'rejected');
-    expect(rejected).toHaveLength(23);
-    for (const c of rejected) expect(c.reason).toBeInstanceOf(ConditionalCheckFailedException);
+print(json.dumps({"with": run(True), "without": run(False)}))
+`;
+
+describe('OneRequestAtATime', () => {
+  it('GIVEN eight requests at once WHEN they go through the middleware THEN they never overlap, each body and answer intact; without it they do', () => {
+    const out = JSON.parse(execFileSync(pythonOf(), ['-c', SCRIPT, EMULATOR_DIR], { encoding: 'utf8' })) as Record<'with' | 'without', { peak: number; bodies: string[]; answers: string[] }>;
+    expect(out.with.peak).toBe(1);
+    expect(out.with.bodies).toEqual(Array.from({ length: 8 }, (_, i) => `request-${i}`).sort());
+    expect(out.with.answers).toEqual(Array(8).fill('ok'));
+    // The control: the same app and threads, no middleware, overlap.
+    expect(out.without.peak).toBeGreaterThan(1);
   });
 });

@@ -210,6 +210,24 @@ describe('plan-comment post', () => {
     expect(gh.comments[0].body).toContain('[the workflow run](https://github.com/acme/fleetflags/actions/runs/9)');
   });
 
+  test('GIVEN the comment job of a plan run WHEN the plans are posted THEN the details link is the plan run, not the comment job', async () => {
+    gh.pulls.push({ number: PR, head: { sha: 'abcdef1234567890', ref: 'b', repo: { full_name: `${OWNER}/${REPO}` } } });
+    const e = env({
+      workflow_run: { html_url: 'https://github.com/acme/fleetflags/actions/runs/41', head_sha: 'abcdef1234567890', head_branch: 'b', head_repository: { full_name: `${OWNER}/${REPO}` }, pull_requests: [{ number: PR, head: { sha: 'abcdef1234567890' } }] },
+    });
+    const saved = { ...process.env };
+    // The comment job's own run: what the link must not be.
+    Object.assign(process.env, e, { GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '42' });
+    try {
+      expect(await main(['post', '--plan', planOf('update'), '--commit', 'abcdef1234567890', '--author', 'github-actions[bot]'])).toBe(0);
+    } finally {
+      process.env = saved;
+    }
+    expect(gh.comments).toHaveLength(1);
+    expect(gh.comments[0].body).toContain('https://github.com/acme/fleetflags/actions/runs/41');
+    expect(gh.comments[0].body).not.toContain('/actions/runs/42');
+  });
+
   test('a body over the limit is refused before calling GitHub; a missing token says how to fix it', async () => {
     const e = env({ pull_request: { number: PR } });
     await expect(post('x'.repeat(70_000), { env: e, bodySource: 'comment.md' })).rejects.toThrow(/comment\.md is \d+ characters; GitHub allows at most 65536/);

@@ -93,6 +93,19 @@ describe('buildDriftReport', () => {
     expect(report).toMatchObject({ driftCount: 0, pendingCount: 0, clean: true });
   });
 
+  test('GIVEN a merged change to a resource whose refresh differs only by null read back as {} THEN it is pending, not drift', () => {
+    // GIVEN the table updated by a merged change, and a noise-only refresh difference on it
+    const plan = driftedPlan();
+    const d = plan.resource_drift![0];
+    const before = d.change.before as Record<string, unknown>;
+    d.change = { ...d.change, before: { ...before, tags: null }, after: { ...before, tags: {} } };
+    // WHEN reported
+    const data = buildDriftReport([{ stack: 'production-data', plan }], NOW).stacks[0];
+    // THEN nothing drifted, and the table's update is listed as not yet deployed
+    expect(data.drift).toEqual([]);
+    expect(data.pending.map((p) => p.address)).toContain(d.address);
+  });
+
   test('GIVEN a resource deleted outside Terraform THEN it is drift, even before the plan is read', () => {
     const plan = cleanPlan();
     const table = plan.resource_changes!.find((rc) => rc.type === 'aws_dynamodb_table')!;

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { planSubjects } from '../../../lib/access/policies';
 
 type Step = { if?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string> };
 type Job = { if?: string; permissions?: Record<string, string>; steps: Step[] };
@@ -31,9 +32,22 @@ describe('.github/workflows/plan.yml', () => {
   test('no write permission anywhere; only the same-repo job may get an OIDC token', () => {
     expect(wf.permissions).toEqual({});
     expect(wf.jobs.plan.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
-    expect(wf.jobs.plan.if).toBe("github.event_name == 'workflow_dispatch' || github.event.pull_request.head.repo.full_name == github.repository");
+    expect(wf.jobs.plan.if).toBe("github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository");
     expect(wf.jobs['plan-speculative'].permissions).toEqual({ contents: 'read' });
-    expect(wf.jobs['plan-speculative'].if).toBe("github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name != github.repository");
+    expect(wf.jobs['plan-speculative'].if).toBe("github.event_name == 'workflow_dispatch' || github.event.pull_request.head.repo.full_name != github.repository");
+  });
+
+  it('GIVEN a run dispatched for a rollback branch WHEN its OIDC subject is compared with the plan role trust THEN it is not trusted, so it runs in the job that asks for no token', () => {
+    // The rollback pushes rollback/<env>-<sha> and dispatches plan.yml there (lib/deploy/dispatch.ts).
+    const dispatchedSubject = 'repo:acme/fleet:ref:refs/heads/rollback/production-0123456789ab';
+    expect(planSubjects('acme/fleet')).not.toContain(dispatchedSubject);
+    const dispatched = (job: { if?: string }) => (job.if ?? '').includes("github.event_name == 'workflow_dispatch' ||");
+    expect(dispatched(wf.jobs['plan-speculative'])).toBe(true);
+    expect(wf.jobs['plan-speculative'].permissions).not.toHaveProperty('id-token');
+    expect(dispatched(wf.jobs.plan)).toBe(false);
+    // Its steps have what a dispatched run lacks (no pull_request in the event): a base ref and a commit.
+    const env = wf.jobs['plan-speculative'].steps.flatMap((st: { env?: Record<string, string> }) => Object.values(st.env ?? {}));
+    expect(env).toEqual(expect.arrayContaining(["${{ github.base_ref || 'main' }}", '${{ github.event.pull_request.head.sha || github.sha }}']));
   });
 
   test('fork PRs: no AWS credentials, no secrets, a speculative plan', () => {

@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { speculativePlan } from '../../../lib/plan/speculative';
+import { speculativePlan, speculativePlans } from '../../../lib/plan/speculative';
 import { OFFLINE_VARIABLE_PLACEHOLDER, offlineVariableDefaults, type StackJson } from '../../../lib/terraform/runner';
 
 const withSecretVariable = (): StackJson => ({
@@ -50,5 +50,22 @@ describe('a speculative plan of a configuration with a required secret variable'
     );
     expect(subscription?.change.actions).toEqual(['create']);
     expect(subscription?.change.after_sensitive).toMatchObject({ input: true });
+  });
+
+  it('GIVEN two such configurations sharing one provider WHEN their heads are planned together as modules THEN both plan', async () => {
+    // Modules of one root: a module's variable with no default would be a required argument of the module call.
+    const other = withSecretVariable();
+    other.resource.terraform_data.extra = { input: 'x' };
+    const plans = await speculativePlans(
+      new Map([
+        ['a', { head: withSecretVariable() }],
+        ['b', { head: other }],
+      ]),
+      { workdir: path.join(work, 'together') },
+    );
+    expect([...plans.keys()].sort()).toEqual(['a', 'b']);
+    const created = (name: string) => (plans.get(name)!.resource_changes as Array<{ address: string; change: { actions: string[] } }>).filter((c) => c.change.actions.join() === 'create').map((c) => c.address).sort();
+    expect(created('a')).toEqual(['terraform_data.other', 'terraform_data.subscription']);
+    expect(created('b')).toEqual(['terraform_data.extra', 'terraform_data.other', 'terraform_data.subscription']);
   });
 });
