@@ -5,9 +5,9 @@
  * and the run's link. Also the artifact side: plans redacted in place, and a ref's
  * flags files taken as data.
  */
-import { runUrlFromEnv } from '../deploy/history';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { runUrlFromEnv } from '../deploy/history';
 import { errors } from '../errors';
 import { loadFlagsOrThrow } from '../flags/load';
 import { diffFlags, readFlagsAtRef, readFlagsDir, type FlagChange } from './flags-diff';
