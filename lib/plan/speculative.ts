@@ -47,7 +47,7 @@ import { emptyState, foldPlan, type PlanJson, planIsEmpty, plannedChanges, type 
 export type { PlanJson, StateJson, StackJson };
 
 /** Bumped whenever a change here or in state*.ts changes the baselines built. */
-export const BASELINE_ALGORITHM_VERSION = 1;
+export const BASELINE_ALGORITHM_VERSION = 2;
 /** Rounds of the fixpoint before giving up. */
 export const DEFAULT_MAX_ROUNDS = 6;
 const ACCOUNT_FALLBACK = '123456789012';
@@ -171,7 +171,7 @@ export async function buildBaselines(stacks: ReadonlyMap<string, StackJson>, opt
       }
       for (const f of active) {
         f.state ??= emptyState(parts!.terraform_version ?? '1.11.0', `fleetflags-speculative-${createHash('sha256').update(f.name).digest('hex').slice(0, 24)}`);
-        foldPlan(f.state, partOf(f), f.ctx);
+        foldPlan(f.state, partOf(f), f.ctx, stacks.get(f.name));
       }
       const combined = single
         ? folding[0].state!

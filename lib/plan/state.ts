@@ -10,6 +10,10 @@
  */
 import { blockType, normalizeSource, resourceSchema, type CtyType, type ProviderSchemas } from './provider-schema';
 import { placeholder, type PlaceholderContext } from './state-placeholders';
+import { getPath, resolveFromConfiguration, typeOfValue, type UnknownOutput, type UnknownValue } from './state-references';
+import type { StackJson } from '../terraform/runner';
+
+export { typeOfValue };
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export type PlanJson = Record<string, any>;
@@ -83,9 +87,14 @@ function isNoop(actions: readonly string[]): boolean {
 /**
  * Folds a plan into `state` (mutated and returned). On the first round (empty
  * state) every change is a create; later rounds are updates and replacements.
+ * With the stack's configuration, what the plan left unknown and the configuration
+ * computes from other resources is evaluated against the folded state
+ * (state-references.ts), as the next round's plan will evaluate it.
  */
-export function foldPlan(state: StateJson, plan: PlanJson, ctx: StateBuildContext): StateJson {
+export function foldPlan(state: StateJson, plan: PlanJson, ctx: StateBuildContext, config?: StackJson): StateJson {
   const providerKeys = providerKeysByAddress(plan);
+  const unknownValues: UnknownValue[] = [];
+  const unknownOutputs: UnknownOutput[] = [];
   for (const rc of (plan.resource_changes ?? []) as ResourceChange[]) {
     if (rc.mode !== 'managed') continue;
     const actions = rc.change.actions;
@@ -99,7 +108,10 @@ export function foldPlan(state: StateJson, plan: PlanJson, ctx: StateBuildContex
     const existing = findInstance(state, key, rc.index);
     const replace = actions.includes('delete') && actions.includes('create');
     const prior = existing && !replace && !actions.includes('create') ? existing.attributes : undefined;
-    const attributes = resolveAttributes(schema.block ? blockType(schema.block) : 'dynamic', rc, ctx, prior, existing?.attributes);
+    const attributes = resolveAttributes(schema.block ? blockType(schema.block) : 'dynamic', rc, ctx, prior, existing?.attributes, (path, ctyType) => {
+      // Resources of nested modules are left to the next round (their configuration is elsewhere).
+      if (!rc.module_address) unknownValues.push({ type: rc.type, name: rc.name, index: rc.index, path, ctyType });
+    });
     const instance: StateInstance = {
       ...(rc.index !== undefined ? { index_key: rc.index } : {}),
       schema_version: schema.version ?? 0,
@@ -116,11 +128,13 @@ export function foldPlan(state: StateJson, plan: PlanJson, ctx: StateBuildContex
       continue;
     }
     if (oc.after_unknown === true || oc.after === null || oc.after === undefined) {
-      delete state.outputs[name]; // resolved on a later round, once its resources are folded
+      delete state.outputs[name]; // resolved from the configuration below, or on a later round
+      if (oc.after_unknown === true) unknownOutputs.push({ name, sensitive: oc.after_sensitive === true || config?.output?.[name]?.sensitive === true });
       continue;
     }
     state.outputs[name] = { value: oc.after, type: typeOfValue(oc.after), ...(oc.after_sensitive === true ? { sensitive: true } : {}) };
   }
+  if (config) resolveFromConfiguration(state, config, unknownValues, unknownOutputs);
   state.serial += 1;
   return state;
 }
@@ -136,6 +150,7 @@ function resolveAttributes(
   ctx: StateBuildContext,
   prior: Record<string, unknown> | undefined,
   previous: Record<string, unknown> | undefined,
+  onUnknown: (path: (string | number)[], type: CtyType) => void,
 ): Record<string, unknown> {
   const after = (rc.change.after ?? {}) as Record<string, unknown>;
   const unknown = (rc.change.after_unknown ?? {}) as Record<string, unknown>;
@@ -154,6 +169,7 @@ function resolveAttributes(
   const result: Record<string, unknown> = {};
   for (const [name, t] of Object.entries(attrs)) {
     result[name] = fill(t, after[name], unknown[name], [name], (ty, p) => {
+      onUnknown(p, ty);
       const kept = prior ? getPath(prior, p) : undefined;
       return kept !== undefined ? kept : placeholder(ty, pctx(p));
     });
@@ -189,24 +205,7 @@ function fill(type: CtyType, after: unknown, unknown: unknown, path: (string | n
   return after;
 }
 
-function getPath(value: unknown, path: readonly (string | number)[]): unknown {
-  let v: unknown = value;
-  for (const p of path) {
-    if (v === null || v === undefined) return undefined;
-    v = (v as Record<string | number, unknown>)[p];
-  }
-  return v;
-}
 
-/** The cty type of a JSON value, as outputs record it in state. */
-export function typeOfValue(v: unknown): unknown {
-  if (typeof v === 'string') return 'string';
-  if (typeof v === 'number') return 'number';
-  if (typeof v === 'boolean') return 'bool';
-  if (Array.isArray(v)) return ['tuple', v.map(typeOfValue)];
-  if (isObject(v)) return ['object', Object.fromEntries(Object.entries(v).map(([k, x]) => [k, typeOfValue(x)]))];
-  return 'dynamic';
-}
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
