@@ -4,7 +4,7 @@
  * time of bare `terraform plan`s of the same stacks (offline, against no state) run
  * at the SAME concurrency, and their ratio. (It used to compare the parallel run with
  * a sequential sum of bare plans, which flattered the ratio by up to the concurrency.)
- * What the ratio pays for: synthesis of head and base, the baseline fixpoint (2-4
+ * What the ratio pays for: synthesis of head and base, the baseline fixpoint (2
  * rounds, each one `plan` + one `show -json` for every stack: speculative.ts
  * buildBaselines) and one `plan` + `show` of the heads that changed (speculativePlans).
  */
