@@ -6,7 +6,8 @@
  *
  * - the backend block (another bucket, key or region; another local state path),
  * - the required providers and module sources of the configuration,
- * - the dependency lock file the configuration came with (if any),
+ * - a dependency lock file the configuration came with that differs from the one
+ *   init wrote,
  * - the Terraform binary and our CLI config (provider mirror, plugin cache),
  * - or the providers it installed are gone (a plugin cache deleted).
  *
@@ -32,8 +33,8 @@ export interface InitRecord {
   readonly lock: string;
 }
 
-/** Everything `terraform init` of `config` depends on, hashed. */
-export function initKey(config: StackJson, context: { readonly lockFile?: string; readonly terraformBinary?: string; readonly cliConfig?: string }): string {
+/** What `terraform init` of `config` depends on, hashed (the lock file is compared on its own: ensureInitialized). */
+export function initKey(config: StackJson, context: { readonly terraformBinary?: string; readonly cliConfig?: string }): string {
   const terraformBlock = (config.terraform ?? {}) as StackJson;
   const modules = Object.fromEntries(Object.entries((config.module ?? {}) as Record<string, StackJson>).map(([name, m]) => [name, { source: m.source, version: m.version }]));
   const parts = {
@@ -42,7 +43,6 @@ export function initKey(config: StackJson, context: { readonly lockFile?: string
     requiredProviders: terraformBlock.required_providers ?? null,
     requiredVersion: terraformBlock.required_version ?? null,
     modules,
-    lockFile: context.lockFile ?? null,
     terraformBinary: context.terraformBinary ?? null,
     cliConfig: context.cliConfig ?? null,
   };
@@ -72,8 +72,8 @@ export interface InitOutcome {
 /** Runs init in `dataDir` unless it is already initialized for the same backend, providers and lock; puts the lock file in place either way. */
 export async function ensureInitialized(options: EnsureInitializedOptions): Promise<InitOutcome> {
   const lockPath = path.join(options.workdir, LOCK_FILE);
+  const lock = existsSync(lockPath) ? readFileSync(lockPath, 'utf8') : undefined;
   const key = initKey(options.config, {
-    lockFile: existsSync(lockPath) ? readFileSync(lockPath, 'utf8') : undefined,
     terraformBinary: options.terraformBinary,
     cliConfig: options.cliConfig,
   });
@@ -81,7 +81,8 @@ export async function ensureInitialized(options: EnsureInitializedOptions): Prom
   const record = readRecord(recordPath);
   let reason: string;
   if (!record) reason = 'not initialized yet';
-  else if (record.key !== key) reason = 'the backend, the providers, the lock file or Terraform changed since the last init';
+  else if (record.key !== key) reason = 'the backend, the providers or Terraform changed since the last init';
+  else if (lock !== undefined && lock !== record.lock) reason = 'the configuration comes with another dependency lock file';
   else if (!providersInstalled(options.dataDir, record.lock)) reason = 'a provider it installed is gone (plugin cache removed?)';
   else {
     writeFileSync(lockPath, record.lock);
@@ -91,8 +92,7 @@ export async function ensureInitialized(options: EnsureInitializedOptions): Prom
   rmSync(recordPath, { force: true });
   mkdirSync(options.dataDir, { recursive: true });
   await options.init();
-  const lock = existsSync(lockPath) ? readFileSync(lockPath, 'utf8') : '';
-  const written: InitRecord = { format: 'fleetflags.init/1', key, lock };
+  const written: InitRecord = { format: 'fleetflags.init/1', key, lock: existsSync(lockPath) ? readFileSync(lockPath, 'utf8') : '' };
   writeFileSync(recordPath, `${JSON.stringify(written, null, 2)}\n`);
   return { ran: true, reason };
 }
