@@ -56,6 +56,7 @@ describe('terraformPlanner and terraformApplier', () => {
     delete process.env[NO_TERRAFORM_ENV];
   });
   afterAll(() => {
+    for (const k of Object.keys(process.env)) if (k.startsWith('FAKE_')) delete process.env[k];
     process.env.PATH = saved.PATH;
     if (saved.noTerraform !== undefined) process.env[NO_TERRAFORM_ENV] = saved.noTerraform;
   });
