@@ -48,6 +48,8 @@ import { DeployedStore } from '../lib/deploy/deployed-store';
 import { autoScalingClient, elbv2Client } from '../lib/emulator/clients';
 import { prepareEmulatedEnvironment } from '../lib/emulator/emulated-environment';
 import { terraformApplier, terraformPlanner } from '../lib/deploy/terraform-stacks';
+import { PhaseTimer } from '../lib/deploy/phases';
+import { terraformProcessCounts } from '../lib/terraform/runner';
 
 const USAGE =
   'npm run deploy -- --env <environment> [--stack <stack>] [--plan-only [--save-plan <dir>] | --apply-plan <dir>] [--rollback] [--health-timeout <seconds>]\n' +
@@ -63,6 +65,7 @@ export interface DeployMainOptions {
 }
 
 export async function main(args: readonly string[], options: DeployMainOptions = {}): Promise<number> {
+  const timer = new PhaseTimer();
   const env = options.env ?? process.env;
   const print = options.print ?? ((line: string) => console.log(line));
   const repoDir = path.resolve(options.repoDir ?? process.cwd());
@@ -132,7 +135,7 @@ export async function main(args: readonly string[], options: DeployMainOptions =
   let baseFlags: unknown;
   if (emulated) {
     // Before anything else: the emulator answers, and the state is from this boot of it.
-    await prepareEmulatedEnvironment({ environment, endpoint, store, log });
+    await timer.time('emulator check', () => prepareEmulatedEnvironment({ environment, endpoint, store, log }));
     const last = store.lastDeploy(environment);
     if (last) {
       base = last.commit;
@@ -165,7 +168,7 @@ export async function main(args: readonly string[], options: DeployMainOptions =
   const message = await commitMessage(head, repoDir);
   const actor = env.GITHUB_ACTOR || (await gitRaw(['config', 'user.name'], repoDir)).stdout.trim() || safeUser();
   const outDir = path.join(repoDir, OUT_DIR);
-  const { outdir: synthDir, stacks: synthesized } = synthesize([entry], path.join(outDir, environment, 'synth'));
+  const { outdir: synthDir, stacks: synthesized } = await timer.time('synth', () => synthesize([entry], path.join(outDir, environment, 'synth')));
   // --stack: one stack only (the data stack of a new environment, before its builds can be published).
   // Never the access stack: the deploy role must not change who can deploy (docs/security.md).
   const deployable = [...synthesized.keys()].filter((stack) => stack !== accessStackName(environment));
@@ -175,7 +178,10 @@ export async function main(args: readonly string[], options: DeployMainOptions =
   const stacks = values.stack === undefined ? synthesized : new Map([[values.stack, synthesized.get(values.stack)!]]);
 
   // Never the access stack: the deploy role must not change who can deploy (docs/security.md).
-  const stackDirs = [...stacks].filter(([stack]) => stack !== accessStackName(environment)).map(([stack, config]) => ({ stack, config, dir: path.join(synthDir, 'stacks', stack) }));
+  // Each stack's Terraform data directory outlives the synthesized tree: init only when the backend or providers change.
+  const stackDirs = [...stacks]
+    .filter(([stack]) => stack !== accessStackName(environment))
+    .map(([stack, config]) => ({ stack, config, dir: path.join(synthDir, 'stacks', stack), dataDir: store.terraformDataDir(environment, stack) }));
   let captured: ReturnType<typeof capturingPlanner> | undefined;
   const capturing = (planner: DeployPlanner) => (captured = capturingPlanner(planner));
   const region = entry.flags.aws.region;
@@ -184,7 +190,7 @@ export async function main(args: readonly string[], options: DeployMainOptions =
     // Plan, approve, apply exactly that file (lib/deploy/saved-plan.ts).
     planner: values['apply-plan']
       ? savedPlanPlanner(path.resolve(values['apply-plan']), stackDirs, { environment, commit: head, log })
-      : capturing(terraformPlanner(stackDirs, log)),
+      : capturing(terraformPlanner(stackDirs, { log, timer })),
     guards: allGuards(),
     applier: terraformApplier(log),
     health: healthVerifier((request) =>
@@ -200,6 +206,7 @@ export async function main(args: readonly string[], options: DeployMainOptions =
     historySkipped,
     markers: markerPoster(env),
     log,
+    timer,
   };
 
   const { record, error } = await runDeploy(
@@ -228,7 +235,7 @@ export async function main(args: readonly string[], options: DeployMainOptions =
     for (const s of manifest.stacks) log(`saved plan ${s.file}: SHA-256 ${s.sha256}`);
     if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${summary}\n`);
   }
-  const file = writeDeployRecord(record, outDir);
+  const recordStarted = performance.now();
   if (emulated && record.outcome !== 'planned') {
     store.appendHistory({
       environment,
@@ -251,9 +258,21 @@ export async function main(args: readonly string[], options: DeployMainOptions =
       log(`recorded ${head.slice(0, 12)} as the last deploy of ${environment} in ${path.relative(repoDir, store.dir(environment))}/`);
     }
   }
+  timer.add('record', performance.now() - recordStarted);
+  const terraformProcesses = terraformProcessCounts();
+  const file = writeDeployRecord({ ...record, phases: timer.timings, terraformProcesses }, outDir);
   log(`deploy record: ${path.relative(repoDir, file)}`);
+  for (const line of timer.format()) log(line);
+  log(`terraform processes: ${formatProcessCounts(terraformProcesses)}`);
   if (error) throw error;
   return 0;
+}
+
+/** "5 (plan 2, show 2, apply 1)" */
+export function formatProcessCounts(counts: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(counts);
+  const total = entries.reduce((sum, [, n]) => sum + n, 0);
+  return entries.length ? `${total} (${entries.map(([command, n]) => `${command} ${n}`).join(', ')})` : '0';
 }
 
 function markerPoster(env: NodeJS.ProcessEnv): MarkerPoster | undefined {

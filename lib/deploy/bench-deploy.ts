@@ -13,14 +13,21 @@
  * pointed at an emulator on a free port; the bare applies get the very stack JSON the
  * project synthesizes, with a local backend. `terraform init` of the bare directories
  * is not timed (a deploy's init is: it is part of what a deploy does).
+ *
+ * Next to wall time, the CPU time of everything each step started (user + system of
+ * the finished child processes: the script and its Terraform, or the bare Terraform),
+ * which the load of a shared machine barely moves, and for the one-flag deploy its
+ * phases and Terraform processes from its deploy record.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { emulatorEndpoint, freePort, startEmulator, stopEmulator } from '../emulator/emulator';
 import { copyProject, editProjectFlags } from '../temp-project';
 import { terraform } from '../terraform/runner';
+import type { DeployRunRecord } from './deploy';
+import type { PhaseTiming } from './phases';
 
 /** The issue's goals: seconds for a first deploy and a one-flag deploy, and the overhead ratio. */
 export const DEPLOY_GOALS = { firstDeploySeconds: 30, oneFlagSeconds: 10, overheadRatio: 1.3 } as const;
@@ -33,11 +40,18 @@ export interface DeployStepFigure {
   readonly oursMs: number;
   /** Bare `terraform apply` of the same stacks, wall time. */
   readonly bareMs: number;
+  /** CPU (user + system) of everything `oursMs` ran: the script and its Terraform. @default not measured (no /proc) */
+  readonly oursCpuMs?: number;
+  /** CPU of the bare Terraform. @default not measured */
+  readonly bareCpuMs?: number;
 }
 
 export interface BenchDeployResult {
   readonly firstDeploy: DeployStepFigure;
   readonly oneFlag: DeployStepFigure;
+  /** The one-flag deploy's phases and Terraform processes, from its deploy record. */
+  readonly oneFlagPhases?: readonly PhaseTiming[];
+  readonly oneFlagTerraformProcesses?: Readonly<Record<string, number>>;
 }
 
 export interface BenchDeployOptions {
@@ -70,8 +84,8 @@ export async function benchDeploy(options: BenchDeployOptions = {}): Promise<Ben
 
     log(`bench deploy: bare terraform apply of ${STACKS.join(' and ')} against an empty emulator`);
     await startEmulator({ stateDir: bareStateDir, port });
-    let bareFirst = 0;
-    let bareFlag = 0;
+    let bareFirst: Timed = { ms: 0 };
+    let bareFlag: Timed = { ms: 0 };
     try {
       const dirs = STACKS.map((stack) => path.join(root, 'bare', stack));
       for (const [i, stack] of STACKS.entries()) await initBare(dirs[i], before.get(stack)!);
@@ -86,40 +100,89 @@ export async function benchDeploy(options: BenchDeployOptions = {}): Promise<Ben
 
     log('bench deploy: npm run sandbox against an empty emulator');
     await startEmulator({ stateDir, port });
-    let oursFirst = 0;
-    let oursFlag = 0;
+    let oursFirst: Timed = { ms: 0 };
+    let oursFlag: Timed = { ms: 0 };
+    let record: DeployRunRecord | undefined;
     try {
       oursFirst = await timed(() => runScript(project, 'scripts/sandbox.ts', []));
       editProjectFlags(project, SANDBOX, spotChange);
       git('commit', '-q', '-am', 'sandbox: spot ratio');
       log('bench deploy: one flag, npm run deploy -- --env sandbox');
       oursFlag = await timed(() => runScript(project, 'scripts/deploy.ts', ['--env', SANDBOX]));
+      const recordFile = path.join(project, 'out', 'deploy', `${SANDBOX}.json`);
+      if (existsSync(recordFile)) record = JSON.parse(readFileSync(recordFile, 'utf8')) as DeployRunRecord;
     } finally {
       await stopEmulator(stateDir);
     }
-    return { firstDeploy: { oursMs: oursFirst, bareMs: bareFirst }, oneFlag: { oursMs: oursFlag, bareMs: bareFlag } };
+    const figure = (ours: Timed, bare: Timed): DeployStepFigure => ({
+      oursMs: ours.ms,
+      bareMs: bare.ms,
+      ...(ours.cpuMs !== undefined ? { oursCpuMs: ours.cpuMs } : {}),
+      ...(bare.cpuMs !== undefined ? { bareCpuMs: bare.cpuMs } : {}),
+    });
+    return {
+      firstDeploy: figure(oursFirst, bareFirst),
+      oneFlag: figure(oursFlag, bareFlag),
+      ...(record?.phases ? { oneFlagPhases: record.phases } : {}),
+      ...(record?.terraformProcesses ? { oneFlagTerraformProcesses: record.terraformProcesses } : {}),
+    };
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
 }
 
 export function formatDeployTable(r: BenchDeployResult): string {
+  const cpu = (f: DeployStepFigure) =>
+    f.oursCpuMs !== undefined && f.bareCpuMs !== undefined ? `${seconds(f.oursCpuMs)} / ${seconds(f.bareCpuMs)} (${(f.oursCpuMs / f.bareCpuMs).toFixed(2)}x)` : 'not measured';
   const row = (what: string, ours: string, f: DeployStepFigure, goalSeconds: number) =>
-    `| ${what} | ${seconds(f.oursMs)} (goal ${goalSeconds} s) | ${seconds(f.bareMs)} | ${(f.oursMs / f.bareMs).toFixed(2)}x (goal ${DEPLOY_GOALS.overheadRatio}x) | ${ours} |`;
-  return [
-    '| step | fleetflags | bare terraform apply, same stacks | ratio | command |',
-    '| --- | ---: | ---: | ---: | --- |',
+    `| ${what} | ${seconds(f.oursMs)} (goal ${goalSeconds} s) | ${seconds(f.bareMs)} | ${(f.oursMs / f.bareMs).toFixed(2)}x (goal ${DEPLOY_GOALS.overheadRatio}x) | ${cpu(f)} | ${ours} |`;
+  const lines = [
+    '| step | fleetflags | bare terraform apply, same stacks | ratio | CPU, fleetflags / bare | command |',
+    '| --- | ---: | ---: | ---: | ---: | --- |',
     row('first deploy, both sandbox stacks, empty emulator', '`npm run sandbox`', r.firstDeploy, DEPLOY_GOALS.firstDeploySeconds),
     row('one flag (spot ratio), end to end', '`npm run deploy -- --env sandbox`', r.oneFlag, DEPLOY_GOALS.oneFlagSeconds),
-  ].join('\n');
+  ];
+  if (r.oneFlagPhases) {
+    lines.push('', `one flag, phases (wall; the stacks' phases overlap): ${r.oneFlagPhases.map((p) => `${p.phase} ${p.seconds.toFixed(2)} s`).join(', ')}`);
+  }
+  if (r.oneFlagTerraformProcesses) {
+    const entries = Object.entries(r.oneFlagTerraformProcesses);
+    lines.push(`one flag, Terraform processes: ${entries.reduce((n, [, c]) => n + c, 0)} (${entries.map(([c, n]) => `${c} ${n}`).join(', ')}); the bare apply: 1`);
+  }
+  return lines.join('\n');
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-async function timed(work: () => Promise<unknown>): Promise<number> {
+interface Timed {
+  readonly ms: number;
+  /** CPU of the child processes that finished meanwhile. */
+  readonly cpuMs?: number;
+}
+
+async function timed(work: () => Promise<unknown>): Promise<Timed> {
   const started = performance.now();
+  const cpuBefore = childrenCpuMs();
   await work();
-  return performance.now() - started;
+  const cpuAfter = childrenCpuMs();
+  return { ms: performance.now() - started, ...(cpuBefore !== undefined && cpuAfter !== undefined ? { cpuMs: cpuAfter - cpuBefore } : {}) };
+}
+
+/**
+ * User + system CPU of this process's finished (waited-for) children and theirs, from
+ * /proc/self/stat (cutime, cstime; Linux only). The emulator, a child still running,
+ * is not in it.
+ */
+export function childrenCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // Fields after the command name (which may hold spaces), from field 3 on.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticksPerSecond = 100; // USER_HZ on Linux
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / ticksPerSecond;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs the project's app (cdktf.json "app") into `outdir`; the sandbox stacks' JSON by name. */

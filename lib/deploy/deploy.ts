@@ -35,6 +35,7 @@ import type { HealthReport } from './health';
 import { formatDuration, type DeployOutcome, type DeploymentHandle, type DeployRecord, type FinishOptions } from './history';
 import { deployMarkerMessage, type Marker } from './honeycomb';
 import { breakGlassNote, type BreakGlass } from './break-glass';
+import type { PhaseTimer, PhaseTiming } from './phases';
 
 // ---------------------------------------------------------------------------
 // Injected services
@@ -49,6 +50,8 @@ export interface PlannedStack {
   readonly planFile?: string;
   /** Where Terraform runs for this stack (real deploys). */
   readonly workdir?: string;
+  /** The TF_DATA_DIR the stack was initialized in, when not `.terraform` in workdir. */
+  readonly dataDir?: string;
   /** The stack configuration planned. */
   readonly config?: StackJson;
 }
@@ -107,6 +110,8 @@ export interface DeployDeps {
   readonly markers?: MarkerPoster;
   readonly clock?: DeployClock;
   readonly log?: (line: string) => void;
+  /** Times the plan, the guards, each apply, health and the history (lib/deploy/phases.ts). @default not timed */
+  readonly timer?: PhaseTimer;
 }
 
 /** What is being deployed. */
@@ -192,6 +197,10 @@ export interface DeployRunRecord {
   /** The break-glass override, when one was given. */
   readonly breakGlass?: BreakGlass;
   readonly rollback?: boolean;
+  /** Wall seconds of each phase of the run (lib/deploy/phases.ts; phases may overlap). */
+  readonly phases?: readonly PhaseTiming[];
+  /** Terraform processes the run started, by subcommand. */
+  readonly terraformProcesses?: Readonly<Record<string, number>>;
 }
 
 export interface DeployResult {
@@ -207,6 +216,7 @@ export interface DeployResult {
 export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<DeployResult> {
   const clock = deps.clock ?? { now: () => new Date() };
   const log = deps.log ?? (() => undefined);
+  const timed = <T>(phase: string, work: () => Promise<T>) => (deps.timer ? deps.timer.time(phase, work) : work());
   const started = clock.now();
   const env = input.environment;
   log(
@@ -253,6 +263,7 @@ export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<D
 
   const finish = async (outcome: RunOutcome, error?: FleetflagsError, summary?: string): Promise<DeployResult> => {
     const finished = clock.now();
+    const recordStarted = performance.now();
     if (outcome !== 'planned') {
       // A failed plan still leaves a trace in the history: what was attempted, and that it errored.
       if (deps.history && !historyAttempted) await startHistory();
@@ -289,6 +300,7 @@ export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<D
       historyState = { recorded: false, reason: 'plan only: nothing deployed' };
       markerState = { posted: false, reason: 'plan only: nothing deployed' };
     }
+    if (deps.history || deps.markers) deps.timer?.add('history and marker', performance.now() - recordStarted);
     const freezeResult = guards.find((g) => g.guard === 'DeployNotFrozen');
     const record: DeployRunRecord = {
       format: 'fleetflags.deploy-record/1',
@@ -340,7 +352,7 @@ export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<D
 
   // 1. Plan.
   try {
-    planned = await deps.planner.plan();
+    planned = await timed('plan', () => deps.planner.plan());
   } catch (e) {
     const err = e instanceof FleetflagsError ? e : new FleetflagsError(`planning ${env} failed: ${(e as Error).message}`, ExitCode.TerraformFailed);
     return finish('error', err, 'the plan failed; nothing applied');
@@ -356,7 +368,7 @@ export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<D
   for (const p of planned) log(`plan ${p.stack}: ${formatCounts(planCounts(p.plan))}${isSpeculative(p) ? ' (speculative)' : ''}`);
 
   // 2. Every guard, before any apply.
-  const report = await runGuards(deps.guards, {
+  const report = await timed('guards', () => runGuards(deps.guards, {
     environment: env,
     flagsFile: input.flagsFile,
     flags: input.flags,
@@ -366,7 +378,7 @@ export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<D
     now: clock.now(),
     rollback: input.rollback,
     breakGlass: input.breakGlass,
-  });
+  }));
   guards = report.results;
   log(`guards:\n${formatGuardResults(guards)}`);
   if (input.planOnly) {
@@ -384,7 +396,7 @@ export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<D
   if (changed.length === 0) log('no changes in any stack; nothing to apply');
   for (const p of changed) {
     try {
-      await deps.applier.apply(p);
+      await timed(`apply ${p.stack}`, () => deps.applier.apply(p));
       applied.add(p.stack);
       log(`applied ${p.stack}`);
     } catch (e) {
@@ -396,7 +408,7 @@ export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<D
   // 4. Health of what changed.
   if (changed.length > 0) {
     const groups = autoScalingGroupsOf(changed);
-    health = await deps.health.verify({ autoScalingGroups: groups, since: applyStarted });
+    health = await timed('health', () => deps.health.verify({ autoScalingGroups: groups, since: applyStarted }));
     if (health.status === 'skipped') log(`health: skipped (${health.reason})`);
     else log(`health: ${health.status}${health.problems.length ? `\n  ${health.problems.join('\n  ')}` : ''}`);
     if (!health.healthy && health.status !== 'skipped') {

@@ -6,6 +6,9 @@
  *   deploy.json     the last successful deploy: commit, time, flags, the emulator's boot ID
  *   history.jsonl   every deploy, one JSON per line
  *   <stack>.tfstate the Terraform state (stacks/environment.ts)
+ *   terraform/<stack>/ the stack's Terraform data directory (TF_DATA_DIR), kept
+ *                   between deploys so init runs only when the backend or the
+ *                   providers change (lib/terraform/init-cache.ts)
  *
  * The emulator forgets everything when it restarts; the boot ID recorded here tells
  * the next deploy that the state describes resources that no longer exist.
@@ -117,6 +120,11 @@ export class DeployedStore {
       .reverse();
   }
 
+  /** The persistent TF_DATA_DIR of a stack of `environment` (lib/terraform/init-cache.ts). */
+  terraformDataDir(environment: string, stack: string): string {
+    return path.join(this.dir(environment), 'terraform', stack);
+  }
+
   /** The Terraform state files of `environment`. */
   stateFiles(environment: string): string[] {
     const dir = this.dir(environment);
@@ -124,11 +132,13 @@ export class DeployedStore {
   }
 
   /**
-   * Starts the environment over: forgets its state and its last deploy (the history
-   * stays). For an emulator that restarted, whose resources are gone.
+   * Starts the environment over: forgets its state, its last deploy and its Terraform
+   * data directories, so the next deploy inits again (the history stays). For an
+   * emulator that restarted, whose resources are gone.
    */
   startOver(environment: string): void {
     for (const f of this.stateFiles(environment)) rmSync(f, { force: true });
+    rmSync(path.join(this.dir(environment), 'terraform'), { recursive: true, force: true });
     rmSync(path.join(this.dir(environment), 'deploy.json'), { force: true });
   }
 }

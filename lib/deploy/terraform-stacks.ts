@@ -4,12 +4,21 @@
  * planned into a saved plan file, and — for a deploy — that exact file is applied.
  * No re-plan happens between the check and the apply: `terraform apply <planfile>`
  * refuses a plan whose state has moved on ("Saved plan is stale").
+ *
+ * A deploy keeps each stack's Terraform data directory (TF_DATA_DIR) between deploys,
+ * outside the synthesized tree, and runs `terraform init` only when the backend or the
+ * providers changed (lib/terraform/init-cache.ts). The stacks are planned
+ * concurrently (each plan refreshes its own state); inits run one at a time, because
+ * Terraform's plugin cache is not safe for concurrent installs. The plans come back in
+ * the order given, which is the apply order (data before fleet).
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { StackJson } from '../terraform/runner';
-import { terraform } from '../terraform/runner';
+import { terraform, terraformRunEnv } from '../terraform/runner';
+import { ensureInitialized, terraformBinaryIdentity, type InitOutcome } from '../terraform/init-cache';
 import type { DeployApplier, DeployPlanner, PlannedStack } from './deploy';
+import type { PhaseTimer } from './phases';
 
 export const DEPLOY_PLAN_FILE = 'deploy.tfplan';
 /** How often a running apply reports that it is still going. */
@@ -20,43 +29,108 @@ export interface StackDir {
   /** The synthesized stack directory (cdk.tf.json with its backend). */
   readonly dir: string;
   readonly config: StackJson;
+  /**
+   * A persistent TF_DATA_DIR for this stack: init runs only when the backend or the
+   * providers changed. @default `.terraform` in `dir` (initialized on every run)
+   */
+  readonly dataDir?: string;
 }
 
+const dataDirEnv = (dataDir: string | undefined) => (dataDir ? { TF_DATA_DIR: dataDir } : undefined);
+
 /** `terraform init` with the real backend; the providers come through the shared plugin cache. */
-export async function initStack(dir: string): Promise<void> {
-  await terraform(['init', '-input=false', '-no-color', '-reconfigure'], { cwd: dir });
+export async function initStack(dir: string, options: { readonly dataDir?: string } = {}): Promise<void> {
+  await terraform(['init', '-input=false', '-no-color', '-reconfigure'], { cwd: dir, env: dataDirEnv(options.dataDir) });
+}
+
+let initQueue: Promise<unknown> = Promise.resolve();
+
+/** Runs `work` after every init already queued: one init at a time in this process (one plugin cache). */
+function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const run = initQueue.then(work, work);
+  initQueue = run.catch(() => undefined);
+  return run;
+}
+
+/**
+ * Makes a stack directory ready to plan: with a persistent data directory, init only
+ * when it is not initialized for this backend and these providers; without one, init.
+ */
+export function prepareStack(s: StackDir, timer?: PhaseTimer): Promise<InitOutcome> {
+  return oneAtATime(async () => {
+    const started = performance.now();
+    const outcome = await initIfNeeded(s);
+    timer?.add(`init ${s.stack}`, performance.now() - started, outcome.ran ? undefined : `no init: ${outcome.reason}`);
+    return outcome;
+  });
+}
+
+async function initIfNeeded(s: StackDir): Promise<InitOutcome> {
+  if (!s.dataDir) {
+    await initStack(s.dir);
+    return { ran: true, reason: 'no persistent data directory' };
+  }
+  const cliConfigFile = terraformRunEnv().TF_CLI_CONFIG_FILE;
+  return ensureInitialized({
+    workdir: s.dir,
+    dataDir: s.dataDir,
+    config: s.config,
+    init: () => initStack(s.dir, { dataDir: s.dataDir }),
+    terraformBinary: terraformBinaryIdentity(),
+    cliConfig: cliConfigFile ? readFileSync(cliConfigFile, 'utf8') : undefined,
+  });
 }
 
 export interface RealPlanOptions {
   /** Hold no state lock while planning (a read-only role cannot write the lock file). @default false */
   readonly noLock?: boolean;
   readonly planFile?: string;
+  /** The TF_DATA_DIR the directory was initialized with. @default `.terraform` in the directory */
+  readonly dataDir?: string;
+  /** Times `plan <stack>` and `show <stack>`. @default not timed */
+  readonly timer?: PhaseTimer;
+  /** The stack's name, for the timer. @default the directory's name */
+  readonly stack?: string;
 }
 
 /** `terraform plan -detailed-exitcode -out`, then `show -json`: 0 no changes, 2 changes (or drift). */
 export async function planStack(dir: string, options: RealPlanOptions = {}): Promise<{ exitCode: number; plan: Record<string, unknown>; planFile: string }> {
   const planFile = options.planFile ?? DEPLOY_PLAN_FILE;
+  const stack = options.stack ?? path.basename(dir);
+  const timed = <T>(phase: string, work: () => Promise<T>) => (options.timer ? options.timer.time(phase, work) : work());
+  const env = dataDirEnv(options.dataDir);
   rmSync(path.join(dir, planFile), { force: true });
   const args = ['plan', '-input=false', '-no-color', '-detailed-exitcode', `-out=${planFile}`];
   if (options.noLock) args.push('-lock=false');
-  const { exitCode } = await terraform(args, { cwd: dir, okExitCodes: [0, 2] });
-  const shown = await terraform(['show', '-json', '-no-color', planFile], { cwd: dir });
+  const { exitCode } = await timed(`plan ${stack}`, () => terraform(args, { cwd: dir, okExitCodes: [0, 2], env }));
+  const shown = await timed(`show ${stack}`, () => terraform(['show', '-json', '-no-color', planFile], { cwd: dir, env }));
   return { exitCode, plan: JSON.parse(shown.stdout) as Record<string, unknown>, planFile: path.join(dir, planFile) };
 }
 
-/** Plans each stack against its real state (data before fleet: the order given). */
-export function terraformPlanner(stacks: readonly StackDir[], log: (line: string) => void = () => undefined): DeployPlanner {
+export interface TerraformPlannerOptions {
+  readonly log?: (line: string) => void;
+  /** Times each stack's init, plan and show. @default not timed */
+  readonly timer?: PhaseTimer;
+}
+
+/** Plans every stack against its real state, concurrently; the plans in the order given (the apply order: data before fleet). */
+export function terraformPlanner(stacks: readonly StackDir[], options: TerraformPlannerOptions = {}): DeployPlanner {
+  const log = options.log ?? (() => undefined);
+  const timer = options.timer;
+  const planOne = async (s: StackDir): Promise<PlannedStack> => {
+    const init = await prepareStack(s, timer);
+    log(`plan ${s.stack}: ${init.ran ? `terraform init (real backend; ${init.reason})` : `no init (${init.reason})`}, plan against real state`);
+    const { plan, planFile } = await planStack(s.dir, { dataDir: s.dataDir, timer, stack: s.stack });
+    return { stack: s.stack, plan, planFile, workdir: s.dir, config: s.config, ...(s.dataDir ? { dataDir: s.dataDir } : {}) };
+  };
   return {
     mode: 'terraform',
     plan: async () => {
-      const planned: PlannedStack[] = [];
-      for (const s of stacks) {
-        log(`plan ${s.stack}: terraform init (real backend) and plan against real state`);
-        await initStack(s.dir);
-        const { plan, planFile } = await planStack(s.dir);
-        planned.push({ stack: s.stack, plan, planFile, workdir: s.dir, config: s.config });
-      }
-      return planned;
+      // Every plan runs to its end before a failure is reported: no Terraform is left running behind an error.
+      const settled = await Promise.allSettled(stacks.map(planOne));
+      const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      return settled.map((r) => (r as PromiseFulfilledResult<PlannedStack>).value);
     },
   };
 }
@@ -70,9 +144,10 @@ export function terraformApplier(log: (line: string) => void = () => undefined):
       const started = Date.now();
       // Some creates are slow by design (a new load balancer, an S3 lifecycle configuration): say it is still going.
       const ticker = setInterval(() => log(`  still applying ${stack.stack} (${Math.round((Date.now() - started) / 1000)} s)`), PROGRESS_SECONDS * 1000);
-      const result = await terraform(['apply', '-input=false', '-no-color', path.basename(stack.planFile)], { cwd: stack.workdir }).finally(() =>
-        clearInterval(ticker),
-      );
+      const result = await terraform(['apply', '-input=false', '-no-color', path.basename(stack.planFile)], {
+        cwd: stack.workdir,
+        env: dataDirEnv(stack.dataDir),
+      }).finally(() => clearInterval(ticker));
       for (const line of result.stdout.trim().split('\n').slice(-3)) log(`  ${line}`);
     },
   };

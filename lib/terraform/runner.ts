@@ -35,11 +35,24 @@ export interface RunOptions {
 export const NO_TERRAFORM_ENV = 'FLEETFLAGS_NO_TERRAFORM';
 
 let envCache: Record<string, string> | undefined;
+const processCounts = new Map<string, number>();
+
+/** The environment every terraform command of ours runs with (our CLI config, written once per process). */
+export function terraformRunEnv(): Readonly<Record<string, string>> {
+  envCache ??= terraformEnv();
+  return envCache;
+}
+
+/** How many Terraform processes this process has started, by subcommand (`plan`, `show`, ...). */
+export function terraformProcessCounts(): Record<string, number> {
+  return Object.fromEntries(processCounts);
+}
 
 /** Runs terraform with our CLI config; throws a FleetflagsError on failure. */
 export function terraform(args: readonly string[], options: RunOptions): Promise<TerraformResult> {
   if (process.env[NO_TERRAFORM_ENV] === '1') return Promise.reject(errors.terraformDisabled(args[0], NO_TERRAFORM_ENV));
   envCache ??= terraformEnv();
+  processCounts.set(args[0], (processCounts.get(args[0]) ?? 0) + 1);
   const ok = options.okExitCodes ?? [0];
   return new Promise((resolve, reject) => {
     execFile(

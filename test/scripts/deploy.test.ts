@@ -2,7 +2,7 @@
  * scripts/deploy.ts's command line: the promotion order CI reads, and usage errors.
  * (Deploys themselves: test/lib/deploy/deploy.test.ts and test/e2e/sandbox-lifecycle.test.ts.)
  */
-import { main } from '../../scripts/deploy';
+import { formatProcessCounts, main } from '../../scripts/deploy';
 import { ExitCode } from '../../lib/errors';
 import { deployableEnvironments, shippedEnvironments } from '../helpers/environments';
 
@@ -35,6 +35,11 @@ describe('npm run deploy', () => {
       exitCode: ExitCode.Usage,
       message: expect.stringMatching(/--stack "dogfood-access" is not a stack npm run deploy deploys in dogfood; allowed: dogfood-data, dogfood-fleet \(the access stack/),
     });
+  });
+
+  test('the Terraform processes a deploy started are one line: the total, then by command', () => {
+    expect(formatProcessCounts({ plan: 2, show: 2, apply: 1 })).toBe('5 (plan 2, show 2, apply 1)');
+    expect(formatProcessCounts({})).toBe('0');
   });
 
   test('--help prints the usage and exits 0', async () => {

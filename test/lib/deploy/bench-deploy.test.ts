@@ -2,7 +2,8 @@
  * The deploy figures' table of `npm run bench` (lib/deploy/bench-deploy.ts). The
  * measurement itself runs the emulator and minutes of Terraform: it is the bench's.
  */
-import { DEPLOY_GOALS, formatDeployTable } from '../../../lib/deploy/bench-deploy';
+import { execFileSync } from 'node:child_process';
+import { childrenCpuMs, DEPLOY_GOALS, formatDeployTable } from '../../../lib/deploy/bench-deploy';
 
 describe('formatDeployTable', () => {
   it('GIVEN both figures WHEN formatted THEN each row has ours, the bare apply, the ratio and the goals', () => {
@@ -10,8 +11,38 @@ describe('formatDeployTable', () => {
     const rows = table.split('\n');
     expect(rows).toHaveLength(4);
     expect(rows[2]).toBe(
-      `| first deploy, both sandbox stacks, empty emulator | 150.0 s (goal ${DEPLOY_GOALS.firstDeploySeconds} s) | 120.0 s | 1.25x (goal ${DEPLOY_GOALS.overheadRatio}x) | \`npm run sandbox\` |`,
+      `| first deploy, both sandbox stacks, empty emulator | 150.0 s (goal ${DEPLOY_GOALS.firstDeploySeconds} s) | 120.0 s | 1.25x (goal ${DEPLOY_GOALS.overheadRatio}x) | not measured | \`npm run sandbox\` |`,
     );
-    expect(rows[3]).toContain('| 26.0 s (goal 10 s) | 13.0 s | 2.00x (goal 1.3x) | `npm run deploy -- --env sandbox` |');
+    expect(rows[3]).toContain('| 26.0 s (goal 10 s) | 13.0 s | 2.00x (goal 1.3x) | not measured | `npm run deploy -- --env sandbox` |');
+  });
+
+  it('GIVEN CPU times, phases and Terraform processes WHEN formatted THEN the CPU column has both and their ratio, and the one-flag phases follow the table', () => {
+    const table = formatDeployTable({
+      firstDeploy: { oursMs: 150_000, bareMs: 120_000, oursCpuMs: 90_000, bareCpuMs: 60_000 },
+      oneFlag: { oursMs: 26_000, bareMs: 13_000, oursCpuMs: 30_000, bareCpuMs: 15_000 },
+      oneFlagPhases: [
+        { phase: 'synth', seconds: 0.3 },
+        { phase: 'plan', seconds: 9.25 },
+      ],
+      oneFlagTerraformProcesses: { plan: 2, show: 2, apply: 1 },
+    });
+    const rows = table.split('\n');
+    expect(rows[2]).toContain('| 90.0 s / 60.0 s (1.50x) |');
+    expect(rows[3]).toContain('| 30.0 s / 15.0 s (2.00x) |');
+    expect(rows.slice(4)).toEqual([
+      '',
+      "one flag, phases (wall; the stacks' phases overlap): synth 0.30 s, plan 9.25 s",
+      'one flag, Terraform processes: 5 (plan 2, show 2, apply 1); the bare apply: 1',
+    ]);
+  });
+});
+
+describe('childrenCpuMs', () => {
+  it('GIVEN a child that spins the CPU WHEN it has finished THEN its CPU time is counted', () => {
+    const before = childrenCpuMs();
+    execFileSync('sh', ['-c', 'i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done']);
+    const after = childrenCpuMs();
+    expect(before).toEqual(expect.any(Number));
+    expect(after! - before!).toBeGreaterThan(50);
   });
 });

@@ -22,6 +22,7 @@ import { DeployHistory } from '../../../lib/deploy/history';
 import type { HealthReport } from '../../../lib/deploy/health';
 import { startFakeGitHub, type FakeGitHub } from './fake-github';
 import { flagsFor } from './helpers';
+import { PhaseTimer } from '../../../lib/deploy/phases';
 
 const HEAD = 'a'.repeat(40);
 const BASE = 'b'.repeat(40);
@@ -267,6 +268,43 @@ describe('helpers', () => {
       destroy: 1,
       replace: 1,
     });
+  });
+
+  test('a timed deploy: the plan, the guards, the apply of the changed stack only, and health each get their wall time', async () => {
+    // GIVEN a data stack with no changes (only a refresh difference) and a fleet stack with one update, and a timer on a clock the fakes move
+    let now = 0;
+    const timer = new PhaseTimer(() => now);
+    const { deps, applied } = fakes({
+      plans: [
+        { stack: 'sandbox-data', plan: { format_version: '1.2', resource_changes: [], resource_drift: [{ address: 'aws_dynamodb_table.LockTable', change: { actions: ['update'] } }] } },
+        stack('sandbox-fleet', [asgUpdate('ff-sandbox-ingest')]),
+      ],
+    });
+    const tick = <T>(ms: number, work: () => Promise<T>) => async () => {
+      now += ms;
+      return work();
+    };
+    const timed: DeployDeps = {
+      ...deps,
+      timer,
+      planner: { mode: 'terraform', plan: tick(3000, deps.planner.plan) },
+      applier: { apply: (s) => tick(2000, () => deps.applier.apply(s))() },
+      health: { verify: (r) => tick(500, () => deps.health.verify(r))() },
+    };
+
+    // WHEN
+    const { record } = await runDeploy(input('sandbox'), timed);
+
+    // THEN only the stack with changes was applied
+    expect(record.outcome).toBe('success');
+    expect(applied).toEqual(['sandbox-fleet']);
+    // AND each phase has its time
+    expect(timer.timings.map((t) => [t.phase, t.seconds])).toEqual([
+      ['plan', 3],
+      ['guards', 0],
+      ['apply sandbox-fleet', 2],
+      ['health', 0.5],
+    ]);
   });
 
   test('autoScalingGroupsOf names every group that is not being deleted', () => {

@@ -7,6 +7,7 @@ import {
   linkProviderMirror,
   PROVIDER_MIRROR_ENV,
   terraformEnv,
+  TERRAFORM_GOGC,
 } from '../../../lib/terraform/cli-config';
 import { tempDirs } from '../../helpers/temp-dirs';
 
@@ -46,6 +47,14 @@ describe('Terraform CLI config', () => {
     expect(env.TF_CLI_CONFIG_FILE).toBe(path.join(path.dirname(cache), 'terraform.tfrc'));
     expect(readFileSync(env.TF_CLI_CONFIG_FILE, 'utf8')).toBe(cliConfigText(null, cache));
     expect(existsSync(cache)).toBe(true);
+  });
+
+  it('GIVEN no GOGC WHEN Terraform runs THEN its garbage collector runs less often (GOGC 400); GIVEN one of yours THEN yours stays', () => {
+    const cache = path.join(tempDir('cache-'), 'plugins');
+    expect(terraformEnv({ FLEETFLAGS_PLUGIN_CACHE: cache, [PROVIDER_MIRROR_ENV]: 'none' }).GOGC).toBe(TERRAFORM_GOGC);
+    expect(TERRAFORM_GOGC).toBe('400');
+    // The runner lays this over the process environment: leaving GOGC out keeps the user's.
+    expect(terraformEnv({ FLEETFLAGS_PLUGIN_CACHE: cache, [PROVIDER_MIRROR_ENV]: 'none', GOGC: '100' })).not.toHaveProperty('GOGC');
   });
 
   it('links the mirror and the provider lock into synthesized stacks, for a bare cdktf diff', () => {
