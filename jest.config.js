@@ -1,8 +1,16 @@
+/**
+ * `npm test`: every suite but the sandbox lifecycle. That one deploys to the AWS emulator
+ * for real (a first deploy is minutes of the provider's own waits) and runs as its own
+ * command, `npm run test:sandbox` (jest.sandbox.config.js); `.ci/run` runs both.
+ */
+const SANDBOX_SUITES = ['test/e2e/sandbox-lifecycle.test.ts'];
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', ...SANDBOX_SUITES.map((file) => `<rootDir>/${file.replace(/\./g, '\\.')}$`)],
   transform: {
     '^.+\\.ts$': [
       '@swc/jest',
@@ -17,3 +25,5 @@ module.exports = {
   // without one finishing (the Terraform suites take minutes on a busy machine).
   reporters: ['default', '<rootDir>/test/progress-reporter.js'],
 };
+// For jest.sandbox.config.js (not enumerable: jest would warn about an unknown option).
+Object.defineProperty(module.exports, 'SANDBOX_SUITES', { value: SANDBOX_SUITES, enumerable: false });
