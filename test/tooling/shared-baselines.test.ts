@@ -15,7 +15,7 @@ describe('withLock', () => {
     const events: string[] = [];
     const builder = (name: string) => withLock(lock, async () => {
       events.push(`${name} start`);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await new Promise((resolve) => setTimeout(resolve, 100));
       events.push(`${name} end`);
       return name;
     });
