@@ -27,7 +27,8 @@ module.exports = {
   testTimeout: 300000,
   // Three workers on the 2-core machine: the Terraform suites wait on child processes (terraform, the
   // scripts they start, the emulator), and a third worker fills those gaps. Measured 2026-11-27 on a shared
-  // machine, the same tree: jest 333 s wall with 2 workers, 295 s with 3, the same CPU time (about 560 s).
+  // machine, the same tree: jest 333 s wall with 2 workers, 295 s with 3, the same CPU time (about 560 s;
+  // one sample each, and on a shared machine three workers also take a larger share: idle may gain less).
   maxWorkers: 3,
   // The default output, plus a line naming the suites still running whenever 20 s pass
   // without one finishing (the Terraform suites take minutes on a busy machine).
