@@ -60,7 +60,7 @@ export interface PlanRunOptions {
    * manifest (plan.yml). A stack planned again replaces its entry. @default false
    */
   readonly append?: boolean;
-  /** Cache of speculative baselines; false: none. @default "<plugin cache>/../baselines" */
+  /** Cache of speculative baselines; false: none. @default FLEETFLAGS_BASELINE_CACHE, else "<plugin cache>/../baselines" */
   readonly baselineCache?: string | false;
   readonly env?: NodeJS.ProcessEnv;
   readonly log?: (line: string) => void;
@@ -167,7 +167,7 @@ export async function runPlans(options: PlanRunOptions = {}): Promise<PlanManife
   for (const job of jobs) if (job.stackMode === 'real' && !hasAwsCredentials(env)) throw errors.realPlanNeedsCredentials(job.stack);
 
   // Every speculative baseline at once: one plan and one show per fold round for all stacks (speculative.ts buildBaselines).
-  const cacheDir = options.baselineCache === false ? undefined : (options.baselineCache ?? defaultBaselineCache());
+  const cacheDir = options.baselineCache === false ? undefined : (options.baselineCache ?? defaultBaselineCache(env));
   const baseConfigs = new Map(jobs.filter((j) => j.stackMode === 'speculative' && j.baseJson).map((j) => [j.stack, j.baseJson!] as const));
   let baselines = new Map<string, Baseline>();
   if (baseConfigs.size > 0) {
@@ -454,9 +454,12 @@ export function describeCounts(c: PlanCounts): string {
   return `${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to destroy`;
 }
 
-/** Next to the plugin cache and the provider schemas. */
-export function defaultBaselineCache(): string {
-  return path.join(path.dirname(pluginCacheDir()), 'baselines');
+/** The environment variable that moves the baseline cache (npm run plan, rollback; the test run's own cache). */
+export const BASELINE_CACHE_ENV = 'FLEETFLAGS_BASELINE_CACHE';
+
+/** FLEETFLAGS_BASELINE_CACHE when set, else next to the plugin cache and the provider schemas. */
+export function defaultBaselineCache(env: NodeJS.ProcessEnv = process.env): string {
+  return env[BASELINE_CACHE_ENV] ? path.resolve(env[BASELINE_CACHE_ENV]) : path.join(path.dirname(pluginCacheDir(env)), 'baselines');
 }
 
 export { mapLimit } from '../concurrency';

@@ -16,7 +16,8 @@ import path from 'node:path';
 import { synthWorkTree } from '../../lib/deploy/rollback';
 import { speculativePlan } from '../../lib/plan/speculative';
 import { changedLeaves, changesOf, expectInverse } from './inverse';
-import { makeTempRepo, SHARED_BASELINE_CACHE, type TempRepo } from './temp-repo';
+import { testBaselineCache } from '../helpers/baseline-cache';
+import { makeTempRepo, type TempRepo } from './temp-repo';
 
 const LIFECYCLE = 'aws_s3_bucket_lifecycle_configuration.AccessLogs_Lifecycle_D71DE234';
 
@@ -89,7 +90,7 @@ describe('npm run rollback, end to end', () => {
       base: before.get('sandbox-data'),
       head: after.get('sandbox-data')!,
       workdir: path.join(work, 'plan'),
-      cacheDir: SHARED_BASELINE_CACHE,
+      cacheDir: testBaselineCache(),
     });
     expect([...changesOf(changePlan as never).keys()]).toEqual([LIFECYCLE]);
     expect(changedLeaves(changesOf(changePlan as never).get(LIFECYCLE)!)).toEqual({ '$.rule[0].expiration[0].days': [14, 30] });

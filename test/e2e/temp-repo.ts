@@ -9,9 +9,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { copyProject, editProjectFlags, TEMP_PROJECT_IDENTITY } from '../../lib/temp-project';
+import { testBaselineCache } from '../helpers/baseline-cache';
 
-/** Baselines are keyed by configuration and provider hashes: safe to share between runs and suites. */
-export const SHARED_BASELINE_CACHE = path.join(os.tmpdir(), 'fleetflags-e2e-baselines');
 
 export interface TempRepo {
   readonly dir: string;
@@ -68,7 +67,7 @@ export function makeTempRepo(options: { withOrigin?: boolean } = {}): TempRepo {
           ['bin/run.mjs', script, ...args],
           {
             cwd: dir,
-            env: { ...env, GITHUB_TOKEN: '', GITHUB_REPOSITORY: '', LAUNCHDARKLY_SDK_KEY: '', HONEYCOMB_API_KEY: '', FLEETFLAGS_BASELINE_CACHE: SHARED_BASELINE_CACHE, ...extraEnv },
+            env: { ...env, GITHUB_TOKEN: '', GITHUB_REPOSITORY: '', LAUNCHDARKLY_SDK_KEY: '', HONEYCOMB_API_KEY: '', FLEETFLAGS_BASELINE_CACHE: testBaselineCache(), ...extraEnv },
             maxBuffer: 64 * 1024 * 1024,
           },
           (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { main, parsePlanArgs, SUMMARY_FILE } from '../../scripts/plan';
+import { testBaselineCache } from '../helpers/baseline-cache';
 import { git, tempProjectRepo } from '../helpers/plan-fixtures';
 
 describe('npm run plan: arguments', () => {
@@ -65,10 +66,11 @@ describe('npm run plan -- --changed-since main, in a temporary git repository', 
     writeFileSync(file, `${JSON.stringify(flags, null, 2)}\n`);
     git(repo, 'commit', '-q', '-am', 'Keep sandbox access logs 30 days');
 
-    // WHEN npm run plan -- --changed-since main runs there, without AWS credentials
-    const env = { ...process.env };
+    // WHEN npm run plan -- --changed-since main runs there, without AWS credentials, with the test
+    // run's baseline cache (FLEETFLAGS_BASELINE_CACHE: fresh each run, never the machine's own)
+    const env: NodeJS.ProcessEnv = { ...process.env, FLEETFLAGS_BASELINE_CACHE: testBaselineCache() };
     for (const k of Object.keys(env)) if (k.startsWith('AWS_')) delete env[k];
-    const stdout = execFileSync('node', ['bin/run.mjs', 'scripts/plan.ts', '--changed-since', 'main', '--no-cache'], { cwd: repo, env, stdio: 'pipe' }).toString();
+    const stdout = execFileSync('node', ['bin/run.mjs', 'scripts/plan.ts', '--changed-since', 'main'], { cwd: repo, env, stdio: 'pipe' }).toString();
 
     // THEN the output mentions the stack's result once
     expect(stdout.split('\n').filter((l) => l.startsWith('sandbox-data:'))).toEqual([

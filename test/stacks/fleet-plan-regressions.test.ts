@@ -1,7 +1,8 @@
 /**
  * Offline-plan regressions: real `terraform plan`s of a changed fleet stack against
  * the state of the unchanged one, "as if applied" (lib/plan/speculative.ts
- * buildBaselines: both baselines folded together). Each asserts what a one-flag change
+ * buildBaselines: both baselines folded together, with the other suites' fleet
+ * baselines, once per test run: test/helpers/shared-baselines.ts). Each asserts what a one-flag change
  * may touch. The changed configurations are modules of one root, each against its
  * baseline (moved into its module in one state file: moduleState): one `plan` and one
  * `show` for all of them.
@@ -13,8 +14,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Flags } from '../../lib/flags/schema';
 import { modulePlan, planJson, writeModulesWorkdir } from '../../lib/terraform/runner';
-import { buildBaselines, moduleState, type StateJson } from '../../lib/plan/speculative';
+import { moduleState, type StateJson } from '../../lib/plan/speculative';
 import { fleetFlags, synthFleetStack } from '../helpers/fleet-flags';
+import { sharedFleetBaselines } from '../helpers/shared-baselines';
 
 interface Change {
   readonly address: string;
@@ -60,11 +62,11 @@ const plans = new Map<string, Change[]>();
 
 beforeAll(async () => {
   root = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-regressions-'));
-  // Both baselines folded together: one plan and one show per round (speculative.ts buildBaselines).
-  const built = await buildBaselines(new Map([['on', synthFleetStack(base())], ['off', synthFleetStack(base(() => {}, false))]]), {
-    workdir: path.join(root, 'baselines'),
-  });
-  for (const [name, baseline] of built) baselines.set(name, baseline.state);
+  // Both baselines (base() and base(() => {}, false)), folded together with the other suites' fleet
+  // baselines, once per test run (helpers/shared-baselines.ts: one plan and one show per round for all).
+  const built = await sharedFleetBaselines(['all-on', 'all-on-fixed-size']);
+  baselines.set('on', built.get('all-on')!.state);
+  baselines.set('off', built.get('all-on-fixed-size')!.state);
 
   const cases: Array<[string, string, Flags]> = [
     ['unchanged', 'on', base()],

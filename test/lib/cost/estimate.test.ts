@@ -1,7 +1,8 @@
 /**
  * Cost in the PR comment: each fleet's estimated monthly cost before -> after, from
  * real offline Terraform plans of the fleet stack against a baseline "as if applied"
- * (lib/plan/speculative.ts buildBaselines), one case per flag, every case a module of
+ * (lib/plan/speculative.ts buildBaselines, once per test run with the other suites' fleet
+ * baselines: test/helpers/shared-baselines.ts), one case per flag, every case a module of
  * one root (one `plan` and one `show` for all). Expected figures are worked out by
  * hand from lib/cost/prices.ts (us-east-1, 730 h, spot 60 % below on-demand).
  *
@@ -17,10 +18,11 @@ import { renderCostSection, usd } from '../../../lib/cost/section';
 import { loadFlagsOrThrow } from '../../../lib/flags/load';
 import type { Flags } from '../../../lib/flags/schema';
 import { parseTerraformPlan } from '../../../lib/plan/plan-model';
-import { buildBaselines, moduleState } from '../../../lib/plan/speculative';
+import { moduleState } from '../../../lib/plan/speculative';
 import { modulePlan, planJson, writeModulesWorkdir } from '../../../lib/terraform/runner';
 import { main } from '../../../scripts/plan-comment';
 import { fleetFlags, SYNTH_NOW, synthFleetStack } from '../../helpers/fleet-flags';
+import { sharedFleetBaselines } from '../../helpers/shared-baselines';
 
 let root: string;
 const costs = new Map<string, StackCost>();
@@ -43,7 +45,8 @@ const CASES: Array<[string, Flags]> = [
 beforeAll(async () => {
   root = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-cost-'));
   // GIVEN a baseline: the sandbox fleet with every fleet flag off (amd64, 2 on-demand instances)
-  const state = (await buildBaselines(new Map([['sandbox-fleet', synthFleetStack(fleetFlags())]]), { workdir: path.join(root, 'baseline') })).get('sandbox-fleet')!.state;
+  // (built once per test run with the other suites' fleet baselines: helpers/shared-baselines.ts)
+  const state = (await sharedFleetBaselines(['all-off'])).get('all-off')!.state;
   // WHEN each flag changes, planned by Terraform against it: every case a module of one root,
   // each against the baseline moved into its module, so one plan and one show for all
   const dir = path.join(root, 'cases');

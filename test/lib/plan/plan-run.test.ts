@@ -1,5 +1,7 @@
+import path from 'node:path';
 import {
   countActions,
+  defaultBaselineCache,
   describeCounts,
   emptiedStack,
   environmentOfStack,
@@ -9,6 +11,13 @@ import {
 } from '../../../lib/plan/plan-run';
 
 describe('plan-run helpers', () => {
+  test('the baseline cache: FLEETFLAGS_BASELINE_CACHE when set (the test run sets its own), else next to the plugin cache', () => {
+    // GIVEN a plugin cache directory WHEN no cache variable is set THEN the baselines sit next to the plugins
+    expect(defaultBaselineCache({ FLEETFLAGS_PLUGIN_CACHE: '/c/fleetflags/terraform-plugins' })).toBe('/c/fleetflags/baselines');
+    // WHEN FLEETFLAGS_BASELINE_CACHE is set THEN it is used, made absolute
+    expect(defaultBaselineCache({ FLEETFLAGS_PLUGIN_CACHE: '/c/x', FLEETFLAGS_BASELINE_CACHE: 'rel/baselines' })).toBe(path.resolve('rel/baselines'));
+  });
+
   test('a stack changed when its JSON differs, whatever the key order, or when it exists on one side only', () => {
     expect(stackChanged({ a: 1, b: { c: 2, d: 3 } }, { b: { d: 3, c: 2 }, a: 1 })).toBe(false);
     expect(stackChanged({ a: 1 }, { a: 2 })).toBe(true);

@@ -6,7 +6,17 @@
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { type Baseline, buildBaseline, buildBaselines, preventDestroyAddresses, speculativePlan, speculativePlans, withoutPreventDestroy } from '../../../lib/plan/speculative';
+import {
+  type Baseline,
+  buildBaseline,
+  buildBaselines,
+  preventDestroyAddresses,
+  type SpeculativeJob,
+  speculativePlan,
+  type SpeculativePlanJson,
+  speculativePlans,
+  withoutPreventDestroy,
+} from '../../../lib/plan/speculative';
 import { plannedChanges } from '../../../lib/plan/state';
 import type { StackJson } from '../../../lib/terraform/runner';
 import { sandboxFlags } from '../../helpers/flags-fixtures';
@@ -95,14 +105,41 @@ describe('speculativePlan: an unchanged configuration plans to zero changes', ()
 
 describe('speculativePlan: changes plan as the provider decides', () => {
   const base = stacksOf(sandboxFlags()).get('sandbox-data')!;
-  const plan = (head: StackJson, name: string) =>
-    speculativePlan({ base, head, workdir: path.join(work, 'changes', name), cacheDir, stackName: 'sandbox-data' });
+  /** The head without the artifacts bucket's ownership controls, and the resource removed. */
+  const removal = (() => {
+    const head = JSON.parse(JSON.stringify(base)) as StackJson;
+    const controls = head.resource.aws_s3_bucket_ownership_controls;
+    const removed = Object.keys(controls).find((k) => k.startsWith('Artifacts'))!;
+    delete controls[removed];
+    return { head, removed };
+  })();
+  /**
+   * GIVEN each change below, a head of sandbox-data against the same base: access logs kept 30
+   * days instead of 14, a resource removed, the lock table renamed (ForceNew, prevent_destroy),
+   * the artifacts bucket renamed, the unchanged base, and the base with no base at all.
+   */
+  const heads = new Map<string, SpeculativeJob>([
+    ['value', { base, head: stacksOf(sandboxFlags((f) => (f.accessLogs!.expirationDays = 30))).get('sandbox-data')! }],
+    ['remove', { base, head: removal.head }],
+    ['table', { base, head: stacksOf(sandboxFlags((f) => (f.lockTable!.tableName = 'fleetflags-sandbox-locks-v2'))).get('sandbox-data')! }],
+    ['bucket', { base, head: stacksOf(sandboxFlags((f) => (f.artifacts!.bucketName = 'fleetflags-sandbox-artifacts-v2'))).get('sandbox-data')! }],
+    ['unchanged', { base, head: base }],
+    ['no-base', { head: base }],
+  ]);
+  /**
+   * WHEN planned: every head a module of one root (speculativePlans), ONE plan (again once with
+   * the prevent_destroy guards Terraform refused lifted) and ONE show for all, each head against
+   * its baseline (the base's, cached by the suite above). Each test asserts on its own head's
+   * part, which is what that head planned alone gives (the module's part of the plan: modulePlan).
+   */
+  let plans: Map<string, SpeculativePlanJson>;
+  beforeAll(async () => {
+    plans = await speculativePlans(heads, { workdir: path.join(work, 'changes'), cacheDir });
+  }, 1_200_000);
 
-  test('changing a value plans exactly that in-place update', async () => {
-    // GIVEN access logs kept 30 days instead of 14
-    const head = stacksOf(sandboxFlags((f) => (f.accessLogs!.expirationDays = 30))).get('sandbox-data')!;
-    // WHEN planned against the base
-    const p = await plan(head, 'value');
+  test('changing a value plans exactly that in-place update', () => {
+    // GIVEN access logs kept 30 days instead of 14 WHEN planned against the base
+    const p = plans.get('value')!;
     // THEN one resource is updated: the lifecycle rule, 14 -> 30
     const changes = changesOf(p);
     expect(changes.map((c) => [c.type, c.change.actions])).toEqual([['aws_s3_bucket_lifecycle_configuration', ['update']]]);
@@ -112,23 +149,17 @@ describe('speculativePlan: changes plan as the provider decides', () => {
     expect(outputChangesOf(p)).toEqual([]);
   });
 
-  test('removing a resource plans its delete, and nothing else', async () => {
-    // GIVEN the head without the artifacts bucket's ownership controls
-    const head = JSON.parse(JSON.stringify(base)) as StackJson;
-    const controls = head.resource.aws_s3_bucket_ownership_controls;
-    const removed = Object.keys(controls).find((k) => k.startsWith('Artifacts'))!;
-    delete controls[removed];
-    // WHEN planned
-    const p = await plan(head, 'remove');
+  test('removing a resource plans its delete, and nothing else', () => {
+    // GIVEN the head without the artifacts bucket's ownership controls WHEN planned
+    const p = plans.get('remove')!;
     // THEN exactly that resource is deleted
-    expect(changesOf(p).map((c) => [c.address, c.change.actions])).toEqual([[`aws_s3_bucket_ownership_controls.${removed}`, ['delete']]]);
+    expect(changesOf(p).map((c) => [c.address, c.change.actions])).toEqual([[`aws_s3_bucket_ownership_controls.${removal.removed}`, ['delete']]]);
   });
 
-  test('renaming the lock table plans its replacement, with the reason and prevent_destroy called out', async () => {
+  test('renaming the lock table plans its replacement, with the reason and prevent_destroy called out', () => {
     // GIVEN a new table name (ForceNew) on a table with prevent_destroy
-    const head = stacksOf(sandboxFlags((f) => (f.lockTable!.tableName = 'fleetflags-sandbox-locks-v2'))).get('sandbox-data')!;
     // WHEN planned (Terraform refuses to plan a destroy of it; the plan is made without that guard)
-    const p = await plan(head, 'table');
+    const p = plans.get('table')!;
     // THEN the table is replaced because of its name, the marker lists it, the output changes
     const changes = changesOf(p);
     expect(changes).toHaveLength(1);
@@ -143,11 +174,9 @@ describe('speculativePlan: changes plan as the provider decides', () => {
     expect(outputChangesOf(p)).toEqual(['lock_table']);
   });
 
-  test('renaming a bucket replaces the bucket and the resources bound to its name', async () => {
-    // GIVEN a new artifacts bucket name
-    const head = stacksOf(sandboxFlags((f) => (f.artifacts!.bucketName = 'fleetflags-sandbox-artifacts-v2'))).get('sandbox-data')!;
-    // WHEN planned
-    const p = await plan(head, 'bucket');
+  test('renaming a bucket replaces the bucket and the resources bound to its name', () => {
+    // GIVEN a new artifacts bucket name WHEN planned
+    const p = plans.get('bucket')!;
     // THEN the bucket is replaced for its name; every Artifacts_* resource bound to it is replaced too; access logs untouched
     const changes = changesOf(p);
     const bucket = changes.find((c) => c.type === 'aws_s3_bucket')!;
@@ -158,29 +187,26 @@ describe('speculativePlan: changes plan as the provider decides', () => {
     expect(changes.length).toBeGreaterThanOrEqual(6);
   });
 
-  test('several heads in one plan (speculativePlans): each against its baseline, prevent_destroy lifted in its own stack only', async () => {
+  test('several heads in one plan (speculativePlans): each against its baseline, prevent_destroy lifted in its own stack only', () => {
     // GIVEN a value change, a lock-table rename (prevent_destroy) and the unchanged base, all against the same base
-    const value = stacksOf(sandboxFlags((f) => (f.accessLogs!.expirationDays = 30))).get('sandbox-data')!;
-    const table = stacksOf(sandboxFlags((f) => (f.lockTable!.tableName = 'fleetflags-sandbox-locks-v2'))).get('sandbox-data')!;
-    // WHEN planned together: each head a module of one root
-    const plans = await speculativePlans(
-      new Map([['value', { base, head: value }], ['table', { base, head: table }], ['unchanged', { base, head: base }]]),
-      { workdir: path.join(work, 'together'), cacheDir },
-    );
+    // WHEN planned together: each head a module of one root (with the other heads above)
+    const value = plans.get('value')!;
+    const table = plans.get('table')!;
+    const unchanged = plans.get('unchanged')!;
     // THEN each plan is what that head alone plans: one in-place update...
-    const valueChanges = changesOf(plans.get('value')!);
+    const valueChanges = changesOf(value);
     expect(valueChanges.map((c) => [c.address.split('.')[0], c.change.actions])).toEqual([['aws_s3_bucket_lifecycle_configuration', ['update']]]);
     expect(valueChanges[0].change.after.rule[0].expiration[0].days).toBe(30);
-    expect(plans.get('value')!.fleetflags.preventDestroy).toEqual([]);
+    expect(value.fleetflags.preventDestroy).toEqual([]);
     // ...the table's replacement, its guard lifted and listed in its own plan only, with its output...
-    const tableChanges = changesOf(plans.get('table')!);
+    const tableChanges = changesOf(table);
     expect(tableChanges.map((c) => [c.address.split('.')[0], c.change.actions])).toEqual([['aws_dynamodb_table', ['delete', 'create']]]);
-    expect(plans.get('table')!.fleetflags.preventDestroy).toEqual([tableChanges[0].address]);
-    expect(outputChangesOf(plans.get('table')!)).toEqual(['lock_table']);
+    expect(table.fleetflags.preventDestroy).toEqual([tableChanges[0].address]);
+    expect(outputChangesOf(table)).toEqual(['lock_table']);
     // ...and nothing for the unchanged head; every plan is marked speculative against the base
-    expect(changesOf(plans.get('unchanged')!)).toEqual([]);
-    expect(outputChangesOf(plans.get('unchanged')!)).toEqual([]);
-    expect([...plans.values()].map((p) => [p.fleetflags.speculative, p.fleetflags.baseline])).toEqual([[true, 'base'], [true, 'base'], [true, 'base']]);
+    expect(changesOf(unchanged)).toEqual([]);
+    expect(outputChangesOf(unchanged)).toEqual([]);
+    expect([value, table, unchanged].map((p) => [p.fleetflags.speculative, p.fleetflags.baseline])).toEqual([[true, 'base'], [true, 'base'], [true, 'base']]);
   });
 
   test('a baseline is cached by configuration: the second build plans nothing', async () => {
@@ -198,8 +224,9 @@ describe('speculativePlan: changes plan as the provider decides', () => {
     );
   });
 
-  test('without a base everything is created', async () => {
-    const p = await speculativePlan({ head: base, workdir: path.join(work, 'no-base') });
+  test('without a base everything is created', () => {
+    // GIVEN the base as a head with no base WHEN planned (with the heads above) THEN every resource is a create
+    const p = plans.get('no-base')!;
     expect(changesOf(p).every((c) => c.change.actions.join() === 'create')).toBe(true);
     expect(p.fleetflags.baseline).toBe('empty');
   });

@@ -1,0 +1,99 @@
+/**
+ * Fleet-stack baselines that several suites plan against, built once per test run.
+ *
+ * Every configuration in SHARED_FLEET_BASELINES is folded in ONE buildBaselines
+ * (lib/plan/speculative.ts) into the run's baseline cache (baseline-cache.ts): the
+ * fleet stacks of the sandbox share one provider configuration, so each round is one
+ * `plan` + one `show` with one AWS provider process for all of them, where each suite
+ * used to run a fixpoint of its own. The first suite that asks builds them all, under a
+ * lock: a suite asking meanwhile (the other jest worker) waits instead of building the
+ * same baselines again, then reads them from the cache.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Flags } from '../../lib/flags/schema';
+import { type Baseline, buildBaselines } from '../../lib/plan/speculative';
+import { testBaselineCache } from './baseline-cache';
+import { fleetFlags, synthFleetStack } from './fleet-flags';
+
+const EVERYTHING_ON = { spot: true, arch: true, autoscaling: true, catchUp: true, quarantines: true } as const;
+
+/** The shared baselines: name -> the flags of the sandbox fleet stack it is a baseline of. */
+export const SHARED_FLEET_BASELINES = {
+  /** Every fleet flag off: amd64, 2 on-demand instances, fixed size (test/lib/cost/estimate.test.ts). */
+  'all-off': (): Flags => fleetFlags(),
+  /** Every fleet flag on: spot ratio, arm64, autoscaling, a catch-up fleet, two quarantines (fleet-plan-regressions). */
+  'all-on': (): Flags => fleetFlags(EVERYTHING_ON),
+  /** Every fleet flag on but autoscaling (fleet-plan-regressions: turning autoscaling on). */
+  'all-on-fixed-size': (): Flags => fleetFlags({ ...EVERYTHING_ON, autoscaling: false }),
+} as const;
+
+export type SharedFleetBaseline = keyof typeof SHARED_FLEET_BASELINES;
+
+/** How long a suite waits for another to finish building before it gives up. */
+const LOCK_TIMEOUT_MS = 20 * 60_000;
+const LOCK_POLL_MS = 250;
+
+/** The baselines asked for, from the run's cache; the first call of the run builds every shared baseline together. */
+export async function sharedFleetBaselines<N extends SharedFleetBaseline>(names: readonly N[]): Promise<Map<N, Baseline>> {
+  const cache = testBaselineCache();
+  const stacks = new Map(Object.entries(SHARED_FLEET_BASELINES).map(([name, flags]) => [name, synthFleetStack(flags())]));
+  const built = await withLock(path.join(cache, '.shared-fleet-baselines.lock'), async () => {
+    const workdir = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-shared-baselines-'));
+    try {
+      return await buildBaselines(stacks, { workdir, cacheDir: cache });
+    } finally {
+      rmSync(workdir, { recursive: true, force: true });
+    }
+  });
+  return new Map(names.map((name) => [name, built.get(name)!]));
+}
+
+/**
+ * Runs `work` holding a lock directory (mkdir is atomic; the holder's PID inside). A lock
+ * whose holder is gone (a killed worker) is taken over.
+ */
+export async function withLock<T>(lock: string, work: () => Promise<T>, timeoutMs = LOCK_TIMEOUT_MS): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(path.join(lock, 'pid'), String(process.pid));
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      if (!holderAlive(lock)) {
+        rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() - started > timeoutMs) throw new Error(`waited ${Math.round(timeoutMs / 1000)} s for ${lock}: its holder (PID ${readPid(lock)}) is still at work; remove the directory if no test run is`);
+      await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function readPid(lock: string): number | undefined {
+  try {
+    return Number(readFileSync(path.join(lock, 'pid'), 'utf8')) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True while the PID in the lock runs (or the PID is not written yet: the holder is between mkdir and write). */
+function holderAlive(lock: string): boolean {
+  const pid = readPid(lock);
+  if (pid === undefined) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * `npm run bench`: the test-suite figures, one row per test command (npm test, then the
+ * sandbox lifecycle's own command), each against its budget.
+ */
+import { formatTestSuites, TEST_COMMANDS, TEST_SUITE_BUDGET_SECONDS, testCommandArgs } from '../../scripts/bench';
+
+describe('npm run bench: the test-suite figures', () => {
+  test('GIVEN the test commands WHEN run by the bench THEN npm test and npm run test:sandbox, each writing its JSON results', () => {
+    expect(TEST_COMMANDS).toEqual(['test', 'test:sandbox']);
+    expect(testCommandArgs('test', '/t/r.json')).toEqual(['test', '--', '--json', '--outputFile=/t/r.json']);
+    expect(testCommandArgs('test:sandbox', '/t/s.json')).toEqual(['run', 'test:sandbox', '--', '--json', '--outputFile=/t/s.json']);
+  });
+
+  test('GIVEN both results WHEN formatted THEN one row each, and each wall time against the budget', () => {
+    const text = formatTestSuites([
+      { command: 'test', wallMs: 118_400, cpuMs: 231_000, passed: 1020, failed: 0, suites: 105 },
+      { command: 'test:sandbox', wallMs: 655_000, cpuMs: 180_000, passed: 17, failed: 1, suites: 1 },
+    ]);
+    expect(text.split('\n')).toEqual([
+      '| run | suites | tests | wall time | CPU time (user + sys) |',
+      '| --- | ---: | ---: | ---: | ---: |',
+      '| npm test | 105 | 1020 passed, 0 failed | 118 s | 231 s |',
+      '| npm run test:sandbox | 1 | 17 passed, 1 failed | 655 s | 180 s |',
+      '',
+      `npm test: wall time 118 s, within its budget of ${TEST_SUITE_BUDGET_SECONDS} s (2-core build machine, idle; on a busy machine compare the CPU time)`,
+      `npm run test:sandbox: wall time 655 s, over its budget of ${TEST_SUITE_BUDGET_SECONDS} s (2-core build machine, idle; on a busy machine compare the CPU time)`,
+    ]);
+  });
+
+  test('GIVEN a command that wrote no results WHEN formatted THEN its row says why, and CPU off Linux is n/a', () => {
+    const text = formatTestSuites([{ command: 'test:sandbox', wallMs: 2_000, passed: 0, failed: 0, suites: 0, error: 'exit 1, no results: the AWS emulator needs moto' }]);
+    expect(text).toContain('| npm run test:sandbox | 0 | not run (exit 1, no results: the AWS emulator needs moto) | 2 s | n/a |');
+  });
+});

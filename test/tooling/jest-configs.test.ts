@@ -1,0 +1,74 @@
+/**
+ * `npm test` and `npm run test:sandbox` split the suites between them: the sandbox
+ * lifecycle (a real first deploy to the AWS emulator, minutes) runs alone, every
+ * other suite under `npm test`, and together they run every suite exactly once.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const ROOT = path.join(__dirname, '..', '..');
+const JEST = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
+
+/** The suites jest would run with a config, as paths relative to the project. */
+function listed(config: string): string[] {
+  const out = execFileSync(process.execPath, [JEST, '--config', config, '--listTests', '--json'], { cwd: ROOT, encoding: 'utf8' });
+  return (JSON.parse(out) as string[]).map((f) => path.relative(ROOT, f)).sort();
+}
+
+const suites = (dir: string): string[] =>
+  readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? suites(path.join(dir, e.name)) : e.name.endsWith('.test.ts') ? [path.join(dir, e.name)] : [],
+  );
+
+describe('npm test and npm run test:sandbox', () => {
+  test('npm test runs every suite but the sandbox lifecycle; test:sandbox runs exactly that one; together, each suite once', () => {
+    // GIVEN every suite in test/ and the scripts of package.json
+    const all = suites('test').sort();
+    const scripts = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts;
+    expect(scripts.test).toBe('tsc -p . && jest');
+    expect(scripts['test:sandbox']).toBe('jest --config jest.sandbox.config.js');
+
+    // WHEN jest lists what each config runs
+    const main = listed('jest.config.js');
+    const sandbox = listed('jest.sandbox.config.js');
+
+    // THEN the lifecycle is only in test:sandbox, everything else only in npm test
+    expect(sandbox).toEqual(['test/e2e/sandbox-lifecycle.test.ts']);
+    expect(main).not.toContain('test/e2e/sandbox-lifecycle.test.ts');
+    expect([...main, ...sandbox].sort()).toEqual(all);
+  });
+
+  test('.ci/run runs both and sums both result files into its closing line', () => {
+    // GIVEN .ci/run WHEN read THEN npm test, then test:sandbox, each with its own JSON results, both summed
+    const run = readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8');
+    expect(run.indexOf('npm test -- --json --outputFile="$results"')).toBeGreaterThan(0);
+    expect(run.indexOf('npm run test:sandbox -- --json --outputFile="$sandbox_results"')).toBeGreaterThan(run.indexOf('npm test --'));
+    expect(run).toMatch(/"\$lint_failed" "\$results" "\$sandbox_results"\)/);
+  });
+});
+
+describe('the order suites start in (test/sequencer.js)', () => {
+  test('GIVEN no timings from an earlier run WHEN sorted THEN the @terraform suites start first, each group largest file first', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Sequencer = require('../sequencer.js');
+    // GIVEN two unit suites (one large) and two Terraform suites (one small); no jest cache
+    const sizes = new Map([
+      ['test/stacks/terraform.test.ts', 10],
+      ['test/lib/plan/speculative.test.ts', 20],
+      ['test/lib/plan/render.test.ts', 99_000],
+      ['test/tooling/quick-filter.test.ts', 5],
+    ]);
+    const context = { config: { cache: false }, hasteFS: { getSize: (file: string) => sizes.get(path.relative(ROOT, file)) } };
+    const tests = [...sizes.keys()].map((file) => ({ path: path.join(ROOT, file), context }));
+    // WHEN sorted
+    const sorted = new Sequencer({ contexts: new Set([context]), globalConfig: {} }).sort(tests) as Array<{ path: string }>;
+    // THEN
+    expect(sorted.map((t) => path.relative(ROOT, t.path))).toEqual([
+      'test/lib/plan/speculative.test.ts',
+      'test/stacks/terraform.test.ts',
+      'test/lib/plan/render.test.ts',
+      'test/tooling/quick-filter.test.ts',
+    ]);
+  });
+});
