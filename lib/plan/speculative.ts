@@ -469,10 +469,17 @@ export function canonical(value: unknown): string {
 }
 
 /** The cache key of a baseline: the configuration, the provider versions of the lock file (`lock`: its text) and the algorithm. */
+/**
+ * The cache key of a baseline: the configuration without its state backend (an offline
+ * working copy drops it, and a local backend's path differs per checkout), the providers
+ * and the algorithm version.
+ */
 function baselineKey(base: StackJson, lock: string): string {
+  const { backend: _backend, ...terraformBlock } = (base.terraform ?? {}) as StackJson;
+  const keyed = base.terraform ? { ...base, terraform: terraformBlock } : base;
   const versions = [...lock.matchAll(/provider\s+"([^"]+)"[^}]*?version\s*=\s*"([^"]+)"/g)].map((m) => `${m[1]}@${m[2]}`).sort();
   return createHash('sha256')
-    .update(`v${BASELINE_ALGORITHM_VERSION}\n${versions.join('\n')}\n${canonical(base)}`)
+    .update(`v${BASELINE_ALGORITHM_VERSION}\n${versions.join('\n')}\n${canonical(keyed)}`)
     .digest('hex')
     .slice(0, 32);
 }
