@@ -65,6 +65,8 @@ export interface DeployMainOptions {
 }
 
 export async function main(args: readonly string[], options: DeployMainOptions = {}): Promise<number> {
+  // This deploy's Terraform processes: the counts are per Node process, so what ran before main() is subtracted.
+  const processesBefore = terraformProcessCounts();
   const timer = new PhaseTimer();
   const env = options.env ?? process.env;
   const print = options.print ?? ((line: string) => console.log(line));
@@ -259,7 +261,11 @@ export async function main(args: readonly string[], options: DeployMainOptions =
     }
   }
   timer.add('record', performance.now() - recordStarted);
-  const terraformProcesses = terraformProcessCounts();
+  const terraformProcesses = Object.fromEntries(
+    Object.entries(terraformProcessCounts())
+      .map(([command, n]) => [command, n - (processesBefore[command] ?? 0)] as const)
+      .filter(([, n]) => n > 0),
+  );
   const file = writeDeployRecord({ ...record, phases: timer.timings, terraformProcesses }, outDir);
   log(`deploy record: ${path.relative(repoDir, file)}`);
   for (const line of timer.format()) log(line);

@@ -8,7 +8,7 @@
  *   levels below /, like `find / -maxdepth 3 -name registry.terraform.io`).
  * - With no mirror (a laptop, GitHub Actions) Terraform uses the public registry.
  */
-import { existsSync, lstatSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { errors } from '../errors';
@@ -108,7 +108,13 @@ export function terraformEnv(env: NodeJS.ProcessEnv = process.env): Record<strin
   const cacheDir = pluginCacheDir(env);
   mkdirSync(cacheDir, { recursive: true });
   const file = path.join(path.dirname(cacheDir), 'terraform.tfrc');
-  writeFileSync(file, cliConfigText(findProviderMirror(env), cacheDir));
+  // Other processes read this file at any time (Terraform, the init cache's key): replace it whole, and only when it changes.
+  const text = cliConfigText(findProviderMirror(env), cacheDir);
+  if (!existsSync(file) || readFileSync(file, 'utf8') !== text) {
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  }
   return {
     TF_CLI_CONFIG_FILE: file,
     TF_IN_AUTOMATION: '1',
