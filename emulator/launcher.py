@@ -21,9 +21,12 @@ import copy
 import datetime
 import io
 import json
+import logging
 import os
 import sys
 import threading
+import time
+import urllib.parse
 import uuid
 
 # The patch modules next to this file (emulator/patches/), whatever the working directory.
@@ -482,6 +485,32 @@ class EmulatorInfo:
         return self.app(environ, start_response)
 
 
+def request_action(environ, body):
+    """The AWS service and operation of a request, for the request log: `iam CreateRole`."""
+    credential = environ.get("HTTP_AUTHORIZATION", "").partition("Credential=")[2].split(",", 1)[0].split("/")
+    service = credential[3] if len(credential) > 3 else "-"
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    if target:
+        return service, target.rsplit(".", 1)[-1]
+    if body and environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
+        action = urllib.parse.parse_qs(body.decode("utf-8", "replace")).get("Action")
+        if action:
+            return service, action[0]
+    return service, f"{environ.get('REQUEST_METHOD', '-')} {environ.get('PATH_INFO', '')}"
+
+
+def log_request(environ, body, status, waited_seconds, took_seconds):
+    """One line per request on stderr (the emulator's log): when, service, operation, HTTP status,
+    time waiting for the one-request lock and time in moto. A failed deploy can be read against it
+    (which calls failed, which were sent twice, which were slow)."""
+    service, action = request_action(environ, body)
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    sys.stderr.write(f"{REQUEST_LOG_PREFIX} {stamp} {service} {action} {status} took={took_seconds * 1000:.0f}ms waited={waited_seconds * 1000:.0f}ms\n")
+
+
+REQUEST_LOG_PREFIX = "fleetflags-request"
+
+
 class OneRequestAtATime:
     """WSGI middleware: moto's requests one at a time.
 
@@ -502,18 +531,30 @@ class OneRequestAtATime:
     def __call__(self, environ, start_response):
         # The request body is read before the lock: a slow client stalls only its own request.
         stream = environ.get("wsgi.input")
+        body = b""
         if stream is not None:
             length = environ.get("CONTENT_LENGTH")
             body = stream.read(int(length)) if length else (stream.read() if environ.get("wsgi.input_terminated") else b"")
             environ["wsgi.input"] = io.BytesIO(body)
+        arrived = time.monotonic()
+        status = []
+
+        def recording_start_response(code, headers, *rest):
+            status.append(code.split(" ", 1)[0])
+            return start_response(code, headers, *rest)
+
         with self.lock:
-            result = self.app(environ, start_response)
+            began = time.monotonic()
             try:
-                return [b"".join(result)]
+                result = self.app(environ, recording_start_response)
+                try:
+                    return [b"".join(result)]
+                finally:
+                    close = getattr(result, "close", None)
+                    if close:
+                        close()
             finally:
-                close = getattr(result, "close", None)
-                if close:
-                    close()
+                log_request(environ, body, status[0] if status else "-", began - arrived, time.monotonic() - began)
 
 
 def main(argv):
@@ -568,6 +609,8 @@ def main(argv):
     ssl_context = self_signed_certificate(args.tls_dir) if args.tls_dir else None
     info["scheme"] = "https" if ssl_context else "http"
     print(json.dumps(info), flush=True)
+    # One line per request from log_request (operation, status, timings) instead of werkzeug's own.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     run_simple(args.host, args.port, EmulatorInfo(OneRequestAtATime(app), info), threaded=True, ssl_context=ssl_context)
     return 0
 

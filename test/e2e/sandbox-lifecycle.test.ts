@@ -48,7 +48,7 @@ beforeAll(async () => {
   env = { FLEETFLAGS_STATE_DIR: stateDir };
   repo.editFlags('sandbox', (f) => (f.aws.endpoint = emulator.endpoint));
   repo.commitAll('sandbox: this test\'s emulator');
-  first = await repo.run('scripts/sandbox.ts', [], env);
+  first = await run('scripts/sandbox.ts', []);
 }, 900_000);
 
 afterAll(async () => {
@@ -56,6 +56,19 @@ afterAll(async () => {
   repo?.remove();
 });
 
+/**
+ * Runs a script in the test's repository against its emulator. When the script fails, its
+ * stderr ends with the requests the emulator answered with an error meanwhile (its request
+ * log): a failed step then shows which AWS calls failed, and whether one was sent twice.
+ */
+const run = async (script: string, args: readonly string[]) => {
+  const offset = emulator.logOffset();
+  const r = await repo.run(script, args, env);
+  const failed = r.code === 0 ? [] : emulator.failedRequestsSince(offset);
+  if (failed.length === 0) return r;
+  const shown = failed.slice(-40);
+  return { ...r, stderr: `${r.stderr}\n--- the emulator's failed requests during this run (${shown.length} of ${failed.length}, newest last) ---\n${shown.join('\n')}\n` };
+};
 const asg = () => autoScalingClient({ region: REGION, endpoint: emulator.endpoint });
 const group = async (name = INGEST) => (await asg().send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }))).AutoScalingGroups?.[0];
 type PlanJson = { resource_changes: { address: string; type: string; change: { actions: string[]; before: any; after: any } }[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -77,7 +90,7 @@ const deployChange = async (edit: (flags: any) => void, message: string) => { //
   repo.commitAll(message);
   return deploy();
 };
-const deploy = () => repo.run('scripts/deploy.ts', ['--env', 'sandbox', '--health-timeout', '5'], env);
+const deploy = () => run('scripts/deploy.ts', ['--env', 'sandbox', '--health-timeout', '5']);
 const onDemandPercentage = (g: Awaited<ReturnType<typeof group>>) => g?.MixedInstancesPolicy?.InstancesDistribution?.OnDemandPercentageAboveBaseCapacity;
 
 describe('the sandbox lifecycle against the emulator', () => {
@@ -95,7 +108,7 @@ describe('the sandbox lifecycle against the emulator', () => {
   });
 
   it('a re-plan right after the first deploy is empty in both stacks (the emulator reads back what was written)', async () => {
-    const r = await repo.run('scripts/deploy.ts', ['--env', 'sandbox', '--plan-only'], env);
+    const r = await run('scripts/deploy.ts', ['--env', 'sandbox', '--plan-only']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^plan sandbox-data: \+0 ~0 -0$/m);
     expect(r.stdout).toMatch(/^plan sandbox-fleet: \+0 ~0 -0$/m);
@@ -204,7 +217,7 @@ describe('the sandbox lifecycle against the emulator', () => {
 
   it('arch switch: the main fleet goes amd64; its launch template image and instance types change and an instance refresh starts', async () => {
     // GIVEN the main fleet's build published for amd64 too
-    const published = await repo.run('scripts/publish-build.ts', ['--env', 'sandbox', '--build', '2026.11.20-1', '--arch', 'amd64', '--file', 'package.json'], env);
+    const published = await run('scripts/publish-build.ts', ['--env', 'sandbox', '--build', '2026.11.20-1', '--arch', 'amd64', '--file', 'package.json']);
     expect(published.code).toBe(0);
     const before = (await group())!;
     const started = new Date(Date.now() - 1000);
@@ -236,7 +249,7 @@ describe('the sandbox lifecycle against the emulator', () => {
 
   type DriftReportJson = { clean: boolean; driftCount: number; pendingCount: number; stacks: { stack: string; drift: { address: string; attributes: { path: string }[] }[] }[] };
   const drift = async () => {
-    const r = await repo.run('scripts/drift.ts', ['--env', 'sandbox', '--exit-code'], env);
+    const r = await run('scripts/drift.ts', ['--env', 'sandbox', '--exit-code']);
     return { ...r, report: repo.readJson('out/drift/report.json') as DriftReportJson };
   };
 
@@ -312,7 +325,7 @@ describe('the sandbox lifecycle against the emulator', () => {
   }, 600_000);
 
   it('handoff: npm run handoff --env sandbox lists the deploys, the refusal and why, and the override', async () => {
-    const r = await repo.run('scripts/handoff.ts', ['--since', '1d', '--env', 'sandbox'], env);
+    const r = await run('scripts/handoff.ts', ['--since', '1d', '--env', 'sandbox']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^\*\*\d+ deploys\*\* \(\d+ succeeded, [1-9]\d* failed or refused\)/m);
     expect(r.stdout).toMatch(/\*\*guard-refused\*\*: ChangeSize: non-compliant CapacityMoveWithinLimit/);

@@ -48,7 +48,7 @@ print(json.dumps({"with": run(True), "without": run(False)}))
 
 describe('OneRequestAtATime', () => {
   it('GIVEN eight requests at once WHEN they go through the middleware THEN they never overlap, each body and answer intact; without it they do', () => {
-    const out = JSON.parse(execFileSync(pythonOf(), ['-c', SCRIPT, EMULATOR_DIR], { encoding: 'utf8' })) as Record<'with' | 'without', { peak: number; bodies: string[]; answers: string[] }>;
+    const out = JSON.parse(execFileSync(pythonOf(), ['-c', SCRIPT, EMULATOR_DIR], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })) as Record<'with' | 'without', { peak: number; bodies: string[]; answers: string[] }>;
     expect(out.with.peak).toBe(1);
     expect(out.with.bodies).toEqual(Array.from({ length: 8 }, (_, i) => `request-${i}`).sort());
     expect(out.with.answers).toEqual(Array(8).fill('ok'));
