@@ -9,9 +9,10 @@
  * lock: a suite asking meanwhile (the other jest worker) waits instead of building the
  * same baselines again, then reads them from the cache.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import lockfile from 'proper-lockfile';
 import type { Flags } from '../../lib/flags/schema';
 import { type Baseline, buildBaselines } from '../../lib/plan/speculative';
 import { testBaselineCache } from './baseline-cache';
@@ -51,49 +52,32 @@ export async function sharedFleetBaselines<N extends SharedFleetBaseline>(names:
 }
 
 /**
- * Runs `work` holding a lock directory (mkdir is atomic; the holder's PID inside). A lock
- * whose holder is gone (a killed worker) is taken over.
+ * Runs `work` holding a lock (proper-lockfile: an atomic mkdir whose mtime the holder
+ * refreshes; a lock not refreshed for LOCK_STALE_MS, its holder killed, is taken over).
  */
 export async function withLock<T>(lock: string, work: () => Promise<T>, timeoutMs = LOCK_TIMEOUT_MS): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      writeFileSync(path.join(lock, 'pid'), String(process.pid));
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      if (!holderAlive(lock)) {
-        rmSync(lock, { recursive: true, force: true });
-        continue;
-      }
-      if (Date.now() - started > timeoutMs) throw new Error(`waited ${Math.round(timeoutMs / 1000)} s for ${lock}: its holder (PID ${readPid(lock)}) is still at work; remove the directory if no test run is`);
-      await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
-    }
-  }
+  const release = await acquire(lock, timeoutMs);
   try {
     return await work();
   } finally {
-    rmSync(lock, { recursive: true, force: true });
+    await release();
   }
 }
 
-function readPid(lock: string): number | undefined {
-  try {
-    return Number(readFileSync(path.join(lock, 'pid'), 'utf8')) || undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** A holder refreshes its lock every LOCK_STALE_MS / 2; a lock older than this has no holder. */
+export const LOCK_STALE_MS = 30_000;
 
-/** True while the PID in the lock runs (or the PID is not written yet: the holder is between mkdir and write). */
-function holderAlive(lock: string): boolean {
-  const pid = readPid(lock);
-  if (pid === undefined) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+async function acquire(lock: string, timeoutMs: number): Promise<() => Promise<void>> {
+  const started = Date.now();
+  for (;;) {
+    try {
+      return await lockfile.lock(lock, { lockfilePath: lock, realpath: false, stale: LOCK_STALE_MS, retries: 0 });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ELOCKED') throw e;
+      if (Date.now() - started > timeoutMs) {
+        throw new Error(`waited ${Math.round(timeoutMs / 1000)} s for ${lock}: another test process holds it and is still at work; remove the directory if no test run is`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+    }
   }
 }

@@ -1,10 +1,11 @@
 /**
  * The lock the shared test baselines are built under (test/helpers/shared-baselines.ts):
- * two builders never overlap, and a lock left by a dead process is taken over.
+ * two builders never overlap, and a lock left by a dead process (no longer refreshed) is taken over.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, utimesSync } from 'node:fs';
+import lockfile from 'proper-lockfile';
 import path from 'node:path';
-import { SHARED_FLEET_BASELINES, withLock } from '../helpers/shared-baselines';
+import { LOCK_STALE_MS, SHARED_FLEET_BASELINES, withLock } from '../helpers/shared-baselines';
 import { tempDirs } from '../helpers/temp-dirs';
 
 const temp = tempDirs();
@@ -24,19 +25,24 @@ describe('withLock', () => {
     expect(existsSync(lock)).toBe(false);
   });
 
-  test('GIVEN a lock whose holder is gone WHEN taken THEN it is taken over', async () => {
+  test('GIVEN a lock its holder stopped refreshing (a killed worker) WHEN taken THEN it is taken over', async () => {
     const lock = path.join(temp('fleetflags-lock-'), 'lock');
     mkdirSync(lock);
-    // No process has PID 2^22 + 1 (above Linux's pid_max limit).
-    writeFileSync(path.join(lock, 'pid'), String(2 ** 22 + 1));
+    const stale = new Date(Date.now() - 2 * LOCK_STALE_MS);
+    utimesSync(lock, stale, stale);
     expect(await withLock(lock, async () => 'taken', 5_000)).toBe('taken');
+    expect(existsSync(lock)).toBe(false);
   });
 
-  test('GIVEN a lock held by a live process WHEN the wait runs out THEN the error names the lock and its holder', async () => {
+  test('GIVEN a lock a live holder refreshes WHEN the wait runs out THEN the error names the lock, and the holder keeps it', async () => {
     const lock = path.join(temp('fleetflags-lock-'), 'lock');
-    mkdirSync(lock);
-    writeFileSync(path.join(lock, 'pid'), String(process.pid));
-    await expect(withLock(lock, async () => 'never', 600)).rejects.toThrow(new RegExp(`waited 1 s for ${lock}: its holder \\(PID ${process.pid}\\) is still at work`));
+    const release = await lockfile.lock(lock, { lockfilePath: lock, realpath: false, stale: LOCK_STALE_MS });
+    try {
+      await expect(withLock(lock, async () => 'never', 600)).rejects.toThrow(new RegExp(`waited 1 s for ${lock}: another test process holds it`));
+      expect(await lockfile.check(lock, { lockfilePath: lock, realpath: false, stale: LOCK_STALE_MS })).toBe(true);
+    } finally {
+      await release();
+    }
   });
 
   test('the shared baselines are distinct sandbox fleet configurations', () => {
