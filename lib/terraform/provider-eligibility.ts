@@ -78,7 +78,8 @@ export function poolDecision(command: string, cwd: string, env: NodeJS.ProcessEn
   if (!kind) return plain('the aws provider configuration is neither offline nor emulated on loopback (real AWS launches its own)');
   const binary = providerBinary(cwd, env);
   if (!binary) return plain('no installed aws provider binary for the lock file');
-  const connection = { endpoints: kind === 'emulated' ? config.endpoints : undefined, insecure: config.insecure, http_proxy: config.http_proxy };
+  // Offline, the provider makes no request: its connection settings do not matter.
+  const connection = kind === 'emulated' ? { endpoints: config.endpoints, insecure: config.insecure, http_proxy: config.http_proxy } : {};
   const key = createHash('sha256')
     .update(JSON.stringify([binary, kind, connection, providerEnv(env)]))
     .digest('hex')

@@ -14,7 +14,7 @@
  *   level: megabytes per plan).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { errors } from '../errors';
@@ -81,9 +81,45 @@ export function parseReattachLine(stdout: string): string | undefined {
   }
 }
 
+/**
+ * Removes the socket directories of processes that are gone (one killed before it could
+ * clean up: its servers died with it, by the parent-death signal). Returns the ones removed.
+ */
+export function sweepStaleSocketDirs(tmpdir = os.tmpdir()): string[] {
+  const removed: string[] = [];
+  let names: string[] = [];
+  try {
+    names = readdirSync(tmpdir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const owner = new RegExp(`^${SOCKET_DIR_PREFIX}(\\d+)-`).exec(name)?.[1];
+    if (!owner || Number(owner) === process.pid || processExists(Number(owner))) continue;
+    rmSync(path.join(tmpdir, name), { recursive: true, force: true });
+    removed.push(path.join(tmpdir, name));
+  }
+  return removed;
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+let swept = false;
+
 export class ProviderServer {
   /** Starts `binary -debug` and resolves once it listens. Rejects (and leaves nothing running) when it does not. */
   static async start(binary: string, env: NodeJS.ProcessEnv, timeoutMs = PROVIDER_START_TIMEOUT_MS): Promise<ProviderServer> {
+    if (!swept) {
+      swept = true;
+      sweepStaleSocketDirs();
+    }
     const socketDir = mkdtempSync(path.join(os.tmpdir(), `${SOCKET_DIR_PREFIX}${process.pid}-`));
     const serverEnv: NodeJS.ProcessEnv = { ...env, ...QUIET_ENV, PLUGIN_UNIX_SOCKET_DIR: socketDir };
     for (const name of DROPPED_ENV) delete serverEnv[name];

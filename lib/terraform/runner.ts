@@ -65,17 +65,21 @@ export async function terraform(args: readonly string[], options: RunOptions): P
   const decision = poolDecision(args[0], options.cwd, env);
   const lease = decision.pooled ? await providerPool().lease(decision.key, decision.binary, env) : undefined;
   if (!lease) return runTerraform(args, options, env);
+  let result: TerraformResult;
   try {
-    return await runTerraform(args, options, { ...env, TF_REATTACH_PROVIDERS: lease.server.reattach });
+    result = await runTerraform(args, options, { ...env, TF_REATTACH_PROVIDERS: lease.server.reattach });
   } catch (e) {
     if (lease.server.alive) throw e;
-    lease.release();
     if (!RETRIED_COMMANDS.has(args[0])) throw errors.pooledProviderDied(args[0], options.cwd, (e as Error).message, lease.server.stderr);
     pooledRetries += 1;
     return runTerraform(args, options, env);
   } finally {
     lease.release();
   }
+  // An exit code the caller accepts but reads as a failure (`validate -json`: 1), and the server died: the same again, plain.
+  if (result.exitCode === 0 || lease.server.alive || !RETRIED_COMMANDS.has(args[0])) return result;
+  pooledRetries += 1;
+  return runTerraform(args, options, env);
 }
 
 let pooledRetries = 0;
