@@ -59,6 +59,11 @@ export class ProviderPool {
   private readonly maxServers: number;
   private readonly startServer: (binary: string, env: NodeJS.ProcessEnv) => Promise<ProviderServer>;
   private readonly onExit = () => this.stopNow();
+  // A process that ends by itself (its event loop empty) waits for its servers to exit, so
+  // their CPU time counts as its children's (time, the bench); process.exit() skips this.
+  private readonly onBeforeExit = () => {
+    if (this.entries.length > 0) void this.stop();
+  };
   private exitHooked = false;
   readonly stats: ProviderPoolStats = { started: 0, reused: 0, died: 0, busy: 0, failedStarts: 0 };
 
@@ -139,20 +144,26 @@ export class ProviderPool {
     if (this.exitHooked) return;
     this.exitHooked = true;
     process.on('exit', this.onExit);
+    process.on('beforeExit', this.onBeforeExit);
+  }
+
+  private unhookExit(): void {
+    if (!this.exitHooked) return;
+    this.exitHooked = false;
+    process.off('exit', this.onExit);
+    process.off('beforeExit', this.onBeforeExit);
   }
 
   /** Stops every server now (SIGINT, no wait): for a process 'exit' handler. */
   stopNow(): void {
     for (const entry of this.entries.splice(0)) void entry.server.stop();
-    if (this.exitHooked) process.off('exit', this.onExit);
-    this.exitHooked = false;
+    this.unhookExit();
   }
 
   /** Stops every server and waits until each has exited (SIGKILL after `graceMs`). */
   async stop(graceMs = 5000): Promise<void> {
     const entries = this.entries.splice(0);
-    if (this.exitHooked) process.off('exit', this.onExit);
-    this.exitHooked = false;
+    this.unhookExit();
     await Promise.all(entries.map((e) => e.server.stop(graceMs)));
   }
 }

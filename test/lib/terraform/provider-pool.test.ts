@@ -67,8 +67,9 @@ describe('ProviderPool', () => {
     expect(pool.stats.failedStarts).toBe(1);
   });
 
-  it('GIVEN running servers WHEN the pool stops THEN each is stopped, and the exit handler is gone', async () => {
+  it('GIVEN running servers WHEN the pool stops THEN each is stopped, and the exit handlers are gone', async () => {
     const exitHandlers = process.listenerCount('exit');
+    const beforeExitHandlers = process.listenerCount('beforeExit');
     const { pool, servers } = fakePool();
     const [a, b] = await Promise.all([pool.lease('k', 'bin', {}), pool.lease('k', 'bin', {})]);
     expect(process.listenerCount('exit')).toBe(exitHandlers + 1);
@@ -78,6 +79,7 @@ describe('ProviderPool', () => {
     expect(servers.map((s) => s.stop.mock.calls.length)).toEqual([1, 1]);
     expect(pool.pids).toEqual([]);
     expect(process.listenerCount('exit')).toBe(exitHandlers);
+    expect(process.listenerCount('beforeExit')).toBe(beforeExitHandlers);
   });
 });
 
