@@ -9,7 +9,8 @@
  * one configuration's resources with the other's settings. So a run is pooled only when:
  * - its command is one that starts providers and is not `init` (POOLED_COMMANDS);
  * - its directory holds JSON configuration only (`*.tf.json`; HCL is not read here),
- *   local modules only, and exactly ONE `aws` provider configuration, without alias;
+ *   local modules only, and exactly ONE `aws` provider configuration, without alias; or several,
+ *   for `show`, `validate` and `providers`, which never configure the provider (SCHEMA_ONLY_COMMANDS);
  * - that configuration is **offline** (the offline access key, credential validation and
  *   the account lookup skipped: the provider makes no request) or **emulated** (the
  *   emulator's access key, every endpoint on loopback). Real AWS environments (dogfood,
@@ -34,6 +35,13 @@ export const PROVIDER_POOL_ENV = 'FLEETFLAGS_PROVIDER_POOL';
 /** Commands that start the AWS provider and may attach to a server (never `init`: it installs providers). */
 export const POOLED_COMMANDS: ReadonlySet<string> = new Set(['plan', 'apply', 'validate', 'show', 'refresh', 'providers']);
 
+/**
+ * Commands that never configure the provider (ConfigureProvider): they load its schema and validate
+ * configurations. One server may serve a run of these with several offline or emulated provider
+ * configurations (a root of modules with their own providers): nothing per configuration is kept.
+ */
+export const SCHEMA_ONLY_COMMANDS: ReadonlySet<string> = new Set(['show', 'validate', 'providers']);
+
 /** Commands that change nothing, so a run whose server vanished is simply run again (provider-pool.ts). */
 export const RETRIED_COMMANDS: ReadonlySet<string> = new Set(['plan', 'validate', 'show', 'providers']);
 
@@ -42,7 +50,8 @@ export type PoolDecision =
       readonly pooled: true;
       /** The provider binary, symlinks resolved (servers are shared between workdirs). */
       readonly binary: string;
-      readonly kind: 'offline' | 'emulated';
+      /** schema-only: several configurations, a command that never configures the provider (SCHEMA_ONLY_COMMANDS). */
+      readonly kind: 'offline' | 'emulated' | 'schema-only';
       /** Servers are reused only between runs with the same key (binary, kind, connection settings, environment). */
       readonly key: string;
     }
@@ -71,21 +80,29 @@ export function poolDecision(command: string, cwd: string, env: NodeJS.ProcessEn
   } catch (e) {
     return plain((e as Error).message);
   }
-  if (configs.length !== 1) return plain(`${configs.length} aws provider configurations (a server serves exactly one)`);
+  if (configs.length > 1 || configs[0]?.alias !== undefined) {
+    // Several configurations: only a command that never configures the provider may attach them all to one server.
+    if (!SCHEMA_ONLY_COMMANDS.has(command) || configs.some((c) => providerKind(c) === undefined)) {
+      return configs.length > 1
+        ? plain(`${configs.length} aws provider configurations (a server serves exactly one)`)
+        : plain('the aws provider configuration has an alias');
+    }
+    const binary = providerBinary(cwd, env);
+    if (!binary) return plain('no installed aws provider binary for the lock file');
+    return { pooled: true, binary, kind: 'schema-only', key: poolKey([binary, 'schema-only', providerEnv(env)]) };
+  }
+  if (configs.length === 0) return plain('0 aws provider configurations (a server serves exactly one)');
   const config = configs[0];
-  if (config.alias !== undefined) return plain('the aws provider configuration has an alias');
   const kind = providerKind(config);
   if (!kind) return plain('the aws provider configuration is neither offline nor emulated on loopback (real AWS launches its own)');
   const binary = providerBinary(cwd, env);
   if (!binary) return plain('no installed aws provider binary for the lock file');
   // Offline, the provider makes no request: its connection settings do not matter.
   const connection = kind === 'emulated' ? { endpoints: config.endpoints, insecure: config.insecure, http_proxy: config.http_proxy } : {};
-  const key = createHash('sha256')
-    .update(JSON.stringify([binary, kind, connection, providerEnv(env)]))
-    .digest('hex')
-    .slice(0, 16);
-  return { pooled: true, binary, kind, key };
+  return { pooled: true, binary, kind, key: poolKey([binary, kind, connection, providerEnv(env)]) };
 }
+
+const poolKey = (parts: unknown[]): string => createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
 
 /** The variables a provider process reads (credentials, proxies, Go runtime, home, temporary folder), sorted. */
 export function providerEnv(env: NodeJS.ProcessEnv): Array<[string, string]> {

@@ -57,6 +57,22 @@ describe('poolDecision', () => {
     expect(poolDecision('plan', workdir({ 'cdk.tf.json': stack }), ENV)).toEqual({ pooled: false, reason: '2 aws provider configurations (a server serves exactly one)' });
   });
 
+  it.each(['show', 'validate', 'providers'])(
+    'GIVEN two offline aws provider configurations WHEN terraform %s (which never configures the provider) THEN it is pooled, schema-only',
+    (command) => {
+      const stack = offlineQueueStack([offlineProvider(), offlineProvider({ alias: 'west', region: 'us-west-2' })]);
+      const decision = poolDecision(command, workdir({ 'cdk.tf.json': stack }), ENV);
+      expect(decision).toMatchObject({ pooled: true, kind: 'schema-only' });
+      const single = poolDecision(command, workdir({ 'cdk.tf.json': offlineQueueStack() }), ENV);
+      expect((single as { key: string }).key).not.toBe((decision as { key: string }).key);
+    },
+  );
+
+  it('GIVEN an offline and a real-AWS provider configuration WHEN shown THEN it runs plain', () => {
+    const stack = offlineQueueStack([offlineProvider(), { alias: 'real', region: 'us-west-2', allowed_account_ids: ['111111111111'] }]);
+    expect(poolDecision('show', workdir({ 'cdk.tf.json': stack }), ENV)).toEqual({ pooled: false, reason: '2 aws provider configurations (a server serves exactly one)' });
+  });
+
   it('GIVEN one configuration with an alias only WHEN planned THEN it runs plain', () => {
     const stack = offlineQueueStack([offlineProvider({ alias: 'west' })]);
     expect(poolDecision('plan', workdir({ 'cdk.tf.json': stack }), ENV)).toEqual({ pooled: false, reason: 'the aws provider configuration has an alias' });

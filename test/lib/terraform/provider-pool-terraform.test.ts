@@ -20,6 +20,7 @@ import {
   modulePlan,
   planJson,
   providerPoolCounts,
+  terraform,
   terraformProcessCounts,
   validate,
   writeModulesWorkdir,
@@ -38,6 +39,16 @@ function comparable(plan: StackJson): StackJson {
   return { ...rest, relevant_attributes: relevant };
 }
 
+/** Runs `work` with the pool turned off (every Terraform launches its own providers). */
+async function withPoolOff<T>(work: () => Promise<T>): Promise<T> {
+  process.env[PROVIDER_POOL_ENV] = '0';
+  try {
+    return await work();
+  } finally {
+    delete process.env[PROVIDER_POOL_ENV];
+  }
+}
+
 const byAddress = <T extends { address: string }>(items: readonly T[]): T[] => [...items].sort((a, b) => a.address.localeCompare(b.address));
 
 describe('plans through the pool are the plans of a plain Terraform', () => {
@@ -45,16 +56,15 @@ describe('plans through the pool are the plans of a plain Terraform', () => {
   let plain: StackJson;
   let pooled: Map<string, StackJson>;
   let pool: ProviderPool;
+  let all: string;
 
   beforeAll(async () => {
     stacks = synthesize(loadFlagsOrThrow()).stacks;
-    // GIVEN every shipped stack, planned plain: modules of one root, each with its own provider (one plan + show, plain by design)
-    const all = path.join(tmp('fleetflags-pool-plain-'), 'all');
+    // GIVEN every shipped stack, planned plain: modules of one root, each with its own provider (one plan + show)
+    all = path.join(tmp('fleetflags-pool-plain-'), 'all');
     const { sharedProvider } = await writeModulesWorkdir(all, stacks);
     expect(sharedProvider).toBe(false);
-    const before = providerPoolCounts().started;
-    plain = await planJson(all);
-    expect(providerPoolCounts().started).toBe(before);
+    plain = await withPoolOff(() => planJson(all));
     // WHEN each stack is planned alone, in turn, through a pool of ONE server (each run configures it anew)
     pool = new ProviderPool({ maxServers: 1 });
     const previous = useProviderPool(pool);
@@ -92,28 +102,43 @@ describe('plans through the pool are the plans of a plain Terraform', () => {
     const dir = tmp('fleetflags-pool-off-');
     await writeOfflineWorkdir(dir, stacks.get(name)!);
     const started = providerPoolCounts().started;
-    process.env[PROVIDER_POOL_ENV] = '0';
-    let off: StackJson;
-    try {
-      off = await planJson(dir);
-    } finally {
-      delete process.env[PROVIDER_POOL_ENV];
-    }
+    const off = await withPoolOff(() => planJson(dir));
     expect(providerPoolCounts().started).toBe(started);
     expect(comparable(pooled.get(name)!)).toEqual(comparable(off));
+  }, 300_000);
+
+  it('GIVEN the plan of the root of every stack (a provider configuration per module) WHEN shown through the pool THEN it is the plain show: show never configures the provider', async () => {
+    const pool = new ProviderPool({ maxServers: 1 });
+    const previous = useProviderPool(pool);
+    let shown: StackJson;
+    try {
+      shown = JSON.parse((await terraform(['show', '-json', '-no-color', 'plan.tfplan'], { cwd: all })).stdout) as StackJson;
+    } finally {
+      await pool.stop();
+      if (previous) useProviderPool(previous);
+    }
+    expect(pool.stats).toMatchObject({ started: 1, reused: 0 });
+    expect(comparable(shown)).toEqual(comparable(plain));
   }, 300_000);
 });
 
 describe('runs the pool leaves alone or recovers', () => {
-  it('GIVEN two aws provider configurations (an alias) WHEN planned THEN Terraform launches its own providers and each resource gets its own region', async () => {
+  it('GIVEN two aws provider configurations (an alias) WHEN planned THEN Terraform launches its own providers for the plan and each resource gets its own region', async () => {
     const stack = offlineQueueStack([offlineProvider(), offlineProvider({ alias: 'west', region: 'us-west-2' })]);
     stack.resource.aws_sqs_queue.west = { provider: 'aws.west', name: 'fleetflags-pool-west' };
     const dir = tmp('fleetflags-pool-alias-');
     await writeOfflineWorkdir(dir, stack);
-    const before = providerPoolCounts();
-    const plan = await planJson(dir);
-    expect(providerPoolCounts().started).toBe(before.started);
-    expect(providerPoolCounts().reused).toBe(before.reused);
+    const pool = new ProviderPool();
+    const previous = useProviderPool(pool);
+    let plan: StackJson;
+    try {
+      plan = await planJson(dir);
+    } finally {
+      await pool.stop();
+      if (previous) useProviderPool(previous);
+    }
+    // THEN the plan ran plain; only its show (which never configures the provider) leased a server
+    expect(pool.stats).toMatchObject({ started: 1, reused: 0 });
     const config = plan.configuration.provider_config as Record<string, { expressions: { region: { constant_value: string } } }>;
     expect(Object.keys(config).sort()).toEqual(['aws', 'aws.west']);
     expect(config['aws.west'].expressions.region.constant_value).toBe('us-west-2');
