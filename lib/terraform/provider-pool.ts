@@ -11,13 +11,15 @@
  * - A server that died is dropped and replaced on the next lease.
  * - Servers stop when the pool is stopped (jest: test/setup.ts after each test file),
  *   when the Node process exits, and, on Linux, when it dies any other way (setpriv's
- *   parent-death signal). No provider process outlives the process that started it.
+ *   parent-death signal, SIGKILL). No provider process outlives the process that started it.
  */
 import { ProviderServer } from './provider-server';
 
 /** Upper bound on the servers of one pool (FLEETFLAGS_PROVIDER_POOL_MAX). */
 export const PROVIDER_POOL_MAX_ENV = 'FLEETFLAGS_PROVIDER_POOL_MAX';
 const DEFAULT_MAX_SERVERS = 4;
+/** How long a stopping server gets after SIGINT before SIGKILL. */
+const STOP_GRACE_MS = 5000;
 
 export interface ProviderPoolOptions {
   /** @default FLEETFLAGS_PROVIDER_POOL_MAX, else 4 */
@@ -137,7 +139,7 @@ export class ProviderPool {
     if (i < 0) return;
     this.entries.splice(i, 1);
     if (!entry.server.alive) this.stats.died += 1;
-    void entry.server.stop();
+    void entry.server.stop(STOP_GRACE_MS);
   }
 
   private hookExit(): void {
@@ -161,7 +163,7 @@ export class ProviderPool {
   }
 
   /** Stops every server and waits until each has exited (SIGKILL after `graceMs`). */
-  async stop(graceMs = 5000): Promise<void> {
+  async stop(graceMs = STOP_GRACE_MS): Promise<void> {
     const entries = this.entries.splice(0);
     this.unhookExit();
     await Promise.all(entries.map((e) => e.server.stop(graceMs)));

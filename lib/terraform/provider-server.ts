@@ -8,8 +8,8 @@
  * - Its stdout and stderr are always read (a full pipe would block it); the last few KB
  *   of stderr are kept for error messages, the rest is dropped.
  * - It dies with the process that started it, however that one ends: on Linux it is
- *   started through `setpriv --pdeathsig INT` (the kernel sends it SIGINT when its parent
- *   dies, even by SIGKILL); ProviderPool also stops it on exit.
+ *   started through `setpriv --pdeathsig KILL` (the kernel kills it when its parent dies,
+ *   even by SIGKILL, whatever it is doing); ProviderPool also stops it (SIGINT) on exit.
  * - Its provider logging is off (in debug mode the provider logs every call at trace
  *   level: megabytes per plan).
  */
@@ -124,7 +124,7 @@ export class ProviderServer {
     const serverEnv: NodeJS.ProcessEnv = { ...env, ...QUIET_ENV, PLUGIN_UNIX_SOCKET_DIR: socketDir };
     for (const name of DROPPED_ENV) delete serverEnv[name];
     const wrapper = setpriv();
-    const [command, args] = wrapper ? [wrapper, ['--pdeathsig', 'INT', '--', binary, '-debug']] : [binary, ['-debug']];
+    const [command, args] = wrapper ? [wrapper, ['--pdeathsig', 'KILL', '--', binary, '-debug']] : [binary, ['-debug']];
     // Its own working directory: the provider reads no files of a workdir for the configurations it serves.
     const child = spawn(command, args, { cwd: socketDir, env: serverEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     const server = new ProviderServer(binary, child, socketDir);
