@@ -52,7 +52,6 @@ interface Entry {
   readonly key: string;
   readonly server: ProviderServer;
   leased: boolean;
-  runs: number;
 }
 
 export class ProviderPool {
@@ -67,6 +66,8 @@ export class ProviderPool {
     if (this.entries.length > 0) void this.stop();
   };
   private exitHooked = false;
+  /** Counts stops: a server that finished starting after one is not kept. */
+  private generation = 0;
   readonly stats: ProviderPoolStats = { started: 0, reused: 0, died: 0, busy: 0, failedStarts: 0 };
 
   constructor(options: ProviderPoolOptions = {}) {
@@ -104,6 +105,8 @@ export class ProviderPool {
       this.drop(other);
     }
     this.starting += 1;
+    this.hookExit();
+    const generation = this.generation;
     let server: ProviderServer;
     try {
       server = await this.startServer(binary, env);
@@ -114,9 +117,12 @@ export class ProviderPool {
       this.starting -= 1;
     }
     this.stats.started += 1;
-    const entry: Entry = { key, server, leased: true, runs: 0 };
+    if (generation !== this.generation) {
+      // The pool was stopped while this server started: it serves this one run, then stops.
+      return { server, release: () => void server.stop(STOP_GRACE_MS) };
+    }
+    const entry: Entry = { key, server, leased: true };
     this.entries.push(entry);
-    this.hookExit();
     return this.leaseOf(entry);
   }
 
@@ -128,7 +134,6 @@ export class ProviderPool {
         if (released) return;
         released = true;
         entry.leased = false;
-        entry.runs += 1;
         if (!entry.server.alive) this.drop(entry);
       },
     };
@@ -158,12 +163,14 @@ export class ProviderPool {
 
   /** Stops every server now (SIGINT, no wait): for a process 'exit' handler. */
   stopNow(): void {
+    this.generation += 1;
     for (const entry of this.entries.splice(0)) void entry.server.stop();
     this.unhookExit();
   }
 
   /** Stops every server and waits until each has exited (SIGKILL after `graceMs`). */
   async stop(graceMs = STOP_GRACE_MS): Promise<void> {
+    this.generation += 1;
     const entries = this.entries.splice(0);
     this.unhookExit();
     await Promise.all(entries.map((e) => e.server.stop(graceMs)));

@@ -61,6 +61,21 @@ describe('ProviderPool', () => {
     expect(pool.stats.died).toBe(1);
   });
 
+  it('GIVEN a server still starting WHEN the pool stops THEN the run it started for still gets it, and it stops at release', async () => {
+    let started!: () => void;
+    const server = { pid: 1, alive: true, reattach: '{}', stderr: '', stop: jest.fn(async () => undefined) };
+    const pool = new ProviderPool({ start: () => new Promise((resolve) => (started = () => resolve(server as unknown as ProviderServer))) });
+    const pending = pool.lease('k', 'bin', {});
+    await pool.stop();
+    started();
+    const lease = await pending;
+    expect(lease!.server).toBe(server);
+    expect(pool.pids).toEqual([]);
+    expect(server.stop).not.toHaveBeenCalled();
+    lease!.release();
+    expect(server.stop).toHaveBeenCalled();
+  });
+
   it('GIVEN a server that will not start WHEN a run leases THEN it gets none', async () => {
     const pool = new ProviderPool({ start: () => Promise.reject(new Error('no -debug')) });
     expect(await pool.lease('k', 'bin', {})).toBeUndefined();
