@@ -59,7 +59,7 @@ describe('plans through the pool are the plans of a plain Terraform', () => {
   let all: string;
 
   beforeAll(async () => {
-    stacks = synthesize(loadFlagsOrThrow()).stacks;
+    stacks = synthesize(loadFlagsOrThrow(), tmp('fleetflags-pool-synth-')).stacks;
     // GIVEN every shipped stack, planned plain: modules of one root, each with its own provider (one plan + show)
     all = path.join(tmp('fleetflags-pool-plain-'), 'all');
     const { sharedProvider } = await writeModulesWorkdir(all, stacks);
