@@ -551,6 +551,22 @@ export const errors = {
       ExitCode.TerraformFailed,
     ),
 
+  providerServerStart: (binary: string, reason: string, stderr: string) =>
+    new FleetflagsError(
+      `The AWS provider server ${binary} -debug did not start: ${reason}.${stderr.trim() ? `\n${stderr.trim().split('\n').slice(-5).join('\n')}` : ''}\n` +
+        'Allowed: a provider binary that prints TF_REATTACH_PROVIDERS when started with -debug. ' +
+        'Fix: none needed, the run goes on with Terraform launching its own provider; FLEETFLAGS_PROVIDER_POOL=0 turns the pool off.',
+      ExitCode.TerraformFailed,
+    ),
+
+  pooledProviderDied: (command: string, cwd: string, terraformMessage: string, providerStderr: string) =>
+    new FleetflagsError(
+      `terraform ${command} in ${cwd} failed, and the pooled AWS provider server it was attached to had exited (not retried: ${command} changes infrastructure).\n` +
+        `${terraformMessage.trim()}${providerStderr.trim() ? `\nprovider: ${providerStderr.trim().split('\n').slice(-5).join('\n')}` : ''}\n` +
+        'Fix: run it again (the state records what was applied; a deploy plans afresh); FLEETFLAGS_PROVIDER_POOL=0 runs Terraform with its own providers.',
+      ExitCode.TerraformFailed,
+    ),
+
   terraformDisabled: (command: string, variable: string) =>
     new FleetflagsError(
       `terraform ${command} refused: ${variable}=1 (npm run test:quick runs no Terraform). ` +

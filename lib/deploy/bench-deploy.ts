@@ -25,6 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { emulatorEndpoint, freePort, startEmulator, stopEmulator } from '../emulator/emulator';
 import { copyProject, editProjectFlags } from '../temp-project';
+import { PROVIDER_POOL_ENV } from '../terraform/provider-eligibility';
 import { terraform } from '../terraform/runner';
 import type { DeployRunRecord } from './deploy';
 import type { PhaseTiming } from './phases';
@@ -205,7 +206,8 @@ async function initBare(dir: string, stackJson: string): Promise<void> {
 }
 
 async function applyBare(dir: string): Promise<void> {
-  await terraform(['apply', '-auto-approve', '-input=false', '-no-color'], { cwd: dir });
+  // Bare: Terraform launching its own providers, as without fleetflags (no provider pool).
+  await terraform(['apply', '-auto-approve', '-input=false', '-no-color'], { cwd: dir, env: { [PROVIDER_POOL_ENV]: '0' } });
 }
 
 /** The env a script of the copy runs with: no tokens or keys of this machine reach it. */

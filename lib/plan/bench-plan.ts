@@ -11,6 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PROVIDER_POOL_ENV } from '../terraform/provider-eligibility';
 import { terraform, writeOfflineWorkdir } from '../terraform/runner';
 import { mapLimit, runPlans, synthesizeHead } from './plan-run';
 
@@ -56,6 +57,8 @@ export async function benchPlan(options: BenchPlanOptions = {}): Promise<BenchPl
       const dir = path.join(tmp, 'bare', s.stack);
       await terraform(['plan', '-input=false', '-no-color', '-lock=false', '-refresh=false', `-state=${path.join(dir, 'none.tfstate')}`], {
         cwd: dir,
+        // Bare: Terraform launching its own providers, as without fleetflags (no provider pool).
+        env: { [PROVIDER_POOL_ENV]: '0' },
       });
     });
     const bareTerraformPlanMs = performance.now() - t;

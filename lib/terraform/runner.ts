@@ -14,6 +14,8 @@ import path from 'node:path';
 import { errors } from '../errors';
 import { AWS_PROVIDER_VERSION, pluginCacheDir, terraformEnv } from './cli-config';
 import { OFFLINE_ACCESS_KEY } from '../../stacks/environment';
+import { poolDecision, RETRIED_COMMANDS } from './provider-eligibility';
+import { providerPool, type ProviderPoolStats } from './provider-pool';
 
 export interface TerraformResult {
   readonly exitCode: number;
@@ -48,26 +50,57 @@ export function terraformProcessCounts(): Record<string, number> {
   return Object.fromEntries(processCounts);
 }
 
-/** Runs terraform with our CLI config; throws a FleetflagsError on failure. */
-export function terraform(args: readonly string[], options: RunOptions): Promise<TerraformResult> {
-  if (process.env[NO_TERRAFORM_ENV] === '1') return Promise.reject(errors.terraformDisabled(args[0], NO_TERRAFORM_ENV));
+/**
+ * Runs terraform with our CLI config; throws a FleetflagsError on failure.
+ *
+ * An offline or emulated run with one aws provider configuration attaches to a pooled
+ * provider server instead of launching the provider itself (provider-pool.ts; which
+ * runs: provider-eligibility.ts; off with FLEETFLAGS_PROVIDER_POOL=0). A read-only run
+ * whose server died under it runs once more, launching its own provider.
+ */
+export async function terraform(args: readonly string[], options: RunOptions): Promise<TerraformResult> {
+  if (process.env[NO_TERRAFORM_ENV] === '1') throw errors.terraformDisabled(args[0], NO_TERRAFORM_ENV);
   envCache ??= terraformEnv();
+  const env: NodeJS.ProcessEnv = { ...process.env, ...envCache, ...options.env };
+  const decision = poolDecision(args[0], options.cwd, env);
+  const lease = decision.pooled ? await providerPool().lease(decision.key, decision.binary, env) : undefined;
+  if (!lease) return runTerraform(args, options, env);
+  let result: TerraformResult;
+  try {
+    result = await runTerraform(args, options, { ...env, TF_REATTACH_PROVIDERS: lease.server.reattach });
+  } catch (e) {
+    if (lease.server.alive) throw e;
+    if (!RETRIED_COMMANDS.has(args[0])) throw errors.pooledProviderDied(args[0], options.cwd, (e as Error).message, lease.server.stderr);
+    pooledRetries += 1;
+    return runTerraform(args, options, env);
+  } finally {
+    lease.release();
+  }
+  // An exit code the caller accepts but reads as a failure (`validate -json`: 1), and the server died: the same again, plain.
+  if (result.exitCode === 0 || lease.server.alive || !RETRIED_COMMANDS.has(args[0])) return result;
+  pooledRetries += 1;
+  return runTerraform(args, options, env);
+}
+
+let pooledRetries = 0;
+
+/** What the provider pool of this process did: servers started and reused, runs retried plain after their server died. */
+export function providerPoolCounts(): ProviderPoolStats & { retried: number } {
+  return { ...providerPool().stats, retried: pooledRetries };
+}
+
+function runTerraform(args: readonly string[], options: RunOptions, env: NodeJS.ProcessEnv): Promise<TerraformResult> {
   processCounts.set(args[0], (processCounts.get(args[0]) ?? 0) + 1);
   const ok = options.okExitCodes ?? [0];
   return new Promise((resolve, reject) => {
-    execFile(
-      'terraform',
-      [...args],
-      { cwd: options.cwd, env: { ...process.env, ...envCache, ...options.env }, maxBuffer: 512 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-        if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') return reject(errors.terraformNotFound());
-        if (code === null || !ok.includes(code)) {
-          return reject(errors.terraformFailed(args[0], options.cwd, code, `${stderr}\n${stdout}`.trim()));
-        }
-        resolve({ exitCode: code, stdout, stderr });
-      },
-    );
+    execFile('terraform', [...args], { cwd: options.cwd, env, maxBuffer: 512 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+      if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') return reject(errors.terraformNotFound());
+      if (code === null || !ok.includes(code)) {
+        return reject(errors.terraformFailed(args[0], options.cwd, code, `${stderr}\n${stdout}`.trim()));
+      }
+      resolve({ exitCode: code, stdout, stderr });
+    });
   });
 }
 

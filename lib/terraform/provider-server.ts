@@ -1,0 +1,251 @@
+/**
+ * One AWS provider running as a long-lived server (`terraform-provider-aws -debug`),
+ * which Terraform attaches to instead of launching its own provider processes
+ * (TF_REATTACH_PROVIDERS). Most of a Terraform run's CPU is the provider starting up
+ * (a 700 MB Go binary, launched several times per `terraform plan`); a server starts once.
+ *
+ * - Its socket lives in a private directory of ours (PLUGIN_UNIX_SOCKET_DIR), removed at stop.
+ * - Its stdout and stderr are always read (a full pipe would block it); the last few KB
+ *   of stderr are kept for error messages, the rest is dropped.
+ * - It dies with the process that started it, however that one ends: on Linux it is
+ *   started through `setpriv --pdeathsig KILL` (the kernel kills it when its parent dies,
+ *   even by SIGKILL, whatever it is doing); ProviderPool also stops it (SIGINT) on exit.
+ * - Its provider logging is off (in debug mode the provider logs every call at trace
+ *   level: megabytes per plan).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { errors } from '../errors';
+
+/** The provider address whose server we run. */
+export const AWS_PROVIDER_ADDRESS = 'registry.terraform.io/hashicorp/aws';
+
+/** Prefix of the private socket directories (one per server, in the temporary folder). */
+export const SOCKET_DIR_PREFIX = 'fleetflags-provider-';
+
+/** How long a server may take to print its reattach line (a loaded 2-core machine: seconds). */
+export const PROVIDER_START_TIMEOUT_MS = 60_000;
+
+/** How much of a server's stderr is kept for error messages. */
+const STDERR_TAIL_BYTES = 8 * 1024;
+
+/**
+ * Variables a server is started without:
+ * - AWS_CA_BUNDLE: the AWS provider 5.100.0 fails its second ConfigureProvider in one
+ *   process when a custom CA bundle is set ("unable to add custom RootCAs HTTPClient, has
+ *   no WithTransportOptions, *http.Client", measured). Servers run only offline and emulated
+ *   configurations (provider-eligibility.ts), which use no CA bundle: offline makes no
+ *   requests, the emulator is on loopback with `insecure`.
+ * - TF_REATTACH_PROVIDERS, TF_DATA_DIR: per run, Terraform's, not the provider's.
+ */
+const DROPPED_ENV = ['AWS_CA_BUNDLE', 'TF_REATTACH_PROVIDERS', 'TF_DATA_DIR'];
+
+/** Provider logging off: debug mode would log every call at trace level to stderr. */
+const QUIET_ENV: Record<string, string> = {
+  TF_LOG: 'off',
+  TF_LOG_PROVIDER: 'off',
+  TF_LOG_PROVIDER_AWS: 'off',
+  TF_LOG_SDK: 'off',
+  TF_LOG_SDK_PROTO: 'off',
+  TF_LOG_SDK_FRAMEWORK: 'off',
+  TF_LOG_SDK_HELPER_SCHEMA: 'off',
+  TF_LOG_SDK_MUX: 'off',
+};
+
+let setprivPath: string | null | undefined;
+/** `setpriv` when it can set a parent-death signal (util-linux, Linux only); null elsewhere. */
+function setpriv(): string | null {
+  if (setprivPath !== undefined) return setprivPath;
+  setprivPath = null;
+  if (process.platform !== 'linux') return null;
+  for (const candidate of ['/usr/bin/setpriv', '/bin/setpriv']) {
+    if (!existsSync(candidate)) continue;
+    const help = spawnSync(candidate, ['--help'], { encoding: 'utf8' });
+    if (`${help.stdout}${help.stderr}`.includes('--pdeathsig')) setprivPath = candidate;
+    break;
+  }
+  return setprivPath;
+}
+
+/** The reattach value a `-debug` provider prints, for the AWS provider. */
+export function parseReattachLine(stdout: string): string | undefined {
+  const match = /TF_REATTACH_PROVIDERS='([^']+)'/.exec(stdout);
+  if (!match) return undefined;
+  try {
+    const parsed = JSON.parse(match[1]) as Record<string, { Addr?: { String?: string } }>;
+    return parsed[AWS_PROVIDER_ADDRESS]?.Addr?.String ? match[1] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Removes the socket directories of processes that are gone (one killed before it could
+ * clean up: its servers died with it, by the parent-death signal). Returns the ones removed.
+ */
+export function sweepStaleSocketDirs(tmpdir = os.tmpdir()): string[] {
+  const removed: string[] = [];
+  let names: string[] = [];
+  try {
+    names = readdirSync(tmpdir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const owner = new RegExp(`^${SOCKET_DIR_PREFIX}(\\d+)-`).exec(name)?.[1];
+    if (!owner || Number(owner) === process.pid || processExists(Number(owner))) continue;
+    rmSync(path.join(tmpdir, name), { recursive: true, force: true });
+    removed.push(path.join(tmpdir, name));
+  }
+  return removed;
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+let swept = false;
+
+export class ProviderServer {
+  /** Starts `binary -debug` and resolves once it listens. Rejects (and leaves nothing running) when it does not. */
+  static async start(binary: string, env: NodeJS.ProcessEnv, timeoutMs = PROVIDER_START_TIMEOUT_MS): Promise<ProviderServer> {
+    if (!swept) {
+      swept = true;
+      sweepStaleSocketDirs();
+    }
+    const socketDir = mkdtempSync(path.join(os.tmpdir(), `${SOCKET_DIR_PREFIX}${process.pid}-`));
+    const serverEnv: NodeJS.ProcessEnv = { ...env, ...QUIET_ENV, PLUGIN_UNIX_SOCKET_DIR: socketDir };
+    for (const name of DROPPED_ENV) delete serverEnv[name];
+    const wrapper = setpriv();
+    const [command, args] = wrapper ? [wrapper, ['--pdeathsig', 'KILL', '--', binary, '-debug']] : [binary, ['-debug']];
+    // Its own working directory: the provider reads no files of a workdir for the configurations it serves.
+    const child = spawn(command, args, { cwd: socketDir, env: serverEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const server = new ProviderServer(binary, child, socketDir);
+    try {
+      await server.listening(timeoutMs);
+    } catch (e) {
+      server.stop();
+      throw e;
+    }
+    return server;
+  }
+
+  /** The TF_REATTACH_PROVIDERS value that attaches Terraform to this server. */
+  reattach = '';
+  private stdout = '';
+  private stderrTail = '';
+  private exitCode: number | null | undefined = undefined;
+  private readonly exited: Promise<void>;
+
+  private constructor(
+    /** The provider binary (resolved, symlinks followed). */
+    readonly binary: string,
+    private readonly child: ChildProcess,
+    private readonly socketDir: string,
+  ) {
+    child.stdout!.setEncoding('utf8');
+    child.stderr!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => {
+      if (!this.reattach) this.stdout += chunk;
+    });
+    child.stderr!.on('data', (chunk: string) => {
+      this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_TAIL_BYTES);
+    });
+    this.exited = new Promise((resolve) => {
+      child.on('exit', (code, signal) => {
+        this.exitCode = code ?? (signal ? -1 : null);
+        resolve();
+      });
+      child.on('error', (e) => {
+        this.stderrTail += `\n${e.message}`;
+        this.exitCode = -1;
+        resolve();
+      });
+    });
+  }
+
+  /** The server's process ID (the provider itself: setpriv execs it). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** True while the process runs and its socket is there. */
+  get alive(): boolean {
+    if (this.exitCode !== undefined || !this.reattach) return false;
+    const socket = (JSON.parse(this.reattach) as Record<string, { Addr: { String: string } }>)[AWS_PROVIDER_ADDRESS].Addr.String;
+    return existsSync(socket);
+  }
+
+  /** The end of the server's stderr, for an error message. */
+  get stderr(): string {
+    return this.stderrTail;
+  }
+
+  private listening(timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const fail = (reason: string) => {
+        cleanup();
+        reject(errors.providerServerStart(this.binary, reason, this.stderrTail));
+      };
+      const onData = () => {
+        const reattach = parseReattachLine(this.stdout);
+        if (!reattach) return;
+        cleanup();
+        this.reattach = reattach;
+        this.stdout = '';
+        // Running, it keeps no Node process alive: the pool stops it when the process exits.
+        this.child.unref();
+        (this.child.stdout as unknown as { unref?: () => void }).unref?.();
+        (this.child.stderr as unknown as { unref?: () => void }).unref?.();
+        resolve();
+      };
+      const onExit = () => fail(`it exited (${this.exitCode}) before it listened`);
+      const timer = setTimeout(() => fail(`it printed no TF_REATTACH_PROVIDERS line within ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.child.stdout!.off('data', onData);
+        this.child.off('exit', onExit);
+      };
+      this.child.stdout!.on('data', onData);
+      this.child.on('exit', onExit);
+    });
+  }
+
+  /**
+   * Stops the server: SIGINT (it removes its socket and exits), SIGKILL if it is still there
+   * after `graceMs`. Synchronous when graceMs is 0 (a process 'exit' handler). Removes the socket directory.
+   */
+  stop(graceMs = 0): Promise<void> {
+    if (this.exitCode === undefined && this.child.pid !== undefined) {
+      try {
+        this.child.kill('SIGINT');
+      } catch {
+        // already gone
+      }
+    }
+    const done = () => rmSync(this.socketDir, { recursive: true, force: true });
+    if (graceMs <= 0 || this.exitCode !== undefined) {
+      done();
+      return Promise.resolve();
+    }
+    const timer = setTimeout(() => {
+      if (this.exitCode === undefined) this.child.kill('SIGKILL');
+    }, graceMs);
+    return this.exited.then(() => {
+      clearTimeout(timer);
+      done();
+    });
+  }
+
+  /** Resolves when the process has exited. */
+  whenExited(): Promise<void> {
+    return this.exited;
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * Which Terraform runs attach to a pooled provider server: offline and emulated
+ * configurations with exactly one aws provider configuration; everything else (real AWS,
+ * aliases, modules with their own providers, HCL, init, the pool turned off) runs plain.
+ * No Terraform runs here: the decision reads the configuration and the providers directory.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { EMULATOR_ACCESS_KEY } from '../../../stacks/environment';
+import { poolDecision, PROVIDER_POOL_ENV, providerBinary } from '../../../lib/terraform/provider-eligibility';
+import { offlineProvider, offlineQueueStack } from '../../helpers/provider-pool';
+import { tempDirs } from '../../helpers/temp-dirs';
+
+const tmp = tempDirs();
+const ENV: NodeJS.ProcessEnv = { HOME: '/nonexistent', PATH: '/usr/bin' };
+
+describe('poolDecision', () => {
+  it('GIVEN an offline configuration with one aws provider WHEN planned THEN it is pooled, as offline, with the installed binary', () => {
+    const dir = workdir({ 'cdk.tf.json': offlineQueueStack() });
+    const decision = poolDecision('plan', dir, ENV);
+    expect(decision).toEqual({ pooled: true, kind: 'offline', binary: path.join(dir, '.terraform', PROVIDER_PATH), key: expect.stringMatching(/^[0-9a-f]{16}$/) });
+  });
+
+  it.each(['plan', 'apply', 'validate', 'show', 'refresh', 'providers'])('GIVEN an offline configuration WHEN terraform %s THEN it is pooled', (command) => {
+    expect(poolDecision(command, workdir({ 'cdk.tf.json': offlineQueueStack() }), ENV).pooled).toBe(true);
+  });
+
+  it('GIVEN an offline configuration WHEN terraform init THEN it runs plain (init installs providers)', () => {
+    expect(poolDecision('init', workdir({ 'cdk.tf.json': offlineQueueStack() }), ENV)).toEqual({ pooled: false, reason: 'terraform init is not pooled' });
+  });
+
+  it(`GIVEN ${PROVIDER_POOL_ENV}=0 WHEN planned THEN it runs plain`, () => {
+    const decision = poolDecision('plan', workdir({ 'cdk.tf.json': offlineQueueStack() }), { ...ENV, [PROVIDER_POOL_ENV]: '0' });
+    expect(decision).toEqual({ pooled: false, reason: `${PROVIDER_POOL_ENV}=0` });
+  });
+
+  it('GIVEN a real-AWS provider (an allowed account, no dummy keys) WHEN planned THEN it runs plain', () => {
+    const stack = offlineQueueStack([{ region: 'eu-west-1', allowed_account_ids: ['111111111111'] }]);
+    expect(poolDecision('plan', workdir({ 'cdk.tf.json': stack }), ENV)).toEqual({ pooled: false, reason: expect.stringMatching(/neither offline nor emulated/) });
+  });
+
+  it('GIVEN a real-AWS provider made offline by the offline override file WHEN planned THEN it is pooled (the override merges into it)', () => {
+    const stack = offlineQueueStack([{ region: 'eu-west-1', allowed_account_ids: ['111111111111'] }]);
+    const dir = workdir({ 'cdk.tf.json': stack, 'fleetflags_offline_override.tf.json': { provider: { aws: offlineProvider() } } });
+    expect(poolDecision('plan', dir, ENV)).toMatchObject({ pooled: true, kind: 'offline' });
+  });
+
+  it('GIVEN an emulated provider, every endpoint on loopback WHEN planned THEN it is pooled as emulated; an endpoint elsewhere runs plain', () => {
+    const emulated = (endpoint: string) =>
+      offlineQueueStack([{ region: 'eu-west-1', access_key: EMULATOR_ACCESS_KEY, secret_key: EMULATOR_ACCESS_KEY, insecure: true, endpoints: [{ s3: endpoint, sts: endpoint }] }]);
+    expect(poolDecision('apply', workdir({ 'cdk.tf.json': emulated('https://127.0.0.1:4566') }), ENV)).toMatchObject({ pooled: true, kind: 'emulated' });
+    expect(poolDecision('apply', workdir({ 'cdk.tf.json': emulated('https://emulator.example.com') }), ENV)).toMatchObject({ pooled: false });
+  });
+
+  it('GIVEN two aws provider configurations (an alias) WHEN planned THEN it runs plain: one server would get both configurations', () => {
+    const stack = offlineQueueStack([offlineProvider(), offlineProvider({ alias: 'west', region: 'us-west-2' })]);
+    expect(poolDecision('plan', workdir({ 'cdk.tf.json': stack }), ENV)).toEqual({ pooled: false, reason: '2 aws provider configurations (a server serves exactly one)' });
+  });
+
+  it.each(['show', 'validate', 'providers'])(
+    'GIVEN two offline aws provider configurations WHEN terraform %s (which never configures the provider) THEN it is pooled, schema-only',
+    (command) => {
+      const stack = offlineQueueStack([offlineProvider(), offlineProvider({ alias: 'west', region: 'us-west-2' })]);
+      const decision = poolDecision(command, workdir({ 'cdk.tf.json': stack }), ENV);
+      expect(decision).toMatchObject({ pooled: true, kind: 'schema-only' });
+      const single = poolDecision(command, workdir({ 'cdk.tf.json': offlineQueueStack() }), ENV);
+      expect((single as { key: string }).key).not.toBe((decision as { key: string }).key);
+    },
+  );
+
+  it('GIVEN an offline and a real-AWS provider configuration WHEN shown THEN it runs plain', () => {
+    const stack = offlineQueueStack([offlineProvider(), { alias: 'real', region: 'us-west-2', allowed_account_ids: ['111111111111'] }]);
+    expect(poolDecision('show', workdir({ 'cdk.tf.json': stack }), ENV)).toEqual({ pooled: false, reason: '2 aws provider configurations (a server serves exactly one)' });
+  });
+
+  it('GIVEN one configuration with an alias only WHEN planned THEN it runs plain', () => {
+    const stack = offlineQueueStack([offlineProvider({ alias: 'west' })]);
+    expect(poolDecision('plan', workdir({ 'cdk.tf.json': stack }), ENV)).toEqual({ pooled: false, reason: 'the aws provider configuration has an alias' });
+  });
+
+  it('GIVEN modules that inherit the root provider WHEN planned THEN it is pooled; GIVEN a module with its own provider THEN it runs plain', () => {
+    const root = { terraform: {}, provider: { aws: offlineProvider() }, module: { a: { source: './modules/a' } } };
+    const inheriting = workdir({ 'cdk.tf.json': root, 'modules/a/cdk.tf.json': { resource: { aws_sqs_queue: { q: { name: 'a' } } } } });
+    expect(poolDecision('plan', inheriting, ENV)).toMatchObject({ pooled: true });
+    const own = workdir({ 'cdk.tf.json': root, 'modules/a/cdk.tf.json': offlineQueueStack() });
+    expect(poolDecision('plan', own, ENV)).toEqual({ pooled: false, reason: '2 aws provider configurations (a server serves exactly one)' });
+  });
+
+  it('GIVEN a module from a registry WHEN planned THEN it runs plain (its providers are not read)', () => {
+    const root = { provider: { aws: offlineProvider() }, module: { vpc: { source: 'terraform-aws-modules/vpc/aws' } } };
+    expect(poolDecision('plan', workdir({ 'cdk.tf.json': root }), ENV)).toEqual({ pooled: false, reason: 'module vpc is not local (terraform-aws-modules/vpc/aws)' });
+  });
+
+  it('GIVEN an HCL file in the directory WHEN planned THEN it runs plain (only JSON configuration is read)', () => {
+    const dir = workdir({ 'cdk.tf.json': offlineQueueStack() });
+    writeFileSync(path.join(dir, 'extra.tf'), 'provider "aws" { alias = "x" }\n');
+    expect(poolDecision('plan', dir, ENV)).toEqual({ pooled: false, reason: 'HCL configuration (extra.tf) is not read here' });
+  });
+
+  it('GIVEN an S3 object uploaded from a relative path WHEN planned THEN it runs plain (the server works in another directory)', () => {
+    const stack = offlineQueueStack();
+    stack.resource.aws_s3_object = { o: { bucket: 'b', key: 'k', source: 'build/agent.tar.gz' } };
+    expect(poolDecision('plan', workdir({ 'cdk.tf.json': stack }), ENV)).toEqual({ pooled: false, reason: 'aws_s3_object.source names a file by a relative path' });
+  });
+
+  it('GIVEN a custom CA bundle in the provider WHEN planned THEN it runs plain', () => {
+    const stack = offlineQueueStack([offlineProvider({ custom_ca_bundle: '/etc/ssl/ca.pem' })]);
+    expect(poolDecision('plan', workdir({ 'cdk.tf.json': stack }), ENV)).toMatchObject({ pooled: false });
+  });
+
+  it('GIVEN no installed provider WHEN planned THEN it runs plain', () => {
+    const dir = tmp('fleetflags-eligibility-');
+    writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(offlineQueueStack()));
+    expect(poolDecision('plan', dir, ENV)).toEqual({ pooled: false, reason: 'no installed aws provider binary for the lock file' });
+  });
+
+  it('GIVEN the same configuration under other credentials or another emulator WHEN keyed THEN the keys differ (servers are never shared between them)', () => {
+    const dir = workdir({ 'cdk.tf.json': offlineQueueStack() });
+    const key = (env: NodeJS.ProcessEnv) => (poolDecision('plan', dir, env) as { key: string }).key;
+    expect(key(ENV)).toBe(key({ ...ENV, TF_DATA_DIR: '.terraform', UNRELATED: 'x' }));
+    expect(key(ENV)).not.toBe(key({ ...ENV, AWS_PROFILE: 'other' }));
+    expect(key(ENV)).not.toBe(key({ ...ENV, HTTPS_PROXY: 'http://proxy:3128' }));
+  });
+});
+
+describe('providerBinary', () => {
+  it('GIVEN TF_DATA_DIR WHEN resolved THEN the binary is taken from that data directory, the lock file version', () => {
+    const dir = workdir({ 'cdk.tf.json': offlineQueueStack() }, 'state/data');
+    expect(providerBinary(dir, { TF_DATA_DIR: 'state/data' })).toBe(path.join(dir, 'state/data', PROVIDER_PATH));
+    expect(providerBinary(dir, {})).toBeUndefined();
+  });
+});
+
+// -- helpers ---------------------------------------------------------------------
+
+const PLATFORM = `${process.platform}_${process.arch === 'x64' ? 'amd64' : process.arch}`;
+const PROVIDER_PATH = `providers/registry.terraform.io/hashicorp/aws/5.100.0/${PLATFORM}/terraform-provider-aws_v5.100.0_x5`;
+
+/** A working directory with these JSON files, a lock file for aws 5.100.0 and a provider binary (a placeholder file) under `dataDir`. */
+function workdir(files: Record<string, unknown>, dataDir = '.terraform'): string {
+  const dir = tmp('fleetflags-eligibility-');
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), JSON.stringify(content));
+  }
+  writeFileSync(path.join(dir, '.terraform.lock.hcl'), 'provider "registry.terraform.io/hashicorp/aws" {\n  version     = "5.100.0"\n  hashes = []\n}\n');
+  const binary = path.join(dir, dataDir, PROVIDER_PATH);
+  mkdirSync(path.dirname(binary), { recursive: true });
+  writeFileSync(binary, '');
+  return dir;
+}

@@ -1,0 +1,135 @@
+/**
+ * The provider pool's leasing rules, with stand-in servers (no process is started):
+ * one run per server at a time, reuse by key, a bound on servers, dead servers
+ * replaced, and a stopped pool keeps nothing (test/lib/terraform/provider-pool-terraform.test.ts
+ * runs it with the real provider). Also the reattach line a `-debug` provider prints.
+ */
+import { AWS_PROVIDER_ADDRESS, parseReattachLine, type ProviderServer } from '../../../lib/terraform/provider-server';
+import { ProviderPool } from '../../../lib/terraform/provider-pool';
+
+describe('ProviderPool', () => {
+  it('GIVEN one key WHEN runs lease in sequence THEN one server serves them all', async () => {
+    const { pool, servers } = fakePool();
+    for (let i = 0; i < 3; i++) (await pool.lease('k', 'bin', {}))!.release();
+    expect(servers).toHaveLength(1);
+    expect(pool.stats).toEqual({ started: 1, reused: 2, died: 0, busy: 0, failedStarts: 0 });
+  });
+
+  it('GIVEN a leased server WHEN a second run leases at the same time THEN it gets another server: never two runs on one', async () => {
+    const { pool } = fakePool();
+    const [a, b] = await Promise.all([pool.lease('k', 'bin', {}), pool.lease('k', 'bin', {})]);
+    expect(a!.server).not.toBe(b!.server);
+    a!.release();
+    const c = await pool.lease('k', 'bin', {});
+    expect(c!.server).toBe(a!.server);
+  });
+
+  it('GIVEN every server leased and the bound reached WHEN another run leases THEN it gets none (and launches its own provider)', async () => {
+    const { pool, servers } = fakePool(1);
+    const a = await pool.lease('k', 'bin', {});
+    expect(await pool.lease('k', 'bin', {})).toBeUndefined();
+    expect(pool.stats.busy).toBe(1);
+    expect(servers).toHaveLength(1);
+    a!.release();
+  });
+
+  it('GIVEN an idle server of another key and the bound reached WHEN a run leases THEN that server is stopped for a new one', async () => {
+    const { pool, servers } = fakePool(1);
+    (await pool.lease('offline', 'bin', {}))!.release();
+    const lease = await pool.lease('emulated', 'bin', {});
+    expect(servers).toHaveLength(2);
+    expect(servers[0].stop).toHaveBeenCalled();
+    expect(lease!.server).toBe(servers[1]);
+    expect(pool.pids).toEqual([servers[1].pid]);
+  });
+
+  it('GIVEN a server that died while idle WHEN the next run leases THEN it is dropped and replaced', async () => {
+    const { pool, servers } = fakePool();
+    (await pool.lease('k', 'bin', {}))!.release();
+    servers[0].alive = false;
+    const lease = await pool.lease('k', 'bin', {});
+    expect(lease!.server).toBe(servers[1]);
+    expect(pool.stats).toMatchObject({ started: 2, died: 1, reused: 0 });
+  });
+
+  it('GIVEN a server that dies during a run WHEN the run releases it THEN it is dropped, not reused', async () => {
+    const { pool, servers } = fakePool();
+    const lease = await pool.lease('k', 'bin', {});
+    servers[0].alive = false;
+    lease!.release();
+    expect(pool.pids).toEqual([]);
+    expect(pool.stats.died).toBe(1);
+  });
+
+  it('GIVEN a server still starting WHEN the pool stops THEN the run it started for still gets it, and it stops at release', async () => {
+    let started!: () => void;
+    const server = { pid: 1, alive: true, reattach: '{}', stderr: '', stop: jest.fn(async () => undefined) };
+    const pool = new ProviderPool({ start: () => new Promise((resolve) => (started = () => resolve(server as unknown as ProviderServer))) });
+    const pending = pool.lease('k', 'bin', {});
+    await pool.stop();
+    started();
+    const lease = await pending;
+    expect(lease!.server).toBe(server);
+    expect(pool.pids).toEqual([]);
+    expect(server.stop).not.toHaveBeenCalled();
+    lease!.release();
+    expect(server.stop).toHaveBeenCalled();
+  });
+
+  it('GIVEN a server that will not start WHEN a run leases THEN it gets none', async () => {
+    const pool = new ProviderPool({ start: () => Promise.reject(new Error('no -debug')) });
+    expect(await pool.lease('k', 'bin', {})).toBeUndefined();
+    expect(pool.stats.failedStarts).toBe(1);
+  });
+
+  it('GIVEN running servers WHEN the pool stops THEN each is stopped, and the exit handlers are gone', async () => {
+    const exitHandlers = process.listenerCount('exit');
+    const beforeExitHandlers = process.listenerCount('beforeExit');
+    const { pool, servers } = fakePool();
+    const [a, b] = await Promise.all([pool.lease('k', 'bin', {}), pool.lease('k', 'bin', {})]);
+    expect(process.listenerCount('exit')).toBe(exitHandlers + 1);
+    a!.release();
+    b!.release();
+    await pool.stop();
+    expect(servers.map((s) => s.stop.mock.calls.length)).toEqual([1, 1]);
+    expect(pool.pids).toEqual([]);
+    expect(process.listenerCount('exit')).toBe(exitHandlers);
+    expect(process.listenerCount('beforeExit')).toBe(beforeExitHandlers);
+  });
+});
+
+describe('parseReattachLine', () => {
+  it('GIVEN the lines a -debug AWS provider prints WHEN parsed THEN the TF_REATTACH_PROVIDERS value', () => {
+    const value = `{"${AWS_PROVIDER_ADDRESS}":{"Protocol":"grpc","ProtocolVersion":5,"Pid":11515,"Test":true,"Addr":{"Network":"unix","String":"/tmp/plugin3731646782"}}}`;
+    const stdout = `Provider started. To attach Terraform CLI, set the TF_REATTACH_PROVIDERS environment variable with the following:\n\n\tTF_REATTACH_PROVIDERS='${value}'\n`;
+    expect(parseReattachLine(stdout)).toBe(value);
+  });
+
+  it('GIVEN half a line, or another provider WHEN parsed THEN nothing', () => {
+    expect(parseReattachLine("TF_REATTACH_PROVIDERS='{\"registry.terraform.io/hashicorp/aws\":{")).toBeUndefined();
+    expect(parseReattachLine(`TF_REATTACH_PROVIDERS='{"registry.terraform.io/hashicorp/random":{"Addr":{"String":"/tmp/p"}}}'`)).toBeUndefined();
+  });
+});
+
+// -- helpers ---------------------------------------------------------------------
+
+interface FakeServer {
+  pid: number;
+  alive: boolean;
+  reattach: string;
+  stderr: string;
+  stop: jest.Mock<Promise<void>, []>;
+}
+
+function fakePool(maxServers = 4): { pool: ProviderPool; servers: FakeServer[] } {
+  const servers: FakeServer[] = [];
+  const pool = new ProviderPool({
+    maxServers,
+    start: async () => {
+      const server: FakeServer = { pid: 1000 + servers.length, alive: true, reattach: '{}', stderr: '', stop: jest.fn(async () => undefined) };
+      servers.push(server);
+      return server as unknown as ProviderServer;
+    },
+  });
+  return { pool, servers };
+}
