@@ -32,7 +32,7 @@ import { errors } from '../errors';
 import { mapLimit } from '../concurrency';
 import { ALLOW_EXPIRED_CATCH_UP_ENV, flagsFiles, loadFlagsOrThrow, type LoadedFlags } from '../flags/load';
 import { baseFlagsAtRef } from '../flags/base-flags';
-import { readStacks, synthesize } from '../synth';
+import { readStacks, synthesizeStacks } from '../synth';
 import { pluginCacheDir } from '../terraform/cli-config';
 import { providerTemplate, terraform, type StackJson } from '../terraform/runner';
 import { type Baseline, buildBaselines, canonical, type PlanJson, speculativePlans } from './speculative';
@@ -255,9 +255,7 @@ export function synthesizeHead(
     for (const e of only) if (!known.includes(e)) throw errors.unknownEnvironment(e, known);
     environments = environments.filter((e) => only.includes(e.environment));
   }
-  const { outdir, stacks } = synthesize(environments);
-  rmSync(outdir, { recursive: true, force: true }); // the stacks are in memory now
-  return { environments, stacks };
+  return { environments, stacks: synthesizeStacks(environments) };
 }
 
 /** Synthesizes the configuration at `ref` with that ref's own code and flags (see the top of this file). */

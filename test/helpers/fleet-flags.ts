@@ -9,6 +9,7 @@ import type { FleetEnvironment } from '../../lib/constructs/ingest-fleet';
 import { arnContext, fleetStackName } from '../../lib/naming';
 import type { StackJson } from '../../lib/terraform/runner';
 import { FleetStack } from '../../stacks/fleet-stack';
+import { testApp } from './cdktf-app';
 
 export const FLEET_FLAGS = ['spot', 'arch', 'autoscaling', 'catchUp', 'quarantines'] as const;
 export type FleetFlag = (typeof FLEET_FLAGS)[number];
@@ -63,14 +64,14 @@ export const comboName = (s: FleetFlagStates) => FLEET_FLAGS.map((f) => `${f}=${
 
 /** The synthesized fleet stack (Terraform JSON) of `flags`. */
 export function synthFleetStack(flags: Flags, now: Date = SYNTH_NOW): StackJson {
-  const app = Testing.app();
+  const app = testApp();
   const stack = new FleetStack(app, fleetStackName(flags.environment), { flags, now });
   return JSON.parse(Testing.synth(stack)) as StackJson;
 }
 
 /** The synthesized fleet stack as the string cdktf's matchers take. */
 export function synthFleetString(flags: Flags, now: Date = SYNTH_NOW): string {
-  const app = Testing.app();
+  const app = testApp();
   const stack = new FleetStack(app, fleetStackName(flags.environment), { flags, now });
   return Testing.synth(stack);
 }

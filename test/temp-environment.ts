@@ -1,0 +1,41 @@
+/**
+ * jest's node environment, plus the temporary-folder guard (test/temp-folder.ts):
+ * each suite runs with TMPDIR set to a folder of its own, and fails when anything is
+ * left there after its last afterAll, listing what, so the suite that leaks is named.
+ * TMPDIR is set in the worker's own process.env (os.tmpdir() and child processes
+ * read that) and in the suite's copy of it (what a suite passes on as `env`).
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { TestEnvironment as NodeEnvironment } from 'jest-environment-node';
+import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
+import { makeSuiteFolder, removeCheckedFolder } from './temp-folder';
+
+export default class TempFolderEnvironment extends NodeEnvironment {
+  private readonly suite: string;
+  private readonly savedTmpdir: string | undefined;
+  private readonly folder: string;
+
+  constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
+    super(config, context);
+    this.suite = path.relative(config.globalConfig.rootDir, context.testPath);
+    this.savedTmpdir = process.env.TMPDIR;
+    this.folder = makeSuiteFolder(os.tmpdir(), context.testPath);
+  }
+
+  override async setup(): Promise<void> {
+    await super.setup();
+    process.env.TMPDIR = this.folder;
+    (this.global.process as NodeJS.Process).env.TMPDIR = this.folder;
+  }
+
+  override async teardown(): Promise<void> {
+    try {
+      await super.teardown();
+    } finally {
+      if (this.savedTmpdir === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = this.savedTmpdir;
+      removeCheckedFolder(this.folder, this.suite);
+    }
+  }
+}
