@@ -7,8 +7,9 @@ const SANDBOX_SUITES = ['test/e2e/sandbox-lifecycle.test.ts'];
 
 /** @type {import('jest').Config} */
 module.exports = {
-  // jest's node environment, plus a TMPDIR of its own per suite that must be empty at its end (test/temp-environment.ts).
-  testEnvironment: '<rootDir>/test/temp-environment.ts',
+  // jest's node environment, plus a code cache of the modules it compiles and a TMPDIR of its own per suite
+  // that must be empty at its end (test/environment.ts).
+  testEnvironment: '<rootDir>/test/environment.ts',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', ...SANDBOX_SUITES.map((file) => `<rootDir>/${file.replace(/\./g, '\\.')}$`)],

@@ -2,7 +2,7 @@
  * jest globalSetup:
  * - The run's own temporary folder: TMPDIR is set to a fresh folder under the one jest
  *   was started with, so the workers, the suites and every script they start write there
- *   (test/temp-environment.ts gives each suite a folder of its own inside it and fails a
+ *   (test/environment.ts gives each suite a folder of its own inside it and fails a
  *   suite that leaves anything; test/global-teardown.js checks and removes the run's folder).
  * - One speculative-baseline cache for the whole run, shared by every suite and every
  *   script the suites start (FLEETFLAGS_BASELINE_CACHE; the workers and their child

@@ -2,7 +2,7 @@
  * jest globalTeardown: removes the run's baseline cache that test/global-setup.js made
  * (never one given from outside), then the run's temporary folder, failing the run when
  * anything else is left in it (each suite's own folder is checked and removed by
- * test/temp-environment.ts, which names the suite; what is left here came from outside
+ * test/environment.ts, which names the suite; what is left here came from outside
  * any suite: a crashed worker, or a process that outlived its suite).
  */
 const { rmSync } = require('node:fs');

@@ -1,7 +1,7 @@
 /**
  * The temporary-folder guard of a jest run: the run gets its own TMPDIR
  * (test/global-setup.js), every suite a folder of its own inside it
- * (test/temp-environment.ts), and a suite that leaves anything there fails,
+ * (test/environment.ts), and a suite that leaves anything there fails,
  * naming itself and what it left. `os.tmpdir()` reads TMPDIR on every call, so
  * the libraries a suite calls and the scripts it starts write there too.
  */

@@ -1,5 +1,5 @@
 /**
- * The temporary-folder guard (test/temp-folder.ts, test/temp-environment.ts,
+ * The temporary-folder guard (test/temp-folder.ts, test/environment.ts,
  * test/global-setup.js and test/global-teardown.js): a jest run gets a TMPDIR of its
  * own, each suite a folder inside it, and a suite that leaves anything behind (itself,
  * or a process it started) fails, naming itself and what it left; nothing stays in the

@@ -1,5 +1,7 @@
 /**
- * jest's node environment, plus the temporary-folder guard (test/temp-folder.ts):
+ * jest's node environment, plus:
+ * - V8 code caching of the modules the suites load (test/compile-cache.ts), once per worker.
+ * - The temporary-folder guard (test/temp-folder.ts):
  * each suite runs with TMPDIR set to a folder of its own, and fails when anything is
  * left there after its last afterAll, listing what, so the suite that leaks is named.
  * TMPDIR is set in the worker's own process.env (os.tmpdir() and child processes
@@ -10,6 +12,9 @@ import path from 'node:path';
 import { TestEnvironment as NodeEnvironment } from 'jest-environment-node';
 import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
 import { makeSuiteFolder, removeCheckedFolder } from './temp-folder';
+import { installCompileCache } from './compile-cache';
+
+installCompileCache();
 
 export default class TempFolderEnvironment extends NodeEnvironment {
   private readonly suite: string;
