@@ -9,12 +9,27 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { types } from 'node:util';
 import { TestEnvironment as NodeEnvironment } from 'jest-environment-node';
 import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
 import { makeSuiteFolder, removeCheckedFolder } from './temp-folder';
 import { installCompileCache } from './compile-cache';
 
 installCompileCache();
+
+/**
+ * cdktf records a stack trace of unlimited depth for every token it creates (`creationStack` of
+ * Lazy values and intrinsics, read only to explain a token that fails to resolve), on a plain
+ * object (`{ stack: '' }`), and reads it at once. Node formats a suite's traces with the
+ * suite's `Error.prepareStackTrace`, else the worker's, which jest has made its source-map
+ * support: every frame of every such trace was mapped (seconds of CPU in the synthesis suites).
+ * Real errors keep jest's mapped traces; plain-object traces get V8's own format.
+ */
+function plainTracesUnmapped(error: unknown, frames: NodeJS.CallSite[]): unknown {
+  if (types.isNativeError(error) && typeof Error.prepareStackTrace === 'function') return Error.prepareStackTrace(error, frames);
+  const header = types.isNativeError(error) ? String(error) : 'Error';
+  return `${header}${frames.map((frame) => `\n    at ${frame.toString()}`).join('')}`;
+}
 
 export default class TempFolderEnvironment extends NodeEnvironment {
   private readonly suite: string;
@@ -30,6 +45,7 @@ export default class TempFolderEnvironment extends NodeEnvironment {
 
   override async setup(): Promise<void> {
     await super.setup();
+    (this.global.Error as ErrorConstructor).prepareStackTrace = plainTracesUnmapped;
     process.env.TMPDIR = this.folder;
     (this.global.process as NodeJS.Process).env.TMPDIR = this.folder;
   }
