@@ -5,9 +5,9 @@
  *   suite that runs Terraform without the tag fails under test:quick: the script sets
  *   FLEETFLAGS_NO_TERRAFORM=1, and lib/terraform/runner.ts then refuses to start
  *   Terraform, naming the tag.
- * - `@integration`: the suite starts the AWS emulator, or runs hundreds of real
- *   subprocesses (git repositories, linters): seconds of CPU that belong to `npm test`,
- *   not to the edit loop.
+ * - `@integration`: the suite starts the AWS emulator, runs a script of ours (or jest)
+ *   end to end in its own Node process, or runs hundreds of real subprocesses (git
+ *   repositories, linters): seconds of CPU that belong to `npm test`, not to the edit loop.
  * Both kinds run in `npm test`; test:quick leaves them out.
  */
 const { openSync, readSync, closeSync } = require('node:fs');

@@ -36,7 +36,7 @@ describe('npm run test:quick', () => {
     expect(filtered.length).toBeGreaterThan(left.length);
   });
 
-  test('leaves out the suites tagged @integration (the AWS emulator, hundreds of subprocesses), which npm test still runs', async () => {
+  test('leaves out the suites tagged @integration (the AWS emulator, scripts end to end, hundreds of subprocesses), which npm test still runs', async () => {
     // GIVEN every suite WHEN filtered
     const { filtered } = await filter(all);
     const rel = (f: string) => path.relative(path.join(__dirname, '..'), f);
@@ -48,6 +48,9 @@ describe('npm run test:quick', () => {
       'lib/deploy/rollback.test.ts',
       'scripts/emulator.test.ts',
       'scripts/handoff.test.ts',
+      'scripts/sandbox-missing-flags.test.ts',
+      'stacks/main.test.ts',
+      'tooling/temp-folder-run.test.ts',
     ];
     expect(all.filter((f) => INTEGRATION_TAG.test(leadingComment(f))).map(rel).sort()).toEqual(integration);
     expect(filtered.map(rel)).toEqual(expect.not.arrayContaining(integration));
