@@ -7,7 +7,9 @@ const SANDBOX_SUITES = ['test/e2e/sandbox-lifecycle.test.ts'];
 
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  // jest's node environment, plus a code cache of the modules it compiles and a TMPDIR of its own per suite
+  // that must be empty at its end (test/environment.ts).
+  testEnvironment: '<rootDir>/test/environment.ts',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', ...SANDBOX_SUITES.map((file) => `<rootDir>/${file.replace(/\./g, '\\.')}$`)],
@@ -17,6 +19,8 @@ module.exports = {
       { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' }, sourceMaps: 'inline' },
     ],
   },
+  // jest's transform cache in the checkout, not in the temporary folder (a test run leaves nothing there).
+  cacheDirectory: '<rootDir>/.jest-cache',
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   // One speculative-baseline cache per run, shared by the suites (FLEETFLAGS_BASELINE_CACHE), removed at the end.
   globalSetup: '<rootDir>/test/global-setup.js',

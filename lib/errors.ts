@@ -1344,3 +1344,17 @@ export const accessErrors = {
       ExitCode.Failure,
     ),
 } as const;
+
+/** Errors of the test tooling's temporary-folder guard (test/temp-folder.ts). */
+export const testToolingErrors = {
+  /** `where` is a suite's path (or "the jest run" for the run's own folder); `entries` what is still in its temporary folder. */
+  leftTemporaryFiles: (where: string, folder: string, entries: readonly string[]) =>
+    new FleetflagsError(
+      `${where} left ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} in its temporary folder ${folder}: ` +
+        `${entries.slice(0, 12).join(', ')}${entries.length > 12 ? `, … (${entries.length - 12} more)` : ''}; allowed: nothing (a suite removes ` +
+        'every file and directory it, its helpers, the libraries and the scripts it runs make there). fix: make test directories with ' +
+        'tempDirs() (test/helpers/temp-dirs.ts), cdktf apps with testApp()/synthScope() (test/helpers/cdktf-app.ts), and remove a ' +
+        "library's own temporary directory in a finally where it is made",
+      ExitCode.Failure,
+    ),
+} as const;

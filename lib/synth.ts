@@ -16,15 +16,22 @@ export interface SynthResult {
   readonly stacks: ReadonlyMap<string, StackJson>;
 }
 
-/** Synthesizes every stack of `environments` into `outdir` (default: a fresh temp dir). */
-export function synthesize(environments: readonly LoadedFlags[], outdir?: string): SynthResult {
-  const dir = outdir ?? mkdtempSync(path.join(os.tmpdir(), 'fleetflags-synth-'));
-  if (outdir) {
-    rmSync(path.join(dir, 'stacks'), { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
+/** Synthesizes every stack of `environments` into `outdir` (its `stacks/` replaced), where the caller keeps it. */
+export function synthesize(environments: readonly LoadedFlags[], outdir: string): SynthResult {
+  rmSync(path.join(outdir, 'stacks'), { recursive: true, force: true });
+  mkdirSync(outdir, { recursive: true });
+  buildApp(environments, { outdir }).synth();
+  return { outdir, stacks: readStacks(outdir) };
+}
+
+/** Every stack of `environments`, synthesized in a temporary directory that is removed before this returns. */
+export function synthesizeStacks(environments: readonly LoadedFlags[]): ReadonlyMap<string, StackJson> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-synth-'));
+  try {
+    return synthesize(environments, dir).stacks;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  buildApp(environments, { outdir: dir }).synth();
-  return { outdir: dir, stacks: readStacks(dir) };
 }
 
 export function readStacks(outdir: string): Map<string, StackJson> {

@@ -63,19 +63,22 @@ export function median(values: readonly number[]): number {
 /** Runs one command in a fresh output directory; returns its wall time and peak RSS. */
 export function measure(command: readonly string[], cwd: string): Sample {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'bench-'));
-  const rssFile = path.join(tmp, 'rss');
-  const [node, ...args] = command;
-  const start = process.hrtime.bigint();
-  const result = spawnSync(node, ['--require', path.resolve('bench/report-peak-rss.cjs'), ...args], {
-    cwd,
-    env: { ...process.env, CDKTF_OUTDIR: path.join(tmp, 'out'), BENCH_RSS_FILE: rssFile },
-    encoding: 'utf8',
-  });
-  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0) throw new Error(`${command.join(' ')} failed (${result.status}):\n${result.stderr}`);
-  const peakRssMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
-  rmSync(tmp, { recursive: true, force: true });
-  return { wallMs, peakRssMb };
+  try {
+    const rssFile = path.join(tmp, 'rss');
+    const [node, ...args] = command;
+    const start = process.hrtime.bigint();
+    const result = spawnSync(node, ['--require', path.resolve('bench/report-peak-rss.cjs'), ...args], {
+      cwd,
+      env: { ...process.env, CDKTF_OUTDIR: path.join(tmp, 'out'), BENCH_RSS_FILE: rssFile },
+      encoding: 'utf8',
+    });
+    const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+    if (result.status !== 0) throw new Error(`${command.join(' ')} failed (${result.status}):\n${result.stderr}`);
+    const peakRssMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
+    return { wallMs, peakRssMb };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 export function appCommand(): string[] {

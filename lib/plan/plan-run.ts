@@ -32,7 +32,7 @@ import { errors } from '../errors';
 import { mapLimit } from '../concurrency';
 import { ALLOW_EXPIRED_CATCH_UP_ENV, flagsFiles, loadFlagsOrThrow, type LoadedFlags } from '../flags/load';
 import { baseFlagsAtRef } from '../flags/base-flags';
-import { readStacks, synthesize } from '../synth';
+import { readStacks, synthesizeStacks } from '../synth';
 import { pluginCacheDir } from '../terraform/cli-config';
 import { providerTemplate, terraform, type StackJson } from '../terraform/runner';
 import { type Baseline, buildBaselines, canonical, type PlanJson, speculativePlans } from './speculative';
@@ -115,6 +115,16 @@ export const HEADS_WORKDIR = '_speculative';
 
 /** Plans the selected stacks and writes the out dir; returns the manifest. */
 export async function runPlans(options: PlanRunOptions = {}): Promise<PlanManifest> {
+  // Each base is a temporary checkout (synthesizeRef): removed however the plan ends.
+  const bases = new Map<string, SynthesizedRef>();
+  try {
+    return await planWithBases(options, bases);
+  } finally {
+    for (const base of bases.values()) rmSync(base.dir, { recursive: true, force: true });
+  }
+}
+
+async function planWithBases(options: PlanRunOptions, bases: Map<string, SynthesizedRef>): Promise<PlanManifest> {
   const repoDir = path.resolve(options.repoDir ?? process.cwd());
   const outDir = path.resolve(repoDir, options.outDir ?? DEFAULT_OUT_DIR);
   const env = options.env ?? process.env;
@@ -133,7 +143,6 @@ export async function runPlans(options: PlanRunOptions = {}): Promise<PlanManife
   const diffRef = options.changedSince;
   // In real mode the base still serves offline environments, which are always speculative.
   const refs = [...new Set([diffRef, baseRef].filter((r): r is string => !!r))];
-  const bases = new Map<string, SynthesizedRef>();
   for (const ref of refs) {
     log(`synthesizing the configuration at ${ref}`);
     bases.set(ref, await synthesizeRef(repoDir, ref));
@@ -225,7 +234,6 @@ export async function runPlans(options: PlanRunOptions = {}): Promise<PlanManife
   };
   const manifest = previous ? mergeManifests(previous, fresh) : fresh;
   writeFileSync(path.join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  for (const base of bases.values()) rmSync(base.dir, { recursive: true, force: true });
   return manifest;
 }
 
@@ -255,9 +263,7 @@ export function synthesizeHead(
     for (const e of only) if (!known.includes(e)) throw errors.unknownEnvironment(e, known);
     environments = environments.filter((e) => only.includes(e.environment));
   }
-  const { outdir, stacks } = synthesize(environments);
-  rmSync(outdir, { recursive: true, force: true }); // the stacks are in memory now
-  return { environments, stacks };
+  return { environments, stacks: synthesizeStacks(environments) };
 }
 
 /** Synthesizes the configuration at `ref` with that ref's own code and flags (see the top of this file). */
@@ -266,7 +272,17 @@ export async function synthesizeRef(repoDir: string, ref: string): Promise<Synth
   const commit = await git`git rev-parse --verify --quiet ${`${ref}^{commit}`}`;
   if (commit.exitCode !== 0) throw errors.gitRefUnknown(ref, repoDir, commit.stderr || 'not a commit');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-base-'));
-  const archive = await $({ cwd: repoDir, quiet: true, nothrow: true })`git archive --format=tar ${commit.stdout.trim()} | tar -x -C ${dir}`;
+  try {
+    return await synthesizeInto(dir, repoDir, ref, commit.stdout.trim());
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true }); // the caller removes it only when this returns
+    throw e;
+  }
+}
+
+/** synthesizeRef's work in `dir`, the ref's own checkout. */
+async function synthesizeInto(dir: string, repoDir: string, ref: string, commit: string): Promise<SynthesizedRef> {
+  const archive = await $({ cwd: repoDir, quiet: true, nothrow: true })`git archive --format=tar ${commit} | tar -x -C ${dir}`;
   if (archive.exitCode !== 0) throw errors.gitRefUnknown(ref, repoDir, archive.stderr);
   const modules = nodeModulesDir(repoDir);
   if (modules && !existsSync(path.join(dir, 'node_modules'))) symlinkSync(modules, path.join(dir, 'node_modules'), 'dir');
@@ -279,10 +295,7 @@ export async function synthesizeRef(repoDir: string, ref: string): Promise<Synth
     const app = readAppCommand(dir, ref);
     // The base is what was merged: time passing (an expired catch-up fleet) must not make it unsynthesizable.
     const run = await $({ cwd: dir, quiet: true, nothrow: true, env: { ...process.env, CDKTF_OUTDIR: outdir, [ALLOW_EXPIRED_CATCH_UP_ENV]: '1' } })`sh -c ${app}`;
-    if (run.exitCode !== 0 || !existsSync(path.join(outdir, 'stacks'))) {
-      rmSync(dir, { recursive: true, force: true });
-      throw errors.baseSynthFailed(ref, `${run.stderr}\n${run.stdout}`);
-    }
+    if (run.exitCode !== 0 || !existsSync(path.join(outdir, 'stacks'))) throw errors.baseSynthFailed(ref, `${run.stderr}\n${run.stdout}`);
     stacks = readStacks(outdir);
   }
   return { dir, stacks, environments, flagsFiles: new Map(files.map((f) => [path.basename(f, '.json'), f])) };

@@ -128,7 +128,12 @@ async function initProviderTemplate(): Promise<string> {
     path.join(tmp, 'main.tf.json'),
     JSON.stringify({ terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: AWS_PROVIDER_VERSION } } } }),
   );
-  await terraform(['init', '-input=false', '-no-color', '-backend=false'], { cwd: tmp });
+  try {
+    await terraform(['init', '-input=false', '-no-color', '-backend=false'], { cwd: tmp });
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true }); // a failed init leaves no half-made template behind
+    throw e;
+  }
   try {
     renameSync(tmp, dir);
   } catch {

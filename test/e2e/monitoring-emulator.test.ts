@@ -24,6 +24,7 @@ import { clientConfig } from '../../lib/emulator/clients';
 import { EMULATOR_CREDENTIALS } from '../../lib/emulator/emulator';
 import { terraform, writeOfflineWorkdir } from '../../lib/terraform/runner';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
+import { testApp } from '../helpers/cdktf-app';
 
 const PAGERDUTY_URL = 'https://events.pagerduty.com/integration/0123456789abcdef0123456789abcdef/enqueue';
 
@@ -37,7 +38,7 @@ beforeAll(async () => {
   endpoint = emulator.endpoint;
 
   // and a stack with the sandbox's monitoring, its provider pointed at the emulator
-  const app = Testing.app();
+  const app = testApp();
   const stack = new TerraformStack(app, 'monitoring');
   new AwsProvider(stack, 'aws', {
     region: 'us-east-1',

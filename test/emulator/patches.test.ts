@@ -2,6 +2,8 @@
  * The launcher's fidelity patches (emulator/launcher.py), each through the AWS SDK
  * against a running emulator: with the patch, moto behaves as AWS does; without it
  * (`--without <patch>`), the defect shows. One emulator of each kind for the suite.
+ *
+ * @integration: starts two AWS emulators (moto, Python): seconds of CPU; left out of `npm run test:quick`.
  */
 import {
   CreateAutoScalingGroupCommand,

@@ -1,6 +1,6 @@
 /**
  * Types of cdktf's jest matchers (registered by test/setup.ts through
- * Testing.setupJest()). cdktf declares them as jest.Matchers<R>, which no longer
+ * cdktf's jest adapter, what Testing.setupJest() calls). cdktf declares them as jest.Matchers<R>, which no longer
  * merges with @types/jest 30's Matchers<R, T>; this restates them with its arity.
  */
 import type { TerraformConstructor } from 'cdktf/lib/testing/matchers';

@@ -3,12 +3,12 @@
  * and a temporary git repository holding a copy of the project.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, symlinkSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, existsSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { loadFlagsOrThrow } from '../../lib/flags/load';
 import type { Flags } from '../../lib/flags/schema';
-import { synthesize } from '../../lib/synth';
+import { synthesizeStacks } from '../../lib/synth';
+import { tempDirs } from './temp-dirs';
 import type { StackJson } from '../../lib/terraform/runner';
 import { loaded } from './flags-fixtures';
 
@@ -16,18 +16,20 @@ let shipped: ReadonlyMap<string, StackJson> | undefined;
 
 /** Every stack of every shipped flags file, synthesized once. */
 export function shippedStacks(): ReadonlyMap<string, StackJson> {
-  shipped ??= synthesize(loadFlagsOrThrow()).stacks;
+  shipped ??= synthesizeStacks(loadFlagsOrThrow());
   return shipped;
 }
 
 /** The stacks of one environment's flags. */
 export function stacksOf(flags: Flags): ReadonlyMap<string, StackJson> {
-  return synthesize([loaded(flags)]).stacks;
+  return synthesizeStacks([loaded(flags)]);
 }
 
-/** A fresh temporary directory for Terraform working copies. */
+const dirs = tempDirs();
+
+/** A fresh temporary directory for Terraform working copies, removed after the test file (import this module at its top level). */
 export function tempDir(prefix = 'fleetflags-plan-test-'): string {
-  return mkdtempSync(path.join(os.tmpdir(), prefix));
+  return dirs(prefix);
 }
 
 export const PROJECT_FILES = ['flags', 'stacks', 'lib', 'bin', 'scripts', 'package.json', 'cdktf.json', 'tsconfig.json'];

@@ -1,3 +1,9 @@
+/**
+ * `npm run emulator -- start|stop|status`: starts the real AWS emulator (moto's server
+ * with our patches) on a free port in a state directory of its own, and stops it.
+ *
+ * @integration: starts the AWS emulator (moto, Python): seconds of CPU; left out of `npm run test:quick`.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

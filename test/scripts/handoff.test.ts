@@ -3,6 +3,8 @@
  * in a local GitHub stand-in (Deployments and issues), real local deploy records
  * (an emulated deploy's local history line, a deploy record written by runDeploy), a real
  * git repository (the rollback is a `git revert`), and the shipped flags files.
+ *
+ * @integration: about 80 real git processes in a temporary repository; left out of `npm run test:quick`.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -2,16 +2,18 @@
  * The change-size verdicts in the PR comment and in `plan-comment render --format json`
  * (issue 12): real flags files, a real plan fixture, the real renderer.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { render } from '../../scripts/plan-comment';
+import { tempDirs } from '../helpers/temp-dirs';
+
+const tempDir = tempDirs();
 
 const PLAN = path.join(__dirname, '..', 'fixtures', 'plans', 'update', 'sandbox-data.plan.json');
 
 /** base/ and head/ flags dirs: the shipped sandbox file, the head edited by `edit`. */
 function flagsDirs(edit: (flags: any) => void): { base: string; head: string } { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'change-size-comment-'));
+  const dir = tempDir('change-size-comment-');
   const shipped = JSON.parse(readFileSync('flags/sandbox.json', 'utf8'));
   const head = JSON.parse(JSON.stringify(shipped));
   edit(head);

@@ -1,6 +1,8 @@
 /**
  * Fail loudly: `npm run sandbox` without flags/sandbox.json is an error that names
  * the environments there are (it used to print nothing and exit 0).
+ *
+ * @integration: runs `npm run sandbox` end to end in a temporary copy of the project; left out of `npm run test:quick`.
  */
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';

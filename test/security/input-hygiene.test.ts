@@ -3,19 +3,21 @@
  * exit 3, never a stack trace; `--pr` is a plain positive integer only.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ExitCode } from '../../lib/errors';
 import { firstTooDeep, MAX_FLAGS_DEPTH } from '../../lib/flags/load';
 import { parsePullRequestNumber } from '../../scripts/plan-comment';
+import { tempDirs } from '../helpers/temp-dirs';
+
+const tempDir = tempDirs();
 
 const REPO = path.resolve(__dirname, '..', '..');
 
 describe('a flags file nested too deeply', () => {
   it('is one problem line with exit 3, not a stack trace', () => {
     // GIVEN the sandbox flags with a tag value nested a million arrays deep
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'nested-'));
+    const dir = tempDir('nested-');
     const file = path.join(dir, 'sandbox.json');
     const depth = 1_000_000;
     const flags = JSON.parse(readFileSync(path.join(REPO, 'flags/sandbox.json'), 'utf8'));

@@ -11,11 +11,12 @@ import { AccessStack } from '../../stacks/access-stack';
 import { loadFlagsOrThrow } from '../../lib/flags/load';
 import { deployRolePolicy, planRolePolicy, type PolicyDocument } from '../../lib/access/policies';
 import { shippedFlags } from '../helpers/flags-fixtures';
+import { testApp } from '../helpers/cdktf-app';
 
 const synthFor = (environment: string, edit: (f: any) => void = () => undefined) => { // eslint-disable-line @typescript-eslint/no-explicit-any
   const flags = shippedFlags(environment) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
   edit(flags);
-  const app = Testing.app();
+  const app = testApp();
   const stack = new AccessStack(app, `${environment}-access`, { flags });
   return { json: Testing.synth(stack), parsed: JSON.parse(Testing.synth(stack)) };
 };

@@ -1,6 +1,8 @@
 /**
  * The cdktf app command itself (what `cdktf synth` and `cdktf diff` run): it
  * validates every flags file first, and writes nothing when one is bad.
+ *
+ * @integration: runs the cdktf app command end to end, twice, in its own Node processes; left out of `npm run test:quick`.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, readFileSync, writeFileSync } from 'node:fs';

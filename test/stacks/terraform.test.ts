@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import { loadFlagsOrThrow } from '../../lib/flags/load';
-import { synthesize } from '../../lib/synth';
+import { synthesizeStacks } from '../../lib/synth';
 import { modulePlan, planJson, validate, writeModulesWorkdir, type StackJson } from '../../lib/terraform/runner';
 import { tempDirs } from '../helpers/temp-dirs';
 import { shippedEnvironments } from '../helpers/environments';
@@ -24,7 +24,7 @@ interface Checked {
 let checked: Checked[];
 
 beforeAll(async () => {
-  const { stacks } = synthesize(loadFlagsOrThrow());
+  const stacks = synthesizeStacks(loadFlagsOrThrow());
   const work = tempDir('tf-all-');
   // Every stack a module of one root: one validate, one plan, one show (runner.ts writeModulesWorkdir).
   const dir = path.join(work, 'all');

@@ -1,9 +1,12 @@
 import path from 'node:path';
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { terraform } from '../../lib/terraform/runner';
+import { tempDirs } from '../helpers/temp-dirs';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const filter = require('../quick-filter.js') as (paths: string[]) => Promise<{ filtered: string[] }>;
+const filter = require('../quick-filter.js') as ((paths: string[]) => Promise<{ filtered: string[] }>) & { INTEGRATION_TAG: RegExp; leadingComment: (file: string) => string };
+const { INTEGRATION_TAG, leadingComment } = filter;
+const tempDir = tempDirs();
 
 const suites = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -31,6 +34,41 @@ describe('npm run test:quick', () => {
     );
     expect(filtered).toContain(__filename);
     expect(filtered.length).toBeGreaterThan(left.length);
+  });
+
+  test('leaves out the suites tagged @integration (the AWS emulator, scripts end to end, hundreds of subprocesses), which npm test still runs', async () => {
+    // GIVEN every suite WHEN filtered
+    const { filtered } = await filter(all);
+    const rel = (f: string) => path.relative(path.join(__dirname, '..'), f);
+    // THEN the integration suites are out of test:quick
+    const integration = [
+      'emulator/patches.test.ts',
+      'lib/ci/workflow-lint.test.ts',
+      'lib/deploy/rollback-access.test.ts',
+      'lib/deploy/rollback.test.ts',
+      'scripts/emulator.test.ts',
+      'scripts/handoff.test.ts',
+      'scripts/sandbox-missing-flags.test.ts',
+      'stacks/main.test.ts',
+      'tooling/temp-folder-run.test.ts',
+    ];
+    expect(all.filter((f) => INTEGRATION_TAG.test(leadingComment(f))).map(rel).sort()).toEqual(integration);
+    expect(filtered.map(rel)).toEqual(expect.not.arrayContaining(integration));
+    // AND the unit suites that share their libraries stay in
+    expect(filtered.map(rel)).toEqual(expect.arrayContaining(['lib/deploy/deploy.test.ts', 'lib/handoff/repeated-verdicts.test.ts']));
+  });
+
+  test('GIVEN a tag anywhere but the leading doc comment WHEN filtered THEN the suite stays in; in it, out', async () => {
+    const dir = tempDir('quick-filter-');
+    const write = (name: string, text: string) => {
+      writeFileSync(path.join(dir, name), text);
+      return path.join(dir, name);
+    };
+    const tagged = write('tagged.test.ts', '/**\n * A suite.\n *\n * @integration: many git processes.\n */\ntest("x", () => {});\n');
+    const later = write('later.test.ts', '/**\n * A suite.\n */\n// @integration in a later comment\n/**\n * @integration\n */\ntest("x", () => {});\n');
+    const inText = write('in-text.test.ts', '/**\n * Not tagged: the words @integration and @terraform mid-line.\n */\ntest("x", () => {});\n');
+    const { filtered } = await filter([tagged, later, inText]);
+    expect(filtered).toEqual([later, inText]);
   });
 
   test('with FLEETFLAGS_NO_TERRAFORM=1, Terraform is refused with the fix', async () => {

@@ -9,6 +9,7 @@ import { ExitCode } from '../../../lib/errors';
 import { main } from '../../../scripts/role-arn';
 import { AccessStack } from '../../../stacks/access-stack';
 import { shippedFlags } from '../../helpers/flags-fixtures';
+import { testApp } from '../../helpers/cdktf-app';
 
 describe('role ARNs from the flags', () => {
   test('GIVEN dogfood and production WHEN derived THEN each names its own account and the access stack\'s role names', () => {
@@ -21,7 +22,7 @@ describe('role ARNs from the flags', () => {
   test('GIVEN the access stack WHEN synthesized THEN its roles carry exactly the names the ARNs use', () => {
     for (const env of ['dogfood', 'production']) {
       const flags = shippedFlags(env) as ConstructorParameters<typeof AccessStack>[2]['flags'];
-      const parsed = JSON.parse(Testing.synth(new AccessStack(Testing.app(), `${env}-access`, { flags })));
+      const parsed = JSON.parse(Testing.synth(new AccessStack(testApp(), `${env}-access`, { flags })));
       const names = (Object.values(parsed.resource.aws_iam_role) as { name: string }[]).map((r) => r.name).sort();
       expect(names.map((n) => `arn:aws:iam::${flags.aws.accountId}:role/${n}`)).toEqual([githubRoleArn(flags, 'deploy'), githubRoleArn(flags, 'plan')]);
     }

@@ -2,6 +2,8 @@
  * Finding 14 (issue 11): actionlint and shellcheck over the workflows, zero
  * findings, in CI. Each linter is shown to catch a real mistake first, so the
  * zero-findings assertion on our workflows means something.
+ *
+ * @integration: shellcheck once per workflow step (about 50 processes) and actionlint; left out of `npm run test:quick`.
  */
 import { readFileSync } from 'node:fs';
 import { actionlintFindings, runScripts, shellcheckFindings } from '../../../lib/ci/workflow-lint';

@@ -2,8 +2,8 @@ import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
-import { Testing } from 'cdktf';
 import { AccessLogBucket } from '../../../lib/constructs/access-log-bucket';
+import { synthScope } from '../../helpers/cdktf-app';
 
 describe('AccessLogBucket', () => {
   it('lets the load balancer log-delivery service write under the log prefix of this account', () => {
@@ -71,7 +71,7 @@ describe('AccessLogBucket', () => {
 });
 
 function synthBucket(props: { expirationDays?: number; region?: string }): string {
-  return Testing.synthScope((scope) => {
+  return synthScope((scope) => {
     new AccessLogBucket(scope, 'AccessLogs', { bucketName: 'ff-test-logs', accountId: '111122223333', ...props });
   });
 }

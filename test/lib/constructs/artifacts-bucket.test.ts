@@ -2,8 +2,8 @@ import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucke
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
-import { Testing } from 'cdktf';
 import { ArtifactsBucket } from '../../../lib/constructs/artifacts-bucket';
+import { synthScope } from '../../helpers/cdktf-app';
 
 describe('ArtifactsBucket', () => {
   it('is versioned, so an overwritten build stays recoverable', () => {
@@ -38,7 +38,7 @@ describe('ArtifactsBucket', () => {
 });
 
 function synthBucket(props: { noncurrentVersionExpirationDays?: number }): string {
-  return Testing.synthScope((scope) => {
+  return synthScope((scope) => {
     new ArtifactsBucket(scope, 'Artifacts', { bucketName: 'ff-test-artifacts', ...props });
   });
 }

@@ -1,11 +1,11 @@
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy';
 import { AutoscalingSchedule } from '@cdktf/provider-aws/lib/autoscaling-schedule';
-import { Testing } from 'cdktf';
 import type { Construct } from 'constructs';
 import { AutoScalingGroup, scheduleTime, type AutoScalingGroupProps } from '../../../lib/constructs/auto-scaling-group';
 import { LaunchTemplate } from '../../../lib/constructs/launch-template';
 import { agentLockConfig } from '../../../lib/contract/lock-table';
+import { synthScope } from '../../helpers/cdktf-app';
 
 describe('AutoScalingGroup', () => {
   it('uses a mixed instances policy: on-demand base and percentage, price-capacity-optimized spot, several types', () => {
@@ -118,7 +118,7 @@ function groupConfig(synth: string): GroupConfig {
 }
 
 function synthGroup(props: Partial<AutoScalingGroupProps> = {}): string {
-  return Testing.synthScope((scope: Construct) => {
+  return synthScope((scope: Construct) => {
     const launchTemplate = new LaunchTemplate(scope, 'Template', {
       name: 'fleet',
       arch: 'arm64',

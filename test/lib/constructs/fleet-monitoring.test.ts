@@ -5,17 +5,18 @@
  *
  * @terraform: runs the real Terraform (left out of `npm run test:quick`).
  */
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import { Testing, TerraformStack } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import { MetricAlarm, MAX_ALARM_DESCRIPTION_CHARS } from '../../../lib/constructs/metric-alarm';
 import { SIGNALS } from '../../../lib/monitoring/signals';
 import { planJson, validate, writeOfflineWorkdir, type StackJson } from '../../../lib/terraform/runner';
 import { CATCH_UP_EXPIRES_AT, fleetFlags, synthFleetStack, synthFleetString } from '../../helpers/fleet-flags';
+import { testApp } from '../../helpers/cdktf-app';
+import { tempDirs } from '../../helpers/temp-dirs';
+
+const tempDir = tempDirs();
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -179,7 +180,7 @@ describe('FleetMonitoring in the fleet stack', () => {
   });
 
   it('GIVEN a too-long description WHEN an alarm is made THEN a named error says so', () => {
-    const stack = new TerraformStack(Testing.app(), 's');
+    const stack = new TerraformStack(testApp(), 's');
     expect(
       () =>
         new MetricAlarm(stack, 'A', {
@@ -206,7 +207,7 @@ describe('FleetMonitoring judged by Terraform', () => {
     const flags = fleetFlags({ catchUp: true, quarantines: true }, (raw) => {
       raw.notifications = { subscriptions: [EMAIL, PAGERDUTY] };
     });
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'tf-monitoring-'));
+    const dir = tempDir('tf-monitoring-');
     await writeOfflineWorkdir(dir, synthFleetStack(flags));
     await validate(dir);
     plan = await planJson(dir, { extraArgs: [`-var=notify_pagerduty=${secret}`] });

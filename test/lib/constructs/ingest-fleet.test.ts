@@ -1,9 +1,9 @@
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { Testing } from 'cdktf';
 import { ARCH_PROFILES } from '../../../lib/arch';
 import { IngestFleet, type IngestFleetProps } from '../../../lib/constructs/ingest-fleet';
 import { agentLockConfig } from '../../../lib/contract/lock-table';
 import { SANDBOX_FLEET_ENVIRONMENT } from '../../helpers/fleet-flags';
+import { synthScope } from '../../helpers/cdktf-app';
 
 const ENV = SANDBOX_FLEET_ENVIRONMENT;
 
@@ -41,7 +41,7 @@ describe('IngestFleet', () => {
   });
 
   it('lets its instances read only its own build', () => {
-    const out = Testing.synthScope((scope) => {
+    const out = synthScope((scope) => {
       new IngestFleet(scope, 'CatchUp', props());
     });
     expect(out).toHaveResourceWithProperties(IamRolePolicy, { name: 'ingest-agent' });
@@ -66,7 +66,7 @@ function props(p: Partial<IngestFleetProps> = {}): IngestFleetProps {
 
 function synth(p: Partial<IngestFleetProps> = {}): Json {
   return JSON.parse(
-    Testing.synthScope((scope) => {
+    synthScope((scope) => {
       new IngestFleet(scope, 'CatchUp', props(p));
     }),
   );

@@ -1,8 +1,8 @@
 import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { Testing } from 'cdktf';
 import { InstanceRole, instancePolicyStatements, type InstanceRoleProps } from '../../../lib/constructs/instance-role';
 import { arnContext } from '../../../lib/naming';
+import { synthScope } from '../../helpers/cdktf-app';
 
 const PROPS: Omit<InstanceRoleProps, 'name'> = {
   arnContext: arnContext({ aws: { region: 'us-east-1', accountId: '111122223333', offline: false } }),
@@ -38,7 +38,7 @@ describe('InstanceRole', () => {
   });
 
   it('is a role EC2 assumes, with an instance profile of the same name', () => {
-    const out = Testing.synthScope((scope) => {
+    const out = synthScope((scope) => {
       new InstanceRole(scope, 'Role', { name: 'fleetflags-dogfood-ingest', ...PROPS });
     });
     expect(out).toHaveResourceWithProperties(IamRole, {

@@ -1,11 +1,11 @@
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { Testing } from 'cdktf';
 import { InstanceSecurityGroup } from '../../../lib/constructs/instance-security-group';
+import { synthScope } from '../../helpers/cdktf-app';
 
 describe('InstanceSecurityGroup', () => {
-  const out = Testing.synthScope((scope) => {
+  const out = synthScope((scope) => {
     new InstanceSecurityGroup(scope, 'Instances', { name: 'fleetflags-sandbox-instances', vpcId: 'vpc-1', agentPort: 8080, loadBalancerSecurityGroupId: 'sg-alb' });
   });
   const ingress = Object.values(JSON.parse(out).resource.aws_vpc_security_group_ingress_rule) as Array<Record<string, unknown>>;

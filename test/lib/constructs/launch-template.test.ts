@@ -4,9 +4,9 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { LaunchTemplate as LaunchTemplateResource } from '@cdktf/provider-aws/lib/launch-template';
-import { Testing } from 'cdktf';
 import { agentLockConfig } from '../../../lib/contract/lock-table';
 import { AGENT_CONFIG_FILE, LaunchTemplate, renderUserData, shellQuote, type UserDataOptions } from '../../../lib/constructs/launch-template';
+import { synthScope } from '../../helpers/cdktf-app';
 
 describe('renderUserData', () => {
   it('downloads the pinned build of the fleet\'s arch and its checksum from the artifacts bucket', () => {
@@ -108,7 +108,7 @@ describe('renderUserData', () => {
 describe('LaunchTemplate', () => {
   it('requires IMDSv2 and resolves the AMI of its arch from SSM', () => {
     // GIVEN / WHEN
-    const synth = Testing.synthScope((scope) => {
+    const synth = synthScope((scope) => {
       new LaunchTemplate(scope, 'Template', {
         name: 'fleetflags-sandbox-ingest',
         arch: 'amd64',
@@ -132,7 +132,7 @@ describe('LaunchTemplate', () => {
 
   it('rejects user data of another arch', () => {
     expect(() =>
-      Testing.synthScope((scope) => {
+      synthScope((scope) => {
         new LaunchTemplate(scope, 'Template', {
           name: 'x',
           arch: 'arm64',

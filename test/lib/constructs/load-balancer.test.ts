@@ -1,8 +1,8 @@
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { Testing } from 'cdktf';
 import { LoadBalancer, TLS_POLICY, type LoadBalancerProps } from '../../../lib/constructs/load-balancer';
+import { synthScope } from '../../helpers/cdktf-app';
 
 const CERT = 'arn:aws:acm:us-east-1:111122223333:certificate/0b0b0b0b-0b0b-0b0b-0b0b-0b0b0b0b0b0b';
 
@@ -58,7 +58,7 @@ describe('LoadBalancer', () => {
 });
 
 function synth(props: Partial<LoadBalancerProps> = {}): string {
-  return Testing.synthScope((scope) => {
+  return synthScope((scope) => {
     new LoadBalancer(scope, 'LoadBalancer', {
       name: 'ff-sandbox',
       vpcId: 'vpc-1',

@@ -1,7 +1,7 @@
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
-import { Testing } from 'cdktf';
 import { LockTable } from '../../../lib/constructs/lock-table';
 import { LOCK_TABLE_PARTITION_KEY, LOCK_TABLE_TTL_ATTRIBUTE } from '../../../lib/contract/lock-table';
+import { synthScope } from '../../helpers/cdktf-app';
 
 describe('LockTable', () => {
   it('follows the lock-table contract: S3 object key as partition key, TTL on epoch seconds', () => {
@@ -31,7 +31,7 @@ describe('LockTable', () => {
 });
 
 function synthTable(props: { pointInTimeRecovery?: boolean }): string {
-  return Testing.synthScope((scope) => {
+  return synthScope((scope) => {
     new LockTable(scope, 'LockTable', { tableName: 'ff-test-locks', ...props });
   });
 }

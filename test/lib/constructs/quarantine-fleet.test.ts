@@ -1,9 +1,9 @@
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
-import { Testing } from 'cdktf';
 import { QuarantineFleet, type QuarantineFleetProps } from '../../../lib/constructs/quarantine-fleet';
 import { SANDBOX_FLEET_ENVIRONMENT } from '../../helpers/fleet-flags';
+import { synthScope } from '../../helpers/cdktf-app';
 
 describe('QuarantineFleet', () => {
   it('routes its path patterns at its priority to its own target group', () => {
@@ -43,7 +43,7 @@ describe('QuarantineFleet', () => {
 const TEST_ENV = SANDBOX_FLEET_ENVIRONMENT;
 
 function synth(props: Partial<QuarantineFleetProps> = {}): string {
-  return Testing.synthScope((scope) => {
+  return synthScope((scope) => {
     new QuarantineFleet(scope, 'Quarantine-acme', {
       env: TEST_ENV,
       name: 'acme',

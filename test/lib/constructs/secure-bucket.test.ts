@@ -2,8 +2,8 @@ import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
-import { Testing } from 'cdktf';
 import { SecureBucket, type SecureBucketProps } from '../../../lib/constructs/secure-bucket';
+import { synthScope } from '../../helpers/cdktf-app';
 
 describe('SecureBucket', () => {
   it('is private: all four public-access blocks, ACLs disabled', () => {
@@ -52,7 +52,7 @@ describe('SecureBucket', () => {
 });
 
 function synthBucket(props: Partial<SecureBucketProps> = {}): string {
-  return Testing.synthScope((scope) => {
+  return synthScope((scope) => {
     new SecureBucket(scope, 'B', { bucketName: 'ff-test-bucket', ...props });
   });
 }

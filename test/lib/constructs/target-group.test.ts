@@ -1,11 +1,11 @@
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
-import { Testing } from 'cdktf';
 import { TargetGroup } from '../../../lib/constructs/target-group';
+import { synthScope } from '../../helpers/cdktf-app';
 
 describe('TargetGroup', () => {
   it('health-checks the agent on the configured path of the traffic port', () => {
     // WHEN
-    const out = Testing.synthScope((scope) => {
+    const out = synthScope((scope) => {
       new TargetGroup(scope, 'TargetGroup', { name: 'ff-sandbox-ingest', vpcId: 'vpc-1', port: 8080, healthCheckPath: '/ready' });
     });
     // THEN
@@ -30,7 +30,7 @@ describe('TargetGroup', () => {
 
   it('rejects a name AWS would refuse and a relative health-check path', () => {
     const make = (name: string, healthCheckPath: string) => () =>
-      Testing.synthScope((scope) => {
+      synthScope((scope) => {
         new TargetGroup(scope, 'TargetGroup', { name, vpcId: 'vpc-1', port: 8080, healthCheckPath });
       });
     expect(make('x'.repeat(33), '/healthz')).toThrow(/at most 32 characters; got "x{33}" \(33\)/);

@@ -6,8 +6,7 @@
  */
 import { Testing } from 'cdktf';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { ArtifactsBucket } from '../../../lib/constructs/artifacts-bucket';
@@ -17,12 +16,16 @@ import { FlagsSchema } from '../../../lib/flags/schema';
 import { FleetStack } from '../../../stacks/fleet-stack';
 import { shippedFlags } from '../../helpers/flags-fixtures';
 import { contextFor } from './helpers';
+import { testApp, synthScope } from '../../helpers/cdktf-app';
+import { tempDirs } from '../../helpers/temp-dirs';
+
+const tempDir = tempDirs();
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 describe('the artifacts bucket', () => {
   it('denies a write without If-None-Match (an overwrite) and any delete under builds/', () => {
-    const stack = Testing.synthScope((scope) => new ArtifactsBucket(scope, 'Artifacts', { bucketName: 'fleetflags-production-artifacts' }));
+    const stack = synthScope((scope) => new ArtifactsBucket(scope, 'Artifacts', { bucketName: 'fleetflags-production-artifacts' }));
     const policy = JSON.parse(stack).resource.aws_s3_bucket_policy;
     const doc = Object.values(policy as Record<string, { policy: string }>)[0].policy;
     expect(stack).toHaveResourceWithProperties(S3BucketPolicy, {});
@@ -39,7 +42,7 @@ describe('the fleet stack', () => {
   it('puts the pinned SHA-256 into the user data of AWS environments', () => {
     const flags = shippedFlags('production');
     const pin = flags.builds[flags.ingest.buildId].arm64!;
-    const app = Testing.app();
+    const app = testApp();
     const json = JSON.parse(Testing.synth(new FleetStack(app, 'production-fleet', { flags })));
     const templates = Object.values(json.resource.aws_launch_template as Record<string, { user_data: string }>);
     const userData = templates.map((t) => (/^[A-Za-z0-9+/=]+$/.test(t.user_data) ? Buffer.from(t.user_data, 'base64').toString('utf8') : t.user_data));
@@ -71,7 +74,7 @@ describe('the ArtifactsPublished guard', () => {
 
 describe('the line publish-build prints', () => {
   it('is a "builds" entry that the schema accepts, for the file\'s digest', async () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'build-')), 'agent');
+    const file = path.join(tempDir('build-'), 'agent');
     writeFileSync(file, 'agent bytes');
     const digest = await sha256OfFile(file);
     expect(digest).toBe(sha('agent bytes'));

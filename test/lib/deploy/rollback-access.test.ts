@@ -2,6 +2,8 @@
  * Findings 5 and 6 (issue 11): what a rollback may revert, when it may skip review,
  * and that the revert really deploys. Real git repositories with a bare origin; the
  * GitHub API is a local HTTP stand-in that records every request.
+ *
+ * @integration: about 90 real git processes in temporary repositories; left out of `npm run test:quick`.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';

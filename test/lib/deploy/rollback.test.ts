@@ -4,6 +4,8 @@
  * the rollback (branch, revert of a merge with -m 1, push, PR, refusals), in small
  * temporary git repositories. The synthesizer is a stand-in that returns the same
  * configuration before and after, so no plan runs (test/e2e/ runs the real ones).
+ *
+ * @integration: about 200 real git processes in temporary repositories; left out of `npm run test:quick`.
  */
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';

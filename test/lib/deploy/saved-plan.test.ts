@@ -4,11 +4,13 @@
  * exactly those files or nothing. Real files and hashes; Terraform's init and show
  * are injected (the runner's shared init is not re-run per test).
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { capturingPlanner, savedPlanPlanner, savePlans, sha256File } from '../../../lib/deploy/saved-plan';
 import { ExitCode } from '../../../lib/errors';
+import { tempDirs } from '../../helpers/temp-dirs';
+
+const tempDir = tempDirs();
 
 const COMMIT = 'c'.repeat(40);
 const plan = {
@@ -28,7 +30,7 @@ const plan = {
 
 function planJob() {
   // GIVEN a plan job that planned production-fleet into a binary plan file
-  const work = mkdtempSync(path.join(os.tmpdir(), 'saved-plan-'));
+  const work = tempDir('saved-plan-');
   const planFile = path.join(work, 'stack', 'deploy.tfplan');
   mkdirSync(path.dirname(planFile), { recursive: true });
   writeFileSync(planFile, 'binary plan bytes');

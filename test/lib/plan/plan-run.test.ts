@@ -1,4 +1,7 @@
+import { readdirSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { ExitCode } from '../../../lib/errors';
 import {
   countActions,
   defaultBaselineCache,
@@ -8,7 +11,9 @@ import {
   hasAwsCredentials,
   mapLimit,
   stackChanged,
+  synthesizeRef,
 } from '../../../lib/plan/plan-run';
+import { makeGitRepo } from '../../helpers/git-repo';
 
 describe('plan-run helpers', () => {
   test('the baseline cache: FLEETFLAGS_BASELINE_CACHE when set (the test run sets its own), else next to the plugin cache', () => {
@@ -72,5 +77,34 @@ describe('plan-run helpers', () => {
     });
     expect(out).toEqual([50, 10, 30, 20, 40]);
     expect(peak).toBe(2);
+  });
+});
+
+describe('synthesizeRef: the base, synthesized by its own code in a temporary checkout', () => {
+  const bases = () => readdirSync(os.tmpdir()).filter((name) => name.startsWith('fleetflags-base-'));
+
+  test('GIVEN a ref whose app command fails WHEN synthesized THEN the error says so, and its temporary checkout is gone', async () => {
+    // GIVEN a commit with a flags file and an app command that fails
+    const repo = makeGitRepo();
+    try {
+      repo.commit('base', { 'flags/sandbox.json': '{}\n', 'cdktf.json': JSON.stringify({ app: 'echo broken app >&2; exit 7' }) });
+      // WHEN its configuration is synthesized THEN it fails, naming the ref and the app's output
+      await expect(synthesizeRef(repo.dir, 'HEAD')).rejects.toMatchObject({ exitCode: ExitCode.Failure, message: expect.stringMatching(/^Cannot synthesize the base configuration at HEAD:\nbroken app/) });
+      // AND no checkout is left behind
+      expect(bases()).toEqual([]);
+    } finally {
+      repo.remove();
+    }
+  });
+
+  test('GIVEN a ref with no app command WHEN synthesized THEN it is refused, and nothing is left behind', async () => {
+    const repo = makeGitRepo();
+    try {
+      repo.commit('base', { 'flags/sandbox.json': '{}\n' });
+      await expect(synthesizeRef(repo.dir, 'HEAD')).rejects.toThrow(/no cdktf\.json with an "app" command at that ref/);
+      expect(bases()).toEqual([]);
+    } finally {
+      repo.remove();
+    }
   });
 });

@@ -3,18 +3,20 @@
  * re-created by scripts/gen-terraform-data-plans.ts): one describe per defect class
  * of issue 9, each of which failed before its fix.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ExitCode, FleetflagsError } from '../../../lib/errors';
 import { parseTerraformPlan, readPlanFile, stackPlan, type StackPlan } from '../../../lib/plan/plan-model';
 import { COMMENT_MARKER, GITHUB_COMMENT_LIMIT, renderMarkdown } from '../../../lib/plan/render';
 import { showValue } from '../../../lib/plan/render-attributes';
 import { LONG_TOKEN_AFTER, LONG_TOKEN_BEFORE, PRIVATE_KEY_AFTER, PRIVATE_KEY_BEFORE } from '../../../scripts/gen-terraform-data-plans';
+import { tempDirs } from '../../helpers/temp-dirs';
+
+const tempDir = tempDirs();
 
 const TF_DATA = path.join(__dirname, '..', '..', 'fixtures', 'plans', 'terraform-data');
 const PLANS = path.join(__dirname, '..', '..', 'fixtures', 'plans');
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-render-defects-'));
+const tmp = tempDir('fleetflags-render-defects-');
 
 function plan(scenario: string, stack = `${scenario}-fleet`): StackPlan {
   return stackPlan(readPlanFile(path.join(TF_DATA, `${scenario}.json`)), stack);
