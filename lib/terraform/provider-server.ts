@@ -25,6 +25,19 @@ export const AWS_PROVIDER_ADDRESS = 'registry.terraform.io/hashicorp/aws';
 /** Prefix of the private socket directories (one per server, in the temporary folder). */
 export const SOCKET_DIR_PREFIX = 'fleetflags-provider-';
 
+/**
+ * Where the socket directories go: the temporary folder, unless its path is so long that the
+ * socket's path would pass the Unix limit (108 bytes on Linux, 104 on macOS; the test runs'
+ * nested temporary folders do), then /tmp. The socket is `<dir>/plugin<up to 10 digits>`.
+ */
+export function socketParent(tmpdir = os.tmpdir()): string {
+  const socketPath = path.join(tmpdir, `${SOCKET_DIR_PREFIX}${process.pid}-XXXXXX`, 'plugin0123456789');
+  return Buffer.byteLength(socketPath) <= MAX_SOCKET_PATH_BYTES || !existsSync('/tmp') ? tmpdir : '/tmp';
+}
+
+/** The shorter of the platforms' limits on a Unix socket's path, less its terminating zero. */
+const MAX_SOCKET_PATH_BYTES = 103;
+
 /** How long a server may take to print its reattach line (a loaded 2-core machine: seconds). */
 export const PROVIDER_START_TIMEOUT_MS = 60_000;
 
@@ -85,7 +98,7 @@ export function parseReattachLine(stdout: string): string | undefined {
  * Removes the socket directories of processes that are gone (one killed before it could
  * clean up: its servers died with it, by the parent-death signal). Returns the ones removed.
  */
-export function sweepStaleSocketDirs(tmpdir = os.tmpdir()): string[] {
+export function sweepStaleSocketDirs(tmpdir = socketParent()): string[] {
   const removed: string[] = [];
   let names: string[] = [];
   try {
@@ -120,7 +133,7 @@ export class ProviderServer {
       swept = true;
       sweepStaleSocketDirs();
     }
-    const socketDir = mkdtempSync(path.join(os.tmpdir(), `${SOCKET_DIR_PREFIX}${process.pid}-`));
+    const socketDir = mkdtempSync(path.join(socketParent(), `${SOCKET_DIR_PREFIX}${process.pid}-`));
     const serverEnv: NodeJS.ProcessEnv = { ...env, ...QUIET_ENV, PLUGIN_UNIX_SOCKET_DIR: socketDir };
     for (const name of DROPPED_ENV) delete serverEnv[name];
     const wrapper = setpriv();

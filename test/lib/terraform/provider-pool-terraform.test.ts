@@ -12,8 +12,7 @@ import path from 'node:path';
 import { loadFlagsOrThrow } from '../../../lib/flags/load';
 import { synthesize } from '../../../lib/synth';
 import { readdirSync } from 'node:fs';
-import os from 'node:os';
-import { ProviderServer, SOCKET_DIR_PREFIX, sweepStaleSocketDirs } from '../../../lib/terraform/provider-server';
+import { ProviderServer, SOCKET_DIR_PREFIX, socketParent, sweepStaleSocketDirs } from '../../../lib/terraform/provider-server';
 import { ProviderPool, useProviderPool } from '../../../lib/terraform/provider-pool';
 import { PROVIDER_POOL_ENV } from '../../../lib/terraform/provider-eligibility';
 import {
@@ -223,6 +222,6 @@ describe('no orphan provider servers', () => {
     // THEN its servers are gone, and so are its socket directories (a killed one's at the next sweep)
     expect(await waitGone(pids)).toEqual([]);
     sweepStaleSocketDirs();
-    expect(readdirSync(os.tmpdir()).filter((n) => n.startsWith(`${SOCKET_DIR_PREFIX}${child.pid}-`))).toEqual([]);
+    expect(readdirSync(socketParent()).filter((n) => n.startsWith(`${SOCKET_DIR_PREFIX}${child.pid}-`))).toEqual([]);
   }, 300_000);
 });

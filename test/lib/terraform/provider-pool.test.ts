@@ -4,7 +4,7 @@
  * replaced, and a stopped pool keeps nothing (test/lib/terraform/provider-pool-terraform.test.ts
  * runs it with the real provider). Also the reattach line a `-debug` provider prints.
  */
-import { AWS_PROVIDER_ADDRESS, parseReattachLine, type ProviderServer } from '../../../lib/terraform/provider-server';
+import { AWS_PROVIDER_ADDRESS, parseReattachLine, socketParent, type ProviderServer } from '../../../lib/terraform/provider-server';
 import { ProviderPool } from '../../../lib/terraform/provider-pool';
 
 describe('ProviderPool', () => {
@@ -133,3 +133,14 @@ function fakePool(maxServers = 4): { pool: ProviderPool; servers: FakeServer[] }
   });
   return { pool, servers };
 }
+
+describe('socketParent', () => {
+  it('GIVEN a short temporary folder WHEN a server starts THEN its socket directory goes there', () => {
+    expect(socketParent('/tmp/run-1')).toBe('/tmp/run-1');
+  });
+
+  it('GIVEN a temporary folder so deep that the socket path would pass the Unix limit (a test run\'s nested folders) THEN /tmp', () => {
+    const deep = `/tmp/fleetflags-jest-run-abcdef/provider-pool-terraform.test.ts-abcdef/${'x'.repeat(20)}`;
+    expect(socketParent(deep)).toBe('/tmp');
+  });
+});
