@@ -32,7 +32,6 @@ import {
   formatFlagChanges,
   healthVerifier,
   runDeploy,
-  writeDeployRecord,
   type DeployDeps,
   type DeployPlanner,
   type MarkerPoster,
@@ -50,6 +49,7 @@ import { prepareEmulatedEnvironment } from '../lib/emulator/emulated-environment
 import { terraformApplier, terraformPlanner } from '../lib/deploy/terraform-stacks';
 import { PhaseTimer } from '../lib/deploy/phases';
 import { terraformProcessCounts } from '../lib/terraform/runner';
+import { persistRun } from '../lib/deploy/run-record';
 
 const USAGE =
   'npm run deploy -- --env <environment> [--stack <stack>] [--plan-only [--save-plan <dir>] | --apply-plan <dir>] [--rollback] [--health-timeout <seconds>]\n' +
@@ -237,39 +237,44 @@ export async function main(args: readonly string[], options: DeployMainOptions =
     for (const s of manifest.stacks) log(`saved plan ${s.file}: SHA-256 ${s.sha256}`);
     if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${summary}\n`);
   }
-  const recordStarted = performance.now();
-  if (emulated && record.outcome !== 'planned') {
-    store.appendHistory({
-      environment,
-      commit: head,
-      pr: record.pr ?? undefined,
-      actor,
-      outcome: record.outcome,
-      startedAt: record.startedAt,
-      durationSeconds: record.durationSeconds,
-      flagsChanged,
-      // The freeze verdict too when it passed: a flag service that did not answer, or break glass, is the handoff's business.
-      guards: record.guards.filter((g) => g.outcome !== 'pass' || g.guard === FREEZE_GUARD).map(({ guard, outcome, message }) => ({ guard, outcome, message })),
-      ...(record.overrides?.length ? { overrides: record.overrides } : {}),
-      ...(record.breakGlass ? { breakGlass: record.breakGlass } : {}),
-      ...(record.error ? { error: record.error } : {}),
-    });
-    // The last deploy is of every stack: a --stack deploy is a step towards one.
-    if (record.outcome === 'success' && values.stack === undefined) {
-      store.recordDeploy({ environment, commit: head, deployedAt: record.finishedAt, flags: headFlags, stacks: [...stacks.keys()], endpoint });
-      log(`recorded ${head.slice(0, 12)} as the last deploy of ${environment} in ${path.relative(repoDir, store.dir(environment))}/`);
-    }
-  }
-  timer.add('record', performance.now() - recordStarted);
   const terraformProcesses = Object.fromEntries(
     Object.entries(terraformProcessCounts())
       .map(([command, n]) => [command, n - (processesBefore[command] ?? 0)] as const)
       .filter(([, n]) => n > 0),
   );
-  const file = writeDeployRecord({ ...record, phases: timer.timings, terraformProcesses }, outDir);
-  log(`deploy record: ${path.relative(repoDir, file)}`);
+  // The record first, then the local history: a history write that throws cannot lose the record (lib/deploy/run-record.ts).
+  const writeHistory =
+    emulated && record.outcome !== 'planned'
+      ? () => {
+          store.appendHistory({
+            environment,
+            commit: head,
+            pr: record.pr ?? undefined,
+            actor,
+            outcome: record.outcome,
+            startedAt: record.startedAt,
+            durationSeconds: record.durationSeconds,
+            flagsChanged,
+            // The freeze verdict too when it passed: a flag service that did not answer, or break glass, is the handoff's business.
+            guards: record.guards.filter((g) => g.outcome !== 'pass' || g.guard === FREEZE_GUARD).map(({ guard, outcome, message }) => ({ guard, outcome, message })),
+            ...(record.overrides?.length ? { overrides: record.overrides } : {}),
+            ...(record.breakGlass ? { breakGlass: record.breakGlass } : {}),
+            ...(record.error ? { error: record.error } : {}),
+          });
+          // The last deploy is of every stack: a --stack deploy is a step towards one.
+          if (record.outcome === 'success' && values.stack === undefined) {
+            store.recordDeploy({ environment, commit: head, deployedAt: record.finishedAt, flags: headFlags, stacks: [...stacks.keys()], endpoint });
+            log(`recorded ${head.slice(0, 12)} as the last deploy of ${environment} in ${path.relative(repoDir, store.dir(environment))}/`);
+          }
+        }
+      : undefined;
+  const persisted = persistRun(record, { outDir, writeHistory, historyDir: path.relative(repoDir, store.dir(environment)), timer, terraformProcesses });
+  log(`deploy record: ${path.relative(repoDir, persisted.file)}`);
   for (const line of timer.format()) log(line);
   log(`terraform processes: ${formatProcessCounts(terraformProcesses)}`);
+  if (persisted.historyError) log(`error: ${persisted.historyError.message}`);
+  if (error) throw error;
+  if (persisted.historyError) throw persisted.historyError;
   if (error) throw error;
   return 0;
 }

@@ -201,6 +201,8 @@ export interface DeployRunRecord {
   readonly phases?: readonly PhaseTiming[];
   /** Terraform processes the run started, by subcommand. */
   readonly terraformProcesses?: Readonly<Record<string, number>>;
+  /** The local deploy history of an emulated environment (lib/deploy/run-record.ts): written, or why not. */
+  readonly localHistory?: { readonly recorded: boolean; readonly dir?: string; readonly reason?: string };
 }
 
 export interface DeployResult {
