@@ -46,7 +46,7 @@ import { honeycombConfigFromEnv, postMarker } from '../lib/deploy/honeycomb';
 import { DeployedStore } from '../lib/deploy/deployed-store';
 import { autoScalingClient, elbv2Client } from '../lib/emulator/clients';
 import { prepareEmulatedEnvironment } from '../lib/emulator/emulated-environment';
-import { terraformApplier, terraformPlanner } from '../lib/deploy/terraform-stacks';
+import { startedPlanner, terraformApplier, terraformPlanner } from '../lib/deploy/terraform-stacks';
 import { PhaseTimer } from '../lib/deploy/phases';
 import { terraformProcessCounts } from '../lib/terraform/runner';
 import { persistRun } from '../lib/deploy/run-record';
@@ -144,31 +144,8 @@ export async function main(args: readonly string[], options: DeployMainOptions =
       baseSource = 'local';
       baseFlags = last.flags;
     }
-  } else if (history) {
-    try {
-      // Only deploys by the deploy workflow, with our payload, of a commit on main (finding 12).
-      const last = await lastTrustedDeploy(await history.list(environment, 30), environment, { repoDir, log });
-      if (last) {
-        base = last.commit;
-        baseSource = 'github';
-      }
-    } catch (e) {
-      log(`warning: cannot read the deploy history (${(e as Error).message}); checking the head commit only`);
-    }
   }
-  if (base && !(await resolveCommit(base, repoDir))) {
-    log(`warning: the last deployed commit ${base.slice(0, 12)} is not in this clone; checking the head commit only`);
-    base = undefined;
-  }
-  const headFlags = JSON.parse(readFileSync(entry.file, 'utf8')) as unknown;
-  if (base && baseFlags === undefined) {
-    const shown = await gitRaw(['show', `${base}:flags/${environment}.json`], repoDir);
-    baseFlags = shown.code === 0 ? JSON.parse(shown.stdout) : undefined;
-  }
-  const flagsChanged = base ? formatFlagChanges(diffValues(baseFlags, headFlags).map((d) => ({ ...d, path: jsonPath(d.path) }))) : [];
 
-  const message = await commitMessage(head, repoDir);
-  const actor = env.GITHUB_ACTOR || (await gitRaw(['config', 'user.name'], repoDir)).stdout.trim() || safeUser();
   const outDir = path.join(repoDir, OUT_DIR);
   const { outdir: synthDir, stacks: synthesized } = await timer.time('synth', () => synthesize([entry], path.join(outDir, environment, 'synth')));
   // --stack: one stack only (the data stack of a new environment, before its builds can be published).
@@ -186,13 +163,47 @@ export async function main(args: readonly string[], options: DeployMainOptions =
     .map(([stack, config]) => ({ stack, config, dir: path.join(synthDir, 'stacks', stack), dataDir: store.terraformDataDir(environment, stack) }));
   let captured: ReturnType<typeof capturingPlanner> | undefined;
   const capturing = (planner: DeployPlanner) => (captured = capturingPlanner(planner));
+  // Terraform plans from here on, while the deploy reads its history and git; the guards see the plans once both are done.
+  const planner = startedPlanner(
+    // Plan, approve, apply exactly that file (lib/deploy/saved-plan.ts).
+    values['apply-plan']
+      ? savedPlanPlanner(path.resolve(values['apply-plan']), stackDirs, { environment, commit: head, log })
+      : capturing(terraformPlanner(stackDirs, { log, timer })),
+  );
+
+  const { headFlags, flagsChanged, message, actor } = await planner.meanwhile(async () => {
+    if (!emulated && history) {
+      try {
+        // Only deploys by the deploy workflow, with our payload, of a commit on main (finding 12).
+        const last = await lastTrustedDeploy(await history.list(environment, 30), environment, { repoDir, log });
+        if (last) {
+          base = last.commit;
+          baseSource = 'github';
+        }
+      } catch (e) {
+        log(`warning: cannot read the deploy history (${(e as Error).message}); checking the head commit only`);
+      }
+    }
+    if (base && !(await resolveCommit(base, repoDir))) {
+      log(`warning: the last deployed commit ${base.slice(0, 12)} is not in this clone; checking the head commit only`);
+      base = undefined;
+    }
+    const headFlags = JSON.parse(readFileSync(entry.file, 'utf8')) as unknown;
+    if (base && baseFlags === undefined) {
+      const shown = await gitRaw(['show', `${base}:flags/${environment}.json`], repoDir);
+      baseFlags = shown.code === 0 ? JSON.parse(shown.stdout) : undefined;
+    }
+    return {
+      headFlags,
+      flagsChanged: base ? formatFlagChanges(diffValues(baseFlags, headFlags).map((d) => ({ ...d, path: jsonPath(d.path) }))) : [],
+      message: await commitMessage(head, repoDir),
+      actor: env.GITHUB_ACTOR || (await gitRaw(['config', 'user.name'], repoDir)).stdout.trim() || safeUser(),
+    };
+  });
   const region = entry.flags.aws.region;
   const target = { region, endpoint };
   const deps: DeployDeps = {
-    // Plan, approve, apply exactly that file (lib/deploy/saved-plan.ts).
-    planner: values['apply-plan']
-      ? savedPlanPlanner(path.resolve(values['apply-plan']), stackDirs, { environment, commit: head, log })
-      : capturing(terraformPlanner(stackDirs, { log, timer })),
+    planner,
     guards: allGuards(),
     applier: terraformApplier(log),
     health: healthVerifier((request) =>

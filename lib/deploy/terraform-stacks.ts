@@ -139,6 +139,39 @@ export function terraformPlanner(stacks: readonly StackDir[], options: Terraform
   };
 }
 
+/** A planner whose plans are already running (startedPlanner). */
+export interface StartedPlanner extends DeployPlanner {
+  /**
+   * Runs `work` while the plans run. When `work` throws, the plans are waited for
+   * first (no Terraform left running behind an error), then its error is thrown.
+   */
+  meanwhile<T>(work: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * Starts `planner`'s plans now; `plan()` then returns those plans (the same promise,
+ * however often it is asked). A deploy starts its plans as soon as the stacks are
+ * synthesized and reads its history and git meanwhile: the plans are the long part,
+ * and the guards need both.
+ */
+export function startedPlanner(planner: DeployPlanner): StartedPlanner {
+  const planning = planner.plan();
+  // Reported when plan() is awaited; until then a failure is no unhandled rejection.
+  planning.catch(() => undefined);
+  return {
+    mode: planner.mode,
+    plan: () => planning,
+    meanwhile: async (work) => {
+      try {
+        return await work();
+      } catch (e) {
+        await planning.catch(() => undefined);
+        throw e;
+      }
+    },
+  };
+}
+
 /** Applies exactly the saved plan that the guards checked. */
 export function terraformApplier(log: (line: string) => void = () => undefined): DeployApplier {
   return {

@@ -9,7 +9,7 @@
  * Terraform runs these commands in test/e2e/sandbox-lifecycle.test.ts.
  */
 import path from 'node:path';
-import { terraformApplier, terraformPlanner, type StackDir } from '../../../lib/deploy/terraform-stacks';
+import { startedPlanner, terraformApplier, terraformPlanner, type StackDir } from '../../../lib/deploy/terraform-stacks';
 import { PhaseTimer } from '../../../lib/deploy/phases';
 import { fakeStacks, fakeTerraform } from '../../helpers/fake-terraform';
 
@@ -91,3 +91,51 @@ describe('terraformPlanner and terraformApplier', () => {
 function stacks(root: string): StackDir[] {
   return fakeStacks(root, ['sandbox-data', 'sandbox-fleet']);
 }
+
+describe('startedPlanner', () => {
+  const terraform = fakeTerraform();
+
+  test('GIVEN plans started WHEN the deploy reads its history meanwhile THEN the plans ran during it, once, and plan() returns them', async () => {
+    // GIVEN plans that take 0.5 s
+    const root = terraform.root();
+    process.env.FAKE_SLEEP_plan_sandbox_fleet = '0.5';
+    const planner = startedPlanner(terraformPlanner(fakeStacks(root, ['sandbox-data', 'sandbox-fleet'])));
+
+    // WHEN other work of 0.8 s runs meanwhile, then the plans are asked for twice
+    let workEnded = 0;
+    const read = await planner.meanwhile(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      workEnded = Date.now();
+      return 'history read';
+    });
+    const [first, second] = [await planner.plan(), await planner.plan()];
+
+    // THEN the plans started while the work ran, not after it
+    expect(read).toBe('history read');
+    const plans = terraform.calls().filter((c) => c.command === 'plan');
+    expect(plans.map((c) => c.start < workEnded)).toEqual([true, true]);
+    expect(second).toBe(first);
+    expect(first.map((p) => p.stack)).toEqual(['sandbox-data', 'sandbox-fleet']);
+    expect(plans).toHaveLength(2);
+  });
+
+  test('GIVEN plans started WHEN the work meanwhile fails THEN its error comes only once the plans have ended', async () => {
+    const root = terraform.root();
+    process.env.FAKE_SLEEP_plan_sandbox_data = '0.6';
+    const planner = startedPlanner(terraformPlanner(fakeStacks(root, ['sandbox-data', 'sandbox-fleet'])));
+
+    await expect(planner.meanwhile(async () => Promise.reject(new Error('git: not a repository')))).rejects.toThrow(/not a repository/);
+
+    // No Terraform left running behind the error: both plans and shows are done
+    expect(terraform.calls().filter((c) => c.command === 'show').map((c) => c.stack).sort()).toEqual(['sandbox-data', 'sandbox-fleet']);
+  });
+
+  test('GIVEN plans that fail WHEN nobody has asked for them yet THEN the failure waits for plan(), with no unhandled rejection', async () => {
+    const root = terraform.root();
+    process.env.FAKE_FAIL = 'plan:sandbox-fleet';
+    const planner = startedPlanner(terraformPlanner(fakeStacks(root, ['sandbox-data', 'sandbox-fleet'])));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    await expect(planner.plan()).rejects.toThrow(/plan failed in sandbox-fleet/);
+  });
+});
