@@ -26,10 +26,11 @@ describe('planStacksReadOnly', () => {
   });
 
   test('GIVEN four stacks WHEN planned for drift, two at a time THEN never more than two plan at once, inits one at a time, every plan is read-only, and the plans come back in the order given', async () => {
-    // GIVEN the first stack slowest to plan
-    process.env.FAKE_SLEEP_plan_dogfood_data = '1.5';
-    for (const s of STACKS.slice(1)) process.env[`FAKE_SLEEP_plan_${s.replace('-', '_')}`] = '0.3';
-    for (const s of STACKS) process.env[`FAKE_SLEEP_init_${s.replace('-', '_')}`] = '0.1';
+    // GIVEN the first stack much slower to plan than the others (a margin for a loaded machine: the other
+    // three stacks' init, plan and show are 10 stand-in processes on the second worker)
+    process.env.FAKE_SLEEP_plan_dogfood_data = '3';
+    for (const s of STACKS.slice(1)) process.env[`FAKE_SLEEP_plan_${s.replace('-', '_')}`] = '0.1';
+    for (const s of STACKS) process.env[`FAKE_SLEEP_init_${s.replace('-', '_')}`] = '0.05';
     const timer = new PhaseTimer();
 
     // WHEN
