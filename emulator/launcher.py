@@ -173,7 +173,12 @@ def patch_mixed_instances_capacity():
     Defect: moto rounds both halves of a mixed-instances split down (desired 2, base 1,
     50% on-demand above base: 1 instance). AWS always runs the desired capacity; the
     split only decides on-demand vs spot. Terraform waits 10 minutes for the capacity.
-    Fix: after moto's own sizing, launch what its rounding left out.
+    Fix: after moto's own sizing, launch what its rounding left out, and register
+    those instances with the group's load balancers and target groups as AWS does
+    with every instance of a group (moto registers them at the end of its own
+    sizing, before this: a capacity raised by an update left the target groups one
+    short, so a health check counting healthy targets waited, and the next instance
+    refresh failed to deregister the missing one).
     """
     from moto.autoscaling.models import FakeAutoScalingGroup
 
@@ -186,6 +191,10 @@ def patch_mixed_instances_capacity():
         missing = (self.desired_capacity or 0) - len(self.active_instances())
         if overrides and not weighted and missing > 0:
             self.replace_autoscaling_group_instances(missing, self.get_propagated_tags())
+            # As moto's own sizing does: a group being created is registered once it is stored.
+            if self.name in self.autoscaling_backend.autoscaling_groups:
+                self.autoscaling_backend.update_attached_elbs(self.name)
+                self.autoscaling_backend.update_attached_target_groups(self.name)
 
     FakeAutoScalingGroup.set_desired_capacity = set_desired_capacity
 
@@ -242,9 +251,10 @@ def patch_instance_refresh():
             group.instance_states = []
         if group.desired_capacity:
             group.replace_autoscaling_group_instances(group.desired_capacity, group.get_propagated_tags())
-        for tg_arn in group.target_group_arns:
-            if old:
-                self.elbv2_backend.deregister_targets(tg_arn, [{"Id": i} for i in old])
+        # The old instances leave every target group they are in (one that never joined is no error: AWS's
+        # refresh does not fail on it), then the new ones join.
+        for target_group in self.elbv2_backend.describe_target_groups(target_group_arns=group.target_group_arns, load_balancer_arn=None, names=None) if group.target_group_arns else []:
+            target_group.deregister_terminated_instances(old)
         self.update_attached_target_groups(group_name)
         refresh = {
             "InstanceRefreshId": str(uuid.uuid4()),

@@ -32,7 +32,6 @@ import {
   formatFlagChanges,
   healthVerifier,
   runDeploy,
-  writeDeployRecord,
   type DeployDeps,
   type DeployPlanner,
   type MarkerPoster,
@@ -47,9 +46,10 @@ import { honeycombConfigFromEnv, postMarker } from '../lib/deploy/honeycomb';
 import { DeployedStore } from '../lib/deploy/deployed-store';
 import { autoScalingClient, elbv2Client } from '../lib/emulator/clients';
 import { prepareEmulatedEnvironment } from '../lib/emulator/emulated-environment';
-import { terraformApplier, terraformPlanner } from '../lib/deploy/terraform-stacks';
+import { startedPlanner, terraformApplier, terraformPlanner } from '../lib/deploy/terraform-stacks';
 import { PhaseTimer } from '../lib/deploy/phases';
 import { terraformProcessCounts } from '../lib/terraform/runner';
+import { persistRun } from '../lib/deploy/run-record';
 
 const USAGE =
   'npm run deploy -- --env <environment> [--stack <stack>] [--plan-only [--save-plan <dir>] | --apply-plan <dir>] [--rollback] [--health-timeout <seconds>]\n' +
@@ -144,31 +144,8 @@ export async function main(args: readonly string[], options: DeployMainOptions =
       baseSource = 'local';
       baseFlags = last.flags;
     }
-  } else if (history) {
-    try {
-      // Only deploys by the deploy workflow, with our payload, of a commit on main (finding 12).
-      const last = await lastTrustedDeploy(await history.list(environment, 30), environment, { repoDir, log });
-      if (last) {
-        base = last.commit;
-        baseSource = 'github';
-      }
-    } catch (e) {
-      log(`warning: cannot read the deploy history (${(e as Error).message}); checking the head commit only`);
-    }
   }
-  if (base && !(await resolveCommit(base, repoDir))) {
-    log(`warning: the last deployed commit ${base.slice(0, 12)} is not in this clone; checking the head commit only`);
-    base = undefined;
-  }
-  const headFlags = JSON.parse(readFileSync(entry.file, 'utf8')) as unknown;
-  if (base && baseFlags === undefined) {
-    const shown = await gitRaw(['show', `${base}:flags/${environment}.json`], repoDir);
-    baseFlags = shown.code === 0 ? JSON.parse(shown.stdout) : undefined;
-  }
-  const flagsChanged = base ? formatFlagChanges(diffValues(baseFlags, headFlags).map((d) => ({ ...d, path: jsonPath(d.path) }))) : [];
 
-  const message = await commitMessage(head, repoDir);
-  const actor = env.GITHUB_ACTOR || (await gitRaw(['config', 'user.name'], repoDir)).stdout.trim() || safeUser();
   const outDir = path.join(repoDir, OUT_DIR);
   const { outdir: synthDir, stacks: synthesized } = await timer.time('synth', () => synthesize([entry], path.join(outDir, environment, 'synth')));
   // --stack: one stack only (the data stack of a new environment, before its builds can be published).
@@ -186,13 +163,47 @@ export async function main(args: readonly string[], options: DeployMainOptions =
     .map(([stack, config]) => ({ stack, config, dir: path.join(synthDir, 'stacks', stack), dataDir: store.terraformDataDir(environment, stack) }));
   let captured: ReturnType<typeof capturingPlanner> | undefined;
   const capturing = (planner: DeployPlanner) => (captured = capturingPlanner(planner));
+  // Terraform plans from here on, while the deploy reads its history and git; the guards see the plans once both are done.
+  const planner = startedPlanner(
+    // Plan, approve, apply exactly that file (lib/deploy/saved-plan.ts).
+    values['apply-plan']
+      ? savedPlanPlanner(path.resolve(values['apply-plan']), stackDirs, { environment, commit: head, log })
+      : capturing(terraformPlanner(stackDirs, { log, timer })),
+  );
+
+  const { headFlags, flagsChanged, message, actor } = await planner.meanwhile(async () => {
+    if (!emulated && history) {
+      try {
+        // Only deploys by the deploy workflow, with our payload, of a commit on main (finding 12).
+        const last = await lastTrustedDeploy(await history.list(environment, 30), environment, { repoDir, log });
+        if (last) {
+          base = last.commit;
+          baseSource = 'github';
+        }
+      } catch (e) {
+        log(`warning: cannot read the deploy history (${(e as Error).message}); checking the head commit only`);
+      }
+    }
+    if (base && !(await resolveCommit(base, repoDir))) {
+      log(`warning: the last deployed commit ${base.slice(0, 12)} is not in this clone; checking the head commit only`);
+      base = undefined;
+    }
+    const headFlags = JSON.parse(readFileSync(entry.file, 'utf8')) as unknown;
+    if (base && baseFlags === undefined) {
+      const shown = await gitRaw(['show', `${base}:flags/${environment}.json`], repoDir);
+      baseFlags = shown.code === 0 ? JSON.parse(shown.stdout) : undefined;
+    }
+    return {
+      headFlags,
+      flagsChanged: base ? formatFlagChanges(diffValues(baseFlags, headFlags).map((d) => ({ ...d, path: jsonPath(d.path) }))) : [],
+      message: await commitMessage(head, repoDir),
+      actor: env.GITHUB_ACTOR || (await gitRaw(['config', 'user.name'], repoDir)).stdout.trim() || safeUser(),
+    };
+  });
   const region = entry.flags.aws.region;
   const target = { region, endpoint };
   const deps: DeployDeps = {
-    // Plan, approve, apply exactly that file (lib/deploy/saved-plan.ts).
-    planner: values['apply-plan']
-      ? savedPlanPlanner(path.resolve(values['apply-plan']), stackDirs, { environment, commit: head, log })
-      : capturing(terraformPlanner(stackDirs, { log, timer })),
+    planner,
     guards: allGuards(),
     applier: terraformApplier(log),
     health: healthVerifier((request) =>
@@ -237,39 +248,44 @@ export async function main(args: readonly string[], options: DeployMainOptions =
     for (const s of manifest.stacks) log(`saved plan ${s.file}: SHA-256 ${s.sha256}`);
     if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${summary}\n`);
   }
-  const recordStarted = performance.now();
-  if (emulated && record.outcome !== 'planned') {
-    store.appendHistory({
-      environment,
-      commit: head,
-      pr: record.pr ?? undefined,
-      actor,
-      outcome: record.outcome,
-      startedAt: record.startedAt,
-      durationSeconds: record.durationSeconds,
-      flagsChanged,
-      // The freeze verdict too when it passed: a flag service that did not answer, or break glass, is the handoff's business.
-      guards: record.guards.filter((g) => g.outcome !== 'pass' || g.guard === FREEZE_GUARD).map(({ guard, outcome, message }) => ({ guard, outcome, message })),
-      ...(record.overrides?.length ? { overrides: record.overrides } : {}),
-      ...(record.breakGlass ? { breakGlass: record.breakGlass } : {}),
-      ...(record.error ? { error: record.error } : {}),
-    });
-    // The last deploy is of every stack: a --stack deploy is a step towards one.
-    if (record.outcome === 'success' && values.stack === undefined) {
-      store.recordDeploy({ environment, commit: head, deployedAt: record.finishedAt, flags: headFlags, stacks: [...stacks.keys()], endpoint });
-      log(`recorded ${head.slice(0, 12)} as the last deploy of ${environment} in ${path.relative(repoDir, store.dir(environment))}/`);
-    }
-  }
-  timer.add('record', performance.now() - recordStarted);
   const terraformProcesses = Object.fromEntries(
     Object.entries(terraformProcessCounts())
       .map(([command, n]) => [command, n - (processesBefore[command] ?? 0)] as const)
       .filter(([, n]) => n > 0),
   );
-  const file = writeDeployRecord({ ...record, phases: timer.timings, terraformProcesses }, outDir);
-  log(`deploy record: ${path.relative(repoDir, file)}`);
+  // The record first, then the local history: a history write that throws cannot lose the record (lib/deploy/run-record.ts).
+  const writeHistory =
+    emulated && record.outcome !== 'planned'
+      ? () => {
+          store.appendHistory({
+            environment,
+            commit: head,
+            pr: record.pr ?? undefined,
+            actor,
+            outcome: record.outcome,
+            startedAt: record.startedAt,
+            durationSeconds: record.durationSeconds,
+            flagsChanged,
+            // The freeze verdict too when it passed: a flag service that did not answer, or break glass, is the handoff's business.
+            guards: record.guards.filter((g) => g.outcome !== 'pass' || g.guard === FREEZE_GUARD).map(({ guard, outcome, message }) => ({ guard, outcome, message })),
+            ...(record.overrides?.length ? { overrides: record.overrides } : {}),
+            ...(record.breakGlass ? { breakGlass: record.breakGlass } : {}),
+            ...(record.error ? { error: record.error } : {}),
+          });
+          // The last deploy is of every stack: a --stack deploy is a step towards one.
+          if (record.outcome === 'success' && values.stack === undefined) {
+            store.recordDeploy({ environment, commit: head, deployedAt: record.finishedAt, flags: headFlags, stacks: [...stacks.keys()], endpoint });
+            log(`recorded ${head.slice(0, 12)} as the last deploy of ${environment} in ${path.relative(repoDir, store.dir(environment))}/`);
+          }
+        }
+      : undefined;
+  const persisted = persistRun(record, { outDir, writeHistory, historyDir: path.relative(repoDir, store.dir(environment)), timer, terraformProcesses });
+  log(`deploy record: ${path.relative(repoDir, persisted.file)}`);
   for (const line of timer.format()) log(line);
   log(`terraform processes: ${formatProcessCounts(terraformProcesses)}`);
+  if (persisted.historyError) log(`error: ${persisted.historyError.message}`);
+  if (error) throw error;
+  if (persisted.historyError) throw persisted.historyError;
   if (error) throw error;
   return 0;
 }

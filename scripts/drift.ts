@@ -2,7 +2,10 @@
  * npm run drift [-- --plan <stack>=<plan.json>... ] [--env <env>] [--plans-only] [--from-plans <dir>] [--exit-code]
  *
  * Plans every deployable stack (environments with a `deploy` section) against its
- * real state with `-detailed-exitcode` and `-lock=false` (a read-only role), writes
+ * real state with `-detailed-exitcode` and `-lock=false` (a read-only role), two stacks
+ * at a time, each in a Terraform data directory kept between runs in
+ * .fleetflags/state/<env>/terraform/drift/<stack>/ (init only when the backend or the
+ * providers changed), prints each step's wall time, writes
  * out/drift/report.md, out/drift/report.json and out/drift/<stack>.plan.json, and
  * keeps the one drift issue up to date (lib/deploy/drift.ts) when GITHUB_TOKEN and
  * GITHUB_REPOSITORY are set; without them it only prints and writes the report.
@@ -20,13 +23,15 @@ import path from 'node:path';
 import { parseCommandLine } from '../lib/cli';
 import { deployRunErrors, errors } from '../lib/errors';
 import { flagsFiles, loadFlagsOrThrow } from '../lib/flags/load';
-import { readPlanFile, stackOfPlanFile } from '../lib/plan/plan-model';
+import { environmentOfStack, readPlanFile, stackOfPlanFile } from '../lib/plan/plan-model';
 import { hasAwsCredentials } from '../lib/plan/plan-run';
 import { synthesize } from '../lib/synth';
 import { deployOrder } from '../lib/deploy/deploy';
 import { buildDriftReport, driftSummaryLines, renderDriftIssue, upsertDriftIssue, type DriftPlan, type DriftReport, type UpsertDriftIssueResult } from '../lib/deploy/drift';
 import { githubConfigFromEnv, runUrlFromEnv } from '../lib/deploy/history';
-import { initStack, planStack } from '../lib/deploy/terraform-stacks';
+import { planStacksReadOnly } from '../lib/deploy/terraform-stacks';
+import { DeployedStore } from '../lib/deploy/deployed-store';
+import { PhaseTimer } from '../lib/deploy/phases';
 import { createOctokit } from '../lib/github/sticky-comment';
 
 const USAGE = 'npm run drift [-- --plan <stack>=<plan.json>... ] [--env <env>] [--plans-only] [--from-plans <dir>] [--exit-code]';
@@ -76,7 +81,7 @@ export async function main(args: readonly string[], options: DriftMainOptions = 
   } else {
     // An emulated environment has its own (non-secret) credentials.
     if (!options.planner && !hasAwsCredentials(env) && !(values.env && isEmulated(repoDir, values.env))) throw errors.driftNeedsCredentials();
-    plans = await (options.planner ?? (() => terraformDriftPlans(repoDir, outDir, print, values.env)))();
+    plans = await (options.planner ?? (() => terraformDriftPlans(repoDir, outDir, print, values.env, { env })))();
     if (values['plans-only']) {
       print(`plans of ${plans.map((p) => p.stack).join(', ') || 'no stack'} in ${OUT_DIR}; the report comes from \`npm run drift -- --from-plans ${OUT_DIR}\``);
       return 0;
@@ -88,8 +93,19 @@ export async function main(args: readonly string[], options: DriftMainOptions = 
   return values['exit-code'] && !report.clean ? 2 : 0;
 }
 
-/** Plans every deployable stack against real state; writes each JSON plan to outDir. */
-export async function terraformDriftPlans(repoDir: string, outDir: string, print: (line: string) => void, environment?: string): Promise<DriftPlan[]> {
+/**
+ * Plans every deployable stack against real state; writes each JSON plan to outDir.
+ * Each stack keeps its Terraform data directory between runs (init only when the
+ * backend or the providers changed), and the stacks are planned a few at a time
+ * (lib/deploy/terraform-stacks.ts: planStacksReadOnly).
+ */
+export async function terraformDriftPlans(
+  repoDir: string,
+  outDir: string,
+  print: (line: string) => void,
+  environment?: string,
+  options: { readonly env?: NodeJS.ProcessEnv; readonly concurrency?: number; readonly timer?: PhaseTimer } = {},
+): Promise<DriftPlan[]> {
   // What is merged is what drift compares with: an expired catch-up fleet must not stop the report.
   const all = loadFlagsOrThrow(flagsFiles(path.relative(process.cwd(), path.join(repoDir, 'flags')) || '.'), { expiredCatchUp: 'allow' });
   let environments = all;
@@ -101,16 +117,21 @@ export async function terraformDriftPlans(repoDir: string, outDir: string, print
     if (order.length === 0) throw deployRunErrors.noDeployableEnvironments('flags/');
     environments = all.filter((e) => order.includes(e.environment));
   }
-  const { outdir, stacks } = synthesize(environments, path.join(outDir, 'synth'));
-  const plans: DriftPlan[] = [];
-  for (const stack of stacks.keys()) {
-    const dir = path.join(outdir, 'stacks', stack);
-    print(`drift ${stack}: terraform init (real backend), plan -detailed-exitcode -lock=false`);
-    await initStack(dir);
-    const { exitCode, plan } = await planStack(dir, { noLock: true, planFile: 'drift.tfplan' });
+  const timer = options.timer ?? new PhaseTimer();
+  const { outdir, stacks } = await timer.time('synth', () => synthesize(environments, path.join(outDir, 'synth')));
+  const store = DeployedStore.forRepo(repoDir, options.env ?? process.env);
+  const stackDirs = [...stacks].map(([stack, config]) => ({
+    stack,
+    config,
+    dir: path.join(outdir, 'stacks', stack),
+    dataDir: store.terraformDataDir(environmentOfStack(stack), stack, 'drift'),
+  }));
+  const planned = await planStacksReadOnly(stackDirs, { concurrency: options.concurrency, timer, log: print });
+  const plans = planned.map(({ stack, exitCode, plan }) => {
     writeFileSync(path.join(outDir, `${stack}.plan.json`), JSON.stringify(plan));
-    plans.push({ stack, exitCode, plan: readPlanFile(path.join(outDir, `${stack}.plan.json`)) });
-  }
+    return { stack, exitCode, plan: readPlanFile(path.join(outDir, `${stack}.plan.json`)) };
+  });
+  for (const line of timer.format()) print(line);
   return plans;
 }
 

@@ -45,6 +45,14 @@ export interface DeployStepFigure {
   readonly oursCpuMs?: number;
   /** CPU of the bare Terraform. @default not measured */
   readonly bareCpuMs?: number;
+  /** The machine's 1-minute load average when each step started and ended (the wall times move with it). @default not recorded */
+  readonly load?: { readonly ours: LoadSpan; readonly bare: LoadSpan };
+}
+
+/** The 1-minute load average at a step's start and end. */
+export interface LoadSpan {
+  readonly start: number;
+  readonly end: number;
 }
 
 export interface BenchDeployResult {
@@ -120,6 +128,7 @@ export async function benchDeploy(options: BenchDeployOptions = {}): Promise<Ben
       bareMs: bare.ms,
       ...(ours.cpuMs !== undefined ? { oursCpuMs: ours.cpuMs } : {}),
       ...(bare.cpuMs !== undefined ? { bareCpuMs: bare.cpuMs } : {}),
+      ...(ours.load && bare.load ? { load: { ours: ours.load, bare: bare.load } } : {}),
     });
     return {
       firstDeploy: figure(oursFirst, bareFirst),
@@ -146,6 +155,13 @@ export function formatDeployTable(r: BenchDeployResult): string {
   if (r.oneFlagPhases) {
     lines.push('', `one flag, phases (wall; the stacks' phases overlap): ${r.oneFlagPhases.map((p) => `${p.phase} ${p.seconds.toFixed(2)} s`).join(', ')}`);
   }
+  const loads = (f: DeployStepFigure) => (f.load ? `bare ${span(f.load.bare)}, fleetflags ${span(f.load.ours)}` : undefined);
+  if (loads(r.firstDeploy) || loads(r.oneFlag)) {
+    if (!r.oneFlagPhases) lines.push('');
+    lines.push(
+      `load average (1 minute) at each step's start → end: first deploy: ${loads(r.firstDeploy) ?? 'not recorded'}; one flag: ${loads(r.oneFlag) ?? 'not recorded'}`,
+    );
+  }
   if (r.oneFlagTerraformProcesses) {
     const entries = Object.entries(r.oneFlagTerraformProcesses);
     lines.push(`one flag, Terraform processes: ${entries.reduce((n, [, c]) => n + c, 0)} (${entries.map(([c, n]) => `${c} ${n}`).join(', ')}); the bare apply: 1`);
@@ -154,19 +170,26 @@ export function formatDeployTable(r: BenchDeployResult): string {
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const span = (l: LoadSpan) => `${l.start.toFixed(1)} → ${l.end.toFixed(1)}`;
 
 interface Timed {
   readonly ms: number;
   /** CPU of the child processes that finished meanwhile. */
   readonly cpuMs?: number;
+  readonly load?: LoadSpan;
 }
 
 async function timed(work: () => Promise<unknown>): Promise<Timed> {
   const started = performance.now();
+  const loadStart = os.loadavg()[0];
   const cpuBefore = childrenCpuMs();
   await work();
   const cpuAfter = childrenCpuMs();
-  return { ms: performance.now() - started, ...(cpuBefore !== undefined && cpuAfter !== undefined ? { cpuMs: cpuAfter - cpuBefore } : {}) };
+  return {
+    ms: performance.now() - started,
+    ...(cpuBefore !== undefined && cpuAfter !== undefined ? { cpuMs: cpuAfter - cpuBefore } : {}),
+    load: { start: loadStart, end: os.loadavg()[0] },
+  };
 }
 
 /**

@@ -15,7 +15,8 @@
  *   stack, and their target groups' healthy targets (lib/deploy/health.ts). Not
  *   healthy in time, or rolled back by AWS: exit UnhealthyAfterApply (12), and the
  *   promotion stops.
- * - **Record**: a GitHub Deployment with statuses (when GITHUB_TOKEN is set), a
+ * - **Record**: a GitHub Deployment with statuses (when GITHUB_TOKEN is set; created
+ *   while the apply runs, so the GitHub API is not on the apply's path), a
  *   Honeycomb marker (when HONEYCOMB_API_KEY is set), and always the deploy record
  *   `out/deploy/<env>.json` (DeployRunRecord).
  *
@@ -201,6 +202,8 @@ export interface DeployRunRecord {
   readonly phases?: readonly PhaseTiming[];
   /** Terraform processes the run started, by subcommand. */
   readonly terraformProcesses?: Readonly<Record<string, number>>;
+  /** The local deploy history of an emulated environment (lib/deploy/run-record.ts): written, or why not. */
+  readonly localHistory?: { readonly recorded: boolean; readonly dir?: string; readonly reason?: string };
 }
 
 export interface DeployResult {
@@ -248,6 +251,8 @@ export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<D
   });
 
   let historyAttempted = false;
+  // The GitHub Deployment is created while the apply runs (it is no step of the apply); finish() waits for it.
+  let historyStarting: Promise<void> | undefined;
   const startHistory = async () => {
     if (!deps.history) return;
     historyAttempted = true;
@@ -262,6 +267,7 @@ export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<D
   };
 
   const finish = async (outcome: RunOutcome, error?: FleetflagsError, summary?: string): Promise<DeployResult> => {
+    if (historyStarting) await historyStarting;
     const finished = clock.now();
     const recordStarted = performance.now();
     if (outcome !== 'planned') {
@@ -384,7 +390,7 @@ export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<D
   if (input.planOnly) {
     return finish('planned', undefined, report.blocked ? 'a guard would refuse this deploy' : 'plan only; nothing applied');
   }
-  await startHistory();
+  if (deps.history) historyStarting = timed('history start', startHistory);
   if (report.blocked) {
     const blocked = guards.filter((g) => g.outcome === 'block');
     return finish('guard-refused', deployErrors.guardRefused(env, blocked), `${blocked.map((b) => b.guard).join(', ')} refused; nothing applied`);

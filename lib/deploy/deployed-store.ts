@@ -120,9 +120,15 @@ export class DeployedStore {
       .reverse();
   }
 
-  /** The persistent TF_DATA_DIR of a stack of `environment` (lib/terraform/init-cache.ts). */
-  terraformDataDir(environment: string, stack: string): string {
-    return path.join(this.dir(environment), 'terraform', stack);
+  /**
+   * The persistent TF_DATA_DIR of a stack of `environment` (lib/terraform/init-cache.ts).
+   * `npm run drift` has its own (`terraform/drift/<stack>`): it synthesizes elsewhere, so a
+   * local backend's relative path differs, and sharing one directory would init on every
+   * switch between a deploy and a drift check. Both are under `terraform/`, which
+   * startOver deletes.
+   */
+  terraformDataDir(environment: string, stack: string, use: 'deploy' | 'drift' = 'deploy'): string {
+    return use === 'drift' ? path.join(this.dir(environment), 'terraform', 'drift', stack) : path.join(this.dir(environment), 'terraform', stack);
   }
 
   /** The Terraform state files of `environment`. */

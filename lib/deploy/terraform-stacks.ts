@@ -11,6 +11,9 @@
  * concurrently (each plan refreshes its own state); inits run one at a time, because
  * Terraform's plugin cache is not safe for concurrent installs. The plans come back in
  * the order given, which is the apply order (data before fleet).
+ *
+ * `npm run drift` plans the same way, read-only (planStacksReadOnly): no state lock,
+ * a data directory of its own per stack, a few stacks at a time.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -19,6 +22,7 @@ import { terraform, terraformRunEnv } from '../terraform/runner';
 import { ensureInitialized, terraformBinaryIdentity, type InitOutcome } from '../terraform/init-cache';
 import type { DeployApplier, DeployPlanner, PlannedStack } from './deploy';
 import type { PhaseTimer } from './phases';
+import { mapLimit } from '../concurrency';
 
 export const DEPLOY_PLAN_FILE = 'deploy.tfplan';
 /** How often a running apply reports that it is still going. */
@@ -135,6 +139,39 @@ export function terraformPlanner(stacks: readonly StackDir[], options: Terraform
   };
 }
 
+/** A planner whose plans are already running (startedPlanner). */
+export interface StartedPlanner extends DeployPlanner {
+  /**
+   * Runs `work` while the plans run. When `work` throws, the plans are waited for
+   * first (no Terraform left running behind an error), then its error is thrown.
+   */
+  meanwhile<T>(work: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * Starts `planner`'s plans now; `plan()` then returns those plans (the same promise,
+ * however often it is asked). A deploy starts its plans as soon as the stacks are
+ * synthesized and reads its history and git meanwhile: the plans are the long part,
+ * and the guards need both.
+ */
+export function startedPlanner(planner: DeployPlanner): StartedPlanner {
+  const planning = planner.plan();
+  // Reported when plan() is awaited; until then a failure is no unhandled rejection.
+  planning.catch(() => undefined);
+  return {
+    mode: planner.mode,
+    plan: () => planning,
+    meanwhile: async (work) => {
+      try {
+        return await work();
+      } catch (e) {
+        await planning.catch(() => undefined);
+        throw e;
+      }
+    },
+  };
+}
+
 /** Applies exactly the saved plan that the guards checked. */
 export function terraformApplier(log: (line: string) => void = () => undefined): DeployApplier {
   return {
@@ -151,4 +188,48 @@ export function terraformApplier(log: (line: string) => void = () => undefined):
       for (const line of result.stdout.trim().split('\n').slice(-3)) log(`  ${line}`);
     },
   };
+}
+
+/** How many stacks `npm run drift` plans at once: each plan's provider processes are CPU-bound, and two fill a 2-core runner. */
+export const DRIFT_PLAN_CONCURRENCY = 2;
+export const DRIFT_PLAN_FILE = 'drift.tfplan';
+
+export interface ReadOnlyPlan {
+  readonly stack: string;
+  /** `terraform plan -detailed-exitcode`: 0 nothing, 2 changes (or drift). */
+  readonly exitCode: number;
+  readonly plan: Record<string, unknown>;
+  readonly planFile: string;
+}
+
+export interface ReadOnlyPlanOptions {
+  /** Stacks planned at once. @default DRIFT_PLAN_CONCURRENCY */
+  readonly concurrency?: number;
+  /** Times each stack's init, plan and show. @default not timed */
+  readonly timer?: PhaseTimer;
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * Plans stacks against their real state without taking the state lock (a read-only
+ * role cannot write it): each in its persistent data directory (init only when the
+ * backend or the providers changed, one init at a time), `concurrency` stacks at
+ * once, the results in the order given. Every plan runs to its end before a failure
+ * is reported: no Terraform is left running behind an error.
+ */
+export async function planStacksReadOnly(stacks: readonly StackDir[], options: ReadOnlyPlanOptions = {}): Promise<ReadOnlyPlan[]> {
+  const log = options.log ?? (() => undefined);
+  const settled = await mapLimit(stacks, options.concurrency ?? DRIFT_PLAN_CONCURRENCY, async (s): Promise<PromiseSettledResult<ReadOnlyPlan>> => {
+    try {
+      const init = await prepareStack(s, options.timer);
+      log(`drift ${s.stack}: ${init.ran ? `terraform init (real backend; ${init.reason})` : `no init (${init.reason})`}, plan -detailed-exitcode -lock=false`);
+      const { exitCode, plan, planFile } = await planStack(s.dir, { noLock: true, planFile: DRIFT_PLAN_FILE, dataDir: s.dataDir, timer: options.timer, stack: s.stack });
+      return { status: 'fulfilled', value: { stack: s.stack, exitCode, plan, planFile } };
+    } catch (reason) {
+      return { status: 'rejected', reason };
+    }
+  });
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<ReadOnlyPlan>).value);
 }

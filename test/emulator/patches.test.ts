@@ -26,7 +26,8 @@ import {
   DescribeVpcsCommand,
 } from '@aws-sdk/client-ec2';
 import { CreateBucketCommand, HeadObjectCommand, PutBucketPolicyCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { autoScalingClient, ec2Client, s3Client } from '../../lib/emulator/clients';
+import { autoScalingClient, ec2Client, elbv2Client, s3Client } from '../../lib/emulator/clients';
+import { CreateTargetGroupCommand, DeregisterTargetsCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { EMULATOR_ACCOUNT } from '../../lib/emulator/emulator';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import { createHash } from 'node:crypto';
@@ -94,7 +95,44 @@ describe('patch mixed-instances-capacity', () => {
   });
 });
 
+describe('patch mixed-instances-capacity: target groups', () => {
+  it('registers every instance it launches with the group\'s target group, at create and after an update that raises the capacity', async () => {
+    // GIVEN a mixed-instances group of 2 behind a target group
+    const targetGroupArn = await createTargetGroup(patched, 'capacity-tg');
+    const asg = autoScalingClient({ region: REGION, endpoint: patched.endpoint });
+    const created = await createMixedGroup(patched, 'capacity-tg', { targetGroupArns: [targetGroupArn] });
+    expect(await targetIds(patched, targetGroupArn)).toEqual(instanceIds(created));
+
+    // WHEN an update raises its capacity to 4 (moto's split of 3 above the base rounds to 1 + 1: 3 instances; the patch launches the fourth)
+    await asg.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'capacity-tg', MinSize: 4, DesiredCapacity: 4 }));
+
+    // THEN the target group holds all 4, as AWS registers every instance of a group: a health check that
+    // counts healthy targets against the desired capacity is not left waiting for one never registered
+    const updated = await describeGroup(asg, 'capacity-tg');
+    expect(updated.Instances).toHaveLength(4);
+    expect(await targetIds(patched, targetGroupArn)).toEqual(instanceIds(updated));
+  });
+});
+
 describe('patch instance-refresh', () => {
+  it('moves the target group to the new instances, also when an old one had already left it', async () => {
+    // GIVEN a group of 2 behind a target group, one of its instances deregistered by hand
+    const targetGroupArn = await createTargetGroup(patched, 'refresh-tg');
+    const before = await createMixedGroup(patched, 'refresh-tg', { targetGroupArns: [targetGroupArn] });
+    const elb = elbv2Client({ region: REGION, endpoint: patched.endpoint });
+    await elb.send(new DeregisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets: [{ Id: before.Instances![0].InstanceId! }] }));
+    const asg = autoScalingClient({ region: REGION, endpoint: patched.endpoint });
+
+    // WHEN an instance refresh is started (AWS's refresh does not fail on it)
+    await asg.send(new StartInstanceRefreshCommand({ AutoScalingGroupName: 'refresh-tg' }));
+
+    // THEN it succeeded, and the target group holds exactly the new instances
+    const after = await describeGroup(asg, 'refresh-tg');
+    expect((await asg.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: 'refresh-tg' }))).InstanceRefreshes?.[0]?.Status).toBe('Successful');
+    expect(await targetIds(patched, targetGroupArn)).toEqual(instanceIds(after));
+    expect(instanceIds(after).some((id) => instanceIds(before).includes(id))).toBe(false);
+  });
+
   it('starts an instance refresh that replaces every instance and reports it Successful', async () => {
     // GIVEN a running group
     const before = await createMixedGroup(patched, 'refresh');
@@ -135,7 +173,24 @@ describe('patch update-keeps-mixed-policy', () => {
   });
 });
 
-async function createMixedGroup(emulator: TestEmulator, name: string) {
+async function createTargetGroup(emulator: TestEmulator, name: string): Promise<string> {
+  const target = { region: REGION, endpoint: emulator.endpoint };
+  const vpcId = (await ec2Client(target).send(new DescribeVpcsCommand({}))).Vpcs![0].VpcId!;
+  const created = await elbv2Client(target).send(new CreateTargetGroupCommand({ Name: name, Protocol: 'HTTP', Port: 8080, VpcId: vpcId, TargetType: 'instance' }));
+  return created.TargetGroups![0].TargetGroupArn!;
+}
+
+/** The instances registered in a target group, sorted. */
+async function targetIds(emulator: TestEmulator, targetGroupArn: string): Promise<string[]> {
+  const out = await elbv2Client({ region: REGION, endpoint: emulator.endpoint }).send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }));
+  return (out.TargetHealthDescriptions ?? []).map((d) => d.Target!.Id!).sort();
+}
+
+function instanceIds(group: { Instances?: { InstanceId?: string }[] }): string[] {
+  return (group.Instances ?? []).map((i) => i.InstanceId!).sort();
+}
+
+async function createMixedGroup(emulator: TestEmulator, name: string, options: { readonly targetGroupArns?: string[] } = {}) {
   const target = { region: REGION, endpoint: emulator.endpoint };
   const ec2 = ec2Client(target);
   const asg = autoScalingClient(target);
@@ -150,6 +205,7 @@ async function createMixedGroup(emulator: TestEmulator, name: string) {
       MaxSize: 4,
       DesiredCapacity: 2,
       VPCZoneIdentifier: subnet,
+      ...(options.targetGroupArns ? { TargetGroupARNs: options.targetGroupArns } : {}),
       MixedInstancesPolicy: {
         LaunchTemplate: {
           LaunchTemplateSpecification: { LaunchTemplateId: template.LaunchTemplate!.LaunchTemplateId, Version: '$Latest' },

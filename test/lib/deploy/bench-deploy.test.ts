@@ -37,6 +37,24 @@ describe('formatDeployTable', () => {
   });
 });
 
+describe('formatDeployTable: the load', () => {
+  it('GIVEN the load average at each step WHEN formatted THEN one line after the table gives each step\'s start → end', () => {
+    const table = formatDeployTable({
+      firstDeploy: { oursMs: 150_000, bareMs: 120_000, load: { bare: { start: 9.04, end: 8.71 }, ours: { start: 8.7, end: 9.2 } } },
+      oneFlag: { oursMs: 26_000, bareMs: 13_000, load: { bare: { start: 3.7, end: 3.3 }, ours: { start: 3.3, end: 2.96 } } },
+    });
+    expect(table.split('\n').slice(4)).toEqual([
+      '',
+      "load average (1 minute) at each step's start → end: first deploy: bare 9.0 → 8.7, fleetflags 8.7 → 9.2; one flag: bare 3.7 → 3.3, fleetflags 3.3 → 3.0",
+    ]);
+  });
+
+  it('GIVEN no load recorded WHEN formatted THEN no load line', () => {
+    const table = formatDeployTable({ firstDeploy: { oursMs: 1, bareMs: 1 }, oneFlag: { oursMs: 1, bareMs: 1 } });
+    expect(table).not.toMatch(/load average/);
+  });
+});
+
 describe('childrenCpuMs', () => {
   it('GIVEN a child that spins the CPU WHEN it has finished THEN its CPU time is counted', () => {
     const before = childrenCpuMs();

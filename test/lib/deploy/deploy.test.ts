@@ -14,6 +14,7 @@ import {
   type DeployDeps,
   type DeployInput,
   type HealthOutcome,
+  type HistoryRecorder,
   type PlannedStack,
 } from '../../../lib/deploy/deploy';
 import { deployNotFrozen, statefulChangesAllowed, type Guard } from '../../../lib/deploy/guards';
@@ -326,6 +327,53 @@ describe('helpers', () => {
     const verifier = healthVerifier(async () => report);
     await expect(verifier.verify({ autoScalingGroups: [], since: new Date() })).resolves.toMatchObject({ status: 'skipped' });
     await expect(verifier.verify({ autoScalingGroups: ['g'], since: new Date() })).resolves.toMatchObject({ status: 'timeout', problems: ['p'], elapsedSeconds: 1800 });
+  });
+});
+
+describe('runDeploy: the GitHub Deployment and the apply', () => {
+  test('GIVEN a deploy history slow to answer WHEN deployed THEN the Deployment is created while the apply runs, not before it, and the deploy still ends with its final status', async () => {
+    // GIVEN a history whose start answers only once the apply has begun (or after 2 s, were they one after the other)
+    const events: string[] = [];
+    let applyBegun: () => void = () => undefined;
+    const applyHasBegun = new Promise<void>((resolve) => (applyBegun = resolve));
+    const slowHistory: HistoryRecorder = {
+      start: async () => {
+        events.push('history start begun');
+        let timeout: NodeJS.Timeout | undefined;
+        await Promise.race([applyHasBegun, new Promise((resolve) => (timeout = setTimeout(resolve, 2000)))]);
+        clearTimeout(timeout);
+        events.push('history start done');
+        return { id: 7, environment: 'dogfood', startedAt: new Date('2026-11-25T12:00:00Z') };
+      },
+      finish: async (_handle, outcome) => {
+        events.push(`history finish ${outcome}`);
+      },
+    };
+    const { deps } = fakes({ plans: [stack('dogfood-fleet', [asgUpdate('ff-dogfood-ingest')])] });
+    const timer = new PhaseTimer();
+    const overlapping: DeployDeps = {
+      ...deps,
+      history: slowHistory,
+      timer,
+      applier: {
+        apply: async () => {
+          events.push('apply begun');
+          applyBegun();
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          events.push('apply done');
+        },
+      },
+    };
+
+    // WHEN
+    const { record, error } = await runDeploy(input('dogfood'), overlapping);
+
+    // THEN the apply did not wait for GitHub
+    expect(error).toBeUndefined();
+    expect(events).toEqual(['history start begun', 'apply begun', 'history start done', 'apply done', 'history finish success']);
+    // AND the record has the Deployment, and the timings its start
+    expect(record.history).toEqual({ recorded: true, deploymentId: 7 });
+    expect(timer.timings.map((t) => t.phase)).toEqual(expect.arrayContaining(['history start', 'apply dogfood-fleet']));
   });
 });
 

@@ -8,63 +8,17 @@
  * sleeps as told), so the suite measures the orchestration, not Terraform; the real
  * Terraform runs these commands in test/e2e/sandbox-lifecycle.test.ts.
  */
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { NO_TERRAFORM_ENV } from '../../../lib/terraform/runner';
-import { terraformApplier, terraformPlanner, type StackDir } from '../../../lib/deploy/terraform-stacks';
+import { startedPlanner, terraformApplier, terraformPlanner, type StackDir } from '../../../lib/deploy/terraform-stacks';
 import { PhaseTimer } from '../../../lib/deploy/phases';
-import { tempDirs } from '../../helpers/temp-dirs';
-
-const tempDir = tempDirs();
-
-// The stand-in: logs "<start ms> <end ms> <command> <stack> <TF_DATA_DIR>", sleeps $FAKE_SLEEP_<command>_<stack> seconds,
-// fails when $FAKE_FAIL is "<command>:<stack>", and answers `show -json` with a plan (changes for the fleet stack).
-const FAKE_TERRAFORM = `#!/bin/bash
-start=$(date +%s%3N)
-stack=$(basename "$PWD")
-var="FAKE_SLEEP_$1_\${stack//-/_}"
-sleep "\${!var:-0}"
-if [ "$FAKE_FAIL" = "$1:$stack" ]; then echo "Error: $1 failed in $stack" >&2; exit 1; fi
-case "$1" in
-  init) printf 'provider "registry.terraform.io/hashicorp/aws" {\\n}\\n' > .terraform.lock.hcl ;;
-  show) if [ "$stack" = "sandbox-fleet" ]; then echo '{"resource_changes":[{"change":{"actions":["update"]}}]}'; else echo '{"resource_changes":[]}'; fi ;;
-esac
-echo "$start $(date +%s%3N) $1 $stack \${TF_DATA_DIR:-none}" >> "$FAKE_LOG"
-[ "$1" = plan ] && [ "$stack" = sandbox-fleet ] && exit 2
-exit 0
-`;
-
-interface Call {
-  readonly start: number;
-  readonly end: number;
-  readonly command: string;
-  readonly stack: string;
-  readonly dataDir: string;
-}
+import { fakeStacks, fakeTerraform } from '../../helpers/fake-terraform';
 
 describe('terraformPlanner and terraformApplier', () => {
-  const saved = { PATH: process.env.PATH, noTerraform: process.env[NO_TERRAFORM_ENV] };
-  let log: string;
+  const terraform = fakeTerraform();
   let root: string;
 
-  beforeAll(() => {
-    const bin = tempDir('fake-terraform-');
-    writeFileSync(path.join(bin, 'terraform'), FAKE_TERRAFORM);
-    chmodSync(path.join(bin, 'terraform'), 0o755);
-    process.env.PATH = `${bin}${path.delimiter}${process.env.PATH}`;
-    // Only the stand-in can start: the quick suites' no-Terraform switch does not apply.
-    delete process.env[NO_TERRAFORM_ENV];
-  });
-  afterAll(() => {
-    for (const k of Object.keys(process.env)) if (k.startsWith('FAKE_')) delete process.env[k];
-    process.env.PATH = saved.PATH;
-    if (saved.noTerraform !== undefined) process.env[NO_TERRAFORM_ENV] = saved.noTerraform;
-  });
   beforeEach(() => {
-    root = tempDir('stacks-');
-    log = path.join(root, 'terraform.log');
-    process.env.FAKE_LOG = log;
-    for (const k of Object.keys(process.env)) if (k.startsWith('FAKE_SLEEP_') || k === 'FAKE_FAIL') delete process.env[k];
+    root = terraform.root();
   });
 
   test('GIVEN the data stack slower to plan than the fleet stack WHEN planned THEN both plan at once, inits one at a time, and the plans come back data first', async () => {
@@ -82,7 +36,7 @@ describe('terraformPlanner and terraformApplier', () => {
       ['sandbox-data', 0, path.join(root, 'terraform', 'sandbox-data')],
       ['sandbox-fleet', 1, path.join(root, 'terraform', 'sandbox-fleet')],
     ]);
-    const calls = readCalls(log);
+    const calls = terraform.calls();
     const of = (command: string, stack: string) => calls.find((c) => c.command === command && c.stack === stack)!;
     // AND the inits did not overlap
     const [first, second] = [of('init', 'sandbox-data'), of('init', 'sandbox-fleet')].sort((a, b) => a.start - b.start);
@@ -103,7 +57,7 @@ describe('terraformPlanner and terraformApplier', () => {
 
     await terraformPlanner(stacks(root), { timer }).plan();
 
-    expect(readCalls(log).filter((c) => c.command === 'init')).toHaveLength(2); // the first run's only
+    expect(terraform.calls().filter((c) => c.command === 'init')).toHaveLength(2); // the first run's only
     expect(timer.timings.filter((t) => t.phase.startsWith('init ')).map((t) => t.note)).toEqual([
       'no init: already initialized for this backend and these providers',
       'no init: already initialized for this backend and these providers',
@@ -118,7 +72,7 @@ describe('terraformPlanner and terraformApplier', () => {
     await expect(terraformPlanner(stacks(root)).plan()).rejects.toThrow(/plan failed in sandbox-data/);
 
     // No Terraform left running behind the error: the fleet's plan and show are done
-    const fleet = readCalls(log).filter((c) => c.stack === 'sandbox-fleet').map((c) => c.command);
+    const fleet = terraform.calls().filter((c) => c.stack === 'sandbox-fleet').map((c) => c.command);
     expect(fleet).toEqual(['init', 'plan', 'show']);
     expect(Date.now() - started).toBeGreaterThanOrEqual(800);
   });
@@ -128,28 +82,60 @@ describe('terraformPlanner and terraformApplier', () => {
 
     await terraformApplier().apply(fleet);
 
-    expect(readCalls(log).filter((c) => c.command === 'apply')).toEqual([
+    expect(terraform.calls().filter((c) => c.command === 'apply')).toEqual([
       expect.objectContaining({ stack: 'sandbox-fleet', dataDir: path.join(root, 'terraform', 'sandbox-fleet') }),
     ]);
   });
 });
 
 function stacks(root: string): StackDir[] {
-  return ['sandbox-data', 'sandbox-fleet'].map((stack) => {
-    const dir = path.join(root, 'synth', 'stacks', stack);
-    mkdirSync(dir, { recursive: true });
-    const config = { terraform: { backend: { local: { path: `../../../state/${stack}.tfstate` } } } };
-    writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(config));
-    return { stack, dir, config, dataDir: path.join(root, 'terraform', stack) };
-  });
+  return fakeStacks(root, ['sandbox-data', 'sandbox-fleet']);
 }
 
-function readCalls(file: string): Call[] {
-  return readFileSync(file, 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const [start, end, command, stack, dataDir] = line.split(' ');
-      return { start: Number(start), end: Number(end), command, stack, dataDir };
+describe('startedPlanner', () => {
+  const terraform = fakeTerraform();
+
+  test('GIVEN plans started WHEN the deploy reads its history meanwhile THEN the plans ran during it, once, and plan() returns them', async () => {
+    // GIVEN plans that take 0.5 s
+    const root = terraform.root();
+    process.env.FAKE_SLEEP_plan_sandbox_fleet = '0.5';
+    const planner = startedPlanner(terraformPlanner(fakeStacks(root, ['sandbox-data', 'sandbox-fleet'])));
+
+    // WHEN other work of 0.8 s runs meanwhile, then the plans are asked for twice
+    let workEnded = 0;
+    const read = await planner.meanwhile(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      workEnded = Date.now();
+      return 'history read';
     });
-}
+    const [first, second] = [await planner.plan(), await planner.plan()];
+
+    // THEN the plans started while the work ran, not after it
+    expect(read).toBe('history read');
+    const plans = terraform.calls().filter((c) => c.command === 'plan');
+    expect(plans.map((c) => c.start < workEnded)).toEqual([true, true]);
+    expect(second).toBe(first);
+    expect(first.map((p) => p.stack)).toEqual(['sandbox-data', 'sandbox-fleet']);
+    expect(plans).toHaveLength(2);
+  });
+
+  test('GIVEN plans started WHEN the work meanwhile fails THEN its error comes only once the plans have ended', async () => {
+    const root = terraform.root();
+    process.env.FAKE_SLEEP_plan_sandbox_data = '0.6';
+    const planner = startedPlanner(terraformPlanner(fakeStacks(root, ['sandbox-data', 'sandbox-fleet'])));
+
+    await expect(planner.meanwhile(async () => Promise.reject(new Error('git: not a repository')))).rejects.toThrow(/not a repository/);
+
+    // No Terraform left running behind the error: both plans and shows are done
+    expect(terraform.calls().filter((c) => c.command === 'show').map((c) => c.stack).sort()).toEqual(['sandbox-data', 'sandbox-fleet']);
+  });
+
+  test('GIVEN plans that fail WHEN nobody has asked for them yet THEN the failure waits for plan(), with no unhandled rejection', async () => {
+    const root = terraform.root();
+    process.env.FAKE_FAIL = 'plan:sandbox-fleet';
+    const planner = startedPlanner(terraformPlanner(fakeStacks(root, ['sandbox-data', 'sandbox-fleet'])));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    await expect(planner.plan()).rejects.toThrow(/plan failed in sandbox-fleet/);
+  });
+});
