@@ -55,23 +55,28 @@ export async function sharedFleetBaselines<N extends SharedFleetBaseline>(names:
  * Runs `work` holding a lock (proper-lockfile: an atomic mkdir whose mtime the holder
  * refreshes; a lock not refreshed for LOCK_STALE_MS, its holder killed, is taken over).
  */
-export async function withLock<T>(lock: string, work: () => Promise<T>, timeoutMs = LOCK_TIMEOUT_MS): Promise<T> {
-  const release = await acquire(lock, timeoutMs);
+export async function withLock<T>(lock: string, work: () => Promise<T>, timeoutMs = LOCK_TIMEOUT_MS, staleMs = LOCK_STALE_MS): Promise<T> {
+  // A holder whose lock was taken over meanwhile (its event loop stalled past staleMs, or the directory
+  // went) finishes its work anyway: the baselines are written atomically and keyed by content, so two
+  // builders at once only duplicate work. proper-lockfile's default would throw from a timer instead,
+  // an uncaught exception that ends the jest worker.
+  let compromised = false;
+  const release = await acquire(lock, timeoutMs, staleMs, () => (compromised = true));
   try {
     return await work();
   } finally {
-    await release();
+    if (!compromised) await release();
   }
 }
 
 /** A holder refreshes its lock every LOCK_STALE_MS / 2; a lock older than this has no holder. */
 export const LOCK_STALE_MS = 30_000;
 
-async function acquire(lock: string, timeoutMs: number): Promise<() => Promise<void>> {
+async function acquire(lock: string, timeoutMs: number, staleMs: number, onCompromised: () => void): Promise<() => Promise<void>> {
   const started = Date.now();
   for (;;) {
     try {
-      return await lockfile.lock(lock, { lockfilePath: lock, realpath: false, stale: LOCK_STALE_MS, retries: 0 });
+      return await lockfile.lock(lock, { lockfilePath: lock, realpath: false, stale: staleMs, retries: 0, onCompromised });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ELOCKED') throw e;
       if (Date.now() - started > timeoutMs) {

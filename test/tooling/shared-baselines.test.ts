@@ -2,7 +2,7 @@
  * The lock the shared test baselines are built under (test/helpers/shared-baselines.ts):
  * two builders never overlap, and a lock left by a dead process (no longer refreshed) is taken over.
  */
-import { existsSync, mkdirSync, utimesSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, utimesSync } from 'node:fs';
 import lockfile from 'proper-lockfile';
 import path from 'node:path';
 import { LOCK_STALE_MS, SHARED_FLEET_BASELINES, withLock } from '../helpers/shared-baselines';
@@ -43,6 +43,17 @@ describe('withLock', () => {
     } finally {
       await release();
     }
+  });
+
+  test('GIVEN a holder whose lock is taken from it mid-work WHEN its work ends THEN it returns its result (no uncaught error from the lock\'s refresh timer)', async () => {
+    const lock = path.join(temp('fleetflags-lock-'), 'lock');
+    // proper-lockfile's shortest staleness (2 s): the holder refreshes every second and finds its lock gone
+    const result = await withLock(lock, async () => {
+      rmSync(lock, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      return 'built anyway';
+    }, 5_000, 2_000);
+    expect(result).toBe('built anyway');
   });
 
   test('the shared baselines are distinct sandbox fleet configurations', () => {
