@@ -1,5 +1,5 @@
 /**
- * The emulator answers one request at a time (emulator/launcher.py, OneRequestAtATime):
+ * The emulator answers one request at a time (emulator/server.py, OneRequestAtATime):
  * each AWS API call is atomic, and moto's backends have no locking of their own. The
  * lock table's claim protocol depends on it (two winners of one claim were seen in the
  * lifecycle suite on a loaded machine before requests were serialized). The race needs
@@ -16,7 +16,7 @@ const EMULATOR_DIR = path.resolve(__dirname, '..', '..', 'emulator');
 const SCRIPT = `
 import io, json, sys, threading, time
 sys.path.insert(0, sys.argv[1])
-import launcher
+import server
 
 def run(wrap):
     state = {"active": 0, "peak": 0, "bodies": []}
@@ -32,7 +32,7 @@ def run(wrap):
             state["bodies"].append(body.decode())
         start_response("200 OK", [])
         return [b"o", b"k"]
-    handler = launcher.OneRequestAtATime(app) if wrap else app
+    handler = server.OneRequestAtATime(app) if wrap else app
     answers = []
     def call(i):
         data = f"request-{i}".encode()

@@ -1,5 +1,5 @@
 /**
- * The emulator's request log (emulator/launcher.py, `log_request`): one line per request with
+ * The emulator's request log (emulator/server.py, `log_request`): one line per request with
  * the AWS service, the operation, the HTTP status and the time spent waiting for the
  * one-request lock and in moto. A failed lifecycle step prints the failed ones
  * (test/helpers/emulator.ts `failedRequests`), so a flaky apply shows which call failed and
@@ -16,14 +16,14 @@ const EMULATOR_DIR = path.resolve(__dirname, '..', '..', 'emulator');
 const SCRIPT = `
 import io, sys
 sys.path.insert(0, sys.argv[1])
-import launcher
+import server
 
 def app(environ, start_response):
     body = environ["wsgi.input"].read()
     start_response("409 Conflict" if b"RoleName=taken" in body else "200 OK", [])
     return [b"<ok/>"]
 
-handler = launcher.OneRequestAtATime(app)
+handler = server.OneRequestAtATime(app)
 
 def call(body, **headers):
     environ = {"wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body)), "REQUEST_METHOD": "POST", "PATH_INFO": "/"}

@@ -16,7 +16,7 @@ export interface TestEmulator extends StartResult {
   failedRequestsSince(offset: number): string[];
 }
 
-/** The request lines of an emulator log (emulator/launcher.py `log_request`) that report an HTTP error. */
+/** The request lines of an emulator log (emulator/server.py `log_request`) that report an HTTP error. */
 export function failedRequests(logText: string): string[] {
   return logText.split('\n').filter((line) => /^fleetflags-request \S+ \S+ .+ [45]\d\d took=/.test(line));
 }
