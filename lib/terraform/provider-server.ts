@@ -18,6 +18,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { errors } from '../errors';
+import { processAlive } from '../process';
 
 /** The provider address whose server we run. */
 export const AWS_PROVIDER_ADDRESS = 'registry.terraform.io/hashicorp/aws';
@@ -40,6 +41,9 @@ const MAX_SOCKET_PATH_BYTES = 103;
 
 /** How long a server may take to print its reattach line (a loaded 2-core machine: seconds). */
 export const PROVIDER_START_TIMEOUT_MS = 60_000;
+
+/** How long a server that failed to start gets after SIGINT before SIGKILL. */
+const START_FAILURE_GRACE_MS = 5000;
 
 /** How much of a server's stderr is kept for error messages. */
 const STDERR_TAIL_BYTES = 8 * 1024;
@@ -108,27 +112,29 @@ export function sweepStaleSocketDirs(tmpdir = socketParent()): string[] {
   }
   for (const name of names) {
     const owner = new RegExp(`^${SOCKET_DIR_PREFIX}(\\d+)-`).exec(name)?.[1];
-    if (!owner || Number(owner) === process.pid || processExists(Number(owner))) continue;
+    if (!owner || Number(owner) === process.pid || processAlive(Number(owner))) continue;
     rmSync(path.join(tmpdir, name), { recursive: true, force: true });
     removed.push(path.join(tmpdir, name));
   }
   return removed;
 }
 
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 let swept = false;
+
+export interface ProviderServerStartOptions {
+  /** @default PROVIDER_START_TIMEOUT_MS */
+  readonly timeoutMs?: number;
+  /**
+   * Start it through `setpriv --pdeathsig KILL` where there is one (tests turn it off to
+   * spawn the binary directly). @default true
+   */
+  readonly parentDeathSignal?: boolean;
+}
 
 export class ProviderServer {
   /** Starts `binary -debug` and resolves once it listens. Rejects (and leaves nothing running) when it does not. */
-  static async start(binary: string, env: NodeJS.ProcessEnv, timeoutMs = PROVIDER_START_TIMEOUT_MS): Promise<ProviderServer> {
+  static async start(binary: string, env: NodeJS.ProcessEnv, options: ProviderServerStartOptions = {}): Promise<ProviderServer> {
+    const timeoutMs = options.timeoutMs ?? PROVIDER_START_TIMEOUT_MS;
     if (!swept) {
       swept = true;
       sweepStaleSocketDirs();
@@ -136,7 +142,7 @@ export class ProviderServer {
     const socketDir = mkdtempSync(path.join(socketParent(), `${SOCKET_DIR_PREFIX}${process.pid}-`));
     const serverEnv: NodeJS.ProcessEnv = { ...env, ...QUIET_ENV, PLUGIN_UNIX_SOCKET_DIR: socketDir };
     for (const name of DROPPED_ENV) delete serverEnv[name];
-    const wrapper = setpriv();
+    const wrapper = options.parentDeathSignal === false ? null : setpriv();
     const [command, args] = wrapper ? [wrapper, ['--pdeathsig', 'KILL', '--', binary, '-debug']] : [binary, ['-debug']];
     // Its own working directory: the provider reads no files of a workdir for the configurations it serves.
     const child = spawn(command, args, { cwd: socketDir, env: serverEnv, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -144,7 +150,9 @@ export class ProviderServer {
     try {
       await server.listening(timeoutMs);
     } catch (e) {
-      server.stop();
+      // The normal stop: SIGINT, SIGKILL after the grace; it keeps no Node process alive meanwhile.
+      server.child.unref();
+      void server.stop(START_FAILURE_GRACE_MS);
       throw e;
     }
     return server;
@@ -220,14 +228,18 @@ export class ProviderServer {
         resolve();
       };
       const onExit = () => fail(`it exited (${this.exitCode}) before it listened`);
+      // A spawn that failed (ENOENT, EAGAIN) emits 'error' and no 'exit'.
+      const onError = (e: Error) => fail(`it could not be started (${e.message})`);
       const timer = setTimeout(() => fail(`it printed no TF_REATTACH_PROVIDERS line within ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);
         this.child.stdout!.off('data', onData);
         this.child.off('exit', onExit);
+        this.child.off('error', onError);
       };
       this.child.stdout!.on('data', onData);
       this.child.on('exit', onExit);
+      this.child.on('error', onError);
     });
   }
 

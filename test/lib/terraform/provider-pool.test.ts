@@ -4,7 +4,7 @@
  * replaced, and a stopped pool keeps nothing (test/lib/terraform/provider-pool-terraform.test.ts
  * runs it with the real provider). Also the reattach line a `-debug` provider prints.
  */
-import { AWS_PROVIDER_ADDRESS, parseReattachLine, socketParent, type ProviderServer } from '../../../lib/terraform/provider-server';
+import { AWS_PROVIDER_ADDRESS, parseReattachLine, ProviderServer, socketParent } from '../../../lib/terraform/provider-server';
 import { ProviderPool } from '../../../lib/terraform/provider-pool';
 
 describe('ProviderPool', () => {
@@ -142,5 +142,23 @@ describe('socketParent', () => {
   it('GIVEN a temporary folder so deep that the socket path would pass the Unix limit (a test run\'s nested folders) THEN /tmp', () => {
     const deep = `/tmp/fleetflags-jest-run-abcdef/provider-pool-terraform.test.ts-abcdef/${'x'.repeat(20)}`;
     expect(socketParent(deep)).toBe('/tmp');
+  });
+});
+
+describe('ProviderServer.start', () => {
+  it('GIVEN a provider binary that does not exist (spawn fails: ENOENT, no exit event) WHEN a server starts THEN it rejects at once, naming the reason', async () => {
+    // GIVEN
+    const binary = '/nonexistent/terraform-provider-aws';
+    const started = Date.now();
+    // WHEN
+    const start = ProviderServer.start(binary, { PATH: process.env.PATH }, { parentDeathSignal: false, timeoutMs: 20_000 });
+    // THEN
+    await expect(start).rejects.toThrow(/terraform-provider-aws -debug did not start: it could not be started \(spawn .*ENOENT\)/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('GIVEN a provider binary that does not exist, started through setpriv WHEN a server starts THEN it rejects at once', async () => {
+    const start = ProviderServer.start('/nonexistent/terraform-provider-aws', { PATH: process.env.PATH }, { timeoutMs: 20_000 });
+    await expect(start).rejects.toThrow(/did not start: it (could not be started|exited \(\d+\) before it listened)/);
   });
 });
