@@ -5,7 +5,7 @@
  * runs it with the real provider). Also the reattach line a `-debug` provider prints.
  */
 import { AWS_PROVIDER_ADDRESS, parseReattachLine, ProviderServer, socketParent } from '../../../lib/terraform/provider-server';
-import { ProviderPool } from '../../../lib/terraform/provider-pool';
+import { ProviderPool, providerPool, stopProviderPool, useProviderPool } from '../../../lib/terraform/provider-pool';
 
 describe('ProviderPool', () => {
   it('GIVEN one key WHEN runs lease in sequence THEN one server serves them all', async () => {
@@ -76,10 +76,58 @@ describe('ProviderPool', () => {
     expect(server.stop).toHaveBeenCalled();
   });
 
-  it('GIVEN a server that will not start WHEN a run leases THEN it gets none', async () => {
-    const pool = new ProviderPool({ start: () => Promise.reject(new Error('no -debug')) });
-    expect(await pool.lease('k', 'bin', {})).toBeUndefined();
+  it('GIVEN a server that will not start WHEN runs lease THEN each gets none, one warning says why, and that key is not tried again (circuit breaker)', async () => {
+    // GIVEN
+    const warn = jest.fn();
+    const start = jest.fn((binary: string) =>
+      binary === 'broken' ? Promise.reject(new Error('The AWS provider server broken -debug did not start: it exited (1) before it listened.\nstderr line')) : fakeServer(),
+    );
+    const pool = new ProviderPool({ start, warn });
+    // WHEN
+    const first = await pool.lease('k', 'broken', {});
+    const second = await pool.lease('k', 'broken', {});
+    const otherKey = await pool.lease('other', 'works', {});
+    // THEN
+    expect(first).toBeUndefined();
+    expect(second).toBeUndefined();
+    expect(start.mock.calls.map(([binary]) => binary)).toEqual(['broken', 'works']);
     expect(pool.stats.failedStarts).toBe(1);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0][0]).toMatch(
+      /^warning: provider pool: The AWS provider server broken -debug did not start: it exited \(1\) before it listened\. Terraform runs go on launching their own providers .*FLEETFLAGS_PROVIDER_POOL=0 turns the pool off\.$/,
+    );
+    expect(warn.mock.calls[0][0]).not.toContain('\n');
+    expect(otherKey!.server).toBeDefined();
+    otherKey!.release();
+  });
+
+  it('GIVEN two pools whose servers will not start WHEN each fails with the default warning THEN stderr gets one line for the process', async () => {
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      for (const pool of [new ProviderPool({ start: () => Promise.reject(new Error('a')) }), new ProviderPool({ start: () => Promise.reject(new Error('b')) })]) {
+        expect(await pool.lease('k', 'bin', {})).toBeUndefined();
+      }
+      const lines = write.mock.calls.map(([chunk]) => String(chunk)).filter((line) => line.startsWith('warning: provider pool:'));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^warning: provider pool: a Terraform runs go on/);
+    } finally {
+      write.mockRestore();
+    }
+  });
+
+  it('GIVEN a server that finished starting after the pool stopped WHEN the process exits before its run releases it THEN stopNow stops it', async () => {
+    let started!: () => void;
+    const server = { pid: 1, alive: true, reattach: '{}', stderr: '', stop: jest.fn(async () => undefined) };
+    const pool = new ProviderPool({ start: () => new Promise((resolve) => (started = () => resolve(server as unknown as ProviderServer))) });
+    const exitHandlers = process.listenerCount('exit');
+    const pending = pool.lease('k', 'bin', {});
+    await pool.stop();
+    started();
+    await pending;
+    expect(process.listenerCount('exit')).toBe(exitHandlers + 1);
+    pool.stopNow();
+    expect(server.stop).toHaveBeenCalledTimes(1);
+    expect(process.listenerCount('exit')).toBe(exitHandlers);
   });
 
   it('GIVEN running servers WHEN the pool stops THEN each is stopped, and the exit handlers are gone', async () => {
@@ -121,6 +169,10 @@ interface FakeServer {
   stop: jest.Mock<Promise<void>, []>;
 }
 
+function fakeServer(): Promise<ProviderServer> {
+  return Promise.resolve({ pid: 999, alive: true, reattach: '{}', stderr: '', stop: jest.fn(async () => undefined) } as unknown as ProviderServer);
+}
+
 function fakePool(maxServers = 4): { pool: ProviderPool; servers: FakeServer[] } {
   const servers: FakeServer[] = [];
   const pool = new ProviderPool({
@@ -160,5 +212,28 @@ describe('ProviderServer.start', () => {
   it('GIVEN a provider binary that does not exist, started through setpriv WHEN a server starts THEN it rejects at once', async () => {
     const start = ProviderServer.start('/nonexistent/terraform-provider-aws', { PATH: process.env.PATH }, { timeoutMs: 20_000 });
     await expect(start).rejects.toThrow(/did not start: it (could not be started|exited \(\d+\) before it listened)/);
+  });
+});
+
+describe('stopProviderPool', () => {
+  it("GIVEN the process's own pool failed to start a server WHEN it is stopped THEN it reports the failed start (test/setup.ts fails the suite on it)", async () => {
+    // GIVEN: a binary that does not exist (setpriv, or the spawn, fails at once)
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(await providerPool().lease('k', '/nonexistent/terraform-provider-aws', { PATH: process.env.PATH })).toBeUndefined();
+    } finally {
+      write.mockRestore();
+    }
+    // WHEN
+    const stats = await stopProviderPool();
+    // THEN
+    expect(stats).toMatchObject({ failedStarts: 1, started: 0 });
+  });
+
+  it('GIVEN a pool a test put in place itself that failed starts WHEN stopped THEN nothing is reported', async () => {
+    const pool = new ProviderPool({ start: () => Promise.reject(new Error('deliberate')), warn: () => undefined });
+    expect(useProviderPool(pool)).toBeUndefined();
+    await pool.lease('k', 'bin', {});
+    expect(await stopProviderPool()).toBeUndefined();
   });
 });
