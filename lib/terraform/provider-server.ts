@@ -10,6 +10,8 @@
  * - It dies with the process that started it, however that one ends: on Linux it is
  *   started through `setpriv --pdeathsig KILL` (the kernel kills it when its parent dies,
  *   even by SIGKILL, whatever it is doing); ProviderPool also stops it (SIGINT) on exit.
+ * - It runs in a process group of its own, so a terminal's Ctrl-C reaches Terraform (which
+ *   finishes in-flight calls and writes state) and not the server under it.
  * - Its provider logging is off (in debug mode the provider logs every call at trace
  *   level: megabytes per plan).
  */
@@ -145,7 +147,11 @@ export class ProviderServer {
     const wrapper = options.parentDeathSignal === false ? null : setpriv();
     const [command, args] = wrapper ? [wrapper, ['--pdeathsig', 'KILL', '--', binary, '-debug']] : [binary, ['-debug']];
     // Its own working directory: the provider reads no files of a workdir for the configurations it serves.
-    const child = spawn(command, args, { cwd: socketDir, env: serverEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group (detached): a terminal's Ctrl-C (SIGINT to the foreground group) reaches
+    // Terraform, which finishes its in-flight provider calls and writes state, not the server, which
+    // would exit at once under it. It still never outlives us: the parent-death signal, and the pool's
+    // stop at exit; nothing signals it by group (stop() signals its PID).
+    const child = spawn(command, args, { cwd: socketDir, env: serverEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const server = new ProviderServer(binary, child, socketDir);
     try {
       await server.listening(timeoutMs);

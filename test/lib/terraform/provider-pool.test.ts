@@ -5,6 +5,9 @@
  * runs it with the real provider). Also the reattach line a `-debug` provider prints.
  */
 import { AWS_PROVIDER_ADDRESS, parseReattachLine, ProviderServer, socketParent } from '../../../lib/terraform/provider-server';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { tempDirs } from '../../helpers/temp-dirs';
 import { ProviderPool, providerPool, stopProviderPool, useProviderPool } from '../../../lib/terraform/provider-pool';
 
 describe('ProviderPool', () => {
@@ -198,6 +201,25 @@ describe('socketParent', () => {
 });
 
 describe('ProviderServer.start', () => {
+  const tempDir = tempDirs();
+
+  it("GIVEN a server (a stand-in provider that prints the reattach line) WHEN it runs THEN it is in a process group of its own: a terminal's Ctrl-C to ours does not reach it", async () => {
+    // GIVEN
+    const binary = standInProvider(tempDir('stand-in-'));
+    // WHEN
+    const server = await ProviderServer.start(binary, { PATH: process.env.PATH });
+    try {
+      // THEN
+      expect(server.alive).toBe(true);
+      const group = processGroup(server.pid!);
+      expect(group).toBe(server.pid);
+      expect(group).not.toBe(processGroup(process.pid));
+    } finally {
+      await server.stop(5000);
+    }
+    expect(server.alive).toBe(false);
+  });
+
   it('GIVEN a provider binary that does not exist (spawn fails: ENOENT, no exit event) WHEN a server starts THEN it rejects at once, naming the reason', async () => {
     // GIVEN
     const binary = '/nonexistent/terraform-provider-aws';
@@ -237,3 +259,21 @@ describe('stopProviderPool', () => {
     expect(await stopProviderPool()).toBeUndefined();
   });
 });
+
+/** A shell script that acts as `terraform-provider-aws -debug`: makes its socket file, prints the reattach line, waits. */
+function standInProvider(dir: string): string {
+  const file = path.join(dir, 'terraform-provider-aws');
+  const reattach = `{"${AWS_PROVIDER_ADDRESS}":{"Protocol":"grpc","ProtocolVersion":5,"Pid":1,"Test":true,"Addr":{"Network":"unix","String":"SOCKET"}}}`;
+  writeFileSync(
+    file,
+    `#!/bin/sh\nsocket="$PLUGIN_UNIX_SOCKET_DIR/plugin1"\n: > "$socket"\nprintf "TF_REATTACH_PROVIDERS='%s'\\n" '${reattach}' | sed "s#SOCKET#$socket#"\nexec sleep 60\n`,
+    { mode: 0o755 },
+  );
+  return file;
+}
+
+/** A process's group ID (/proc/<pid>/stat, the field after the state). */
+function processGroup(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+}
