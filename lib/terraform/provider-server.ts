@@ -16,7 +16,7 @@
  *   level: megabytes per plan).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { errors } from '../errors';
@@ -103,8 +103,10 @@ export function parseReattachLine(stdout: string): string | undefined {
 /**
  * Removes the socket directories of processes that are gone (one killed before it could
  * clean up: its servers died with it, by the parent-death signal). Returns the ones removed.
+ * In a shared /tmp, only directories of the current user are touched, and an entry that
+ * cannot be read or removed is left as it is.
  */
-export function sweepStaleSocketDirs(tmpdir = socketParent()): string[] {
+export function sweepStaleSocketDirs(tmpdir = socketParent(), uid = process.getuid?.()): string[] {
   const removed: string[] = [];
   let names: string[] = [];
   try {
@@ -115,8 +117,15 @@ export function sweepStaleSocketDirs(tmpdir = socketParent()): string[] {
   for (const name of names) {
     const owner = new RegExp(`^${SOCKET_DIR_PREFIX}(\\d+)-`).exec(name)?.[1];
     if (!owner || Number(owner) === process.pid || processAlive(Number(owner))) continue;
-    rmSync(path.join(tmpdir, name), { recursive: true, force: true });
-    removed.push(path.join(tmpdir, name));
+    const dir = path.join(tmpdir, name);
+    try {
+      const stat = lstatSync(dir);
+      if (!stat.isDirectory() || (uid !== undefined && stat.uid !== uid)) continue;
+      rmSync(dir, { recursive: true, force: true });
+      removed.push(dir);
+    } catch {
+      // gone meanwhile, or not ours to remove: left as it is
+    }
   }
   return removed;
 }

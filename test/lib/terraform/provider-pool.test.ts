@@ -4,8 +4,9 @@
  * replaced, and a stopped pool keeps nothing (test/lib/terraform/provider-pool-terraform.test.ts
  * runs it with the real provider). Also the reattach line a `-debug` provider prints.
  */
-import { AWS_PROVIDER_ADDRESS, parseReattachLine, ProviderServer, socketParent } from '../../../lib/terraform/provider-server';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { AWS_PROVIDER_ADDRESS, parseReattachLine, ProviderServer, SOCKET_DIR_PREFIX, socketParent, sweepStaleSocketDirs } from '../../../lib/terraform/provider-server';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tempDirs } from '../../helpers/temp-dirs';
 import { ProviderPool, providerPool, stopProviderPool, useProviderPool } from '../../../lib/terraform/provider-pool';
@@ -277,3 +278,38 @@ function processGroup(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
 }
+
+describe('sweepStaleSocketDirs', () => {
+  const tempDir = tempDirs();
+
+  it("GIVEN socket directories of a process that is gone, one of them a dangling link WHEN swept THEN the current user's directory goes; the link stays", () => {
+    // GIVEN
+    const tmp = tempDir('sweep-');
+    const gone = spawnSync('true').pid;
+    const stale = path.join(tmp, `${SOCKET_DIR_PREFIX}${gone}-abc123`);
+    mkdirSync(stale);
+    writeFileSync(path.join(stale, 'plugin1'), '');
+    const link = path.join(tmp, `${SOCKET_DIR_PREFIX}${gone}-link00`);
+    symlinkSync(path.join(tmp, 'nowhere'), link);
+    const live = path.join(tmp, `${SOCKET_DIR_PREFIX}${process.ppid}-def456`);
+    mkdirSync(live);
+    // WHEN
+    const removed = sweepStaleSocketDirs(tmp);
+    // THEN
+    expect(removed).toEqual([stale]);
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+  });
+
+  it("GIVEN a stale socket directory of another user (a shared /tmp) WHEN swept THEN it is left alone", () => {
+    // GIVEN: the directory is ours; the sweep runs as if for another user
+    const tmp = tempDir('sweep-');
+    const stale = path.join(tmp, `${SOCKET_DIR_PREFIX}${spawnSync('true').pid}-abc123`);
+    mkdirSync(stale);
+    // WHEN
+    const removed = sweepStaleSocketDirs(tmp, process.getuid!() + 1);
+    // THEN
+    expect(removed).toEqual([]);
+    expect(existsSync(stale)).toBe(true);
+  });
+});
