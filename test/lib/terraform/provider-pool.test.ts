@@ -47,6 +47,19 @@ describe('ProviderPool', () => {
     expect(pool.pids).toEqual([servers[1].pid]);
   });
 
+  it('GIVEN a jest run (test/global-setup.js caps the pool, FLEETFLAGS_PROVIDER_POOL_MAX, 2 unless set) WHEN more runs lease at once THEN the pool holds no more servers than that', async () => {
+    // GIVEN
+    const cap = Number(process.env.FLEETFLAGS_PROVIDER_POOL_MAX);
+    expect(Number.isInteger(cap) && cap > 0).toBe(true);
+    const pool = new ProviderPool({ start: fakeServer });
+    // WHEN
+    const leases = await Promise.all(Array.from({ length: cap + 1 }, () => pool.lease('k', 'bin', {})));
+    // THEN
+    expect(leases.filter((l) => l !== undefined)).toHaveLength(cap);
+    expect(pool.stats.busy).toBe(1);
+    for (const l of leases) l?.release();
+  });
+
   it('GIVEN a server that died while idle WHEN the next run leases THEN it is dropped and replaced', async () => {
     const { pool, servers } = fakePool();
     (await pool.lease('k', 'bin', {}))!.release();
