@@ -559,6 +559,11 @@ export const errors = {
       ExitCode.TerraformFailed,
     ),
 
+  /** One line on stderr, once per process: the pool's first failed start (the runs go on plain). */
+  providerPoolFallback: (message: string) =>
+    `warning: provider pool: ${message.split('\n')[0].trim()} Terraform runs go on launching their own providers (slower); ` +
+    'this process starts no more servers for that configuration. Fix: see the reason above; FLEETFLAGS_PROVIDER_POOL=0 turns the pool off.',
+
   pooledProviderDied: (command: string, cwd: string, terraformMessage: string, providerStderr: string) =>
     new FleetflagsError(
       `terraform ${command} in ${cwd} failed, and the pooled AWS provider server it was attached to had exited (not retried: ${command} changes infrastructure).\n` +
@@ -1353,8 +1358,16 @@ export const accessErrors = {
     ),
 } as const;
 
-/** Errors of the test tooling's temporary-folder guard (test/temp-folder.ts). */
+/** Errors of the test tooling's temporary-folder guard (test/temp-folder.ts) and per-suite setup (test/setup.ts). */
 export const testToolingErrors = {
+  /** A suite whose process's provider pool failed to start a server: its runs planned without the pool, unseen. */
+  providerPoolFailedStarts: (failedStarts: number, variable: string) =>
+    new FleetflagsError(
+      `this suite's provider pool failed to start ${failedStarts} provider server${failedStarts === 1 ? '' : 's'} (its Terraform runs went on with ` +
+        `their own providers); allowed: 0 failed starts. fix: read the "warning: provider pool:" line above for the reason; ` +
+        `${variable}=0 runs the suites without the pool; a test that provokes failed starts does so with its own pool (useProviderPool)`,
+      ExitCode.Failure,
+    ),
   /** `where` is a suite's path (or "the jest run" for the run's own folder); `entries` what is still in its temporary folder. */
   leftTemporaryFiles: (where: string, folder: string, entries: readonly string[]) =>
     new FleetflagsError(

@@ -6,10 +6,14 @@
  * any suite: a crashed worker, or a process that outlived its suite).
  */
 const { rmSync } = require('node:fs');
-const { ENV } = require('./global-setup');
+const { ENV, POOL_MAX_ENV } = require('./global-setup');
 const { removeCheckedFolder } = require('./temp-folder.ts');
 
 module.exports = async () => {
+  if (globalThis.__fleetflagsPoolMaxSet) {
+    delete process.env[POOL_MAX_ENV];
+    delete globalThis.__fleetflagsPoolMaxSet;
+  }
   const dir = globalThis.__fleetflagsBaselineCacheMade;
   if (dir) {
     rmSync(dir, { recursive: true, force: true });

@@ -17,6 +17,7 @@ import net from 'node:net';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { emulatorErrors } from '../errors';
+import { processAlive } from '../process';
 
 export const DEFAULT_EMULATOR_PORT = 4566;
 export const EMULATOR_HOST = '127.0.0.1';
@@ -92,16 +93,6 @@ export function fetchEmulatorInfo(endpoint: string, timeoutMs = 2000): Promise<E
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve(undefined));
   });
-}
-
-/** True when a process with this PID exists. */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export interface EmulatorStatus {

@@ -69,8 +69,19 @@ const FILE_ARGUMENTS: Readonly<Record<string, readonly string[]>> = {
   aws_lambda_layer_version: ['filename'],
 };
 
-/** Whether (and how) `terraform <command>` in `cwd` with `env` may use a pooled provider server. */
+/**
+ * Whether (and how) `terraform <command>` in `cwd` with `env` may use a pooled provider server.
+ * Never throws: what cannot be read (a readdir or realpath race, EACCES) runs plain, with the reason.
+ */
 export function poolDecision(command: string, cwd: string, env: NodeJS.ProcessEnv): PoolDecision {
+  try {
+    return decide(command, cwd, env);
+  } catch (e) {
+    return plain(`the configuration or its providers could not be read (${(e as Error).message})`);
+  }
+}
+
+function decide(command: string, cwd: string, env: NodeJS.ProcessEnv): PoolDecision {
   if (env[PROVIDER_POOL_ENV] === '0') return plain(`${PROVIDER_POOL_ENV}=0`);
   if (env.TF_REATTACH_PROVIDERS) return plain('TF_REATTACH_PROVIDERS is set already');
   if (!POOLED_COMMANDS.has(command)) return plain(`terraform ${command} is not pooled`);

@@ -9,10 +9,14 @@
  * - Servers start lazily, at most `maxServers` at once (FLEETFLAGS_PROVIDER_POOL_MAX,
  *   default 4); a run that finds them all leased launches its own provider (plain).
  * - A server that died is dropped and replaced on the next lease.
+ * - A server that fails to start is not retried: the pool warns once per process on
+ *   stderr (errors.providerPoolFallback) and runs of that key go on plain for the pool's
+ *   life (a circuit breaker: the same failure would cost every later run a start attempt).
  * - Servers stop when the pool is stopped (jest: test/setup.ts after each test file),
  *   when the Node process exits, and, on Linux, when it dies any other way (setpriv's
  *   parent-death signal, SIGKILL). No provider process outlives the process that started it.
  */
+import { errors } from '../errors';
 import { ProviderServer } from './provider-server';
 
 /** Upper bound on the servers of one pool (FLEETFLAGS_PROVIDER_POOL_MAX). */
@@ -26,6 +30,15 @@ export interface ProviderPoolOptions {
   readonly maxServers?: number;
   /** Starts a server (tests replace it). @default ProviderServer.start */
   readonly start?: (binary: string, env: NodeJS.ProcessEnv) => Promise<ProviderServer>;
+  /** Where the failed-start warning goes (tests replace it). @default one line on stderr, once per process */
+  readonly warn?: (line: string) => void;
+}
+
+let warnedThisProcess = false;
+function warnOncePerProcess(line: string): void {
+  if (warnedThisProcess) return;
+  warnedThisProcess = true;
+  process.stderr.write(`${line}\n`);
 }
 
 export interface ProviderLease {
@@ -44,7 +57,7 @@ export interface ProviderPoolStats {
   died: number;
   /** Leases refused because every server was busy (the run launched its own provider). */
   busy: number;
-  /** Servers that failed to start (the run launched its own provider). */
+  /** Servers that failed to start (the run launched its own provider; its key runs plain from then on). */
   failedStarts: number;
 }
 
@@ -66,6 +79,11 @@ export class ProviderPool {
     if (this.entries.length > 0) void this.stop();
   };
   private exitHooked = false;
+  private readonly warn: (line: string) => void;
+  /** Keys whose server failed to start: their runs go on plain (circuit breaker). */
+  private readonly failedKeys = new Set<string>();
+  /** Servers that finished starting after a stop, serving their one run: stopNow() covers them too. */
+  private readonly strays = new Set<ProviderServer>();
   /** Counts stops: a server that finished starting after one is not kept. */
   private generation = 0;
   readonly stats: ProviderPoolStats = { started: 0, reused: 0, died: 0, busy: 0, failedStarts: 0 };
@@ -74,6 +92,7 @@ export class ProviderPool {
     const fromEnv = Number(process.env[PROVIDER_POOL_MAX_ENV]);
     this.maxServers = options.maxServers ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_MAX_SERVERS);
     this.startServer = options.start ?? ((binary, env) => ProviderServer.start(binary, env));
+    this.warn = options.warn ?? warnOncePerProcess;
   }
 
   /** Process IDs of the running servers. */
@@ -86,6 +105,7 @@ export class ProviderPool {
    * (all busy, or it would not start): the caller runs Terraform plain.
    */
   async lease(key: string, binary: string, env: NodeJS.ProcessEnv): Promise<ProviderLease | undefined> {
+    if (this.failedKeys.has(key)) return undefined;
     for (const entry of this.entries.filter((e) => !e.leased)) {
       if (!entry.server.alive) this.drop(entry);
     }
@@ -110,16 +130,28 @@ export class ProviderPool {
     let server: ProviderServer;
     try {
       server = await this.startServer(binary, env);
-    } catch {
+    } catch (e) {
       this.stats.failedStarts += 1;
+      this.failedKeys.add(key);
+      this.warn(errors.providerPoolFallback((e as Error).message));
       return undefined;
     } finally {
       this.starting -= 1;
     }
     this.stats.started += 1;
     if (generation !== this.generation) {
-      // The pool was stopped while this server started: it serves this one run, then stops.
-      return { server, release: () => void server.stop(STOP_GRACE_MS) };
+      // The pool was stopped while this server started: it serves this one run, then stops
+      // (at release, or at process exit if that comes first).
+      this.strays.add(server);
+      this.hookExit();
+      return {
+        server,
+        release: () => {
+          this.strays.delete(server);
+          if (this.entries.length === 0 && this.strays.size === 0) this.unhookExit();
+          void server.stop(STOP_GRACE_MS);
+        },
+      };
     }
     const entry: Entry = { key, server, leased: true };
     this.entries.push(entry);
@@ -165,6 +197,8 @@ export class ProviderPool {
   stopNow(): void {
     this.generation += 1;
     for (const entry of this.entries.splice(0)) void entry.server.stop();
+    for (const server of this.strays) void server.stop();
+    this.strays.clear();
     this.unhookExit();
   }
 
@@ -172,16 +206,22 @@ export class ProviderPool {
   async stop(graceMs = STOP_GRACE_MS): Promise<void> {
     this.generation += 1;
     const entries = this.entries.splice(0);
-    this.unhookExit();
+    // Servers still serving a run started before an earlier stop keep the exit hook until released.
+    if (this.strays.size === 0) this.unhookExit();
     await Promise.all(entries.map((e) => e.server.stop(graceMs)));
   }
 }
 
 let defaultPool: ProviderPool | undefined;
+/** The pool providerPool() made (not one a test put in place with useProviderPool). */
+let madeHere: ProviderPool | undefined;
 
 /** The pool of this Node process (module instance: a jest test file has its own). */
 export function providerPool(): ProviderPool {
-  defaultPool ??= new ProviderPool();
+  if (!defaultPool) {
+    defaultPool = new ProviderPool();
+    madeHere = defaultPool;
+  }
   return defaultPool;
 }
 
@@ -192,9 +232,17 @@ export function useProviderPool(pool: ProviderPool): ProviderPool | undefined {
   return previous;
 }
 
-/** Stops this process's pool, if any, and waits for its servers to exit. */
-export async function stopProviderPool(): Promise<void> {
+/**
+ * Stops this process's pool, if any, and waits for its servers to exit. Returns what the pool
+ * providerPool() made did (undefined when it made none; a pool a test put in place with
+ * useProviderPool is stopped but not reported: test/setup.ts fails a suite on its own pool's failed starts only).
+ */
+export async function stopProviderPool(): Promise<ProviderPoolStats | undefined> {
   const pool = defaultPool;
+  const made = madeHere;
   defaultPool = undefined;
+  madeHere = undefined;
   await pool?.stop();
+  if (made && made !== pool) await made.stop();
+  return made?.stats;
 }

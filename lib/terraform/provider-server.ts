@@ -10,14 +10,17 @@
  * - It dies with the process that started it, however that one ends: on Linux it is
  *   started through `setpriv --pdeathsig KILL` (the kernel kills it when its parent dies,
  *   even by SIGKILL, whatever it is doing); ProviderPool also stops it (SIGINT) on exit.
+ * - It runs in a process group of its own, so a terminal's Ctrl-C reaches Terraform (which
+ *   finishes in-flight calls and writes state) and not the server under it.
  * - Its provider logging is off (in debug mode the provider logs every call at trace
  *   level: megabytes per plan).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { errors } from '../errors';
+import { processAlive } from '../process';
 
 /** The provider address whose server we run. */
 export const AWS_PROVIDER_ADDRESS = 'registry.terraform.io/hashicorp/aws';
@@ -40,6 +43,9 @@ const MAX_SOCKET_PATH_BYTES = 103;
 
 /** How long a server may take to print its reattach line (a loaded 2-core machine: seconds). */
 export const PROVIDER_START_TIMEOUT_MS = 60_000;
+
+/** How long a server that failed to start gets after SIGINT before SIGKILL. */
+const START_FAILURE_GRACE_MS = 5000;
 
 /** How much of a server's stderr is kept for error messages. */
 const STDERR_TAIL_BYTES = 8 * 1024;
@@ -97,8 +103,10 @@ export function parseReattachLine(stdout: string): string | undefined {
 /**
  * Removes the socket directories of processes that are gone (one killed before it could
  * clean up: its servers died with it, by the parent-death signal). Returns the ones removed.
+ * In a shared /tmp, only directories of the current user are touched, and an entry that
+ * cannot be read or removed is left as it is.
  */
-export function sweepStaleSocketDirs(tmpdir = socketParent()): string[] {
+export function sweepStaleSocketDirs(tmpdir = socketParent(), uid = process.getuid?.()): string[] {
   const removed: string[] = [];
   let names: string[] = [];
   try {
@@ -108,27 +116,36 @@ export function sweepStaleSocketDirs(tmpdir = socketParent()): string[] {
   }
   for (const name of names) {
     const owner = new RegExp(`^${SOCKET_DIR_PREFIX}(\\d+)-`).exec(name)?.[1];
-    if (!owner || Number(owner) === process.pid || processExists(Number(owner))) continue;
-    rmSync(path.join(tmpdir, name), { recursive: true, force: true });
-    removed.push(path.join(tmpdir, name));
+    if (!owner || Number(owner) === process.pid || processAlive(Number(owner))) continue;
+    const dir = path.join(tmpdir, name);
+    try {
+      const stat = lstatSync(dir);
+      if (!stat.isDirectory() || (uid !== undefined && stat.uid !== uid)) continue;
+      rmSync(dir, { recursive: true, force: true });
+      removed.push(dir);
+    } catch {
+      // gone meanwhile, or not ours to remove: left as it is
+    }
   }
   return removed;
 }
 
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 let swept = false;
+
+export interface ProviderServerStartOptions {
+  /** @default PROVIDER_START_TIMEOUT_MS */
+  readonly timeoutMs?: number;
+  /**
+   * Start it through `setpriv --pdeathsig KILL` where there is one (tests turn it off to
+   * spawn the binary directly). @default true
+   */
+  readonly parentDeathSignal?: boolean;
+}
 
 export class ProviderServer {
   /** Starts `binary -debug` and resolves once it listens. Rejects (and leaves nothing running) when it does not. */
-  static async start(binary: string, env: NodeJS.ProcessEnv, timeoutMs = PROVIDER_START_TIMEOUT_MS): Promise<ProviderServer> {
+  static async start(binary: string, env: NodeJS.ProcessEnv, options: ProviderServerStartOptions = {}): Promise<ProviderServer> {
+    const timeoutMs = options.timeoutMs ?? PROVIDER_START_TIMEOUT_MS;
     if (!swept) {
       swept = true;
       sweepStaleSocketDirs();
@@ -136,15 +153,21 @@ export class ProviderServer {
     const socketDir = mkdtempSync(path.join(socketParent(), `${SOCKET_DIR_PREFIX}${process.pid}-`));
     const serverEnv: NodeJS.ProcessEnv = { ...env, ...QUIET_ENV, PLUGIN_UNIX_SOCKET_DIR: socketDir };
     for (const name of DROPPED_ENV) delete serverEnv[name];
-    const wrapper = setpriv();
+    const wrapper = options.parentDeathSignal === false ? null : setpriv();
     const [command, args] = wrapper ? [wrapper, ['--pdeathsig', 'KILL', '--', binary, '-debug']] : [binary, ['-debug']];
     // Its own working directory: the provider reads no files of a workdir for the configurations it serves.
-    const child = spawn(command, args, { cwd: socketDir, env: serverEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group (detached): a terminal's Ctrl-C (SIGINT to the foreground group) reaches
+    // Terraform, which finishes its in-flight provider calls and writes state, not the server, which
+    // would exit at once under it. It still never outlives us: the parent-death signal, and the pool's
+    // stop at exit; nothing signals it by group (stop() signals its PID).
+    const child = spawn(command, args, { cwd: socketDir, env: serverEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const server = new ProviderServer(binary, child, socketDir);
     try {
       await server.listening(timeoutMs);
     } catch (e) {
-      server.stop();
+      // The normal stop: SIGINT, SIGKILL after the grace; it keeps no Node process alive meanwhile.
+      server.child.unref();
+      void server.stop(START_FAILURE_GRACE_MS);
       throw e;
     }
     return server;
@@ -220,14 +243,18 @@ export class ProviderServer {
         resolve();
       };
       const onExit = () => fail(`it exited (${this.exitCode}) before it listened`);
+      // A spawn that failed (ENOENT, EAGAIN) emits 'error' and no 'exit'.
+      const onError = (e: Error) => fail(`it could not be started (${e.message})`);
       const timer = setTimeout(() => fail(`it printed no TF_REATTACH_PROVIDERS line within ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);
         this.child.stdout!.off('data', onData);
         this.child.off('exit', onExit);
+        this.child.off('error', onError);
       };
       this.child.stdout!.on('data', onData);
       this.child.on('exit', onExit);
+      this.child.on('error', onError);
     });
   }
 

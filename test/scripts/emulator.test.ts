@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ExitCode } from '../../lib/errors';
-import { processAlive, readRecord } from '../../lib/emulator/emulator';
+import { readRecord } from '../../lib/emulator/emulator';
+import { processAlive } from '../../lib/process';
 import { main } from '../../scripts/emulator';
 import { freePort } from '../helpers/emulator';
 

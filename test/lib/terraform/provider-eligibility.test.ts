@@ -4,7 +4,7 @@
  * aliases, modules with their own providers, HCL, init, the pool turned off) runs plain.
  * No Terraform runs here: the decision reads the configuration and the providers directory.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EMULATOR_ACCESS_KEY } from '../../../stacks/environment';
 import { poolDecision, PROVIDER_POOL_ENV, providerBinary } from '../../../lib/terraform/provider-eligibility';
@@ -15,6 +15,18 @@ const tmp = tempDirs();
 const ENV: NodeJS.ProcessEnv = { HOME: '/nonexistent', PATH: '/usr/bin' };
 
 describe('poolDecision', () => {
+  it('GIVEN the installed provider binary is a dangling link (a realpath race: the plugin cache emptied) WHEN planned THEN it runs plain, naming why, instead of throwing', () => {
+    // GIVEN
+    const dir = workdir({ 'cdk.tf.json': offlineQueueStack() });
+    const binary = path.join(dir, '.terraform', PROVIDER_PATH);
+    rmSync(binary);
+    symlinkSync(path.join(dir, 'gone'), binary);
+    // WHEN
+    const decision = poolDecision('plan', dir, ENV);
+    // THEN
+    expect(decision).toEqual({ pooled: false, reason: expect.stringMatching(/^the configuration or its providers could not be read \(ENOENT: .*terraform-provider-aws/) });
+  });
+
   it('GIVEN an offline configuration with one aws provider WHEN planned THEN it is pooled, as offline, with the installed binary', () => {
     const dir = workdir({ 'cdk.tf.json': offlineQueueStack() });
     const decision = poolDecision('plan', dir, ENV);

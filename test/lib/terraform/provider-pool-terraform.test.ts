@@ -59,12 +59,14 @@ describe('plans through the pool are the plans of a plain Terraform', () => {
   let pooled: Map<string, StackJson>;
   let pool: ProviderPool;
   let all: string;
+  let shippedNames: string[];
 
   beforeAll(async () => {
     const shipped = synthesize(loadFlagsOrThrow(), tmp('fleetflags-pool-synth-')).stacks;
     // One stack of each kind, each with a provider configuration of its own kind (emulated endpoints made
     // offline, an offline AWS account, the access stack's): every other @terraform suite plans the rest
     // through the pool and asserts what it plans.
+    shippedNames = [...shipped.keys()];
     stacks = new Map(REPRESENTATIVE_STACKS.map((name) => [name, shipped.get(name)!]));
     // GIVEN those stacks, planned plain: modules of one root, each with its own provider (one plan + show)
     all = path.join(tmp('fleetflags-pool-plain-'), 'all');
@@ -88,7 +90,9 @@ describe('plans through the pool are the plans of a plain Terraform', () => {
   }, 900_000);
 
   it('GIVEN a stack of each kind WHEN planned through the pool THEN one server served every plan and show', () => {
-    expect(stacks.size).toBe(REPRESENTATIVE_STACKS.length);
+    // The representatives are shipped stacks (a renamed one fails here, not silently planned as nothing).
+    expect(shippedNames.length).toBeGreaterThanOrEqual(8);
+    for (const name of REPRESENTATIVE_STACKS) expect(shippedNames).toContain(name);
     expect(pool.stats).toEqual({ started: 1, reused: 2 * stacks.size - 1, died: 0, busy: 0, failedStarts: 0 });
   });
 
@@ -226,9 +230,13 @@ describe('no orphan provider servers', () => {
       child.kill('SIGKILL');
     }
     await exited;
-    // THEN its servers are gone, and so are its socket directories (a killed one's at the next sweep)
+    // THEN its servers are gone, and so are its socket directories: one that returned removed its own
+    // (asserted before any sweep), a killed one's go at the next sweep
     expect(await waitGone(pids)).toEqual([]);
+    const socketDirs = () => readdirSync(socketParent()).filter((n) => n.startsWith(`${SOCKET_DIR_PREFIX}${child.pid}-`));
+    if (mode === 'exit') expect(socketDirs()).toEqual([]);
+    else expect(socketDirs()).toHaveLength(1);
     sweepStaleSocketDirs();
-    expect(readdirSync(socketParent()).filter((n) => n.startsWith(`${SOCKET_DIR_PREFIX}${child.pid}-`))).toEqual([]);
+    expect(socketDirs()).toEqual([]);
   }, 300_000);
 });

@@ -4,8 +4,12 @@
  * replaced, and a stopped pool keeps nothing (test/lib/terraform/provider-pool-terraform.test.ts
  * runs it with the real provider). Also the reattach line a `-debug` provider prints.
  */
-import { AWS_PROVIDER_ADDRESS, parseReattachLine, socketParent, type ProviderServer } from '../../../lib/terraform/provider-server';
-import { ProviderPool } from '../../../lib/terraform/provider-pool';
+import { AWS_PROVIDER_ADDRESS, parseReattachLine, ProviderServer, SOCKET_DIR_PREFIX, socketParent, sweepStaleSocketDirs } from '../../../lib/terraform/provider-server';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { tempDirs } from '../../helpers/temp-dirs';
+import { ProviderPool, providerPool, stopProviderPool, useProviderPool } from '../../../lib/terraform/provider-pool';
 
 describe('ProviderPool', () => {
   it('GIVEN one key WHEN runs lease in sequence THEN one server serves them all', async () => {
@@ -43,6 +47,19 @@ describe('ProviderPool', () => {
     expect(pool.pids).toEqual([servers[1].pid]);
   });
 
+  it('GIVEN a jest run (test/global-setup.js caps the pool, FLEETFLAGS_PROVIDER_POOL_MAX, 2 unless set) WHEN more runs lease at once THEN the pool holds no more servers than that', async () => {
+    // GIVEN
+    const cap = Number(process.env.FLEETFLAGS_PROVIDER_POOL_MAX);
+    expect(Number.isInteger(cap) && cap > 0).toBe(true);
+    const pool = new ProviderPool({ start: fakeServer });
+    // WHEN
+    const leases = await Promise.all(Array.from({ length: cap + 1 }, () => pool.lease('k', 'bin', {})));
+    // THEN
+    expect(leases.filter((l) => l !== undefined)).toHaveLength(cap);
+    expect(pool.stats.busy).toBe(1);
+    for (const l of leases) l?.release();
+  });
+
   it('GIVEN a server that died while idle WHEN the next run leases THEN it is dropped and replaced', async () => {
     const { pool, servers } = fakePool();
     (await pool.lease('k', 'bin', {}))!.release();
@@ -76,10 +93,58 @@ describe('ProviderPool', () => {
     expect(server.stop).toHaveBeenCalled();
   });
 
-  it('GIVEN a server that will not start WHEN a run leases THEN it gets none', async () => {
-    const pool = new ProviderPool({ start: () => Promise.reject(new Error('no -debug')) });
-    expect(await pool.lease('k', 'bin', {})).toBeUndefined();
+  it('GIVEN a server that will not start WHEN runs lease THEN each gets none, one warning says why, and that key is not tried again (circuit breaker)', async () => {
+    // GIVEN
+    const warn = jest.fn();
+    const start = jest.fn((binary: string) =>
+      binary === 'broken' ? Promise.reject(new Error('The AWS provider server broken -debug did not start: it exited (1) before it listened.\nstderr line')) : fakeServer(),
+    );
+    const pool = new ProviderPool({ start, warn });
+    // WHEN
+    const first = await pool.lease('k', 'broken', {});
+    const second = await pool.lease('k', 'broken', {});
+    const otherKey = await pool.lease('other', 'works', {});
+    // THEN
+    expect(first).toBeUndefined();
+    expect(second).toBeUndefined();
+    expect(start.mock.calls.map(([binary]) => binary)).toEqual(['broken', 'works']);
     expect(pool.stats.failedStarts).toBe(1);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0][0]).toMatch(
+      /^warning: provider pool: The AWS provider server broken -debug did not start: it exited \(1\) before it listened\. Terraform runs go on launching their own providers .*FLEETFLAGS_PROVIDER_POOL=0 turns the pool off\.$/,
+    );
+    expect(warn.mock.calls[0][0]).not.toContain('\n');
+    expect(otherKey!.server).toBeDefined();
+    otherKey!.release();
+  });
+
+  it('GIVEN two pools whose servers will not start WHEN each fails with the default warning THEN stderr gets one line for the process', async () => {
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      for (const pool of [new ProviderPool({ start: () => Promise.reject(new Error('a')) }), new ProviderPool({ start: () => Promise.reject(new Error('b')) })]) {
+        expect(await pool.lease('k', 'bin', {})).toBeUndefined();
+      }
+      const lines = write.mock.calls.map(([chunk]) => String(chunk)).filter((line) => line.startsWith('warning: provider pool:'));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^warning: provider pool: a Terraform runs go on/);
+    } finally {
+      write.mockRestore();
+    }
+  });
+
+  it('GIVEN a server that finished starting after the pool stopped WHEN the process exits before its run releases it THEN stopNow stops it', async () => {
+    let started!: () => void;
+    const server = { pid: 1, alive: true, reattach: '{}', stderr: '', stop: jest.fn(async () => undefined) };
+    const pool = new ProviderPool({ start: () => new Promise((resolve) => (started = () => resolve(server as unknown as ProviderServer))) });
+    const exitHandlers = process.listenerCount('exit');
+    const pending = pool.lease('k', 'bin', {});
+    await pool.stop();
+    started();
+    await pending;
+    expect(process.listenerCount('exit')).toBe(exitHandlers + 1);
+    pool.stopNow();
+    expect(server.stop).toHaveBeenCalledTimes(1);
+    expect(process.listenerCount('exit')).toBe(exitHandlers);
   });
 
   it('GIVEN running servers WHEN the pool stops THEN each is stopped, and the exit handlers are gone', async () => {
@@ -121,6 +186,10 @@ interface FakeServer {
   stop: jest.Mock<Promise<void>, []>;
 }
 
+function fakeServer(): Promise<ProviderServer> {
+  return Promise.resolve({ pid: 999, alive: true, reattach: '{}', stderr: '', stop: jest.fn(async () => undefined) } as unknown as ProviderServer);
+}
+
 function fakePool(maxServers = 4): { pool: ProviderPool; servers: FakeServer[] } {
   const servers: FakeServer[] = [];
   const pool = new ProviderPool({
@@ -142,5 +211,118 @@ describe('socketParent', () => {
   it('GIVEN a temporary folder so deep that the socket path would pass the Unix limit (a test run\'s nested folders) THEN /tmp', () => {
     const deep = `/tmp/fleetflags-jest-run-abcdef/provider-pool-terraform.test.ts-abcdef/${'x'.repeat(20)}`;
     expect(socketParent(deep)).toBe('/tmp');
+  });
+});
+
+describe('ProviderServer.start', () => {
+  const tempDir = tempDirs();
+
+  it("GIVEN a server (a stand-in provider that prints the reattach line) WHEN it runs THEN it is in a process group of its own: a terminal's Ctrl-C to ours does not reach it", async () => {
+    // GIVEN
+    const binary = standInProvider(tempDir('stand-in-'));
+    // WHEN
+    const server = await ProviderServer.start(binary, { PATH: process.env.PATH });
+    try {
+      // THEN
+      expect(server.alive).toBe(true);
+      const group = processGroup(server.pid!);
+      expect(group).toBe(server.pid);
+      expect(group).not.toBe(processGroup(process.pid));
+    } finally {
+      await server.stop(5000);
+    }
+    expect(server.alive).toBe(false);
+  });
+
+  it('GIVEN a provider binary that does not exist (spawn fails: ENOENT, no exit event) WHEN a server starts THEN it rejects at once, naming the reason', async () => {
+    // GIVEN
+    const binary = '/nonexistent/terraform-provider-aws';
+    const started = Date.now();
+    // WHEN
+    const start = ProviderServer.start(binary, { PATH: process.env.PATH }, { parentDeathSignal: false, timeoutMs: 20_000 });
+    // THEN
+    await expect(start).rejects.toThrow(/terraform-provider-aws -debug did not start: it could not be started \(spawn .*ENOENT\)/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('GIVEN a provider binary that does not exist, started through setpriv WHEN a server starts THEN it rejects at once', async () => {
+    const start = ProviderServer.start('/nonexistent/terraform-provider-aws', { PATH: process.env.PATH }, { timeoutMs: 20_000 });
+    await expect(start).rejects.toThrow(/did not start: it (could not be started|exited \(\d+\) before it listened)/);
+  });
+});
+
+describe('stopProviderPool', () => {
+  it("GIVEN the process's own pool failed to start a server WHEN it is stopped THEN it reports the failed start (test/setup.ts fails the suite on it)", async () => {
+    // GIVEN: a binary that does not exist (setpriv, or the spawn, fails at once)
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(await providerPool().lease('k', '/nonexistent/terraform-provider-aws', { PATH: process.env.PATH })).toBeUndefined();
+    } finally {
+      write.mockRestore();
+    }
+    // WHEN
+    const stats = await stopProviderPool();
+    // THEN
+    expect(stats).toMatchObject({ failedStarts: 1, started: 0 });
+  });
+
+  it('GIVEN a pool a test put in place itself that failed starts WHEN stopped THEN nothing is reported', async () => {
+    const pool = new ProviderPool({ start: () => Promise.reject(new Error('deliberate')), warn: () => undefined });
+    expect(useProviderPool(pool)).toBeUndefined();
+    await pool.lease('k', 'bin', {});
+    expect(await stopProviderPool()).toBeUndefined();
+  });
+});
+
+/** A shell script that acts as `terraform-provider-aws -debug`: makes its socket file, prints the reattach line, waits. */
+function standInProvider(dir: string): string {
+  const file = path.join(dir, 'terraform-provider-aws');
+  const reattach = `{"${AWS_PROVIDER_ADDRESS}":{"Protocol":"grpc","ProtocolVersion":5,"Pid":1,"Test":true,"Addr":{"Network":"unix","String":"SOCKET"}}}`;
+  writeFileSync(
+    file,
+    `#!/bin/sh\nsocket="$PLUGIN_UNIX_SOCKET_DIR/plugin1"\n: > "$socket"\nprintf "TF_REATTACH_PROVIDERS='%s'\\n" '${reattach}' | sed "s#SOCKET#$socket#"\nexec sleep 60\n`,
+    { mode: 0o755 },
+  );
+  return file;
+}
+
+/** A process's group ID (/proc/<pid>/stat, the field after the state). */
+function processGroup(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+}
+
+describe('sweepStaleSocketDirs', () => {
+  const tempDir = tempDirs();
+
+  it("GIVEN socket directories of a process that is gone, one of them a dangling link WHEN swept THEN the current user's directory goes; the link stays", () => {
+    // GIVEN
+    const tmp = tempDir('sweep-');
+    const gone = spawnSync('true').pid;
+    const stale = path.join(tmp, `${SOCKET_DIR_PREFIX}${gone}-abc123`);
+    mkdirSync(stale);
+    writeFileSync(path.join(stale, 'plugin1'), '');
+    const link = path.join(tmp, `${SOCKET_DIR_PREFIX}${gone}-link00`);
+    symlinkSync(path.join(tmp, 'nowhere'), link);
+    const live = path.join(tmp, `${SOCKET_DIR_PREFIX}${process.ppid}-def456`);
+    mkdirSync(live);
+    // WHEN
+    const removed = sweepStaleSocketDirs(tmp);
+    // THEN
+    expect(removed).toEqual([stale]);
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+  });
+
+  it("GIVEN a stale socket directory of another user (a shared /tmp) WHEN swept THEN it is left alone", () => {
+    // GIVEN: the directory is ours; the sweep runs as if for another user
+    const tmp = tempDir('sweep-');
+    const stale = path.join(tmp, `${SOCKET_DIR_PREFIX}${spawnSync('true').pid}-abc123`);
+    mkdirSync(stale);
+    // WHEN
+    const removed = sweepStaleSocketDirs(tmp, process.getuid!() + 1);
+    // THEN
+    expect(removed).toEqual([]);
+    expect(existsSync(stale)).toBe(true);
   });
 });
