@@ -1032,6 +1032,24 @@ export const deployRunErrors = {
         `then run \`npm run deploy -- --env ${environment}\` again: it plans against the real state and records the deploy.`,
     ),
 
+  recordNotWritten: (environment: string, file: string, detail: string, outcome: string) =>
+    new FleetflagsError(
+      `The deploy of ${environment} ended (${outcome}), but its record could not be written to ${file}: ${detail.trim()}. ` +
+        `Nothing else says what this deploy did (read the log above); allowed: an output directory this user can write, with free space. ` +
+        `fix: correct the cause (permissions, disk), then run \`npm run deploy -- --env ${environment}\` again: it plans against the real state and records the deploy.`,
+    ),
+
+  recordNotUpdated: (environment: string, file: string, detail: string) =>
+    new FleetflagsError(
+      `The record of the deploy of ${environment} is in ${file}, but its final update (whether the local history was written, ` +
+        `the record phase's timing) could not be written: ${detail.trim()}; the file keeps the record written before the history. ` +
+        `allowed: an output directory with free space. fix: free space in it before the next deploy.`,
+    ),
+
+  /** The deploy's own error first, then what failed after it (the record, the history): one message, the deploy's exit code. */
+  alsoFailed: (first: FleetflagsError, later: readonly FleetflagsError[]) =>
+    new FleetflagsError([first.message, ...later.map((e) => `Also: ${e.message}`)].join('\n'), first.exitCode),
+
   applyFailed: (environment: string, stack: string, detail: string, appliedBefore: readonly string[]) =>
     new FleetflagsError(
       `terraform apply of ${stack} failed; the deploy of ${environment} stops here:\n${detail.trim()}\n` +

@@ -279,14 +279,12 @@ export async function main(args: readonly string[], options: DeployMainOptions =
           }
         }
       : undefined;
-  const persisted = persistRun(record, { outDir, writeHistory, historyDir: path.relative(repoDir, store.dir(environment)), timer, terraformProcesses });
-  log(`deploy record: ${path.relative(repoDir, persisted.file)}`);
+  const persisted = persistRun(record, { outDir, writeHistory, historyDir: path.relative(repoDir, store.dir(environment)), timer, terraformProcesses, deployError: error });
+  if (persisted.recordWritten) log(`deploy record: ${path.relative(repoDir, persisted.file)}`);
   for (const line of timer.format()) log(line);
   log(`terraform processes: ${formatProcessCounts(terraformProcesses)}`);
-  if (persisted.historyError) log(`error: ${persisted.historyError.message}`);
-  if (error) throw error;
-  if (persisted.historyError) throw persisted.historyError;
-  if (error) throw error;
+  // The deploy's own error first, then the record's and the history's: one message, printed once (by bin/run.mjs).
+  if (persisted.error) throw persisted.error;
   return 0;
 }
 
