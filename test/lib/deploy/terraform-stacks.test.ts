@@ -96,24 +96,23 @@ describe('startedPlanner', () => {
   const terraform = fakeTerraform();
 
   test('GIVEN plans started WHEN the deploy reads its history meanwhile THEN the plans ran during it, once, and plan() returns them', async () => {
-    // GIVEN plans that take 0.5 s
+    // GIVEN
     const root = terraform.root();
-    process.env.FAKE_SLEEP_plan_sandbox_fleet = '0.5';
     const planner = startedPlanner(terraformPlanner(fakeStacks(root, ['sandbox-data', 'sandbox-fleet'])));
 
-    // WHEN other work of 0.8 s runs meanwhile, then the plans are asked for twice
+    // WHEN the work meanwhile waits until both plans have ended (it times out if they only start after it), then the plans are asked for twice
     let workEnded = 0;
     const read = await planner.meanwhile(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 800));
+      await terraform.waitFor((calls) => calls.filter((c) => c.command === 'plan').length === 2);
       workEnded = Date.now();
       return 'history read';
     });
     const [first, second] = [await planner.plan(), await planner.plan()];
 
-    // THEN the plans started while the work ran, not after it
+    // THEN the plans ran while the work ran, not after it, each once
     expect(read).toBe('history read');
     const plans = terraform.calls().filter((c) => c.command === 'plan');
-    expect(plans.map((c) => c.start < workEnded)).toEqual([true, true]);
+    expect(plans.map((c) => c.end <= workEnded)).toEqual([true, true]);
     expect(second).toBe(first);
     expect(first.map((p) => p.stack)).toEqual(['sandbox-data', 'sandbox-fleet']);
     expect(plans).toHaveLength(2);
@@ -131,11 +130,37 @@ describe('startedPlanner', () => {
   });
 
   test('GIVEN plans that fail WHEN nobody has asked for them yet THEN the failure waits for plan(), with no unhandled rejection', async () => {
+    // GIVEN a failing plan, and a listener for rejections nobody handles
     const root = terraform.root();
     process.env.FAKE_FAIL = 'plan:sandbox-fleet';
-    const planner = startedPlanner(terraformPlanner(fakeStacks(root, ['sandbox-data', 'sandbox-fleet'])));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      let failed = false;
+      const inner = terraformPlanner(fakeStacks(root, ['sandbox-data', 'sandbox-fleet']));
+      const planner = startedPlanner({ mode: inner.mode, plan: () => inner.plan().finally(() => (failed = true)) });
 
-    await expect(planner.plan()).rejects.toThrow(/plan failed in sandbox-fleet/);
+      // WHEN the plan has failed (the log shows it, and the planner has rejected) and Node has had its turn to report unhandled rejections
+      await terraform.waitFor((calls) => calls.some((c) => c.command === 'plan' && c.stack === 'sandbox-fleet' && c.exitCode === 1));
+      await until(() => failed);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      await new Promise((resolve) => setImmediate(resolve));
+
+      // THEN nothing was reported unhandled, and plan() gives the failure
+      expect(unhandled).toEqual([]);
+      await expect(planner.plan()).rejects.toThrow(/plan failed in sandbox-fleet/);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });
+
+/** Polls `done` every 20 ms; throws after `timeoutMs`. */
+async function until(done: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`not done after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
