@@ -1024,9 +1024,10 @@ export const handoffErrors = {
 
 /** Errors of the deploy, rollback and drift commands (lib/deploy/deploy.ts, rollback.ts, drift.ts). */
 export const deployRunErrors = {
-  localHistoryNotWritten: (environment: string, dir: string, detail: string, recordFile: string, outcome: string) =>
+  /** recordFile: none when the record could not be written either (recordNotWritten says so). */
+  localHistoryNotWritten: (environment: string, dir: string, detail: string, recordFile: string | undefined, outcome: string) =>
     new FleetflagsError(
-      `The deploy of ${environment} ended (${outcome}) and its record is in ${recordFile}, but the local deploy history in ${dir} ` +
+      `The deploy of ${environment} ended (${outcome}) and ${recordFile ? `its record is in ${recordFile}` : 'its record could not be written'}, but the local deploy history in ${dir} ` +
         `could not be written: ${detail.trim()}. The next deploy compares with the last deploy recorded there, which is now older ` +
         `than this one; allowed: a state directory this user can write, with free space. fix: correct the cause (permissions, disk), ` +
         `then run \`npm run deploy -- --env ${environment}\` again: it plans against the real state and records the deploy.`,

@@ -78,7 +78,7 @@ export function persistRun(record: DeployRunRecord, options: PersistRunOptions):
     try {
       options.writeHistory();
     } catch (e) {
-      historyError = deployRunErrors.localHistoryNotWritten(record.environment, options.historyDir ?? '(the state directory)', (e as Error).message, shown, record.outcome);
+      historyError = deployRunErrors.localHistoryNotWritten(record.environment, options.historyDir ?? '(the state directory)', (e as Error).message, recordWritten ? shown : undefined, record.outcome);
     }
     options.timer?.add('record', performance.now() - started);
     const updated = withTimings({

@@ -132,6 +132,20 @@ describe('persistRun', () => {
     expect(result.error?.exitCode).toBe(ExitCode.Failure);
     expect(result.error?.message).toMatch(/^The deploy of sandbox ended \(success\), but its record could not be written to .*sandbox\.json: ENOSPC: no space left on device.*fix: /);
   });
+
+  test('GIVEN a disk full for both the record and the history WHEN the deploy ends THEN the history\'s error does not claim a record on disk', () => {
+    const result = persistRun(recordOf('success'), {
+      outDir: path.join(dir, 'out'),
+      writeRecord: (r, d) => writeDeployRecord(r, d, { writeFile: halfThenFull }),
+      writeHistory: () => halfThenFull(path.join(dir, 'history.jsonl'), '{}'),
+      historyDir: '.fleetflags/state/sandbox',
+    });
+
+    expect(result.error?.message.split('\n')).toEqual([
+      expect.stringMatching(/^The deploy of sandbox ended \(success\), but its record could not be written to .*sandbox\.json: ENOSPC/),
+      expect.stringMatching(/^Also: The deploy of sandbox ended \(success\) and its record could not be written, but the local deploy history in \.fleetflags\/state\/sandbox could not be written: ENOSPC/),
+    ]);
+  });
 });
 
 describe('writeDeployRecord', () => {
