@@ -22,8 +22,9 @@ describe('terraformPlanner and terraformApplier', () => {
   });
 
   test('GIVEN the data stack slower to plan than the fleet stack WHEN planned THEN both plan at once, inits one at a time, and the plans come back data first', async () => {
-    // GIVEN
-    process.env.FAKE_SLEEP_plan_sandbox_data = '1';
+    // GIVEN the data stack's plan ends only once the fleet's has (a marker file the stand-in touches and waits for, at most 30 s)
+    process.env.FAKE_WAIT_FOR_plan_sandbox_data = path.join(root, 'fleet-planned');
+    process.env.FAKE_TOUCH_plan_sandbox_fleet = path.join(root, 'fleet-planned');
     process.env.FAKE_SLEEP_init_sandbox_data = '0.3';
     process.env.FAKE_SLEEP_init_sandbox_fleet = '0.3';
     const timer = new PhaseTimer();
@@ -41,7 +42,7 @@ describe('terraformPlanner and terraformApplier', () => {
     // AND the inits did not overlap
     const [first, second] = [of('init', 'sandbox-data'), of('init', 'sandbox-fleet')].sort((a, b) => a.start - b.start);
     expect(second.start).toBeGreaterThanOrEqual(first.end);
-    // AND the plans did: the fleet's plan started before the data stack's ended
+    // AND the plans did: the fleet's plan ran before the data stack's ended (one at a time, the data plan would wait 30 s and fail)
     expect(of('plan', 'sandbox-fleet').start).toBeLessThan(of('plan', 'sandbox-data').end);
     // AND every command ran in the stack's own data directory
     expect(calls.every((c) => c.dataDir === path.join(root, 'terraform', c.stack))).toBe(true);
