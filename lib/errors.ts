@@ -1029,13 +1029,32 @@ export const handoffErrors = {
 
 /** Errors of the deploy, rollback and drift commands (lib/deploy/deploy.ts, rollback.ts, drift.ts). */
 export const deployRunErrors = {
-  localHistoryNotWritten: (environment: string, dir: string, detail: string, recordFile: string, outcome: string) =>
+  /** recordFile: none when the record could not be written either (recordNotWritten says so). */
+  localHistoryNotWritten: (environment: string, dir: string, detail: string, recordFile: string | undefined, outcome: string) =>
     new FleetflagsError(
-      `The deploy of ${environment} ended (${outcome}) and its record is in ${recordFile}, but the local deploy history in ${dir} ` +
+      `The deploy of ${environment} ended (${outcome}) and ${recordFile ? `its record is in ${recordFile}` : 'its record could not be written'}, but the local deploy history in ${dir} ` +
         `could not be written: ${detail.trim()}. The next deploy compares with the last deploy recorded there, which is now older ` +
         `than this one; allowed: a state directory this user can write, with free space. fix: correct the cause (permissions, disk), ` +
         `then run \`npm run deploy -- --env ${environment}\` again: it plans against the real state and records the deploy.`,
     ),
+
+  recordNotWritten: (environment: string, file: string, detail: string, outcome: string) =>
+    new FleetflagsError(
+      `The deploy of ${environment} ended (${outcome}), but its record could not be written to ${file}: ${detail.trim()}. ` +
+        `Nothing else says what this deploy did (read the log above); allowed: an output directory this user can write, with free space. ` +
+        `fix: correct the cause (permissions, disk), then run \`npm run deploy -- --env ${environment}\` again: it plans against the real state and records the deploy.`,
+    ),
+
+  recordNotUpdated: (environment: string, file: string, detail: string) =>
+    new FleetflagsError(
+      `The record of the deploy of ${environment} is in ${file}, but its final update (whether the local history was written, ` +
+        `the record phase's timing) could not be written: ${detail.trim()}; the file keeps the record written before the history. ` +
+        `allowed: an output directory with free space. fix: free space in it before the next deploy.`,
+    ),
+
+  /** The deploy's own error first, then what failed after it (the record, the history): one message, the deploy's exit code. */
+  alsoFailed: (first: FleetflagsError, later: readonly FleetflagsError[]) =>
+    new FleetflagsError([first.message, ...later.map((e) => `Also: ${e.message}`)].join('\n'), first.exitCode),
 
   applyFailed: (environment: string, stack: string, detail: string, appliedBefore: readonly string[]) =>
     new FleetflagsError(

@@ -15,7 +15,7 @@
  *
  * --print-order prints the JSON array of the environments CI deploys, in `deploy.order`.
  */
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseCommandLine } from '../lib/cli';
@@ -146,6 +146,8 @@ export async function main(args: readonly string[], options: DeployMainOptions =
     }
   }
 
+  // The flags file as loaded, which is what is synthesized: never read again once the plans run (it may have changed).
+  const headFlags = entry.source;
   const outDir = path.join(repoDir, OUT_DIR);
   const { outdir: synthDir, stacks: synthesized } = await timer.time('synth', () => synthesize([entry], path.join(outDir, environment, 'synth')));
   // --stack: one stack only (the data stack of a new environment, before its builds can be published).
@@ -171,7 +173,7 @@ export async function main(args: readonly string[], options: DeployMainOptions =
       : capturing(terraformPlanner(stackDirs, { log, timer })),
   );
 
-  const { headFlags, flagsChanged, message, actor } = await planner.meanwhile(async () => {
+  const { flagsChanged, message, actor } = await planner.meanwhile(async () => {
     if (!emulated && history) {
       try {
         // Only deploys by the deploy workflow, with our payload, of a commit on main (finding 12).
@@ -188,13 +190,11 @@ export async function main(args: readonly string[], options: DeployMainOptions =
       log(`warning: the last deployed commit ${base.slice(0, 12)} is not in this clone; checking the head commit only`);
       base = undefined;
     }
-    const headFlags = JSON.parse(readFileSync(entry.file, 'utf8')) as unknown;
     if (base && baseFlags === undefined) {
       const shown = await gitRaw(['show', `${base}:flags/${environment}.json`], repoDir);
       baseFlags = shown.code === 0 ? JSON.parse(shown.stdout) : undefined;
     }
     return {
-      headFlags,
       flagsChanged: base ? formatFlagChanges(diffValues(baseFlags, headFlags).map((d) => ({ ...d, path: jsonPath(d.path) }))) : [],
       message: await commitMessage(head, repoDir),
       actor: env.GITHUB_ACTOR || (await gitRaw(['config', 'user.name'], repoDir)).stdout.trim() || safeUser(),
@@ -279,14 +279,12 @@ export async function main(args: readonly string[], options: DeployMainOptions =
           }
         }
       : undefined;
-  const persisted = persistRun(record, { outDir, writeHistory, historyDir: path.relative(repoDir, store.dir(environment)), timer, terraformProcesses });
-  log(`deploy record: ${path.relative(repoDir, persisted.file)}`);
+  const persisted = persistRun(record, { outDir, writeHistory, historyDir: path.relative(repoDir, store.dir(environment)), timer, terraformProcesses, deployError: error });
+  if (persisted.recordWritten) log(`deploy record: ${path.relative(repoDir, persisted.file)}`);
   for (const line of timer.format()) log(line);
   log(`terraform processes: ${formatProcessCounts(terraformProcesses)}`);
-  if (persisted.historyError) log(`error: ${persisted.historyError.message}`);
-  if (error) throw error;
-  if (persisted.historyError) throw persisted.historyError;
-  if (error) throw error;
+  // The deploy's own error first, then the record's and the history's: one message, printed once (by bin/run.mjs).
+  if (persisted.error) throw persisted.error;
   return 0;
 }
 

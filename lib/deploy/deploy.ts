@@ -25,7 +25,7 @@
  * nor AWS; scripts/deploy.ts wires the real ones.
  */
 import { isAwsEnvironment } from '../flags/schema';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { deployErrors, deployRunErrors as runErrors, ExitCode, FleetflagsError } from '../errors';
 import type { Flags } from '../flags/schema';
@@ -523,11 +523,28 @@ export function healthVerifier(
   };
 }
 
-/** Writes the deploy record as pretty JSON; returns the file. */
-export function writeDeployRecord(record: DeployRunRecord, outDir = path.join('out', 'deploy')): string {
+export interface WriteDeployRecordOptions {
+  /** Writes a whole file (the temporary one); a test's seam for a full disk. @default fs.writeFileSync */
+  readonly writeFile?: (file: string, data: string) => void;
+}
+
+/**
+ * Writes the deploy record as pretty JSON; returns the file. Atomically: a temporary
+ * file in the same directory, then a rename over the record, so a write that fails
+ * (a full disk) leaves the record that was there whole, and no partial file behind.
+ */
+export function writeDeployRecord(record: DeployRunRecord, outDir = path.join('out', 'deploy'), options: WriteDeployRecordOptions = {}): string {
+  const writeFile = options.writeFile ?? ((f: string, data: string) => writeFileSync(f, data));
   mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, `${record.environment}.json`);
-  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+  const temporary = path.join(outDir, `.${record.environment}.json.${process.pid}.tmp`);
+  try {
+    writeFile(temporary, `${JSON.stringify(record, null, 2)}\n`);
+    renameSync(temporary, file);
+  } catch (e) {
+    rmSync(temporary, { force: true });
+    throw e;
+  }
   return file;
 }
 

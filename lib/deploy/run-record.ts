@@ -5,15 +5,18 @@
  * last step.
  *
  * The record is what says what a deploy did, so nothing that runs after the deploy
- * may lose it: it is written before the history, and a history write that throws
- * (a full disk, a read-only state directory) leaves it on disk, rewritten to say that
- * the history was not written and why. That failure is then the run's error (the
- * next deploy would compare with an older deploy), unless the deploy itself failed,
- * whose error comes first.
+ * may lose it: it is written before the history, and each write of it is atomic (a
+ * temporary file, then a rename: writeDeployRecord), so a full disk never truncates
+ * it. A history write that throws (a full disk, a read-only state directory) leaves
+ * the record on disk, rewritten to say that the history was not written and why; when
+ * that rewrite fails too, the first record stays. None of these failures throws here:
+ * they come back as the run's error, the deploy's own error first (its exit code),
+ * then the record's and the history's (the next deploy would compare with an older
+ * deploy).
  */
 import path from 'node:path';
 import { deployRunErrors, type FleetflagsError } from '../errors';
-import { writeDeployRecord, type DeployRunRecord } from './deploy';
+import { writeDeployRecord as writeRecordFile, type DeployRunRecord } from './deploy';
 import type { PhaseTimer } from './phases';
 
 export interface PersistRunOptions {
@@ -27,6 +30,10 @@ export interface PersistRunOptions {
   readonly timer?: PhaseTimer;
   /** Terraform processes of the run, by subcommand. */
   readonly terraformProcesses?: Readonly<Record<string, number>>;
+  /** The deploy's own error (runDeploy's): the run's error starts with it. @default the deploy succeeded */
+  readonly deployError?: FleetflagsError;
+  /** Writes the record; returns its file. A test's seam for a full disk. @default writeDeployRecord of deploy.ts (atomic) */
+  readonly writeRecord?: (record: DeployRunRecord, outDir: string) => string;
 }
 
 export interface PersistRunResult {
@@ -34,12 +41,21 @@ export interface PersistRunResult {
   readonly file: string;
   /** What was written there last. */
   readonly record: DeployRunRecord;
-  /** The local history could not be written (the record says so too). */
+  /** The record was written (at least its first version). */
+  readonly recordWritten: boolean;
+  /** The local history could not be written (the record says so too, unless its update failed). */
   readonly historyError?: FleetflagsError;
+  /** The record could not be written, or its final update could not. */
+  readonly recordError?: FleetflagsError;
+  /** What the run throws: the deploy's own error first, then the record's, then the history's; none when all went well. */
+  readonly error?: FleetflagsError;
 }
 
-/** Writes the record, then the local history, then the record with its final timings (see the module comment). */
+/** Writes the record, then the local history, then the record with its final timings (see the module comment). Never throws. */
 export function persistRun(record: DeployRunRecord, options: PersistRunOptions): PersistRunResult {
+  const writeRecord = options.writeRecord ?? ((r: DeployRunRecord, dir: string) => writeRecordFile(r, dir));
+  const file = path.join(options.outDir, `${record.environment}.json`);
+  const shown = path.relative(process.cwd(), file) || file;
   const withTimings = (r: DeployRunRecord): DeployRunRecord => ({
     ...r,
     ...(options.timer ? { phases: options.timer.timings } : {}),
@@ -47,23 +63,51 @@ export function persistRun(record: DeployRunRecord, options: PersistRunOptions):
   });
   // First: whatever the history write does below, the record is on disk.
   let written = withTimings(record);
-  const file = writeDeployRecord(written, options.outDir);
-  if (!options.writeHistory) return { file, record: written };
-
-  const started = performance.now();
-  let historyError: FleetflagsError | undefined;
+  let recordError: FleetflagsError | undefined;
+  let recordWritten = false;
   try {
-    options.writeHistory();
+    writeRecord(written, options.outDir);
+    recordWritten = true;
   } catch (e) {
-    historyError = deployRunErrors.localHistoryNotWritten(record.environment, options.historyDir ?? '(the state directory)', (e as Error).message, path.relative(process.cwd(), file) || file, record.outcome);
+    recordError = deployRunErrors.recordNotWritten(record.environment, shown, (e as Error).message, record.outcome);
   }
-  options.timer?.add('record', performance.now() - started);
-  written = withTimings({
-    ...record,
-    localHistory: historyError
-      ? { recorded: false, ...(options.historyDir ? { dir: options.historyDir } : {}), reason: historyError.message }
-      : { recorded: true, ...(options.historyDir ? { dir: options.historyDir } : {}) },
-  });
-  writeDeployRecord(written, options.outDir);
-  return { file, record: written, ...(historyError ? { historyError } : {}) };
+
+  let historyError: FleetflagsError | undefined;
+  if (options.writeHistory) {
+    const started = performance.now();
+    try {
+      options.writeHistory();
+    } catch (e) {
+      historyError = deployRunErrors.localHistoryNotWritten(record.environment, options.historyDir ?? '(the state directory)', (e as Error).message, recordWritten ? shown : undefined, record.outcome);
+    }
+    options.timer?.add('record', performance.now() - started);
+    const updated = withTimings({
+      ...record,
+      localHistory: historyError
+        ? { recorded: false, ...(options.historyDir ? { dir: options.historyDir } : {}), reason: historyError.message }
+        : { recorded: true, ...(options.historyDir ? { dir: options.historyDir } : {}) },
+    });
+    // A record that could not be written the first time is not tried again: its error says so already.
+    if (recordWritten) {
+      try {
+        writeRecord(updated, options.outDir);
+        written = updated;
+      } catch (e) {
+        // The atomic write left the first record whole.
+        recordError = deployRunErrors.recordNotUpdated(record.environment, shown, (e as Error).message);
+      }
+    }
+  }
+
+  const problems = [recordError, historyError].filter((e): e is FleetflagsError => e !== undefined);
+  const [first, ...later] = options.deployError ? [options.deployError, ...problems] : problems;
+  const error = first && (later.length ? deployRunErrors.alsoFailed(first, later) : first);
+  return {
+    file,
+    record: written,
+    recordWritten,
+    ...(historyError ? { historyError } : {}),
+    ...(recordError ? { recordError } : {}),
+    ...(error ? { error } : {}),
+  };
 }

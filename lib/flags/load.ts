@@ -24,6 +24,12 @@ export interface LoadedFlags {
   readonly environment: string;
   /** The validated flags with defaults applied. */
   readonly flags: Flags;
+  /**
+   * The file's JSON as written (no defaults), read once with `flags`: what a deploy
+   * records and diffs against an older commit's file. Never re-read the file for it:
+   * it may have changed since. @default none (entries not loaded from a file)
+   */
+  readonly source?: unknown;
 }
 
 export interface LoadResult {
@@ -108,7 +114,7 @@ export function loadFlagsFiles(files: readonly string[], options: LoadOptions = 
     }
     const result = parseFlags(file, text);
     problems.push(...result.problems);
-    if (result.flags) loaded.push({ file, environment: environmentOf(file), flags: result.flags });
+    if (result.flags) loaded.push({ file, environment: environmentOf(file), flags: result.flags, source: JSON.parse(text) as unknown });
   }
   const context: RuleContext = {
     all: loaded,

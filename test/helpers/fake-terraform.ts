@@ -3,13 +3,16 @@
  * (which commands, in which order, in which data directory, how many at once), not
  * Terraform itself. Call `fakeTerraform()` once at the top of a describe block.
  *
- * The stand-in logs "<start ms> <end ms> <command> <stack> <TF_DATA_DIR> <args>" to
- * $FAKE_LOG, sleeps $FAKE_SLEEP_<command>_<stack> seconds, fails when $FAKE_FAIL is
- * "<command>:<stack>", writes a lock file on init, answers `show -json` with a plan
- * (format 1.2; one update in a stack named *-fleet, none elsewhere), and exits 2 from a plan of a
- * *-fleet stack (changes) as `plan -detailed-exitcode` does.
+ * The stand-in logs "<start ms> <end ms> <command> <stack> <TF_DATA_DIR> <args> <exit code>"
+ * to $FAKE_LOG when it ends (a failed call too), sleeps $FAKE_SLEEP_<command>_<stack> seconds,
+ * then waits (at most 30 s) until the file $FAKE_WAIT_FOR_<command>_<stack> exists, fails when
+ * $FAKE_FAIL is "<command>:<stack>", writes a lock file on init, answers `show -json` with a plan
+ * (format 1.2; one update in a stack named *-fleet, none elsewhere), exits 2 from a plan of a
+ * *-fleet stack (changes) as `plan -detailed-exitcode` does, and last creates the file
+ * $FAKE_TOUCH_<command>_<stack> (in variable names, a stack's "-" is "_"). The WAIT_FOR/TOUCH
+ * pair orders two calls without a timing guess: `waitFor` polls the log the same way.
  */
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { NO_TERRAFORM_ENV } from '../../lib/terraform/runner';
 import { tempDirs } from './temp-dirs';
@@ -17,17 +20,29 @@ import { tempDirs } from './temp-dirs';
 const FAKE_TERRAFORM = `#!/bin/bash
 start=$(date +%s%3N)
 stack=$(basename "$PWD")
-var="FAKE_SLEEP_$1_\${stack//-/_}"
+key="$1_\${stack//-/_}"
+var="FAKE_SLEEP_$key"
 sleep "\${!var:-0}"
-if [ "$FAKE_FAIL" = "$1:$stack" ]; then echo "Error: $1 failed in $stack" >&2; exit 1; fi
+args=$(IFS=,; echo "\${*:2}")
+finish() {
+  echo "$start $(date +%s%3N) $1 $stack \${TF_DATA_DIR:-none} \${args:-none} $2" >> "$FAKE_LOG"
+  touch_var="FAKE_TOUCH_$key"
+  [ -n "\${!touch_var}" ] && touch "\${!touch_var}"
+  exit "$2"
+}
+wait_var="FAKE_WAIT_FOR_$key"
+if [ -n "\${!wait_var}" ]; then
+  deadline=$(( $(date +%s%3N) + 30000 ))
+  until [ -e "\${!wait_var}" ] || [ "$(date +%s%3N)" -gt "$deadline" ]; do sleep 0.02; done
+  [ -e "\${!wait_var}" ] || { echo "Error: $1 in $stack waited 30 s for \${!wait_var}" >&2; finish "$1" 1; }
+fi
+if [ "$FAKE_FAIL" = "$1:$stack" ]; then echo "Error: $1 failed in $stack" >&2; finish "$1" 1; fi
 case "$1" in
   init) printf 'provider "registry.terraform.io/hashicorp/aws" {\\n}\\n' > .terraform.lock.hcl ;;
   show) if [[ "$stack" == *-fleet ]]; then echo '{"format_version":"1.2","resource_changes":[{"address":"aws_autoscaling_group.main","mode":"managed","type":"aws_autoscaling_group","name":"main","change":{"actions":["update"],"before":{"max_size":4},"after":{"max_size":6}}}]}'; else echo '{"format_version":"1.2","resource_changes":[]}'; fi ;;
 esac
-args=$(IFS=,; echo "\${*:2}")
-echo "$start $(date +%s%3N) $1 $stack \${TF_DATA_DIR:-none} \${args:-none}" >> "$FAKE_LOG"
-[ "$1" = plan ] && [[ "$stack" == *-fleet ]] && exit 2
-exit 0
+[ "$1" = plan ] && [[ "$stack" == *-fleet ]] && finish "$1" 2
+finish "$1" 0
 `;
 
 export interface Call {
@@ -38,6 +53,8 @@ export interface Call {
   readonly dataDir: string;
   /** The arguments after the command. */
   readonly args: readonly string[];
+  /** 0, 2 (a plan with changes) or 1 (failed). */
+  readonly exitCode: number;
 }
 
 export interface FakeTerraform {
@@ -45,6 +62,11 @@ export interface FakeTerraform {
   readonly root: () => string;
   /** The calls logged since `root()`, in the order they ended. */
   readonly calls: () => Call[];
+  /**
+   * Polls the log until `until(calls)` holds; throws, with the calls so far, after
+   * `timeoutMs` (generous: a loaded machine is slow, never wrong). Returns the calls.
+   */
+  readonly waitFor: (until: (calls: Call[]) => boolean, timeoutMs?: number) => Promise<Call[]>;
 }
 
 /** Puts the stand-in first on the PATH for the describe block (see the module comment). */
@@ -70,10 +92,19 @@ export function fakeTerraform(): FakeTerraform {
       const root = tempDir('stacks-');
       log = path.join(root, 'terraform.log');
       process.env.FAKE_LOG = log;
-      for (const k of Object.keys(process.env)) if (k.startsWith('FAKE_SLEEP_') || k === 'FAKE_FAIL') delete process.env[k];
+      for (const k of Object.keys(process.env)) if (k.startsWith('FAKE_') && k !== 'FAKE_LOG') delete process.env[k];
       return root;
     },
     calls: () => readCalls(log),
+    waitFor: async (until, timeoutMs = 30_000) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const calls = readCalls(log);
+        if (until(calls)) return calls;
+        if (Date.now() > deadline) throw new Error(`the stand-in Terraform's log did not reach the awaited state in ${timeoutMs} ms; calls: ${JSON.stringify(calls)}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
   };
 }
 
@@ -89,11 +120,12 @@ export function fakeStacks(root: string, names: readonly string[], dataDirs = 't
 }
 
 function readCalls(file: string): Call[] {
+  if (!existsSync(file)) return []; // no call has ended yet
   return readFileSync(file, 'utf8')
-    .trim()
     .split('\n')
+    .filter((line) => line.split(' ').length === 7) // whole lines only (each is one small appended write)
     .map((line) => {
-      const [start, end, command, stack, dataDir, args] = line.split(' ');
-      return { start: Number(start), end: Number(end), command, stack, dataDir, args: args === 'none' ? [] : args.split(',') };
+      const [start, end, command, stack, dataDir, args, exitCode] = line.split(' ');
+      return { start: Number(start), end: Number(end), command, stack, dataDir, args: args === 'none' ? [] : args.split(','), exitCode: Number(exitCode) };
     });
 }

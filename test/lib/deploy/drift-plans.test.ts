@@ -26,10 +26,11 @@ describe('planStacksReadOnly', () => {
   });
 
   test('GIVEN four stacks WHEN planned for drift, two at a time THEN never more than two plan at once, inits one at a time, every plan is read-only, and the plans come back in the order given', async () => {
-    // GIVEN the first stack much slower to plan than the others (a margin for a loaded machine: the other
-    // three stacks' init, plan and show are 10 stand-in processes on the second worker)
-    process.env.FAKE_SLEEP_plan_dogfood_data = '3';
-    for (const s of STACKS.slice(1)) process.env[`FAKE_SLEEP_plan_${s.replace('-', '_')}`] = '0.1';
+    // GIVEN the first stack's plan ends only once the last stack's plan has ended (a marker file the stand-in
+    // touches and waits for, at most 30 s): it holds one worker while the other plans the three other stacks
+    const marker = path.join(root, 'production-fleet-planned');
+    process.env.FAKE_WAIT_FOR_plan_dogfood_data = marker;
+    process.env.FAKE_TOUCH_plan_production_fleet = marker;
     for (const s of STACKS) process.env[`FAKE_SLEEP_init_${s.replace('-', '_')}`] = '0.05';
     const timer = new PhaseTimer();
 
@@ -46,7 +47,7 @@ describe('planStacksReadOnly', () => {
     const calls = terraform.calls();
     // AND two stacks at once, never three: the most (init, plan or show) running at any instant is 2
     expect(maxOverlap(calls)).toBe(2);
-    // AND the slow first plan did not hold up the others: the last stack's plan started before the first's ended
+    // AND the slow first plan did not hold up the others: the last stack's plan ran before the first's ended
     expect(of(calls, 'plan', 'production-fleet').start).toBeLessThan(of(calls, 'plan', 'dogfood-data').end);
     // AND the inits never overlapped
     const inits = calls.filter((c) => c.command === 'init').sort((a, b) => a.start - b.start);

@@ -22,8 +22,9 @@ describe('terraformPlanner and terraformApplier', () => {
   });
 
   test('GIVEN the data stack slower to plan than the fleet stack WHEN planned THEN both plan at once, inits one at a time, and the plans come back data first', async () => {
-    // GIVEN
-    process.env.FAKE_SLEEP_plan_sandbox_data = '1';
+    // GIVEN the data stack's plan ends only once the fleet's has (a marker file the stand-in touches and waits for, at most 30 s)
+    process.env.FAKE_WAIT_FOR_plan_sandbox_data = path.join(root, 'fleet-planned');
+    process.env.FAKE_TOUCH_plan_sandbox_fleet = path.join(root, 'fleet-planned');
     process.env.FAKE_SLEEP_init_sandbox_data = '0.3';
     process.env.FAKE_SLEEP_init_sandbox_fleet = '0.3';
     const timer = new PhaseTimer();
@@ -41,7 +42,7 @@ describe('terraformPlanner and terraformApplier', () => {
     // AND the inits did not overlap
     const [first, second] = [of('init', 'sandbox-data'), of('init', 'sandbox-fleet')].sort((a, b) => a.start - b.start);
     expect(second.start).toBeGreaterThanOrEqual(first.end);
-    // AND the plans did: the fleet's plan started before the data stack's ended
+    // AND the plans did: the fleet's plan ran before the data stack's ended (one at a time, the data plan would wait 30 s and fail)
     expect(of('plan', 'sandbox-fleet').start).toBeLessThan(of('plan', 'sandbox-data').end);
     // AND every command ran in the stack's own data directory
     expect(calls.every((c) => c.dataDir === path.join(root, 'terraform', c.stack))).toBe(true);
@@ -96,24 +97,23 @@ describe('startedPlanner', () => {
   const terraform = fakeTerraform();
 
   test('GIVEN plans started WHEN the deploy reads its history meanwhile THEN the plans ran during it, once, and plan() returns them', async () => {
-    // GIVEN plans that take 0.5 s
+    // GIVEN
     const root = terraform.root();
-    process.env.FAKE_SLEEP_plan_sandbox_fleet = '0.5';
     const planner = startedPlanner(terraformPlanner(fakeStacks(root, ['sandbox-data', 'sandbox-fleet'])));
 
-    // WHEN other work of 0.8 s runs meanwhile, then the plans are asked for twice
+    // WHEN the work meanwhile waits until both plans have ended (it times out if they only start after it), then the plans are asked for twice
     let workEnded = 0;
     const read = await planner.meanwhile(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 800));
+      await terraform.waitFor((calls) => calls.filter((c) => c.command === 'plan').length === 2);
       workEnded = Date.now();
       return 'history read';
     });
     const [first, second] = [await planner.plan(), await planner.plan()];
 
-    // THEN the plans started while the work ran, not after it
+    // THEN the plans ran while the work ran, not after it, each once
     expect(read).toBe('history read');
     const plans = terraform.calls().filter((c) => c.command === 'plan');
-    expect(plans.map((c) => c.start < workEnded)).toEqual([true, true]);
+    expect(plans.map((c) => c.end <= workEnded)).toEqual([true, true]);
     expect(second).toBe(first);
     expect(first.map((p) => p.stack)).toEqual(['sandbox-data', 'sandbox-fleet']);
     expect(plans).toHaveLength(2);
@@ -131,11 +131,37 @@ describe('startedPlanner', () => {
   });
 
   test('GIVEN plans that fail WHEN nobody has asked for them yet THEN the failure waits for plan(), with no unhandled rejection', async () => {
+    // GIVEN a failing plan, and a listener for rejections nobody handles
     const root = terraform.root();
     process.env.FAKE_FAIL = 'plan:sandbox-fleet';
-    const planner = startedPlanner(terraformPlanner(fakeStacks(root, ['sandbox-data', 'sandbox-fleet'])));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      let failed = false;
+      const inner = terraformPlanner(fakeStacks(root, ['sandbox-data', 'sandbox-fleet']));
+      const planner = startedPlanner({ mode: inner.mode, plan: () => inner.plan().finally(() => (failed = true)) });
 
-    await expect(planner.plan()).rejects.toThrow(/plan failed in sandbox-fleet/);
+      // WHEN the plan has failed (the log shows it, and the planner has rejected) and Node has had its turn to report unhandled rejections
+      await terraform.waitFor((calls) => calls.some((c) => c.command === 'plan' && c.stack === 'sandbox-fleet' && c.exitCode === 1));
+      await until(() => failed);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      await new Promise((resolve) => setImmediate(resolve));
+
+      // THEN nothing was reported unhandled, and plan() gives the failure
+      expect(unhandled).toEqual([]);
+      await expect(planner.plan()).rejects.toThrow(/plan failed in sandbox-fleet/);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });
+
+/** Polls `done` every 20 ms; throws after `timeoutMs`. */
+async function until(done: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`not done after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

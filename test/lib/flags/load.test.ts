@@ -53,6 +53,22 @@ describe('loading flags files', () => {
     }
   });
 
+  it('GIVEN a flags file WHEN loaded THEN the entry keeps its JSON as written, and a later change to the file does not reach it', () => {
+    // GIVEN the sandbox's file, as written (no defaults)
+    const dir = tempDir('flags-');
+    const text = require('node:fs').readFileSync('flags/sandbox.json', 'utf8') as string;
+    const file = path.join(dir, 'sandbox.json');
+    writeFileSync(file, text);
+
+    // WHEN it is loaded, then changed on disk (a checkout during a deploy)
+    const [entry] = loadFlagsOrThrow([file]);
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(text), arch: 'changed' }));
+
+    // THEN the entry has what was loaded: the file's JSON, not the schema's defaults nor the new file
+    expect(entry.source).toEqual(JSON.parse(text));
+    expect(entry.source).not.toEqual(entry.flags);
+  });
+
   it('explains a missing flags directory', () => {
     expect(() => flagsFiles('/nonexistent/flags')).toThrow(/No flags files found in \/nonexistent\/flags/);
   });
