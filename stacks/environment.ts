@@ -16,11 +16,9 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { App, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import type { Flags } from '../lib/flags/schema';
 import { localStateFile } from '../lib/state-dir';
+import { EMULATOR_ACCESS_KEY, OFFLINE_ACCESS_KEY } from '../lib/terraform/provider-access-keys';
 
-/** Credentials of offline environments. Not secrets: they only let the provider start. */
-export const OFFLINE_ACCESS_KEY = 'offline-no-aws-account';
-/** Credentials of emulated environments. Not secrets: the emulator accepts any. */
-export const EMULATOR_ACCESS_KEY = 'fleetflags-emulator';
+export { EMULATOR_ACCESS_KEY, OFFLINE_ACCESS_KEY };
 
 /** Every service the stacks call (reading a DynamoDB table calls KMS DescribeKey; the alarms call CloudWatch and SNS). */
 export const EMULATED_SERVICES = ['autoscaling', 'cloudwatch', 'dynamodb', 'ec2', 'elbv2', 'iam', 'kms', 's3', 'sns', 'ssm', 'sts'] as const;

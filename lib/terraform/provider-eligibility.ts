@@ -26,7 +26,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { EMULATOR_ACCESS_KEY, OFFLINE_ACCESS_KEY } from '../../stacks/environment';
+import { EMULATOR_ACCESS_KEY, OFFLINE_ACCESS_KEY } from './provider-access-keys';
 import { AWS_PROVIDER_ADDRESS } from './provider-server';
 
 /** Set to "0" to turn the provider pool off: every Terraform launches its own providers. */
