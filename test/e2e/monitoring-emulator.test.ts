@@ -10,19 +10,19 @@
  *
  * @terraform: runs the real Terraform (left out of `npm run test:quick`).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CloudWatchClient, DescribeAlarmsCommand, GetDashboardCommand } from '@aws-sdk/client-cloudwatch';
 import { ListSubscriptionsByTopicCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { LocalBackend, TerraformStack, Testing } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
 import { FleetMonitoring } from '../../lib/constructs/fleet-monitoring';
 import { ALARM_DEFAULTS } from '../../lib/flags/schema';
 import { SIGNAL_IDS } from '../../lib/monitoring/signals';
 import { clientConfig } from '../../lib/emulator/clients';
 import { EMULATOR_CREDENTIALS } from '../../lib/emulator/emulator';
-import { terraform, writeOfflineWorkdir } from '../../lib/terraform/runner';
+import { linkProviders, terraform } from '../../lib/terraform/runner';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import { testApp } from '../helpers/cdktf-app';
 
@@ -53,7 +53,6 @@ beforeAll(async () => {
     endpoints: [{ cloudwatch: endpoint, sns: endpoint, sts: endpoint }],
   });
   work = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-monitoring-emulator-'));
-  new LocalBackend(stack, { path: path.join(work, 'terraform.tfstate') });
   new FleetMonitoring(stack, 'Monitoring', {
     namePrefix: 'fleetflags-sandbox',
     region: 'us-east-1',
@@ -68,8 +67,12 @@ beforeAll(async () => {
     lockTableName: 'fleetflags-sandbox-locks',
     catchUp: { groupName: 'fleetflags-sandbox-catch-up', expiresAt: new Date('2026-11-24T18:00:00Z') },
   });
+  // Its own working copy (its state the default terraform.tfstate there), the providers linked from the shared
+  // init: an offline copy (writeOfflineWorkdir) would drop the endpoints, and the apply would go to AWS
   const dir = path.join(work, 'tf');
-  await writeOfflineWorkdir(dir, JSON.parse(Testing.synth(stack)));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'cdk.tf.json'), Testing.synth(stack));
+  await linkProviders(dir);
   // WHEN Terraform applies it
   await terraform(['apply', '-auto-approve', '-input=false', '-no-color', '-lock=false'], {
     cwd: dir,
