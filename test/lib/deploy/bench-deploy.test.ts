@@ -37,6 +37,22 @@ describe('formatDeployTable', () => {
   });
 });
 
+describe('formatDeployTable: the one-flag deploy against both stacks applied bare', () => {
+  it('GIVEN the bare apply of both stacks at once WHEN formatted THEN a third row compares the same deploy with it, after the changed-stack row', () => {
+    const table = formatDeployTable({
+      firstDeploy: { oursMs: 150_000, bareMs: 120_000 },
+      oneFlag: { oursMs: 14_000, bareMs: 10_000, oursCpuMs: 20_000, bareCpuMs: 12_000 },
+      oneFlagBothStacks: { oursMs: 14_000, bareMs: 12_500, oursCpuMs: 20_000, bareCpuMs: 16_000 },
+    });
+    const rows = table.split('\n');
+    expect(rows).toHaveLength(5);
+    expect(rows[3]).toMatch(/^\| one flag \(spot ratio\), end to end; bare: the changed stack alone \| 14\.0 s \(goal 10 s\) \| 10\.0 s \| 1\.40x/);
+    expect(rows[4]).toBe(
+      '| one flag, the same run; bare: both stacks at once, as `cdktf deploy sandbox-data sandbox-fleet` | 14.0 s (goal 10 s) | 12.5 s | 1.12x (goal 1.3x) | 20.0 s / 16.0 s (1.25x) | `npm run deploy -- --env sandbox` |',
+    );
+  });
+});
+
 describe('formatDeployTable: the load', () => {
   it('GIVEN the load average at each step WHEN formatted THEN one line after the table gives each step\'s start → end', () => {
     const table = formatDeployTable({
