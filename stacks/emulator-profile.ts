@@ -5,10 +5,9 @@
  * `cdktf deploy` and our scripts (which all run Terraform there) reach the emulator
  * with nothing exported.
  */
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ISynthesisSession, TerraformStack } from 'cdktf';
-import { EMULATOR_CONFIG_FILE, emulatorConfigText } from '../lib/terraform/emulator-profile';
+import { EMULATOR_CONFIG_FILE, writeEmulatorProfile } from '../lib/terraform/emulator-profile';
 
 /**
  * Makes `stack`'s synthesis also write the emulator profile for `endpoint` (flags `aws.endpoint`,
@@ -24,8 +23,7 @@ export function writeEmulatorProfileAtSynth(stack: TerraformStack, endpoint: str
   stack.synthesizer = {
     synthesize(session: ISynthesisSession): void {
       inner.synthesize(session);
-      const dir = path.join(session.outdir, session.manifest.forStack(stack).workingDirectory);
-      writeFileSync(path.join(dir, EMULATOR_CONFIG_FILE), emulatorConfigText(endpoint));
+      writeEmulatorProfile(path.join(session.outdir, session.manifest.forStack(stack).workingDirectory), endpoint);
     },
   };
   return EMULATOR_CONFIG_FILE;

@@ -16,6 +16,8 @@
  * run Terraform; a pooled provider server (provider-eligibility.ts) gets a copy of it in its
  * own working directory. No cdktf import here: the provider pool reads this module.
  */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 
 /** The profile of the emulated environments' provider configuration. */
 export const EMULATOR_PROFILE = 'fleetflags-emulator';
@@ -32,6 +34,13 @@ export function emulatorConfigText(endpoint: string): string {
     `endpoint_url = ${endpoint}`,
     '',
   ].join('\n');
+}
+
+/** Writes the emulator profile for `endpoint` into `dir` (a stack directory); returns the file's path there. */
+export function writeEmulatorProfile(dir: string, endpoint: string): string {
+  const file = path.join(dir, EMULATOR_CONFIG_FILE);
+  writeFileSync(file, emulatorConfigText(endpoint));
+  return file;
 }
 
 /**

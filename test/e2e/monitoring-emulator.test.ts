@@ -22,6 +22,7 @@ import { ALARM_DEFAULTS } from '../../lib/flags/schema';
 import { SIGNAL_IDS } from '../../lib/monitoring/signals';
 import { clientConfig } from '../../lib/emulator/clients';
 import { EMULATOR_CREDENTIALS } from '../../lib/emulator/emulator';
+import { EMULATOR_CONFIG_FILE, EMULATOR_PROFILE, writeEmulatorProfile } from '../../lib/terraform/emulator-profile';
 import { terraform, writeOfflineWorkdir } from '../../lib/terraform/runner';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import { testApp } from '../helpers/cdktf-app';
@@ -50,7 +51,10 @@ beforeAll(async () => {
     skipRequestingAccountId: true,
     skipMetadataApiCheck: 'true',
     skipRegionValidation: true,
-    endpoints: [{ cloudwatch: endpoint, sns: endpoint, sts: endpoint }],
+    // Every service at the emulator as the sandbox's provider reaches it: the emulator profile
+    // (written into the working copy below), not an `endpoints` block (~2.4 s of CPU per Terraform process).
+    profile: EMULATOR_PROFILE,
+    sharedConfigFiles: [EMULATOR_CONFIG_FILE],
   });
   work = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-monitoring-emulator-'));
   new LocalBackend(stack, { path: path.join(work, 'terraform.tfstate') });
@@ -70,6 +74,7 @@ beforeAll(async () => {
   });
   const dir = path.join(work, 'tf');
   await writeOfflineWorkdir(dir, JSON.parse(Testing.synth(stack)));
+  writeEmulatorProfile(dir, endpoint);
   // WHEN Terraform applies it
   await terraform(['apply', '-auto-approve', '-input=false', '-no-color', '-lock=false'], {
     cwd: dir,
