@@ -109,6 +109,12 @@ describe('poolDecision', () => {
       expect(other({ shared_config_files: [EMULATOR_CONFIG_FILE, 'other.config'] })).toMatchObject({ pooled: false });
     });
 
+    it('GIVEN an offline provider that still names a profile file WHEN planned THEN it runs plain: the server would look for the file in its own directory', () => {
+      const stack = offlineQueueStack([offlineProvider({ profile: EMULATOR_PROFILE, shared_config_files: [EMULATOR_CONFIG_FILE] })]);
+      const dir = workdir({ 'cdk.tf.json': stack, [EMULATOR_CONFIG_FILE]: emulatorConfigText('https://127.0.0.1:4566') });
+      expect(poolDecision('plan', dir, ENV)).toMatchObject({ pooled: false });
+    });
+
     it('GIVEN the offline override over it (an offline plan of the sandbox) WHEN planned THEN it is pooled as offline, no file copied', () => {
       const override = { provider: { aws: { ...offlineProvider(), profile: null, shared_config_files: null } } };
       const dir = workdir({ 'cdk.tf.json': profileStack(), 'fleetflags_offline_override.tf.json': override });
