@@ -560,6 +560,14 @@ export const errors = {
     ),
 
   /** One line on stderr, once per process: the pool's first failed start (the runs go on plain). */
+  providerServerFileName: (name: string) =>
+    new FleetflagsError(
+      `A file for the AWS provider server's working directory has a name that is not a plain file name: ${JSON.stringify(name)}. ` +
+        'Allowed: one path segment, not starting with "." (the emulator profile, aws-emulator.config). ' +
+        'Fix: name the file in the provider configuration by a plain name relative to the stack directory (lib/terraform/emulator-profile.ts).',
+      ExitCode.TerraformFailed,
+    ),
+
   providerPoolFallback: (message: string) =>
     `warning: provider pool: ${message.split('\n')[0].trim()} Terraform runs go on launching their own providers (slower); ` +
     'this process starts no more servers for that configuration. Fix: see the reason above; FLEETFLAGS_PROVIDER_POOL=0 turns the pool off.',

@@ -20,11 +20,12 @@
  * phases and Terraform processes from its deploy record.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { emulatorEndpoint, freePort, startEmulator, stopEmulator } from '../emulator/emulator';
 import { copyProject, editProjectFlags } from '../temp-project';
+import { EMULATOR_CONFIG_FILE } from '../terraform/emulator-profile';
 import { PROVIDER_POOL_ENV } from '../terraform/provider-eligibility';
 import { terraform } from '../terraform/runner';
 import type { DeployRunRecord } from './deploy';
@@ -224,21 +225,34 @@ export function childrenCpuMs(): number | undefined {
   }
 }
 
-/** Runs the project's app (cdktf.json "app") into `outdir`; the sandbox stacks' JSON by name. */
-function synthesizeSandbox(project: string, outdir: string): Map<string, string> {
+/** A synthesized sandbox stack: its JSON and its directory (which also holds the emulator profile). */
+interface SynthesizedStack {
+  readonly json: string;
+  readonly dir: string;
+}
+
+/** Runs the project's app (cdktf.json "app") into `outdir`; the sandbox stacks by name. */
+function synthesizeSandbox(project: string, outdir: string): Map<string, SynthesizedStack> {
   const app = (JSON.parse(readFileSync(path.join(project, 'cdktf.json'), 'utf8')).app as string).split(' ');
   runSync(project, app, { CDKTF_OUTDIR: outdir });
-  return new Map(STACKS.map((s) => [s, readFileSync(path.join(outdir, 'stacks', s, 'cdk.tf.json'), 'utf8')]));
+  return new Map(
+    STACKS.map((s) => {
+      const dir = path.join(outdir, 'stacks', s);
+      return [s, { json: readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8'), dir }];
+    }),
+  );
 }
 
-function writeBare(dir: string, stackJson: string): void {
-  const stack = JSON.parse(stackJson);
-  delete stack.terraform?.backend; // local state in the directory
+/** The stack as a bare Terraform directory: its configuration (local state) and the emulator profile it names. */
+function writeBare(dir: string, stack: SynthesizedStack): void {
+  const config = JSON.parse(stack.json);
+  delete config.terraform?.backend; // local state in the directory
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(stack));
+  writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(config));
+  copyFileSync(path.join(stack.dir, EMULATOR_CONFIG_FILE), path.join(dir, EMULATOR_CONFIG_FILE));
 }
 
-async function initBare(dir: string, stackJson: string): Promise<void> {
+async function initBare(dir: string, stackJson: SynthesizedStack): Promise<void> {
   writeBare(dir, stackJson);
   await terraform(['init', '-input=false', '-no-color'], { cwd: dir });
 }

@@ -13,7 +13,10 @@
  *   for `show`, `validate` and `providers`, which never configure the provider (SCHEMA_ONLY_COMMANDS);
  * - that configuration is **offline** (the offline access key, credential validation and
  *   the account lookup skipped: the provider makes no request) or **emulated** (the
- *   emulator's access key, every endpoint on loopback). Real AWS environments (dogfood,
+ *   emulator's access key, and either the emulator profile (emulator-profile.ts: its file,
+ *   named relative to the run's directory, sends every service to a loopback endpoint; the
+ *   server gets a copy of the file in its own working directory) or an `endpoints` block
+ *   with every endpoint on loopback). Real AWS environments (dogfood,
  *   production) always launch their own provider: a long-lived server keeps the
  *   environment it started with (credentials from CI's role session, which expire, a
  *   CA bundle, proxies), and a plain launch is what the apply of a real account was
@@ -26,6 +29,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
+import { EMULATOR_CONFIG_FILE, emulatorConfigEndpoint, EMULATOR_PROFILE } from './emulator-profile';
 import { EMULATOR_ACCESS_KEY, OFFLINE_ACCESS_KEY } from './provider-access-keys';
 import { AWS_PROVIDER_ADDRESS } from './provider-server';
 
@@ -54,6 +58,11 @@ export type PoolDecision =
       readonly kind: 'offline' | 'emulated' | 'schema-only';
       /** Servers are reused only between runs with the same key (binary, kind, connection settings, environment). */
       readonly key: string;
+      /**
+       * Files the server needs in its working directory (name -> text): the emulator profile's
+       * shared config file, which the configuration names relative to the run's directory.
+       */
+      readonly files?: Readonly<Record<string, string>>;
     }
   | { readonly pooled: false; readonly reason: string };
 
@@ -93,7 +102,7 @@ function decide(command: string, cwd: string, env: NodeJS.ProcessEnv): PoolDecis
   }
   if (configs.length > 1 || configs[0]?.alias !== undefined) {
     // Several configurations: only a command that never configures the provider may attach them all to one server.
-    if (!SCHEMA_ONLY_COMMANDS.has(command) || configs.some((c) => providerKind(c) === undefined)) {
+    if (!SCHEMA_ONLY_COMMANDS.has(command) || configs.some((c) => providerKind(c, cwd) === undefined)) {
       return configs.length > 1
         ? plain(`${configs.length} aws provider configurations (a server serves exactly one)`)
         : plain('the aws provider configuration has an alias');
@@ -104,13 +113,15 @@ function decide(command: string, cwd: string, env: NodeJS.ProcessEnv): PoolDecis
   }
   if (configs.length === 0) return plain('0 aws provider configurations (a server serves exactly one)');
   const config = configs[0];
-  const kind = providerKind(config);
+  const kind = providerKind(config, cwd);
   if (!kind) return plain('the aws provider configuration is neither offline nor emulated on loopback (real AWS launches its own)');
   const binary = providerBinary(cwd, env);
   if (!binary) return plain('no installed aws provider binary for the lock file');
-  // Offline, the provider makes no request: its connection settings do not matter.
-  const connection = kind === 'emulated' ? { endpoints: config.endpoints, insecure: config.insecure, http_proxy: config.http_proxy } : {};
-  return { pooled: true, binary, kind, key: poolKey([binary, kind, connection, providerEnv(env)]) };
+  // Offline, the provider makes no request: its connection settings do not matter. Emulated, they
+  // include the profile file's text, so servers of different emulator endpoints stay apart.
+  const files = kind === 'emulated' && config.profile === EMULATOR_PROFILE ? { [EMULATOR_CONFIG_FILE]: readFileSync(path.join(cwd, EMULATOR_CONFIG_FILE), 'utf8') } : undefined;
+  const connection = kind === 'emulated' ? { endpoints: config.endpoints, insecure: config.insecure, http_proxy: config.http_proxy, files } : {};
+  return { pooled: true, binary, kind, key: poolKey([binary, kind, connection, providerEnv(env)]), ...(files ? { files } : {}) };
 }
 
 const poolKey = (parts: unknown[]): string => createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
@@ -122,14 +133,25 @@ export function providerEnv(env: NodeJS.ProcessEnv): Array<[string, string]> {
     .sort(([a], [b]) => a.localeCompare(b));
 }
 
-function providerKind(config: Json): 'offline' | 'emulated' | undefined {
+function providerKind(config: Json, cwd: string): 'offline' | 'emulated' | undefined {
   if (config.custom_ca_bundle !== undefined) return undefined;
+  const profile = config.profile ?? undefined;
+  const configFiles = config.shared_config_files ?? undefined;
   if (config.access_key === OFFLINE_ACCESS_KEY && config.secret_key === OFFLINE_ACCESS_KEY && config.skip_credentials_validation === true && config.skip_requesting_account_id === true) {
-    return 'offline';
+    // Offline, the provider reads no profile (writeOfflineOverride clears them; one left would be read at configure).
+    return profile === undefined && configFiles === undefined ? 'offline' : undefined;
   }
   if (config.access_key === EMULATOR_ACCESS_KEY && config.secret_key === EMULATOR_ACCESS_KEY) {
     const urls = ([] as Json[]).concat(config.endpoints ?? []).flatMap((e) => Object.values(e ?? {}));
-    if (urls.length > 0 && urls.every((u) => typeof u === 'string' && onLoopback(u))) return 'emulated';
+    if (profile === undefined && configFiles === undefined) {
+      return urls.length > 0 && urls.every((u) => typeof u === 'string' && onLoopback(u)) ? 'emulated' : undefined;
+    }
+    // The emulator profile, in exactly the file we write (emulator-profile.ts), every service on loopback.
+    if (profile !== EMULATOR_PROFILE || JSON.stringify(configFiles) !== JSON.stringify([EMULATOR_CONFIG_FILE])) return undefined;
+    if (urls.some((u) => typeof u !== 'string' || !onLoopback(u))) return undefined;
+    const file = path.join(cwd, EMULATOR_CONFIG_FILE);
+    const endpoint = existsSync(file) ? emulatorConfigEndpoint(readFileSync(file, 'utf8')) : undefined;
+    return endpoint !== undefined && onLoopback(endpoint) ? 'emulated' : undefined;
   }
   return undefined;
 }

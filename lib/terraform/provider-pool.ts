@@ -29,7 +29,7 @@ export interface ProviderPoolOptions {
   /** @default FLEETFLAGS_PROVIDER_POOL_MAX, else 4 */
   readonly maxServers?: number;
   /** Starts a server (tests replace it). @default ProviderServer.start */
-  readonly start?: (binary: string, env: NodeJS.ProcessEnv) => Promise<ProviderServer>;
+  readonly start?: (binary: string, env: NodeJS.ProcessEnv, files?: Readonly<Record<string, string>>) => Promise<ProviderServer>;
   /** Where the failed-start warning goes (tests replace it). @default one line on stderr, once per process */
   readonly warn?: (line: string) => void;
 }
@@ -71,7 +71,7 @@ export class ProviderPool {
   private readonly entries: Entry[] = [];
   private starting = 0;
   private readonly maxServers: number;
-  private readonly startServer: (binary: string, env: NodeJS.ProcessEnv) => Promise<ProviderServer>;
+  private readonly startServer: (binary: string, env: NodeJS.ProcessEnv, files?: Readonly<Record<string, string>>) => Promise<ProviderServer>;
   private readonly onExit = () => this.stopNow();
   // A process that ends by itself (its event loop empty) waits for its servers to exit, so
   // their CPU time counts as its children's (time, the bench); process.exit() skips this.
@@ -91,7 +91,7 @@ export class ProviderPool {
   constructor(options: ProviderPoolOptions = {}) {
     const fromEnv = Number(process.env[PROVIDER_POOL_MAX_ENV]);
     this.maxServers = options.maxServers ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_MAX_SERVERS);
-    this.startServer = options.start ?? ((binary, env) => ProviderServer.start(binary, env));
+    this.startServer = options.start ?? ((binary, env, files) => ProviderServer.start(binary, env, { files }));
     this.warn = options.warn ?? warnOncePerProcess;
   }
 
@@ -102,9 +102,10 @@ export class ProviderPool {
 
   /**
    * A server for `key` leased to the caller alone, or undefined when none can be had
-   * (all busy, or it would not start): the caller runs Terraform plain.
+   * (all busy, or it would not start): the caller runs Terraform plain. `files` go into a new
+   * server's working directory (PoolDecision.files; the key covers them).
    */
-  async lease(key: string, binary: string, env: NodeJS.ProcessEnv): Promise<ProviderLease | undefined> {
+  async lease(key: string, binary: string, env: NodeJS.ProcessEnv, files?: Readonly<Record<string, string>>): Promise<ProviderLease | undefined> {
     if (this.failedKeys.has(key)) return undefined;
     for (const entry of this.entries.filter((e) => !e.leased)) {
       if (!entry.server.alive) this.drop(entry);
@@ -129,7 +130,7 @@ export class ProviderPool {
     const generation = this.generation;
     let server: ProviderServer;
     try {
-      server = await this.startServer(binary, env);
+      server = await this.startServer(binary, env, files);
     } catch (e) {
       this.stats.failedStarts += 1;
       this.failedKeys.add(key);

@@ -16,7 +16,7 @@
  *   level: megabytes per plan).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { errors } from '../errors';
@@ -140,6 +140,11 @@ export interface ProviderServerStartOptions {
    * spawn the binary directly). @default true
    */
   readonly parentDeathSignal?: boolean;
+  /**
+   * Files to write into the server's working directory before it starts (name -> text): what
+   * the configurations it serves name by a relative path (the emulator profile). @default none
+   */
+  readonly files?: Readonly<Record<string, string>>;
 }
 
 export class ProviderServer {
@@ -150,12 +155,17 @@ export class ProviderServer {
       swept = true;
       sweepStaleSocketDirs();
     }
+    const files = Object.entries(options.files ?? {});
+    const badName = files.find(([name]) => name !== path.basename(name) || name.startsWith('.'));
+    if (badName) throw errors.providerServerFileName(badName[0]);
     const socketDir = mkdtempSync(path.join(socketParent(), `${SOCKET_DIR_PREFIX}${process.pid}-`));
+    for (const [name, text] of files) writeFileSync(path.join(socketDir, name), text);
     const serverEnv: NodeJS.ProcessEnv = { ...env, ...QUIET_ENV, PLUGIN_UNIX_SOCKET_DIR: socketDir };
     for (const name of DROPPED_ENV) delete serverEnv[name];
     const wrapper = options.parentDeathSignal === false ? null : setpriv();
     const [command, args] = wrapper ? [wrapper, ['--pdeathsig', 'KILL', '--', binary, '-debug']] : [binary, ['-debug']];
-    // Its own working directory: the provider reads no files of a workdir for the configurations it serves.
+    // Its own working directory: the provider reads no files of a workdir for the configurations it
+    // serves, but for the ones given (`files`, the emulator profile), copied here under the same name.
     // Its own process group (detached): a terminal's Ctrl-C (SIGINT to the foreground group) reaches
     // Terraform, which finishes its in-flight provider calls and writes state, not the server, which
     // would exit at once under it. It still never outlives us: the parent-death signal, and the pool's

@@ -63,7 +63,7 @@ export async function terraform(args: readonly string[], options: RunOptions): P
   envCache ??= terraformEnv();
   const env: NodeJS.ProcessEnv = { ...process.env, ...envCache, ...options.env };
   const decision = poolDecision(args[0], options.cwd, env);
-  const lease = decision.pooled ? await providerPool().lease(decision.key, decision.binary, env) : undefined;
+  const lease = decision.pooled ? await providerPool().lease(decision.key, decision.binary, env, decision.files) : undefined;
   if (!lease) return runTerraform(args, options, env);
   let result: TerraformResult;
   try {
@@ -213,7 +213,8 @@ function writeOfflineOverride(dir: string, stack: StackJson): void {
   const providers = ([] as StackJson[]).concat(stack.provider?.aws ?? []);
   const overridePath = path.join(dir, OFFLINE_OVERRIDE_FILE);
   // An AWS provider validates credentials and looks the account up; an emulated one
-  // (endpoints) looks the account up at the emulator. Offline, neither may happen.
+  // (its profile) looks the account up at the emulator. Offline, neither may happen, and no
+  // profile file is read (an emulated stack's is not in the working copy).
   const variables = offlineVariableDefaults(stack);
   const hasVariables = Object.keys(variables).length > 0;
   if (providers.some((p) => p.skip_credentials_validation !== true || p.skip_requesting_account_id !== true)) {
@@ -232,6 +233,8 @@ function writeOfflineOverride(dir: string, stack: StackJson): void {
               skip_region_validation: true,
               // Without a real account ID the allowed-account check cannot pass.
               allowed_account_ids: null,
+              profile: null,
+              shared_config_files: null,
             },
           },
         },

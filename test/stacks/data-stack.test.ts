@@ -1,10 +1,17 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { App, Testing } from 'cdktf';
+import { synthesize } from '../../lib/synth';
+import { EMULATOR_CONFIG_FILE, emulatorConfigEndpoint, EMULATOR_PROFILE } from '../../lib/terraform/emulator-profile';
 import { DataStack } from '../../stacks/data-stack';
 import { sandboxFlags, shippedFlags } from '../helpers/flags-fixtures';
 import { shippedEnvironments } from '../helpers/environments';
+import { tempDirs } from '../helpers/temp-dirs';
+
+const tmp = tempDirs();
 
 describe('DataStack', () => {
   it('names the buckets and the table from the naming prefix', () => {
@@ -41,18 +48,71 @@ describe('DataStack', () => {
     } finally {
       if (saved !== undefined) process.env.FLEETFLAGS_STATE_DIR = saved;
     }
-    // THEN only the provider's endpoint settings differ from AWS; the state file is in .fleetflags/state/
+    // THEN only the provider's endpoint settings differ from AWS: the emulator profile, in the file
+    // next to the stack, the account requested, S3 path style, the emulator's certificate accepted;
+    // the state file is in .fleetflags/state/
     const provider = parsed.provider.aws[0];
     expect(provider).toMatchObject({
       region: 'us-east-1',
+      access_key: 'fleetflags-emulator',
       skip_credentials_validation: true,
       skip_requesting_account_id: false,
       s3_use_path_style: true,
+      insecure: true,
+      profile: EMULATOR_PROFILE,
+      shared_config_files: [EMULATOR_CONFIG_FILE],
       allowed_account_ids: ['000000000000'],
     });
-    expect(Object.keys(provider.endpoints[0]).sort()).toEqual(['autoscaling', 'cloudwatch', 'dynamodb', 'ec2', 'elbv2', 'iam', 'kms', 's3', 'sns', 'ssm', 'sts']);
-    expect(new Set(Object.values(provider.endpoints[0]))).toEqual(new Set(['https://127.0.0.1:4566']));
     expect(parsed.terraform.backend).toEqual({ local: { path: '../../../.fleetflags/state/sandbox/sandbox-data.tfstate' } });
+  });
+
+  it('keeps the endpoints block out of every emulated stack: any such block costs the provider ~2.4 s of CPU per Terraform process', () => {
+    // GIVEN the sandbox (emulated) and an emulator on another port
+    const environments = [shippedFlags('sandbox'), sandboxFlags((f) => (f.aws = { ...f.aws, endpoint: 'https://localhost:4599' }))];
+    for (const flags of environments) {
+      // WHEN its stacks are synthesized
+      const outdir = tmp('fleetflags-emulated-synth-');
+      const { stacks } = synthesize([{ file: `flags/${flags.environment}.json`, environment: flags.environment, flags }], outdir);
+      // THEN no provider has an endpoints block (nor an alias or a second configuration that might)
+      expect(stacks.size).toBeGreaterThanOrEqual(2);
+      for (const [name, stack] of stacks) {
+        const providers = [].concat(stack.provider.aws);
+        expect({ name, providers: providers.length }).toEqual({ name, providers: 1 });
+        expect(providers[0]).not.toHaveProperty('endpoints');
+        expect(providers[0]).toMatchObject({ profile: EMULATOR_PROFILE, shared_config_files: [EMULATOR_CONFIG_FILE] });
+      }
+    }
+  });
+
+  it('writes the emulator profile next to each synthesized stack: every service at the flags endpoint', () => {
+    // GIVEN the sandbox flags, their emulator on another port
+    const flags = sandboxFlags((f) => (f.aws = { ...f.aws, endpoint: 'https://127.0.0.1:4599' }));
+    // WHEN the app is synthesized into a directory (as cdktf synth/diff/deploy and our scripts do)
+    const outdir = tmp('fleetflags-emulated-synth-');
+    synthesize([{ file: 'flags/sandbox.json', environment: 'sandbox', flags }], outdir);
+    // THEN each stack's directory has the shared config file the provider names, with that endpoint
+    const stackDirs = readdirSync(path.join(outdir, 'stacks')).sort();
+    expect(stackDirs).toEqual(['sandbox-data', 'sandbox-fleet']);
+    for (const name of stackDirs) {
+      const text = readFileSync(path.join(outdir, 'stacks', name, EMULATOR_CONFIG_FILE), 'utf8');
+      expect(text).toContain(`[profile ${EMULATOR_PROFILE}]`);
+      expect(emulatorConfigEndpoint(text)).toBe('https://127.0.0.1:4599');
+    }
+  });
+
+  it('writes no profile file for AWS or offline environments', () => {
+    // GIVEN production (AWS) and an offline sandbox
+    const offline = sandboxFlags((f) => (f.aws = { region: 'us-east-1', accountId: '000000000000', offline: true }));
+    for (const flags of [shippedFlags('production'), offline]) {
+      // WHEN synthesized into a directory
+      const outdir = tmp('fleetflags-synth-');
+      const { stacks } = synthesize([{ file: `flags/${flags.environment}.json`, environment: flags.environment, flags }], outdir);
+      // THEN no stack names a profile or has the file
+      for (const [name, stack] of stacks) {
+        expect([].concat(stack.provider.aws)[0]).not.toHaveProperty('profile');
+        expect(readdirSync(path.join(outdir, 'stacks', name))).not.toContain(EMULATOR_CONFIG_FILE);
+      }
+    }
   });
 
   it('configures an offline environment: dummy keys, no account lookups, local state', () => {

@@ -7,6 +7,7 @@
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EMULATOR_ACCESS_KEY } from '../../../stacks/environment';
+import { EMULATOR_CONFIG_FILE, emulatorConfigText, EMULATOR_PROFILE } from '../../../lib/terraform/emulator-profile';
 import { poolDecision, PROVIDER_POOL_ENV, providerBinary } from '../../../lib/terraform/provider-eligibility';
 import { offlineProvider, offlineQueueStack } from '../../helpers/provider-pool';
 import { tempDirs } from '../../helpers/temp-dirs';
@@ -62,6 +63,65 @@ describe('poolDecision', () => {
       offlineQueueStack([{ region: 'eu-west-1', access_key: EMULATOR_ACCESS_KEY, secret_key: EMULATOR_ACCESS_KEY, insecure: true, endpoints: [{ s3: endpoint, sts: endpoint }] }]);
     expect(poolDecision('apply', workdir({ 'cdk.tf.json': emulated('https://127.0.0.1:4566') }), ENV)).toMatchObject({ pooled: true, kind: 'emulated' });
     expect(poolDecision('apply', workdir({ 'cdk.tf.json': emulated('https://emulator.example.com') }), ENV)).toMatchObject({ pooled: false });
+  });
+
+  describe('the emulator profile (the sandbox: shared config file next to the stack, no endpoints block)', () => {
+    const profileStack = () =>
+      offlineQueueStack([
+        { region: 'us-east-1', access_key: EMULATOR_ACCESS_KEY, secret_key: EMULATOR_ACCESS_KEY, insecure: true, profile: EMULATOR_PROFILE, shared_config_files: [EMULATOR_CONFIG_FILE] },
+      ]);
+
+    it('GIVEN the profile file names a loopback endpoint WHEN planned THEN it is pooled as emulated, the server getting a copy of the file', () => {
+      // GIVEN
+      const text = emulatorConfigText('https://127.0.0.1:4566');
+      const dir = workdir({ 'cdk.tf.json': profileStack(), [EMULATOR_CONFIG_FILE]: text });
+      // WHEN
+      const decision = poolDecision('plan', dir, ENV);
+      // THEN
+      expect(decision).toMatchObject({ pooled: true, kind: 'emulated', files: { [EMULATOR_CONFIG_FILE]: text } });
+    });
+
+    it('GIVEN two stacks at different emulator endpoints WHEN planned THEN their keys differ (a server never serves another emulator); the same endpoint shares one', () => {
+      const at = (endpoint: string) => poolDecision('plan', workdir({ 'cdk.tf.json': profileStack(), [EMULATOR_CONFIG_FILE]: emulatorConfigText(endpoint) }), ENV) as { key: string };
+      expect(at('https://127.0.0.1:4566').key).not.toBe(at('https://127.0.0.1:4599').key);
+      // (the binary is per workdir here, so the same endpoint is compared in one directory)
+      const dir = workdir({ 'cdk.tf.json': profileStack(), [EMULATOR_CONFIG_FILE]: emulatorConfigText('https://127.0.0.1:4566') });
+      expect((poolDecision('apply', dir, ENV) as { key: string }).key).toBe((poolDecision('plan', dir, ENV) as { key: string }).key);
+    });
+
+    it.each([
+      ['the profile file names an endpoint off loopback', { [EMULATOR_CONFIG_FILE]: emulatorConfigText('https://emulator.example.com') }],
+      ['the profile file is missing', {}],
+      ['the profile file has settings we do not write', { [EMULATOR_CONFIG_FILE]: `${emulatorConfigText('https://127.0.0.1:4566')}region = eu-west-1\n` }],
+    ])('GIVEN %s WHEN planned THEN it runs plain', (_what, files) => {
+      expect(poolDecision('plan', workdir({ 'cdk.tf.json': profileStack(), ...files }), ENV)).toEqual({ pooled: false, reason: expect.stringMatching(/neither offline nor emulated/) });
+    });
+
+    it('GIVEN another profile or another file WHEN planned THEN it runs plain: only the profile we write is known to be on loopback', () => {
+      const text = emulatorConfigText('https://127.0.0.1:4566');
+      const other = (change: Record<string, unknown>) => {
+        const stack = profileStack();
+        Object.assign(stack.provider.aws[0], change);
+        return poolDecision('plan', workdir({ 'cdk.tf.json': stack, [EMULATOR_CONFIG_FILE]: text, 'other.config': text }), ENV);
+      };
+      expect(other({ profile: 'default' })).toMatchObject({ pooled: false });
+      expect(other({ shared_config_files: ['other.config'] })).toMatchObject({ pooled: false });
+      expect(other({ shared_config_files: [EMULATOR_CONFIG_FILE, 'other.config'] })).toMatchObject({ pooled: false });
+    });
+
+    it('GIVEN an offline provider that still names a profile file WHEN planned THEN it runs plain: the server would look for the file in its own directory', () => {
+      const stack = offlineQueueStack([offlineProvider({ profile: EMULATOR_PROFILE, shared_config_files: [EMULATOR_CONFIG_FILE] })]);
+      const dir = workdir({ 'cdk.tf.json': stack, [EMULATOR_CONFIG_FILE]: emulatorConfigText('https://127.0.0.1:4566') });
+      expect(poolDecision('plan', dir, ENV)).toMatchObject({ pooled: false });
+    });
+
+    it('GIVEN the offline override over it (an offline plan of the sandbox) WHEN planned THEN it is pooled as offline, no file copied', () => {
+      const override = { provider: { aws: { ...offlineProvider(), profile: null, shared_config_files: null } } };
+      const dir = workdir({ 'cdk.tf.json': profileStack(), 'fleetflags_offline_override.tf.json': override });
+      const decision = poolDecision('plan', dir, ENV);
+      expect(decision).toMatchObject({ pooled: true, kind: 'offline' });
+      expect(decision).not.toHaveProperty('files');
+    });
   });
 
   it('GIVEN two aws provider configurations (an alias) WHEN planned THEN it runs plain: one server would get both configurations', () => {
@@ -153,7 +213,7 @@ function workdir(files: Record<string, unknown>, dataDir = '.terraform'): string
   const dir = tmp('fleetflags-eligibility-');
   for (const [name, content] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), JSON.stringify(content));
+    writeFileSync(path.join(dir, name), typeof content === 'string' ? content : JSON.stringify(content));
   }
   writeFileSync(path.join(dir, '.terraform.lock.hcl'), 'provider "registry.terraform.io/hashicorp/aws" {\n  version     = "5.100.0"\n  hashes = []\n}\n');
   const binary = path.join(dir, dataDir, PROVIDER_PATH);

@@ -63,7 +63,7 @@ describe('plans through the pool are the plans of a plain Terraform', () => {
 
   beforeAll(async () => {
     const shipped = synthesize(loadFlagsOrThrow(), tmp('fleetflags-pool-synth-')).stacks;
-    // One stack of each kind, each with a provider configuration of its own kind (emulated endpoints made
+    // One stack of each kind, each with a provider configuration of its own kind (the emulator profile made
     // offline, an offline AWS account, the access stack's): every other @terraform suite plans the rest
     // through the pool and asserts what it plans.
     shippedNames = [...shipped.keys()];

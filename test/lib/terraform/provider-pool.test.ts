@@ -19,6 +19,13 @@ describe('ProviderPool', () => {
     expect(pool.stats).toEqual({ started: 1, reused: 2, died: 0, busy: 0, failedStarts: 0 });
   });
 
+  it("GIVEN a run's files (the emulator profile) WHEN a server starts for it THEN the start gets them", async () => {
+    const starts: unknown[] = [];
+    const pool = new ProviderPool({ start: (_binary, _env, files) => (starts.push(files), fakeServer()) });
+    (await pool.lease('k', 'bin', {}, { 'aws-emulator.config': 'text' }))!.release();
+    expect(starts).toEqual([{ 'aws-emulator.config': 'text' }]);
+  });
+
   it('GIVEN a leased server WHEN a second run leases at the same time THEN it gets another server: never two runs on one', async () => {
     const { pool } = fakePool();
     const [a, b] = await Promise.all([pool.lease('k', 'bin', {}), pool.lease('k', 'bin', {})]);
@@ -244,6 +251,28 @@ describe('ProviderServer.start', () => {
     await expect(start).rejects.toThrow(/terraform-provider-aws -debug did not start: it could not be started \(spawn .*ENOENT\)/);
     expect(Date.now() - started).toBeLessThan(10_000);
   });
+
+  it('GIVEN files for its working directory (the emulator profile a configuration names relative to its stack) WHEN a server starts THEN it runs where they are', async () => {
+    // GIVEN
+    const binary = standInProvider(tempDir('stand-in-'));
+    const text = '[profile fleetflags-emulator]\nendpoint_url = https://127.0.0.1:4566\n';
+    // WHEN
+    const server = await ProviderServer.start(binary, { PATH: process.env.PATH }, { files: { 'aws-emulator.config': text } });
+    try {
+      // THEN the file, relative to the server's own working directory, is the one given
+      expect(readFileSync(`/proc/${server.pid}/cwd/aws-emulator.config`, 'utf8')).toBe(text);
+    } finally {
+      await server.stop(5000);
+    }
+  });
+
+  it.each(['../aws-emulator.config', 'sub/aws-emulator.config', '.aws-emulator.config'])(
+    'GIVEN a file named %s (not a plain name) WHEN a server starts THEN it rejects, naming it, before starting anything',
+    async (name) => {
+      const start = ProviderServer.start('/nonexistent/terraform-provider-aws', { PATH: process.env.PATH }, { files: { [name]: 'x' } });
+      await expect(start).rejects.toThrow(`not a plain file name: ${JSON.stringify(name)}`);
+    },
+  );
 
   it('GIVEN a provider binary that does not exist, started through setpriv WHEN a server starts THEN it rejects at once', async () => {
     const start = ProviderServer.start('/nonexistent/terraform-provider-aws', { PATH: process.env.PATH }, { timeoutMs: 20_000 });

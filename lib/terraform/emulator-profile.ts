@@ -1,0 +1,56 @@
+/**
+ * How an emulated environment's AWS provider reaches the emulator: a shared config
+ * profile whose `endpoint_url` is the emulator, in a file next to the synthesized stack
+ * (the provider configuration names it: `profile` + `shared_config_files`), instead of
+ * the provider's `endpoints` block.
+ *
+ * Why not the block: any `endpoints` block (one attribute, or even empty) costs the AWS
+ * provider 5.100.0 about 2.4 s of CPU in PrepareProviderConfig, the plugin framework's
+ * validation of the provider configuration, in every Terraform process that validates or
+ * configures it (validate, plan, apply, refresh). The SDK's own endpoint setting has no
+ * such cost, reaches every service the stacks call (S3 path style too: the provider's
+ * `s3_use_path_style`), and keeps the synthesized configuration self-contained, so a bare
+ * `npx cdktf deploy` needs no variable exported (AWS_ENDPOINT_URL would).
+ *
+ * The file is named by a path relative to the stack directory, where cdktf and our runner
+ * run Terraform; a pooled provider server (provider-eligibility.ts) gets a copy of it in its
+ * own working directory. No cdktf import here: the provider pool reads this module.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** The profile of the emulated environments' provider configuration. */
+export const EMULATOR_PROFILE = 'fleetflags-emulator';
+
+/** The shared config file in each synthesized stack directory of an emulated environment. */
+export const EMULATOR_CONFIG_FILE = 'aws-emulator.config';
+
+/** The shared config file's text: the emulator profile, every service at `endpoint`. */
+export function emulatorConfigText(endpoint: string): string {
+  return [
+    '# Written by fleetflags at synthesis (stacks/emulator-profile.ts): the emulated environment\'s',
+    '# AWS provider sends every service here (shared config endpoint_url). Do not edit.',
+    `[profile ${EMULATOR_PROFILE}]`,
+    `endpoint_url = ${endpoint}`,
+    '',
+  ].join('\n');
+}
+
+/** Writes the emulator profile for `endpoint` into `dir` (a stack directory); returns the file's path there. */
+export function writeEmulatorProfile(dir: string, endpoint: string): string {
+  const file = path.join(dir, EMULATOR_CONFIG_FILE);
+  writeFileSync(file, emulatorConfigText(endpoint));
+  return file;
+}
+
+/**
+ * The emulator endpoint of a shared config file's text, when it is exactly what
+ * emulatorConfigText writes (one profile, one setting); undefined for anything else
+ * (another profile, more settings: not ours, so not recognized as emulated).
+ */
+export function emulatorConfigEndpoint(text: string): string | undefined {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#') && !l.startsWith(';'));
+  if (lines.length !== 2 || lines[0] !== `[profile ${EMULATOR_PROFILE}]`) return undefined;
+  const setting = /^endpoint_url\s*=\s*(\S+)$/.exec(lines[1]);
+  return setting?.[1];
+}

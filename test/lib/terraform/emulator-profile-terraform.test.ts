@@ -1,0 +1,34 @@
+/**
+ * An emulated stack's offline working copy (speculative plans, the flag matrix, `npm run
+ * sandbox --plan-only`) reads no profile file and calls nothing: the offline override clears
+ * the emulator profile the synthesized provider names, judged by the real Terraform.
+ *
+ * @terraform: runs the real Terraform (left out of `npm run test:quick`).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { EMULATOR_CONFIG_FILE, EMULATOR_PROFILE } from '../../../lib/terraform/emulator-profile';
+import { OFFLINE_OVERRIDE_FILE, planJson, writeOfflineWorkdir, type StackJson } from '../../../lib/terraform/runner';
+import { synthesizeStacks } from '../../../lib/synth';
+import { shippedFlags } from '../../helpers/flags-fixtures';
+import { tempDirs } from '../../helpers/temp-dirs';
+
+const tmp = tempDirs();
+
+describe('an emulated stack planned offline', () => {
+  it('GIVEN the sandbox data stack (its provider names the emulator profile) WHEN planned in an offline working copy THEN the override clears the profile and the plan needs no file', async () => {
+    // GIVEN
+    const flags = shippedFlags('sandbox');
+    const stack = synthesizeStacks([{ file: 'flags/sandbox.json', environment: 'sandbox', flags }]).get('sandbox-data') as StackJson;
+    expect(stack.provider.aws[0]).toMatchObject({ profile: EMULATOR_PROFILE, shared_config_files: [EMULATOR_CONFIG_FILE] });
+    // WHEN
+    const dir = tmp('fleetflags-emulated-offline-');
+    await writeOfflineWorkdir(dir, stack);
+    const plan = await planJson(dir);
+    // THEN the working copy has no profile file, the override unsets the profile, and every resource is planned
+    expect(existsSync(path.join(dir, EMULATOR_CONFIG_FILE))).toBe(false);
+    const override = JSON.parse(readFileSync(path.join(dir, OFFLINE_OVERRIDE_FILE), 'utf8'));
+    expect(override.provider.aws).toMatchObject({ profile: null, shared_config_files: null, skip_requesting_account_id: true });
+    expect(plan.resource_changes.filter((c: { change: { actions: string[] } }) => c.change.actions.join() === 'create').length).toBe(14);
+  }, 300_000);
+});

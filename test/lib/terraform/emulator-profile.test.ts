@@ -1,0 +1,28 @@
+/**
+ * The emulator profile: the shared config file an emulated environment's provider reads its
+ * endpoint from (instead of an `endpoints` block), and how the provider pool reads it back.
+ */
+import { EMULATOR_PROFILE, emulatorConfigEndpoint, emulatorConfigText } from '../../../lib/terraform/emulator-profile';
+
+describe('emulatorConfigText', () => {
+  it('GIVEN an endpoint WHEN written THEN the file is one profile whose endpoint_url (every service) is that endpoint', () => {
+    const text = emulatorConfigText('https://127.0.0.1:4566');
+    const settings = text.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+    expect(settings).toEqual([`[profile ${EMULATOR_PROFILE}]`, 'endpoint_url = https://127.0.0.1:4566']);
+  });
+});
+
+describe('emulatorConfigEndpoint', () => {
+  it('GIVEN the text emulatorConfigText writes WHEN read THEN its endpoint comes back', () => {
+    expect(emulatorConfigEndpoint(emulatorConfigText('https://localhost:4599'))).toBe('https://localhost:4599');
+  });
+
+  it.each([
+    ['another profile', '[profile default]\nendpoint_url = https://127.0.0.1:4566\n'],
+    ['a setting we do not write (it could send a service elsewhere)', `${emulatorConfigText('https://127.0.0.1:4566')}services = elsewhere\n`],
+    ['no endpoint', `[profile ${EMULATOR_PROFILE}]\n`],
+    ['an empty file', ''],
+  ])('GIVEN %s WHEN read THEN it is not recognized (undefined)', (_what, text) => {
+    expect(emulatorConfigEndpoint(text)).toBeUndefined();
+  });
+});
