@@ -72,7 +72,8 @@ beforeAll(async () => {
     catchUp: { groupName: 'fleetflags-sandbox-catch-up', expiresAt: new Date('2026-11-24T18:00:00Z') },
   });
   // Its own working copy (its state the default terraform.tfstate there, the emulator profile beside it), the
-  // providers linked from the shared init: an offline copy (writeOfflineWorkdir) calls nothing
+  // providers linked from the shared init. Not an offline copy (writeOfflineWorkdir): that one is for plans that
+  // call nothing, and its override clears the profile, so the apply would not reach the emulator.
   const dir = path.join(work, 'tf');
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'cdk.tf.json'), Testing.synth(stack));

@@ -2,6 +2,8 @@
  * Offline working copies (writeOfflineWorkdir, writeModulesWorkdir) leave out the aws
  * provider's `endpoints` block: an offline plan calls nothing, and with the block the
  * provider spends about 2 s validating its configuration in every Terraform process.
+ * Today's stacks reach the emulator through a profile instead; older commits' stacks
+ * (base refs, rollback branches) still have the block.
  * The providers are linked from the shared init template (one `terraform init` per
  * machine, cached); nothing here plans.
  *
@@ -15,7 +17,10 @@ import { tempDirs } from '../../helpers/temp-dirs';
 
 const tmp = tempDirs();
 
-/** An emulated stack as stacks/environment.ts synthesizes it: endpoints on loopback, the account looked up. */
+/**
+ * An emulated stack as a commit before the emulator profile synthesizes it (a PR's base ref, a rollback
+ * branch: synthesizeRef builds each ref with its own code): endpoints on loopback, the account looked up.
+ */
 const emulated = (stackName: string): StackJson => ({
   terraform: { required_providers: { aws: { source: 'aws', version: '5.100.0' } }, backend: { local: { path: `../../${stackName}.tfstate` } } },
   provider: {
