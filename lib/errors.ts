@@ -559,15 +559,17 @@ export const errors = {
       ExitCode.TerraformFailed,
     ),
 
-  /** One line on stderr, once per process: the pool's first failed start (the runs go on plain). */
+  /** A file for a provider server's working directory named by anything but a plain file name (an internal guard). */
   providerServerFileName: (name: string) =>
     new FleetflagsError(
       `A file for the AWS provider server's working directory has a name that is not a plain file name: ${JSON.stringify(name)}. ` +
-        'Allowed: one path segment, not starting with "." (the emulator profile, aws-emulator.config). ' +
-        'Fix: name the file in the provider configuration by a plain name relative to the stack directory (lib/terraform/emulator-profile.ts).',
+        'Allowed: one non-empty path segment, not starting with "." (the emulator profile, aws-emulator.config). ' +
+        'Fix: this is an internal guard: provider eligibility (lib/terraform/provider-eligibility.ts) never produces such a name, ' +
+        'so report it as a bug in the caller that passed the file to ProviderServer.start.',
       ExitCode.TerraformFailed,
     ),
 
+  /** One line on stderr, once per process: the pool's first failed start (the runs go on plain). */
   providerPoolFallback: (message: string) =>
     `warning: provider pool: ${message.split('\n')[0].trim()} Terraform runs go on launching their own providers (slower); ` +
     'this process starts no more servers for that configuration. Fix: see the reason above; FLEETFLAGS_PROVIDER_POOL=0 turns the pool off.',

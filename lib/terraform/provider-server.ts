@@ -156,7 +156,7 @@ export class ProviderServer {
       sweepStaleSocketDirs();
     }
     const files = Object.entries(options.files ?? {});
-    const badName = files.find(([name]) => name !== path.basename(name) || name.startsWith('.'));
+    const badName = files.find(([name]) => name === '' || name !== path.basename(name) || name.startsWith('.'));
     if (badName) throw errors.providerServerFileName(badName[0]);
     const socketDir = mkdtempSync(path.join(socketParent(), `${SOCKET_DIR_PREFIX}${process.pid}-`));
     for (const [name, text] of files) writeFileSync(path.join(socketDir, name), text);

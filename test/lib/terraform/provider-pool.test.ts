@@ -266,7 +266,7 @@ describe('ProviderServer.start', () => {
     }
   });
 
-  it.each(['../aws-emulator.config', 'sub/aws-emulator.config', '.aws-emulator.config'])(
+  it.each(['../aws-emulator.config', 'sub/aws-emulator.config', '.aws-emulator.config', ''])(
     'GIVEN a file named %s (not a plain name) WHEN a server starts THEN it rejects, naming it, before starting anything',
     async (name) => {
       const start = ProviderServer.start('/nonexistent/terraform-provider-aws', { PATH: process.env.PATH }, { files: { [name]: 'x' } });
