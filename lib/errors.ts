@@ -1321,6 +1321,30 @@ export const emulatorErrors = {
       ExitCode.Failure,
     ),
 
+  /**
+   * An endpoint that is not exactly an origin: whitespace or control characters (the URL parser
+   * drops them, so they would pass a host check and reach the emulator profile file as extra lines),
+   * a path, query, fragment or user info.
+   */
+  endpointNotOrigin: (file: string, value: string, origin: string | undefined) => ({
+    file,
+    path: '$.aws.endpoint',
+    value,
+    problem: 'the AWS endpoint of an emulated environment must be a bare origin (scheme, host, port), written as the URL parser writes it',
+    allowed: 'http(s)://<host>:<port> with an optional trailing "/": no whitespace or control characters, path, query, fragment (#) or user info',
+    fix: origin ? `write ${JSON.stringify(origin)}` : 'use the emulator\'s endpoint, "https://127.0.0.1:4566"',
+  }),
+
+  /** emulatorConfigText (lib/terraform/emulator-profile.ts) was given an endpoint that is not a canonical origin. */
+  emulatorProfileEndpoint: (value: string) =>
+    new FleetflagsError(
+      `The emulator profile (aws-emulator.config) cannot name the endpoint ${JSON.stringify(value)}: it is not a bare http(s) origin ` +
+        '(whitespace, control characters, a path, query, fragment or user info could add lines to the shared config file ' +
+        'and send AWS calls elsewhere). Allowed: http(s)://<host>:<port>, optionally with a trailing "/", exactly as the URL parser writes it. ' +
+        'Fix: set aws.endpoint in the flags file to the emulator\'s origin, e.g. "https://127.0.0.1:4566" (npm run check-flags names the problem).',
+      ExitCode.FlagsInvalid,
+    ),
+
   endpointNotLoopback: (file: string, value: string) => ({
     file,
     path: '$.aws.endpoint',
