@@ -70,12 +70,13 @@ export function writeEmulatorProfile(dir: string, endpoint: string): string {
 
 /**
  * The emulator endpoint of a shared config file's text, when it is exactly what
- * emulatorConfigText writes (one profile, one setting); undefined for anything else
+ * emulatorConfigText writes (one profile, one setting, a bare origin); undefined for anything else
  * (another profile, more settings: not ours, so not recognized as emulated).
  */
 export function emulatorConfigEndpoint(text: string): string | undefined {
   const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#') && !l.startsWith(';'));
   if (lines.length !== 2 || lines[0] !== `[profile ${EMULATOR_PROFILE}]`) return undefined;
-  const setting = /^endpoint_url\s*=\s*(\S+)$/.exec(lines[1]);
-  return setting?.[1];
+  const setting = /^endpoint_url\s*=\s*(\S+)$/.exec(lines[1])?.[1];
+  // Only what emulatorConfigText writes: a bare origin (no fragment or path a reader could take otherwise).
+  return setting !== undefined && endpointOrigin(setting) === setting ? setting : undefined;
 }

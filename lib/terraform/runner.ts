@@ -180,6 +180,11 @@ export async function writeOfflineWorkdir(dir: string, stack: StackJson): Promis
  * costs the same; measured 2026-11-28 on the 2-core machine: a pooled sandbox-fleet
  * plan, provider CPU 2.86 s with the block, 0.48 s without). An override file cannot
  * remove a block, so the copy itself goes without.
+ *
+ * Still needed although our synthesis writes no `endpoints` block any more (emulated
+ * environments use the emulator profile, emulator-profile.ts): synthesizeRef
+ * (lib/plan/plan-run.ts) builds base refs and rollback branches with that ref's own,
+ * older code, which still produces an `endpoints` block for the sandbox.
  */
 export function withoutEndpoints(stack: StackJson): StackJson {
   for (const config of ([] as StackJson[]).concat(stack.provider?.aws ?? [])) delete config.endpoints;

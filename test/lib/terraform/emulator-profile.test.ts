@@ -38,6 +38,7 @@ describe('emulatorConfigEndpoint', () => {
     ['a setting we do not write (it could send a service elsewhere)', `${emulatorConfigText('https://127.0.0.1:4566')}services = elsewhere\n`],
     ['no endpoint', `[profile ${EMULATOR_PROFILE}]\n`],
     ['an empty file', ''],
+    ['an endpoint that is not a bare origin (a fragment)', `[profile ${EMULATOR_PROFILE}]\nendpoint_url = https://127.0.0.1:4566/#x\n`],
   ])('GIVEN %s WHEN read THEN it is not recognized (undefined)', (_what, text) => {
     expect(emulatorConfigEndpoint(text)).toBeUndefined();
   });

@@ -4,7 +4,7 @@
  * aliases, modules with their own providers, HCL, init, the pool turned off) runs plain.
  * No Terraform runs here: the decision reads the configuration and the providers directory.
  */
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import fs, { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EMULATOR_ACCESS_KEY } from '../../../stacks/environment';
 import { EMULATOR_CONFIG_FILE, emulatorConfigText, EMULATOR_PROFILE } from '../../../lib/terraform/emulator-profile';
@@ -79,6 +79,22 @@ describe('poolDecision', () => {
       const decision = poolDecision('plan', dir, ENV);
       // THEN
       expect(decision).toMatchObject({ pooled: true, kind: 'emulated', files: { [EMULATOR_CONFIG_FILE]: text } });
+    });
+
+    it('GIVEN the profile file WHEN planned THEN it is read once: the text the server gets is the text that was validated', () => {
+      // GIVEN
+      const text = emulatorConfigText('https://127.0.0.1:4566');
+      const dir = workdir({ 'cdk.tf.json': profileStack(), [EMULATOR_CONFIG_FILE]: text });
+      const reads = jest.spyOn(fs, 'readFileSync');
+      try {
+        // WHEN
+        const decision = poolDecision('plan', dir, ENV);
+        // THEN
+        expect(decision).toMatchObject({ pooled: true, files: { [EMULATOR_CONFIG_FILE]: text } });
+        expect(reads.mock.calls.filter(([file]) => String(file).endsWith(EMULATOR_CONFIG_FILE))).toHaveLength(1);
+      } finally {
+        reads.mockRestore();
+      }
     });
 
     it('GIVEN two stacks at different emulator endpoints WHEN planned THEN their keys differ (a server never serves another emulator); the same endpoint shares one', () => {
