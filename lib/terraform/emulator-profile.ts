@@ -80,3 +80,13 @@ export function emulatorConfigEndpoint(text: string): string | undefined {
   // Only what emulatorConfigText writes: a bare origin (no fragment or path a reader could take otherwise).
   return setting !== undefined && endpointOrigin(setting) === setting ? setting : undefined;
 }
+
+/**
+ * The variables of `env` that would overrule the emulator profile's endpoint_url: the AWS SDKs'
+ * AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> win over a shared config endpoint_url, and
+ * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true drops it (the calls then go to the real AWS hosts).
+ * Terraform runs of emulated configurations go without them (runner.ts, provider-server.ts).
+ */
+export function endpointOverrideVariables(env: NodeJS.ProcessEnv): string[] {
+  return Object.keys(env).filter((name) => /^AWS_ENDPOINT_URL(_\w+)?$/.test(name) || name === 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS');
+}

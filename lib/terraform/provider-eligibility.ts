@@ -29,7 +29,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { EMULATOR_CONFIG_FILE, emulatorConfigEndpoint, EMULATOR_PROFILE } from './emulator-profile';
+import { EMULATOR_CONFIG_FILE, emulatorConfigEndpoint, EMULATOR_PROFILE, endpointOverrideVariables } from './emulator-profile';
 import { EMULATOR_ACCESS_KEY, OFFLINE_ACCESS_KEY } from './provider-access-keys';
 import { AWS_PROVIDER_ADDRESS } from './provider-server';
 
@@ -116,6 +116,10 @@ function decide(command: string, cwd: string, env: NodeJS.ProcessEnv): PoolDecis
   const provider = providerKind(config, cwd);
   if (!provider) return plain('the aws provider configuration is neither offline nor emulated on loopback (real AWS launches its own)');
   const kind = provider.kind;
+  // The runner removes these from an emulated run's environment (runner.ts terraform()); a caller
+  // that did not gets a plain run, never a server that the variables would send off loopback.
+  const overrides = kind === 'emulated' ? endpointOverrideVariables(env) : [];
+  if (overrides.length > 0) return plain(`${overrides.join(', ')} set: it would send the emulated provider's calls elsewhere`);
   const binary = providerBinary(cwd, env);
   if (!binary) return plain('no installed aws provider binary for the lock file');
   // Offline, the provider makes no request: its connection settings do not matter. Emulated, they
@@ -219,6 +223,19 @@ export function awsProviderConfigs(dir: string, depth: number): Json[] {
     }
   }
   return configs;
+}
+
+/**
+ * True when the configuration in `dir` (its local modules and override files too) has an aws
+ * provider configured for the emulator (its access key), whatever else decides pooling; false
+ * when none, or when it cannot be read here (HCL, a non-local module: nothing of ours).
+ */
+export function isEmulatedConfiguration(dir: string): boolean {
+  try {
+    return awsProviderConfigs(dir, 0).some((c) => c.access_key === EMULATOR_ACCESS_KEY);
+  } catch {
+    return false;
+  }
 }
 
 /** The aws provider binary Terraform would launch in `cwd`: the lock file's version, in the data directory's providers. */

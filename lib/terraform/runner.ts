@@ -14,7 +14,8 @@ import path from 'node:path';
 import { errors } from '../errors';
 import { AWS_PROVIDER_VERSION, pluginCacheDir, terraformEnv } from './cli-config';
 import { OFFLINE_ACCESS_KEY } from '../../stacks/environment';
-import { poolDecision, RETRIED_COMMANDS } from './provider-eligibility';
+import { endpointOverrideVariables } from './emulator-profile';
+import { isEmulatedConfiguration, poolDecision, RETRIED_COMMANDS } from './provider-eligibility';
 import { providerPool, type ProviderPoolStats } from './provider-pool';
 
 export interface TerraformResult {
@@ -62,6 +63,14 @@ export async function terraform(args: readonly string[], options: RunOptions): P
   if (process.env[NO_TERRAFORM_ENV] === '1') throw errors.terraformDisabled(args[0], NO_TERRAFORM_ENV);
   envCache ??= terraformEnv();
   const env: NodeJS.ProcessEnv = { ...process.env, ...envCache, ...options.env };
+  // An emulated configuration (the sandbox) says where its calls go: the emulator profile's
+  // endpoint_url, a loopback origin the flags rules checked. AWS_ENDPOINT_URL(_<SERVICE>) in the
+  // caller's environment would win over it, and AWS_IGNORE_CONFIGURED_ENDPOINT_URLS would drop it,
+  // sending calls (credentials, the alarm subscriptions' secret endpoints) off this machine. They are
+  // removed rather than refused: a developer's shell often exports them for another project (or for
+  // LocalStack), they can never be meant for a configuration that names its endpoint, and the run
+  // then does exactly what the reviewed configuration says, pooled or plain (the server gets this env).
+  if (isEmulatedConfiguration(options.cwd)) for (const name of endpointOverrideVariables(env)) delete env[name];
   const decision = poolDecision(args[0], options.cwd, env);
   const lease = decision.pooled ? await providerPool().lease(decision.key, decision.binary, env, decision.files) : undefined;
   if (!lease) return runTerraform(args, options, env);
