@@ -231,7 +231,11 @@ function writeOfflineOverride(dir: string, stack: StackJson): void {
   // profile file is read (an emulated stack's is not in the working copy).
   const variables = offlineVariableDefaults(stack);
   const hasVariables = Object.keys(variables).length > 0;
-  if (providers.some((p) => p.skip_credentials_validation !== true || p.skip_requesting_account_id !== true)) {
+  // A provider that names a profile or shared config file takes this branch too, however offline it
+  // looks: the file would be read at configure (and is not in the working copy).
+  const callsAws = (p: StackJson) => p.skip_credentials_validation !== true || p.skip_requesting_account_id !== true;
+  const readsProfile = (p: StackJson) => (p.profile ?? undefined) !== undefined || (p.shared_config_files ?? undefined) !== undefined;
+  if (providers.some((p) => callsAws(p) || readsProfile(p))) {
     writeFileSync(
       overridePath,
       JSON.stringify(
