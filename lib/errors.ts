@@ -589,6 +589,17 @@ export const errors = {
       ExitCode.Failure,
     ),
 
+  /** A stack directory's provider names a shared config file (the emulator profile) that is not there. */
+  stackSharedConfigFileMissing: (dir: string, file: string) =>
+    new FleetflagsError(
+      `The stack directory ${dir} has no ${file}, which its aws provider names (shared_config_files, relative to the stack directory: ` +
+        `the emulator profile, written next to cdk.tf.json at synthesis); Terraform would fail with "failed to get shared config profile". ` +
+        'Allowed: a stack directory as synthesis wrote it, with every file its provider names. ' +
+        'Fix: synthesize again (npx cdktf synth or npm run synth) and run Terraform in the synthesized stack directory; ' +
+        `a copy of cdk.tf.json elsewhere needs ${file} copied next to it.`,
+      ExitCode.TerraformFailed,
+    ),
+
   terraformNotFound: () =>
     new FleetflagsError(
       'terraform is not on the PATH. Install Terraform 1.10 or newer (https://developer.hashicorp.com/terraform/install).',
