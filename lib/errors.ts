@@ -559,15 +559,17 @@ export const errors = {
       ExitCode.TerraformFailed,
     ),
 
-  /** One line on stderr, once per process: the pool's first failed start (the runs go on plain). */
+  /** A file for a provider server's working directory named by anything but a plain file name (an internal guard). */
   providerServerFileName: (name: string) =>
     new FleetflagsError(
       `A file for the AWS provider server's working directory has a name that is not a plain file name: ${JSON.stringify(name)}. ` +
-        'Allowed: one path segment, not starting with "." (the emulator profile, aws-emulator.config). ' +
-        'Fix: name the file in the provider configuration by a plain name relative to the stack directory (lib/terraform/emulator-profile.ts).',
+        'Allowed: one non-empty path segment, not starting with "." (the emulator profile, aws-emulator.config). ' +
+        'Fix: this is an internal guard: provider eligibility (lib/terraform/provider-eligibility.ts) never produces such a name, ' +
+        'so report it as a bug in the caller that passed the file to ProviderServer.start.',
       ExitCode.TerraformFailed,
     ),
 
+  /** One line on stderr, once per process: the pool's first failed start (the runs go on plain). */
   providerPoolFallback: (message: string) =>
     `warning: provider pool: ${message.split('\n')[0].trim()} Terraform runs go on launching their own providers (slower); ` +
     'this process starts no more servers for that configuration. Fix: see the reason above; FLEETFLAGS_PROVIDER_POOL=0 turns the pool off.',
@@ -585,6 +587,17 @@ export const errors = {
       `terraform ${command} refused: ${variable}=1 (npm run test:quick runs no Terraform). ` +
         'Fix: tag the suite that got here with `@terraform` in its leading doc comment (test/quick-filter.js), or run npm test.',
       ExitCode.Failure,
+    ),
+
+  /** A stack directory's provider names a shared config file (the emulator profile) that is not there. */
+  stackSharedConfigFileMissing: (dir: string, file: string) =>
+    new FleetflagsError(
+      `The stack directory ${dir} has no ${file}, which its aws provider names (shared_config_files, relative to the stack directory: ` +
+        `the emulator profile, written next to cdk.tf.json at synthesis); Terraform would fail with "failed to get shared config profile". ` +
+        'Allowed: a stack directory as synthesis wrote it, with every file its provider names. ' +
+        'Fix: synthesize again (npx cdktf synth or npm run synth) and run Terraform in the synthesized stack directory; ' +
+        `a copy of cdk.tf.json elsewhere needs ${file} copied next to it.`,
+      ExitCode.TerraformFailed,
     ),
 
   terraformNotFound: () =>
@@ -1317,6 +1330,30 @@ export const emulatorErrors = {
       `${environment} is emulated at ${endpoint} (aws.endpoint), and no emulator answers there; fix: \`npm run emulator -- start\` ` +
         `(or \`npm run sandbox\`, which starts it), or plan without it: \`npm run sandbox -- --plan-only\``,
       ExitCode.Failure,
+    ),
+
+  /**
+   * An endpoint that is not exactly an origin: whitespace or control characters (the URL parser
+   * drops them, so they would pass a host check and reach the emulator profile file as extra lines),
+   * a path, query, fragment or user info.
+   */
+  endpointNotOrigin: (file: string, value: string, origin: string | undefined) => ({
+    file,
+    path: '$.aws.endpoint',
+    value,
+    problem: 'the AWS endpoint of an emulated environment must be a bare origin (scheme, host, port), written as the URL parser writes it',
+    allowed: 'http(s)://<host>:<port> with an optional trailing "/": no whitespace or control characters, path, query, fragment (#) or user info',
+    fix: origin ? `write ${JSON.stringify(origin)}` : 'use the emulator\'s endpoint, "https://127.0.0.1:4566"',
+  }),
+
+  /** emulatorConfigText (lib/terraform/emulator-profile.ts) was given an endpoint that is not a canonical origin. */
+  emulatorProfileEndpoint: (value: string) =>
+    new FleetflagsError(
+      `The emulator profile (aws-emulator.config) cannot name the endpoint ${JSON.stringify(value)}: it is not a bare http(s) origin ` +
+        '(whitespace, control characters, a path, query, fragment or user info could add lines to the shared config file ' +
+        'and send AWS calls elsewhere). Allowed: http(s)://<host>:<port>, optionally with a trailing "/", exactly as the URL parser writes it. ' +
+        'Fix: set aws.endpoint in the flags file to the emulator\'s origin, e.g. "https://127.0.0.1:4566" (npm run check-flags names the problem).',
+      ExitCode.FlagsInvalid,
     ),
 
   endpointNotLoopback: (file: string, value: string) => ({

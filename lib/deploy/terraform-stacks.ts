@@ -15,7 +15,7 @@
  * `npm run drift` plans the same way, read-only (planStacksReadOnly): no state lock,
  * a data directory of its own per stack, a few stacks at a time.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { StackJson } from '../terraform/runner';
 import { terraform, terraformRunEnv } from '../terraform/runner';
@@ -23,6 +23,7 @@ import { ensureInitialized, terraformBinaryIdentity, type InitOutcome } from '..
 import type { DeployApplier, DeployPlanner, PlannedStack } from './deploy';
 import type { PhaseTimer } from './phases';
 import { mapLimit } from '../concurrency';
+import { errors } from '../errors';
 
 export const DEPLOY_PLAN_FILE = 'deploy.tfplan';
 /** How often a running apply reports that it is still going. */
@@ -62,11 +63,28 @@ function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
  */
 export function prepareStack(s: StackDir, timer?: PhaseTimer): Promise<InitOutcome> {
   return oneAtATime(async () => {
+    checkSharedConfigFiles(s.dir, s.config);
     const started = performance.now();
     const outcome = await initIfNeeded(s);
     timer?.add(`init ${s.stack}`, performance.now() - started, outcome.ran ? undefined : `no init: ${outcome.reason}`);
     return outcome;
   });
+}
+
+/**
+ * Throws stackSharedConfigFileMissing when an aws provider of `config` names a shared config file
+ * (relative to `dir`, where Terraform runs) that is not there: an emulated stack's
+ * aws-emulator.config left behind when cdk.tf.json was copied elsewhere. Without this check the
+ * only error is the provider's "failed to get shared config profile, fleetflags-emulator", at plan.
+ */
+export function checkSharedConfigFiles(dir: string, config: StackJson): void {
+  for (const provider of ([] as StackJson[]).concat(config.provider?.aws ?? [])) {
+    for (const file of ([] as unknown[]).concat(provider.shared_config_files ?? [])) {
+      // (a home-relative or interpolated name is the provider's to resolve: not checked here)
+      if (typeof file !== 'string' || file.startsWith('~') || file.includes('${')) continue;
+      if (!existsSync(path.resolve(dir, file))) throw errors.stackSharedConfigFileMissing(dir, file);
+    }
+  }
 }
 
 async function initIfNeeded(s: StackDir): Promise<InitOutcome> {

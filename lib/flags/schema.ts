@@ -563,8 +563,14 @@ export const FlagsSchema = z
           .describe(
             'true: plan with no AWS account and no network (dummy credentials, local state). Default false.',
           ),
+        // zod's url check silently drops tabs and newlines (and trims) before the rules see the value, so
+        // whitespace and control characters are refused here, on the raw string; the rule
+        // EmulatorEndpointOnLoopback then asks for a bare origin on loopback (it is written into the
+        // emulator profile file, lib/terraform/emulator-profile.ts).
         endpoint: z
-          .url({ protocol: /^https?$/, error: 'an http(s) URL such as "http://127.0.0.1:4566"' })
+          .string()
+          .regex(/^[^\s\u0000-\u001f\u007f]*$/, { error: 'an http(s) origin such as "http://127.0.0.1:4566": no whitespace or control characters' })
+          .pipe(z.url({ protocol: /^https?$/, error: 'an http(s) URL such as "http://127.0.0.1:4566"' }))
           .optional()
           .describe(
             'An emulated environment: every AWS API call goes to this endpoint, an AWS emulator on this machine ' +

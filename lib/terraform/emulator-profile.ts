@@ -18,6 +18,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { emulatorErrors } from '../errors';
 
 /** The profile of the emulated environments' provider configuration. */
 export const EMULATOR_PROFILE = 'fleetflags-emulator';
@@ -25,13 +26,37 @@ export const EMULATOR_PROFILE = 'fleetflags-emulator';
 /** The shared config file in each synthesized stack directory of an emulated environment. */
 export const EMULATOR_CONFIG_FILE = 'aws-emulator.config';
 
-/** The shared config file's text: the emulator profile, every service at `endpoint`. */
+/**
+ * The origin of `endpoint` (`new URL(endpoint).origin`) when `endpoint` is exactly that origin
+ * (or it plus a trailing "/") and http(s); undefined for anything else. The URL parser drops
+ * tabs and newlines and ignores a fragment, so a host check alone would pass an endpoint that
+ * carries extra lines into the shared config file (`#\nservices = ...`): only a string equal
+ * to its own origin has nothing but scheme, host and port.
+ */
+export function endpointOrigin(endpoint: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  return endpoint === url.origin || endpoint === `${url.origin}/` ? url.origin : undefined;
+}
+
+/**
+ * The shared config file's text: the emulator profile, every service at `endpoint`'s origin.
+ * Throws (emulatorProfileEndpoint) unless `endpoint` is already a canonical origin (endpointOrigin):
+ * what is written is one line the flags rule EmulatorEndpointOnLoopback checked, never more.
+ */
 export function emulatorConfigText(endpoint: string): string {
+  const origin = endpointOrigin(endpoint);
+  if (origin === undefined) throw emulatorErrors.emulatorProfileEndpoint(endpoint);
   return [
     '# Written by fleetflags at synthesis (stacks/emulator-profile.ts): the emulated environment\'s',
     '# AWS provider sends every service here (shared config endpoint_url). Do not edit.',
     `[profile ${EMULATOR_PROFILE}]`,
-    `endpoint_url = ${endpoint}`,
+    `endpoint_url = ${origin}`,
     '',
   ].join('\n');
 }
@@ -45,12 +70,23 @@ export function writeEmulatorProfile(dir: string, endpoint: string): string {
 
 /**
  * The emulator endpoint of a shared config file's text, when it is exactly what
- * emulatorConfigText writes (one profile, one setting); undefined for anything else
+ * emulatorConfigText writes (one profile, one setting, a bare origin); undefined for anything else
  * (another profile, more settings: not ours, so not recognized as emulated).
  */
 export function emulatorConfigEndpoint(text: string): string | undefined {
   const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#') && !l.startsWith(';'));
   if (lines.length !== 2 || lines[0] !== `[profile ${EMULATOR_PROFILE}]`) return undefined;
-  const setting = /^endpoint_url\s*=\s*(\S+)$/.exec(lines[1]);
-  return setting?.[1];
+  const setting = /^endpoint_url\s*=\s*(\S+)$/.exec(lines[1])?.[1];
+  // Only what emulatorConfigText writes: a bare origin (no fragment or path a reader could take otherwise).
+  return setting !== undefined && endpointOrigin(setting) === setting ? setting : undefined;
+}
+
+/**
+ * The variables of `env` that would overrule the emulator profile's endpoint_url: the AWS SDKs'
+ * AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> win over a shared config endpoint_url, and
+ * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true drops it (the calls then go to the real AWS hosts).
+ * Terraform runs of emulated configurations go without them (runner.ts, provider-server.ts).
+ */
+export function endpointOverrideVariables(env: NodeJS.ProcessEnv): string[] {
+  return Object.keys(env).filter((name) => /^AWS_ENDPOINT_URL(_\w+)?$/.test(name) || name === 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS');
 }

@@ -29,7 +29,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { EMULATOR_CONFIG_FILE, emulatorConfigEndpoint, EMULATOR_PROFILE } from './emulator-profile';
+import { EMULATOR_CONFIG_FILE, emulatorConfigEndpoint, EMULATOR_PROFILE, endpointOverrideVariables } from './emulator-profile';
 import { EMULATOR_ACCESS_KEY, OFFLINE_ACCESS_KEY } from './provider-access-keys';
 import { AWS_PROVIDER_ADDRESS } from './provider-server';
 
@@ -113,13 +113,19 @@ function decide(command: string, cwd: string, env: NodeJS.ProcessEnv): PoolDecis
   }
   if (configs.length === 0) return plain('0 aws provider configurations (a server serves exactly one)');
   const config = configs[0];
-  const kind = providerKind(config, cwd);
-  if (!kind) return plain('the aws provider configuration is neither offline nor emulated on loopback (real AWS launches its own)');
+  const provider = providerKind(config, cwd);
+  if (!provider) return plain('the aws provider configuration is neither offline nor emulated on loopback (real AWS launches its own)');
+  const kind = provider.kind;
+  // The runner removes these from an emulated run's environment (runner.ts terraform()); a caller
+  // that did not gets a plain run, never a server that the variables would send off loopback.
+  const overrides = kind === 'emulated' ? endpointOverrideVariables(env) : [];
+  if (overrides.length > 0) return plain(`${overrides.join(', ')} set: it would send the emulated provider's calls elsewhere`);
   const binary = providerBinary(cwd, env);
   if (!binary) return plain('no installed aws provider binary for the lock file');
   // Offline, the provider makes no request: its connection settings do not matter. Emulated, they
-  // include the profile file's text, so servers of different emulator endpoints stay apart.
-  const files = kind === 'emulated' && config.profile === EMULATOR_PROFILE ? { [EMULATOR_CONFIG_FILE]: readFileSync(path.join(cwd, EMULATOR_CONFIG_FILE), 'utf8') } : undefined;
+  // include the profile file's text (the one providerKind read and validated: never read again),
+  // so servers of different emulator endpoints stay apart.
+  const files = provider.kind === 'emulated' && provider.profileText !== undefined ? { [EMULATOR_CONFIG_FILE]: provider.profileText } : undefined;
   const connection = kind === 'emulated' ? { endpoints: config.endpoints, insecure: config.insecure, http_proxy: config.http_proxy, files } : {};
   return { pooled: true, binary, kind, key: poolKey([binary, kind, connection, providerEnv(env)]), ...(files ? { files } : {}) };
 }
@@ -133,25 +139,36 @@ export function providerEnv(env: NodeJS.ProcessEnv): Array<[string, string]> {
     .sort(([a], [b]) => a.localeCompare(b));
 }
 
-function providerKind(config: Json, cwd: string): 'offline' | 'emulated' | undefined {
+/**
+ * What a provider configuration is: offline, or emulated (with the emulator profile file's text,
+ * read once here and validated: the text the server gets is the text that was checked), or
+ * undefined (real AWS, or not recognized: it runs plain).
+ */
+type ProviderKind = { readonly kind: 'offline' } | { readonly kind: 'emulated'; readonly profileText?: string };
+
+function providerKind(config: Json, cwd: string): ProviderKind | undefined {
   if (config.custom_ca_bundle !== undefined) return undefined;
   const profile = config.profile ?? undefined;
   const configFiles = config.shared_config_files ?? undefined;
   if (config.access_key === OFFLINE_ACCESS_KEY && config.secret_key === OFFLINE_ACCESS_KEY && config.skip_credentials_validation === true && config.skip_requesting_account_id === true) {
     // Offline, the provider reads no profile (writeOfflineOverride clears them; one left would be read at configure).
-    return profile === undefined && configFiles === undefined ? 'offline' : undefined;
+    return profile === undefined && configFiles === undefined ? { kind: 'offline' } : undefined;
   }
   if (config.access_key === EMULATOR_ACCESS_KEY && config.secret_key === EMULATOR_ACCESS_KEY) {
     const urls = ([] as Json[]).concat(config.endpoints ?? []).flatMap((e) => Object.values(e ?? {}));
     if (profile === undefined && configFiles === undefined) {
-      return urls.length > 0 && urls.every((u) => typeof u === 'string' && onLoopback(u)) ? 'emulated' : undefined;
+      // An `endpoints` block: our synthesis no longer writes one (the emulator profile replaced it), but
+      // synthesizeRef (lib/plan/plan-run.ts) builds base refs and rollback branches with that ref's own, older code,
+      // which still writes an `endpoints` block for the sandbox; those runs are still emulated.
+      return urls.length > 0 && urls.every((u) => typeof u === 'string' && onLoopback(u)) ? { kind: 'emulated' } : undefined;
     }
     // The emulator profile, in exactly the file we write (emulator-profile.ts), every service on loopback.
     if (profile !== EMULATOR_PROFILE || JSON.stringify(configFiles) !== JSON.stringify([EMULATOR_CONFIG_FILE])) return undefined;
     if (urls.some((u) => typeof u !== 'string' || !onLoopback(u))) return undefined;
     const file = path.join(cwd, EMULATOR_CONFIG_FILE);
-    const endpoint = existsSync(file) ? emulatorConfigEndpoint(readFileSync(file, 'utf8')) : undefined;
-    return endpoint !== undefined && onLoopback(endpoint) ? 'emulated' : undefined;
+    const profileText = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+    const endpoint = profileText === undefined ? undefined : emulatorConfigEndpoint(profileText);
+    return endpoint !== undefined && onLoopback(endpoint) ? { kind: 'emulated', profileText } : undefined;
   }
   return undefined;
 }
@@ -206,6 +223,19 @@ export function awsProviderConfigs(dir: string, depth: number): Json[] {
     }
   }
   return configs;
+}
+
+/**
+ * True when the configuration in `dir` (its local modules and override files too) has an aws
+ * provider configured for the emulator (its access key), whatever else decides pooling; false
+ * when none, or when it cannot be read here (HCL, a non-local module: nothing of ours).
+ */
+export function isEmulatedConfiguration(dir: string): boolean {
+  try {
+    return awsProviderConfigs(dir, 0).some((c) => c.access_key === EMULATOR_ACCESS_KEY);
+  } catch {
+    return false;
+  }
 }
 
 /** The aws provider binary Terraform would launch in `cwd`: the lock file's version, in the data directory's providers. */

@@ -21,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { errors } from '../errors';
 import { processAlive } from '../process';
+import { endpointOverrideVariables } from './emulator-profile';
 
 /** The provider address whose server we run. */
 export const AWS_PROVIDER_ADDRESS = 'registry.terraform.io/hashicorp/aws';
@@ -58,6 +59,9 @@ const STDERR_TAIL_BYTES = 8 * 1024;
  *   configurations (provider-eligibility.ts), which use no CA bundle: offline makes no
  *   requests, the emulator is on loopback with `insecure`.
  * - TF_REATTACH_PROVIDERS, TF_DATA_DIR: per run, Terraform's, not the provider's.
+ * - AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS
+ *   (endpointOverrideVariables): they would overrule an emulated configuration's emulator
+ *   profile; an offline one makes no requests. The runner removes them from emulated runs too.
  */
 const DROPPED_ENV = ['AWS_CA_BUNDLE', 'TF_REATTACH_PROVIDERS', 'TF_DATA_DIR'];
 
@@ -156,12 +160,12 @@ export class ProviderServer {
       sweepStaleSocketDirs();
     }
     const files = Object.entries(options.files ?? {});
-    const badName = files.find(([name]) => name !== path.basename(name) || name.startsWith('.'));
+    const badName = files.find(([name]) => name === '' || name !== path.basename(name) || name.startsWith('.'));
     if (badName) throw errors.providerServerFileName(badName[0]);
     const socketDir = mkdtempSync(path.join(socketParent(), `${SOCKET_DIR_PREFIX}${process.pid}-`));
     for (const [name, text] of files) writeFileSync(path.join(socketDir, name), text);
     const serverEnv: NodeJS.ProcessEnv = { ...env, ...QUIET_ENV, PLUGIN_UNIX_SOCKET_DIR: socketDir };
-    for (const name of DROPPED_ENV) delete serverEnv[name];
+    for (const name of [...DROPPED_ENV, ...endpointOverrideVariables(serverEnv)]) delete serverEnv[name];
     const wrapper = options.parentDeathSignal === false ? null : setpriv();
     const [command, args] = wrapper ? [wrapper, ['--pdeathsig', 'KILL', '--', binary, '-debug']] : [binary, ['-debug']];
     // Its own working directory: the provider reads no files of a workdir for the configurations it

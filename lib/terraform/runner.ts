@@ -14,7 +14,8 @@ import path from 'node:path';
 import { errors } from '../errors';
 import { AWS_PROVIDER_VERSION, pluginCacheDir, terraformEnv } from './cli-config';
 import { OFFLINE_ACCESS_KEY } from '../../stacks/environment';
-import { poolDecision, RETRIED_COMMANDS } from './provider-eligibility';
+import { endpointOverrideVariables } from './emulator-profile';
+import { isEmulatedConfiguration, poolDecision, RETRIED_COMMANDS } from './provider-eligibility';
 import { providerPool, type ProviderPoolStats } from './provider-pool';
 
 export interface TerraformResult {
@@ -62,6 +63,14 @@ export async function terraform(args: readonly string[], options: RunOptions): P
   if (process.env[NO_TERRAFORM_ENV] === '1') throw errors.terraformDisabled(args[0], NO_TERRAFORM_ENV);
   envCache ??= terraformEnv();
   const env: NodeJS.ProcessEnv = { ...process.env, ...envCache, ...options.env };
+  // An emulated configuration (the sandbox) says where its calls go: the emulator profile's
+  // endpoint_url, a loopback origin the flags rules checked. AWS_ENDPOINT_URL(_<SERVICE>) in the
+  // caller's environment would win over it, and AWS_IGNORE_CONFIGURED_ENDPOINT_URLS would drop it,
+  // sending calls (credentials, the alarm subscriptions' secret endpoints) off this machine. They are
+  // removed rather than refused: a developer's shell often exports them for another project (or for
+  // LocalStack), they can never be meant for a configuration that names its endpoint, and the run
+  // then does exactly what the reviewed configuration says, pooled or plain (the server gets this env).
+  if (isEmulatedConfiguration(options.cwd)) for (const name of endpointOverrideVariables(env)) delete env[name];
   const decision = poolDecision(args[0], options.cwd, env);
   const lease = decision.pooled ? await providerPool().lease(decision.key, decision.binary, env, decision.files) : undefined;
   if (!lease) return runTerraform(args, options, env);
@@ -180,6 +189,11 @@ export async function writeOfflineWorkdir(dir: string, stack: StackJson): Promis
  * costs the same; measured 2026-11-28 on the 2-core machine: a pooled sandbox-fleet
  * plan, provider CPU 2.86 s with the block, 0.48 s without). An override file cannot
  * remove a block, so the copy itself goes without.
+ *
+ * Still needed although our synthesis writes no `endpoints` block any more (emulated
+ * environments use the emulator profile, emulator-profile.ts): synthesizeRef
+ * (lib/plan/plan-run.ts) builds base refs and rollback branches with that ref's own,
+ * older code, which still produces an `endpoints` block for the sandbox.
  */
 export function withoutEndpoints(stack: StackJson): StackJson {
   for (const config of ([] as StackJson[]).concat(stack.provider?.aws ?? [])) delete config.endpoints;
@@ -217,7 +231,11 @@ function writeOfflineOverride(dir: string, stack: StackJson): void {
   // profile file is read (an emulated stack's is not in the working copy).
   const variables = offlineVariableDefaults(stack);
   const hasVariables = Object.keys(variables).length > 0;
-  if (providers.some((p) => p.skip_credentials_validation !== true || p.skip_requesting_account_id !== true)) {
+  // A provider that names a profile or shared config file takes this branch too, however offline it
+  // looks: the file would be read at configure (and is not in the working copy).
+  const callsAws = (p: StackJson) => p.skip_credentials_validation !== true || p.skip_requesting_account_id !== true;
+  const readsProfile = (p: StackJson) => (p.profile ?? undefined) !== undefined || (p.shared_config_files ?? undefined) !== undefined;
+  if (providers.some((p) => callsAws(p) || readsProfile(p))) {
     writeFileSync(
       overridePath,
       JSON.stringify(

@@ -8,7 +8,9 @@
  * sleeps as told), so the suite measures the orchestration, not Terraform; the real
  * Terraform runs these commands in test/e2e/sandbox-lifecycle.test.ts.
  */
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { EMULATOR_CONFIG_FILE, emulatorConfigText, EMULATOR_PROFILE } from '../../../lib/terraform/emulator-profile';
 import { startedPlanner, terraformApplier, terraformPlanner, type StackDir } from '../../../lib/deploy/terraform-stacks';
 import { PhaseTimer } from '../../../lib/deploy/phases';
 import { fakeStacks, fakeTerraform } from '../../helpers/fake-terraform';
@@ -86,6 +88,38 @@ describe('terraformPlanner and terraformApplier', () => {
     expect(terraform.calls().filter((c) => c.command === 'apply')).toEqual([
       expect.objectContaining({ stack: 'sandbox-fleet', dataDir: path.join(root, 'terraform', 'sandbox-fleet') }),
     ]);
+  });
+});
+
+describe('a stack whose provider names a shared config file (the emulator profile)', () => {
+  const terraform = fakeTerraform();
+
+  /** The sandbox stacks, their providers naming the emulator profile; the file written next to cdk.tf.json when `withFile`. */
+  const emulated = (root: string, withFile: boolean): StackDir[] =>
+    fakeStacks(root, ['sandbox-data', 'sandbox-fleet']).map((s) => {
+      const config = { ...s.config, provider: { aws: [{ profile: EMULATOR_PROFILE, shared_config_files: [EMULATOR_CONFIG_FILE] }] } };
+      writeFileSync(path.join(s.dir, 'cdk.tf.json'), JSON.stringify(config));
+      if (withFile) writeFileSync(path.join(s.dir, EMULATOR_CONFIG_FILE), emulatorConfigText('https://127.0.0.1:4566'));
+      return { ...s, config };
+    });
+
+  test('GIVEN the file is missing next to cdk.tf.json (the JSON copied elsewhere) WHEN planned THEN it fails before any init, naming the directory and the file and saying to synthesize again', async () => {
+    // GIVEN
+    const root = terraform.root();
+    const stacks = emulated(root, false);
+    // WHEN
+    const planned = terraformPlanner(stacks).plan();
+    // THEN
+    await expect(planned).rejects.toThrow(`The stack directory ${stacks[0].dir} has no ${EMULATOR_CONFIG_FILE}, which its aws provider names`);
+    await expect(planned).rejects.toThrow(/Fix: synthesize again \(npx cdktf synth or npm run synth\) and run Terraform in the synthesized stack directory/);
+    expect(terraform.calls().filter((c) => c.command === 'init')).toEqual([]);
+  });
+
+  test('GIVEN the file next to cdk.tf.json WHEN planned THEN both stacks init and plan', async () => {
+    const root = terraform.root();
+    const planned = await terraformPlanner(emulated(root, true)).plan();
+    expect(planned.map((p) => p.stack)).toEqual(['sandbox-data', 'sandbox-fleet']);
+    expect(terraform.calls().filter((c) => c.command === 'init').map((c) => c.stack).sort()).toEqual(['sandbox-data', 'sandbox-fleet']);
   });
 });
 

@@ -12,6 +12,9 @@ import { OFFLINE_OVERRIDE_FILE, planJson, writeOfflineWorkdir, type StackJson } 
 import { synthesizeStacks } from '../../../lib/synth';
 import { shippedFlags } from '../../helpers/flags-fixtures';
 import { tempDirs } from '../../helpers/temp-dirs';
+import { offlineProvider, offlineQueueStack } from '../../helpers/provider-pool';
+import { poolDecision } from '../../../lib/terraform/provider-eligibility';
+import { OFFLINE_ACCESS_KEY } from '../../../stacks/environment';
 
 const tmp = tempDirs();
 
@@ -29,6 +32,20 @@ describe('an emulated stack planned offline', () => {
     expect(existsSync(path.join(dir, EMULATOR_CONFIG_FILE))).toBe(false);
     const override = JSON.parse(readFileSync(path.join(dir, OFFLINE_OVERRIDE_FILE), 'utf8'));
     expect(override.provider.aws).toMatchObject({ profile: null, shared_config_files: null, skip_requesting_account_id: true });
-    expect(plan.resource_changes.filter((c: { change: { actions: string[] } }) => c.change.actions.join() === 'create').length).toBe(14);
+    const synthesized = Object.values(stack.resource as Record<string, Record<string, unknown>>).reduce((n, byName) => n + Object.keys(byName).length, 0);
+    expect(synthesized).toBeGreaterThan(0);
+    expect(plan.resource_changes.filter((c: { change: { actions: string[] } }) => c.change.actions.join() === 'create').length).toBe(synthesized);
+  }, 300_000);
+
+  it('GIVEN an offline-looking provider (credential validation and the account lookup skipped) that still names a profile and its file WHEN an offline working copy is written THEN the override nulls both (the file is not in the copy)', async () => {
+    // GIVEN
+    const stack: StackJson = offlineQueueStack([offlineProvider({ profile: EMULATOR_PROFILE, shared_config_files: [EMULATOR_CONFIG_FILE] })]);
+    // WHEN
+    const dir = tmp('fleetflags-offline-profile-');
+    await writeOfflineWorkdir(dir, stack);
+    // THEN
+    const override = JSON.parse(readFileSync(path.join(dir, OFFLINE_OVERRIDE_FILE), 'utf8'));
+    expect(override.provider.aws).toMatchObject({ profile: null, shared_config_files: null, access_key: OFFLINE_ACCESS_KEY });
+    expect(poolDecision('plan', dir, { PATH: process.env.PATH })).toMatchObject({ pooled: true, kind: 'offline' });
   }, 300_000);
 });

@@ -4,11 +4,11 @@
  * aliases, modules with their own providers, HCL, init, the pool turned off) runs plain.
  * No Terraform runs here: the decision reads the configuration and the providers directory.
  */
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import fs, { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EMULATOR_ACCESS_KEY } from '../../../stacks/environment';
 import { EMULATOR_CONFIG_FILE, emulatorConfigText, EMULATOR_PROFILE } from '../../../lib/terraform/emulator-profile';
-import { poolDecision, PROVIDER_POOL_ENV, providerBinary } from '../../../lib/terraform/provider-eligibility';
+import { isEmulatedConfiguration, poolDecision, PROVIDER_POOL_ENV, providerBinary } from '../../../lib/terraform/provider-eligibility';
 import { offlineProvider, offlineQueueStack } from '../../helpers/provider-pool';
 import { tempDirs } from '../../helpers/temp-dirs';
 
@@ -79,6 +79,43 @@ describe('poolDecision', () => {
       const decision = poolDecision('plan', dir, ENV);
       // THEN
       expect(decision).toMatchObject({ pooled: true, kind: 'emulated', files: { [EMULATOR_CONFIG_FILE]: text } });
+    });
+
+    it('GIVEN the profile file WHEN planned THEN it is read once: the text the server gets is the text that was validated', () => {
+      // GIVEN
+      const text = emulatorConfigText('https://127.0.0.1:4566');
+      const dir = workdir({ 'cdk.tf.json': profileStack(), [EMULATOR_CONFIG_FILE]: text });
+      const reads = jest.spyOn(fs, 'readFileSync');
+      try {
+        // WHEN
+        const decision = poolDecision('plan', dir, ENV);
+        // THEN
+        expect(decision).toMatchObject({ pooled: true, files: { [EMULATOR_CONFIG_FILE]: text } });
+        expect(reads.mock.calls.filter(([file]) => String(file).endsWith(EMULATOR_CONFIG_FILE))).toHaveLength(1);
+      } finally {
+        reads.mockRestore();
+      }
+    });
+
+    it.each(['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_STS', 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS'])(
+      'GIVEN %s in the environment (not cleaned by the runner) WHEN an emulated stack is planned THEN it runs plain, naming it: never a server sent off loopback',
+      (name) => {
+        const dir = workdir({ 'cdk.tf.json': profileStack(), [EMULATOR_CONFIG_FILE]: emulatorConfigText('https://127.0.0.1:4566') });
+        expect(poolDecision('plan', dir, { ...ENV, [name]: 'https://attacker.example' })).toEqual({ pooled: false, reason: `${name} set: it would send the emulated provider's calls elsewhere` });
+      },
+    );
+
+    it('GIVEN AWS_ENDPOINT_URL in the environment WHEN an offline stack is planned THEN it is pooled (offline calls nothing)', () => {
+      const dir = workdir({ 'cdk.tf.json': offlineQueueStack([offlineProvider()]) });
+      expect(poolDecision('plan', dir, { ...ENV, AWS_ENDPOINT_URL: 'https://attacker.example' })).toMatchObject({ pooled: true, kind: 'offline' });
+    });
+
+    it('GIVEN stacks WHEN asked whether emulated THEN only a configuration with the emulator access key is (a missing profile file or the offline override aside)', () => {
+      expect(isEmulatedConfiguration(workdir({ 'cdk.tf.json': profileStack() }))).toBe(true);
+      expect(isEmulatedConfiguration(workdir({ 'cdk.tf.json': offlineQueueStack([offlineProvider()]) }))).toBe(false);
+      const override = { provider: { aws: { ...offlineProvider(), profile: null, shared_config_files: null } } };
+      expect(isEmulatedConfiguration(workdir({ 'cdk.tf.json': profileStack(), 'fleetflags_offline_override.tf.json': override }))).toBe(false);
+      expect(isEmulatedConfiguration(workdir({ 'main.tf': 'provider "aws" {}' }))).toBe(false);
     });
 
     it('GIVEN two stacks at different emulator endpoints WHEN planned THEN their keys differ (a server never serves another emulator); the same endpoint shares one', () => {

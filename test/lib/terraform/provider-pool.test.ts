@@ -266,7 +266,23 @@ describe('ProviderServer.start', () => {
     }
   });
 
-  it.each(['../aws-emulator.config', 'sub/aws-emulator.config', '.aws-emulator.config'])(
+  it('GIVEN endpoint overrides in its environment WHEN a server starts THEN it runs without them (they would overrule the emulator profile)', async () => {
+    // GIVEN
+    const binary = standInProvider(tempDir('stand-in-'));
+    const env = { PATH: process.env.PATH, AWS_ENDPOINT_URL: 'https://attacker.example', AWS_ENDPOINT_URL_SNS: 'https://sns.attacker.example', AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true', AWS_REGION: 'us-east-1' };
+    // WHEN
+    const server = await ProviderServer.start(binary, env, {});
+    try {
+      // THEN
+      const names = readFileSync(`/proc/${server.pid}/environ`, 'utf8').split('\0').map((v) => v.slice(0, v.indexOf('=')));
+      expect(names).toContain('AWS_REGION');
+      expect(names.filter((n) => n.startsWith('AWS_ENDPOINT_URL') || n === 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS')).toEqual([]);
+    } finally {
+      await server.stop(5000);
+    }
+  });
+
+  it.each(['../aws-emulator.config', 'sub/aws-emulator.config', '.aws-emulator.config', ''])(
     'GIVEN a file named %s (not a plain name) WHEN a server starts THEN it rejects, naming it, before starting anything',
     async (name) => {
       const start = ProviderServer.start('/nonexistent/terraform-provider-aws', { PATH: process.env.PATH }, { files: { [name]: 'x' } });

@@ -2,6 +2,9 @@
  * Each data-side safety rule, with a paired compliant and non-compliant case
  * sharing one helper (`check`). The fleet rules have their own files.
  */
+import { readFileSync } from 'node:fs';
+import { formatProblem } from '../../../../lib/errors';
+import { parseFlags } from '../../../../lib/flags/load';
 import type { Flags } from '../../../../lib/flags/schema';
 import { BucketNamesValid, bucketNameViolation } from '../../../../lib/flags/rules/bucket-names-valid';
 import { DeployOrderUnique } from '../../../../lib/flags/rules/deploy-order-unique';
@@ -85,7 +88,68 @@ describe('EmulatorEndpointOnLoopback', () => {
     ['http://user:pw@127.0.0.1:4566', false],
     ['http://127.0.0.1:4566/path', false],
     ['ftp://127.0.0.1:4566', false],
-  ])('%s on loopback: %s', (endpoint, ok) => expect(isLoopbackEndpoint(endpoint)).toBe(ok));
+    ['http://127.0.0.1:4566/', true],
+    ['http://127.0.0.1:4566/#', false],
+    ['http://127.0.0.1:4566#x', false],
+    ['http://127.0.0.1:4566/?a=1', false],
+    ['http://127.0.0.1:4566?', false],
+    ['http://127.0.0.1:4566\n', false],
+    ['http://127.0.\t0.1:4566', false],
+    [' http://127.0.0.1:4566', false],
+    ['http://@127.0.0.1:4566', false],
+    ['HTTP://LOCALHOST:4566', false],
+  ])('%j on loopback: %s', (endpoint, ok) => expect(isLoopbackEndpoint(endpoint)).toBe(ok));
+
+  const INJECTION = 'http://127.0.0.1:4566/#\nservices = evil\n[services evil]\nsts =\n  endpoint_url = https://attacker.example';
+
+  it('GIVEN an endpoint on loopback whose fragment carries shared-config lines (past the schema) WHEN checked THEN one problem: not a bare origin, naming the file, path, value and what is allowed', () => {
+    // GIVEN flags that did not come through the schema (which refuses the newlines itself): the rule stands alone.
+    // The URL parser drops the newlines, so its host is 127.0.0.1.
+    const sandbox = sandboxFlags();
+    const flags = { ...sandbox, aws: { ...sandbox.aws, endpoint: INJECTION } };
+    // WHEN
+    const problems = EmulatorEndpointOnLoopback.check(loaded(flags), { all: [], now: new Date(), expiredCatchUp: 'reject' });
+    // THEN
+    expect(problems).toHaveLength(1);
+    const line = formatProblem(problems[0]);
+    expect(line).toContain('flags/sandbox.json: $.aws.endpoint: the AWS endpoint of an emulated environment must be a bare origin');
+    expect(line).toContain(`got ${JSON.stringify(INJECTION).slice(0, 60)}`);
+    expect(line).toMatch(/allowed: http\(s\):\/\/<host>:<port> with an optional trailing "\/": no whitespace or control characters, path, query, fragment/);
+    expect(line).toContain('fix: write "http://127.0.0.1:4566"');
+    expect(line).not.toContain('\n');
+  });
+
+  it.each([
+    ['the fragment injection', INJECTION],
+    ['a tab', 'http://127.0.0.1:45\t66'],
+    ['a trailing newline', 'http://127.0.0.1:4566\n'],
+  ])('GIVEN a flags file whose endpoint has %s WHEN parsed THEN the schema refuses it on the raw string (zod\'s url check would drop the characters)', (_what, endpoint) => {
+    // GIVEN
+    const raw = JSON.parse(readFileSync('flags/sandbox.json', 'utf8'));
+    raw.aws.endpoint = endpoint;
+    // WHEN
+    const { flags, problems } = parseFlags('flags/sandbox.json', JSON.stringify(raw));
+    // THEN
+    expect(flags).toBeUndefined();
+    expect(problems.map(formatProblem)).toEqual([
+      expect.stringMatching(/^flags\/sandbox\.json: \$\.aws\.endpoint: .*got "http:\/\/127\.0\.0\.1:45.*allowed: an http\(s\) origin such as "http:\/\/127\.0\.0\.1:4566": no whitespace or control characters/),
+    ]);
+  });
+
+  it.each([
+    ['a path', 'http://127.0.0.1:4566/s3'],
+    ['a query', 'http://127.0.0.1:4566/?x=1'],
+    ['a fragment', 'http://127.0.0.1:4566#top'],
+    ['user info', 'http://u@127.0.0.1:4566'],
+  ])('GIVEN an endpoint with %s WHEN checked THEN it is refused as not a bare origin', (_what, endpoint) => {
+    expect(check(EmulatorEndpointOnLoopback, sandboxFlags((f) => (f.aws = { ...f.aws, endpoint })))).toEqual([
+      '$.aws.endpoint: the AWS endpoint of an emulated environment must be a bare origin (scheme, host, port), written as the URL parser writes it',
+    ]);
+  });
+
+  it('GIVEN a bare origin with a trailing slash WHEN checked THEN it passes', () => {
+    expect(check(EmulatorEndpointOnLoopback, sandboxFlags((f) => (f.aws = { ...f.aws, endpoint: 'http://localhost:4566/' })))).toEqual([]);
+  });
 });
 
 describe('EnvironmentKindConsistent for emulated environments', () => {
