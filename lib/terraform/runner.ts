@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, s
 import path from 'node:path';
 import { errors } from '../errors';
 import { AWS_PROVIDER_VERSION, pluginCacheDir, terraformEnv } from './cli-config';
-import { OFFLINE_ACCESS_KEY } from '../../stacks/environment';
+import { OFFLINE_ACCESS_KEY } from './provider-access-keys';
 import { endpointOverrideVariables } from './emulator-profile';
 import { isEmulatedConfiguration, poolDecision, RETRIED_COMMANDS } from './provider-eligibility';
 import { providerPool, type ProviderPoolStats } from './provider-pool';

@@ -1,6 +1,6 @@
 /** Configurations and process checks for the provider-pool suites. */
 import { readFileSync } from 'node:fs';
-import { OFFLINE_ACCESS_KEY } from '../../stacks/environment';
+import { OFFLINE_ACCESS_KEY } from '../../lib/terraform/provider-access-keys';
 import type { StackJson } from '../../lib/terraform/runner';
 
 /** An offline provider configuration, as the sandbox's stacks synthesize it. */

@@ -14,7 +14,7 @@ import { shippedFlags } from '../../helpers/flags-fixtures';
 import { tempDirs } from '../../helpers/temp-dirs';
 import { offlineProvider, offlineQueueStack } from '../../helpers/provider-pool';
 import { poolDecision } from '../../../lib/terraform/provider-eligibility';
-import { OFFLINE_ACCESS_KEY } from '../../../stacks/environment';
+import { OFFLINE_ACCESS_KEY } from '../../../lib/terraform/provider-access-keys';
 
 const tmp = tempDirs();
 

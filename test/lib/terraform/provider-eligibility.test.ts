@@ -6,7 +6,7 @@
  */
 import fs, { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { EMULATOR_ACCESS_KEY } from '../../../stacks/environment';
+import { EMULATOR_ACCESS_KEY } from '../../../lib/terraform/provider-access-keys';
 import { EMULATOR_CONFIG_FILE, emulatorConfigText, EMULATOR_PROFILE } from '../../../lib/terraform/emulator-profile';
 import { isEmulatedConfiguration, poolDecision, PROVIDER_POOL_ENV, providerBinary } from '../../../lib/terraform/provider-eligibility';
 import { offlineProvider, offlineQueueStack } from '../../helpers/provider-pool';

@@ -11,7 +11,7 @@ import { PROVIDER_POOL_ENV } from '../../../lib/terraform/provider-eligibility';
 import { ProviderPool, useProviderPool } from '../../../lib/terraform/provider-pool';
 import type { ProviderServer } from '../../../lib/terraform/provider-server';
 import { NO_TERRAFORM_ENV, terraform } from '../../../lib/terraform/runner';
-import { EMULATOR_ACCESS_KEY } from '../../../stacks/environment';
+import { EMULATOR_ACCESS_KEY } from '../../../lib/terraform/provider-access-keys';
 import { offlineProvider, offlineQueueStack } from '../../helpers/provider-pool';
 import { tempDirs } from '../../helpers/temp-dirs';
 
