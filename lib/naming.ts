@@ -111,3 +111,6 @@ export const arns = {
   /** Public (AWS-owned) SSM parameters have no account in their ARN; `name` starts with "/". */
   publicSsmParameter: (c: ArnContext, name: string) => `arn:${c.partition}:ssm:${c.region}::parameter${name}`,
 };
+
+/** The Terraform variable an HTTPS alarm subscription reads its endpoint from (set as TF_VAR_<name>). */
+export const endpointVariableName = (subscription: string) => `notify_${subscription}`;

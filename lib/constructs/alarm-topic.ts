@@ -3,6 +3,7 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import { TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { NotificationSubscription } from '../flags/schema';
+import { endpointVariableName } from '../naming';
 
 export interface AlarmTopicProps {
   /** Topic name, unique per account and region. */
@@ -19,9 +20,6 @@ export const HTTPS_ENDPOINT_PREFIX: Readonly<Record<'pagerduty' | 'slack', strin
   pagerduty: 'https://events.pagerduty.com/',
   slack: 'https://',
 };
-
-/** The Terraform variable an HTTPS subscription reads its endpoint from (set as TF_VAR_<name>). */
-export const endpointVariableName = (subscription: string) => `notify_${subscription}`;
 
 /**
  * The SNS topic an environment's alarms notify, and its subscriptions. Email

@@ -15,7 +15,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { defaultBaselineCache } from '../plan/plan-run';
+import { defaultBaselineCache } from '../plan/baseline-cache-dir';
 import { stateDir } from '../state-dir';
 
 /**

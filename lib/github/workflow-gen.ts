@@ -18,7 +18,7 @@
  * A generated block sits between two marker comments that say so; everything else in
  * the workflow is written by hand.
  */
-import { endpointVariableName } from '../constructs/alarm-topic';
+import { endpointVariableName } from '../naming';
 import { deployOrder } from '../deploy/deploy';
 import { errors } from '../errors';
 import { flagsFiles, loadFlagsOrThrow, type LoadedFlags } from '../flags/load';

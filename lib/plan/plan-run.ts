@@ -33,7 +33,7 @@ import { mapLimit } from '../concurrency';
 import { ALLOW_EXPIRED_CATCH_UP_ENV, flagsFiles, loadFlagsOrThrow, type LoadedFlags } from '../flags/load';
 import { baseFlagsAtRef } from '../flags/base-flags';
 import { readStacks, synthesizeStacks } from '../synth';
-import { pluginCacheDir } from '../terraform/cli-config';
+import { defaultBaselineCache } from './baseline-cache-dir';
 import { providerTemplate, terraform, type StackJson } from '../terraform/runner';
 import { type Baseline, buildBaselines, canonical, type PlanJson, speculativePlans } from './speculative';
 
@@ -467,12 +467,6 @@ export function describeCounts(c: PlanCounts): string {
   return `${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to destroy`;
 }
 
-/** The environment variable that moves the baseline cache (npm run plan, rollback; the test run's own cache). */
-export const BASELINE_CACHE_ENV = 'FLEETFLAGS_BASELINE_CACHE';
-
-/** FLEETFLAGS_BASELINE_CACHE when set, else next to the plugin cache and the provider schemas. */
-export function defaultBaselineCache(env: NodeJS.ProcessEnv = process.env): string {
-  return env[BASELINE_CACHE_ENV] ? path.resolve(env[BASELINE_CACHE_ENV]) : path.join(path.dirname(pluginCacheDir(env)), 'baselines');
-}
+export { BASELINE_CACHE_ENV, defaultBaselineCache } from './baseline-cache-dir';
 
 export { mapLimit } from '../concurrency';

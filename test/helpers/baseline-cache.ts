@@ -5,7 +5,7 @@
  * suite needs it first; the scripts the suites start read the same variable.
  * (test/lib/plan/speculative.test.ts keeps a fresh cache of its own: it tests building.)
  */
-import { BASELINE_CACHE_ENV } from '../../lib/plan/plan-run';
+import { BASELINE_CACHE_ENV } from '../../lib/plan/baseline-cache-dir';
 
 export function testBaselineCache(): string {
   const dir = process.env[BASELINE_CACHE_ENV];

@@ -1,15 +1,13 @@
 /**
  * Flags for fleet-stack tests: the sandbox flags with each of the five fleet flags
- * switched off or on, and synthesis of the fleet stack alone.
+ * switched off or on. Synthesis of the fleet stack alone is in ./fleet-synth.ts (it loads
+ * cdktf and the provider classes, which the flags-only suites do without).
  */
 import { readFileSync } from 'node:fs';
-import { Testing } from 'cdktf';
 import { FlagsSchema, type Flags, type FlagsInput } from '../../lib/flags/schema';
 import type { FleetEnvironment } from '../../lib/constructs/ingest-fleet';
-import { arnContext, fleetStackName } from '../../lib/naming';
+import { arnContext } from '../../lib/naming';
 import type { StackJson } from '../../lib/terraform/runner';
-import { FleetStack } from '../../stacks/fleet-stack';
-import { testApp } from './cdktf-app';
 
 export const FLEET_FLAGS = ['spot', 'arch', 'autoscaling', 'catchUp', 'quarantines'] as const;
 export type FleetFlag = (typeof FLEET_FLAGS)[number];
@@ -61,25 +59,6 @@ export function allCombinations(): FleetFlagStates[] {
 }
 
 export const comboName = (s: FleetFlagStates) => FLEET_FLAGS.map((f) => `${f}=${s[f] ? 'on' : 'off'}`).join(',');
-
-/** The synthesized fleet stack (Terraform JSON) of `flags`: a fresh object each call (see synthFleetString). */
-export function synthFleetStack(flags: Flags, now: Date = SYNTH_NOW): StackJson {
-  return JSON.parse(synthFleetString(flags, now)) as StackJson;
-}
-
-/** Each distinct (flags, now) of this test file, synthesized: synthesis is deterministic, so the same input is synthesized once. */
-const synthesized = new Map<string, string>();
-
-/** The synthesized fleet stack as the string cdktf's matchers take. */
-export function synthFleetString(flags: Flags, now: Date = SYNTH_NOW): string {
-  const key = `${now.toISOString()} ${JSON.stringify(flags)}`;
-  let out = synthesized.get(key);
-  if (out === undefined) {
-    out = Testing.synth(new FleetStack(testApp(), fleetStackName(flags.environment), { flags, now }));
-    synthesized.set(key, out);
-  }
-  return out;
-}
 
 /** Resources of a synthesized stack as "type.name" -> config. */
 export function resourcesOf(stack: StackJson): Map<string, Record<string, unknown>> {

@@ -16,7 +16,8 @@ import lockfile from 'proper-lockfile';
 import type { Flags } from '../../lib/flags/schema';
 import { type Baseline, buildBaselines } from '../../lib/plan/speculative';
 import { testBaselineCache } from './baseline-cache';
-import { fleetFlags, synthFleetStack } from './fleet-flags';
+import { fleetFlags } from './fleet-flags';
+import { synthFleetStack } from './fleet-synth';
 
 const EVERYTHING_ON = { spot: true, arch: true, autoscaling: true, catchUp: true, quarantines: true } as const;
 

@@ -13,7 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { ARCH_PROFILES, archOfInstanceType } from '../../lib/arch';
 import { modulePlan, planJson, validate, writeModulesWorkdir, writeOfflineWorkdir, type StackJson } from '../../lib/terraform/runner';
-import { allCombinations, comboName, fleetFlags, QUARANTINES_ON, synthFleetStack, type FleetFlagStates } from '../helpers/fleet-flags';
+import { allCombinations, comboName, fleetFlags, QUARANTINES_ON, type FleetFlagStates } from '../helpers/fleet-flags';
+import { synthFleetStack } from '../helpers/fleet-synth';
 import { mapLimit } from '../../lib/concurrency';
 
 interface Planned {

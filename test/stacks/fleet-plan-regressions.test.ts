@@ -15,7 +15,8 @@ import path from 'node:path';
 import type { Flags } from '../../lib/flags/schema';
 import { modulePlan, planJson, writeModulesWorkdir } from '../../lib/terraform/runner';
 import { moduleState, type StateJson } from '../../lib/plan/speculative';
-import { fleetFlags, synthFleetStack } from '../helpers/fleet-flags';
+import { fleetFlags } from '../helpers/fleet-flags';
+import { synthFleetStack } from '../helpers/fleet-synth';
 import { sharedFleetBaselines } from '../helpers/shared-baselines';
 
 interface Change {

@@ -12,7 +12,8 @@ import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { ARCH_PROFILES } from '../../lib/arch';
 import type { Flags } from '../../lib/flags/schema';
 import { quarantinePriority } from '../../lib/naming';
-import { CATCH_UP_EXPIRES_AT, fleetFlags, resourcesOf, synthFleetStack, synthFleetString, type FleetFlag } from '../helpers/fleet-flags';
+import { CATCH_UP_EXPIRES_AT, fleetFlags, resourcesOf, type FleetFlag } from '../helpers/fleet-flags';
+import { synthFleetStack, synthFleetString } from '../helpers/fleet-synth';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

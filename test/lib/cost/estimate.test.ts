@@ -21,7 +21,8 @@ import { parseTerraformPlan } from '../../../lib/plan/plan-model';
 import { moduleState } from '../../../lib/plan/speculative';
 import { modulePlan, planJson, writeModulesWorkdir } from '../../../lib/terraform/runner';
 import { main } from '../../../scripts/plan-comment';
-import { fleetFlags, SYNTH_NOW, synthFleetStack } from '../../helpers/fleet-flags';
+import { fleetFlags, SYNTH_NOW } from '../../helpers/fleet-flags';
+import { synthFleetStack } from '../../helpers/fleet-synth';
 import { sharedFleetBaselines } from '../../helpers/shared-baselines';
 
 let root: string;

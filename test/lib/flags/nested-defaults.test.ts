@@ -10,7 +10,8 @@
  */
 import { parseFlags } from '../../../lib/flags/load';
 import { FlagsSchema } from '../../../lib/flags/schema';
-import { CATCH_UP_EXPIRES_AT, fleetFlags, synthFleetStack } from '../../helpers/fleet-flags';
+import { CATCH_UP_EXPIRES_AT, fleetFlags } from '../../helpers/fleet-flags';
+import { synthFleetStack } from '../../helpers/fleet-synth';
 import { readFileSync } from 'node:fs';
 
 interface NestedCase {

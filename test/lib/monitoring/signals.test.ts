@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { headingAnchor, SIGNALS, SIGNAL_IDS } from '../../../lib/monitoring/signals';
-import { fleetFlags, synthFleetStack } from '../../helpers/fleet-flags';
+import { fleetFlags } from '../../helpers/fleet-flags';
+import { synthFleetStack } from '../../helpers/fleet-synth';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
