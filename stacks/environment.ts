@@ -22,13 +22,6 @@ import { writeEmulatorProfileAtSynth } from './emulator-profile';
 
 export { EMULATOR_ACCESS_KEY, OFFLINE_ACCESS_KEY };
 
-/**
- * Every service the stacks call (reading a DynamoDB table calls KMS DescribeKey; the alarms call
- * CloudWatch and SNS). The emulator profile sends every service to the emulator; these are the
- * ones the lifecycle suite proves there.
- */
-export const EMULATED_SERVICES = ['autoscaling', 'cloudwatch', 'dynamodb', 'ec2', 'elbv2', 'iam', 'kms', 's3', 'sns', 'ssm', 'sts'] as const;
-
 export function configureEnvironment(stack: TerraformStack, flags: Flags, stackName: string): AwsProvider {
   const offline = flags.aws.offline;
   const endpoint = flags.aws.endpoint;
