@@ -16,12 +16,13 @@
  *   level: megabytes per plan).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { errors } from '../errors';
 import { processAlive } from '../process';
 import { endpointOverrideVariables } from './emulator-profile';
+import { ProviderProxy } from './provider-proxy';
 
 /** The provider address whose server we run. */
 export const AWS_PROVIDER_ADDRESS = 'registry.terraform.io/hashicorp/aws';
@@ -134,6 +135,11 @@ export function sweepStaleSocketDirs(tmpdir = socketParent(), uid = process.getu
   return removed;
 }
 
+/** The socket of a reattach value's AWS provider. */
+function reattachSocket(reattach: string): string {
+  return (JSON.parse(reattach) as Record<string, { Addr: { String: string } }>)[AWS_PROVIDER_ADDRESS].Addr.String;
+}
+
 let swept = false;
 
 export interface ProviderServerStartOptions {
@@ -149,7 +155,19 @@ export interface ProviderServerStartOptions {
    * the configurations it serves name by a relative path (the emulator profile). @default none
    */
   readonly files?: Readonly<Record<string, string>>;
+  /**
+   * Put a ProviderProxy in front of it (Terraform attaches to the proxy), which answers the
+   * schema calls from a cache instead of the provider rebuilding them for every run.
+   * @default true, unless FLEETFLAGS_PROVIDER_SCHEMA_CACHE is 0 (the bench's comparison)
+   */
+  readonly schemaCache?: boolean;
 }
+
+/** Set to 0: provider servers start without their schema-caching proxy. */
+export const PROVIDER_SCHEMA_CACHE_ENV = 'FLEETFLAGS_PROVIDER_SCHEMA_CACHE';
+
+/** The proxy's socket, next to the server's in the private directory. */
+const PROXY_SOCKET = 'proxy.sock';
 
 export class ProviderServer {
   /** Starts `binary -debug` and resolves once it listens. Rejects (and leaves nothing running) when it does not. */
@@ -178,6 +196,7 @@ export class ProviderServer {
     const server = new ProviderServer(binary, child, socketDir);
     try {
       await server.listening(timeoutMs);
+      if (options.schemaCache ?? process.env[PROVIDER_SCHEMA_CACHE_ENV] !== '0') await server.startProxy();
     } catch (e) {
       // The normal stop: SIGINT, SIGKILL after the grace; it keeps no Node process alive meanwhile.
       server.child.unref();
@@ -187,8 +206,12 @@ export class ProviderServer {
     return server;
   }
 
-  /** The TF_REATTACH_PROVIDERS value that attaches Terraform to this server. */
+  /** The TF_REATTACH_PROVIDERS value that attaches Terraform to this server (through its proxy, if any). */
   reattach = '';
+  /** The server's own socket. */
+  private upstreamSocket = '';
+  /** The schema-caching proxy in front of it, unless started without. */
+  proxy: ProviderProxy | undefined;
   private stdout = '';
   private stderrTail = '';
   private exitCode: number | null | undefined = undefined;
@@ -229,8 +252,7 @@ export class ProviderServer {
   /** True while the process runs and its socket is there. */
   get alive(): boolean {
     if (this.exitCode !== undefined || !this.reattach) return false;
-    const socket = (JSON.parse(this.reattach) as Record<string, { Addr: { String: string } }>)[AWS_PROVIDER_ADDRESS].Addr.String;
-    return existsSync(socket);
+    return existsSync(this.upstreamSocket) && (!this.proxy || existsSync(this.proxy.socket));
   }
 
   /** The end of the server's stderr, for an error message. */
@@ -249,6 +271,7 @@ export class ProviderServer {
         if (!reattach) return;
         cleanup();
         this.reattach = reattach;
+        this.upstreamSocket = reattachSocket(reattach);
         this.stdout = '';
         // Running, it keeps no Node process alive: the pool stops it when the process exits.
         this.child.unref();
@@ -272,11 +295,21 @@ export class ProviderServer {
     });
   }
 
+  /** Starts the proxy and points `reattach` at it. */
+  private async startProxy(): Promise<void> {
+    const stat = statSync(this.binary);
+    this.proxy = await ProviderProxy.start(this.upstreamSocket, path.join(this.socketDir, PROXY_SOCKET), `${this.binary} ${stat.size} ${stat.mtimeMs}`);
+    const parsed = JSON.parse(this.reattach) as Record<string, { Addr: { Network: string; String: string } }>;
+    parsed[AWS_PROVIDER_ADDRESS].Addr = { Network: 'unix', String: this.proxy.socket };
+    this.reattach = JSON.stringify(parsed);
+  }
+
   /**
    * Stops the server: SIGINT (it removes its socket and exits), SIGKILL if it is still there
    * after `graceMs`. Synchronous when graceMs is 0 (a process 'exit' handler). Removes the socket directory.
    */
   stop(graceMs = 0): Promise<void> {
+    this.proxy?.close();
     if (this.exitCode === undefined && this.child.pid !== undefined) {
       try {
         this.child.kill('SIGINT');

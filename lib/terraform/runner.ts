@@ -17,6 +17,8 @@ import { OFFLINE_ACCESS_KEY } from './provider-access-keys';
 import { endpointOverrideVariables } from './emulator-profile';
 import { isEmulatedConfiguration, poolDecision, RETRIED_COMMANDS } from './provider-eligibility';
 import { providerPool, type ProviderPoolStats } from './provider-pool';
+import { missingSchemaError } from './provider-schema-filter';
+import { schemaTypes } from './schema-types';
 
 export interface TerraformResult {
   readonly exitCode: number;
@@ -74,28 +76,51 @@ export async function terraform(args: readonly string[], options: RunOptions): P
   const decision = poolDecision(args[0], options.cwd, env);
   const lease = decision.pooled ? await providerPool().lease(decision.key, decision.binary, env, decision.files) : undefined;
   if (!lease) return runTerraform(args, options, env);
-  let result: TerraformResult;
+  const attached = { ...env, TF_REATTACH_PROVIDERS: lease.server.reattach };
+  // The schema cut to the run's types (provider-schema-filter.ts), where the server has its proxy.
+  const proxy = lease.server.proxy;
+  if (proxy) proxy.types = schemaTypes(options.cwd, args);
+  let result: TerraformResult | undefined;
   try {
-    result = await runTerraform(args, options, { ...env, TF_REATTACH_PROVIDERS: lease.server.reattach });
+    // A type the cut left out: Terraform said so and stopped before doing anything (only read-only
+    // commands are cut); the same run again with the whole schema. A failure (or, for `validate -json`,
+    // an accepted exit code 1) that says so.
+    const lacksType = (output: string) => proxy?.types !== undefined && lease.server.alive && missingSchemaError(output);
+    try {
+      result = await runTerraform(args, options, attached);
+    } catch (e) {
+      if (!lacksType((e as Error).message)) throw e;
+      result = undefined;
+    }
+    if (!result || (result.exitCode !== 0 && lacksType(`${result.stderr}\n${result.stdout}`))) {
+      proxy!.types = undefined;
+      schemaRetries += 1;
+      result = await runTerraform(args, options, attached);
+    }
   } catch (e) {
     if (lease.server.alive) throw e;
     if (!RETRIED_COMMANDS.has(args[0])) throw errors.pooledProviderDied(args[0], options.cwd, (e as Error).message, lease.server.stderr);
     pooledRetries += 1;
     return runTerraform(args, options, env);
   } finally {
+    if (proxy) proxy.types = undefined;
     lease.release();
   }
   // An exit code the caller accepts but reads as a failure (`validate -json`: 1), and the server died: the same again, plain.
-  if (result.exitCode === 0 || lease.server.alive || !RETRIED_COMMANDS.has(args[0])) return result;
+  if (result!.exitCode === 0 || lease.server.alive || !RETRIED_COMMANDS.has(args[0])) return result!;
   pooledRetries += 1;
   return runTerraform(args, options, env);
 }
 
 let pooledRetries = 0;
+let schemaRetries = 0;
 
-/** What the provider pool of this process did: servers started and reused, runs retried plain after their server died. */
-export function providerPoolCounts(): ProviderPoolStats & { retried: number } {
-  return { ...providerPool().stats, retried: pooledRetries };
+/**
+ * What the provider pool of this process did: servers started and reused, runs retried plain after
+ * their server died, runs retried with the whole schema after the cut one lacked a type.
+ */
+export function providerPoolCounts(): ProviderPoolStats & { retried: number; schemaRetried: number } {
+  return { ...providerPool().stats, retried: pooledRetries, schemaRetried: schemaRetries };
 }
 
 function runTerraform(args: readonly string[], options: RunOptions, env: NodeJS.ProcessEnv): Promise<TerraformResult> {
