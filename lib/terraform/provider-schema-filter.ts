@@ -75,7 +75,7 @@ export function filterSchemaBody(body: Buffer, keep: ReadonlySet<string>): Buffe
 }
 
 /** Terraform's errors for a type whose schema it did not get. */
-const MISSING_SCHEMA = [/does not support resource type/, /does not support data source/, /does not support ephemeral resource type/, /no schema available for/i];
+const MISSING_SCHEMA = [/does not support resource type/, /does not support data source/, /does not support ephemeral resource type/, /no schema (?:available|found) for/i];
 
 /** Whether a failed run's output says a type's schema was missing (the run goes again with the whole schema). */
 export function missingSchemaError(output: string): boolean {
