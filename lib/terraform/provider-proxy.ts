@@ -12,11 +12,17 @@
  *   as it is, headers, messages and trailers, in both directions.
  * - It speaks HTTP/2 to both sides (gRPC's transport), without decoding messages: a call it
  *   does not know passes through like any other.
+ * - Answers are also stored on disk for other processes (`provider-schemas/` next to the plugin
+ *   cache, ~/.cache/fleetflags by default; ProviderServer passes the directory): a new server's
+ *   first run gets them without asking it. Stored by the key in full (binary path, size and
+ *   modification time, method, request), read back only whole.
  * - Its listener and its connection to the server keep no Node process alive (unref).
  */
 import http2 from 'node:http2';
 import net from 'node:net';
-import { existsSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { filterSchemaBody } from './provider-schema-filter';
 
 /** The calls answered from the cache: their request carries nothing and their answer is the binary's. */
@@ -81,9 +87,12 @@ export interface ProviderProxyStats {
 }
 
 export class ProviderProxy {
-  /** Listens on `socket` and passes calls to the server listening on `upstreamSocket`; `binaryKey` names the provider binary. */
-  static async start(upstreamSocket: string, socket: string, binaryKey: string): Promise<ProviderProxy> {
-    const proxy = new ProviderProxy(upstreamSocket, socket, binaryKey);
+  /**
+   * Listens on `socket` and passes calls to the server listening on `upstreamSocket`; `binaryKey`
+   * names the provider binary. With `cacheDir`, answers are also kept there for other processes.
+   */
+  static async start(upstreamSocket: string, socket: string, binaryKey: string, cacheDir?: string): Promise<ProviderProxy> {
+    const proxy = new ProviderProxy(upstreamSocket, socket, binaryKey, cacheDir);
     await new Promise<void>((resolve, reject) => {
       proxy.server.once('error', reject);
       proxy.server.listen(socket, () => {
@@ -110,6 +119,7 @@ export class ProviderProxy {
     /** The socket Terraform attaches to. */
     readonly socket: string,
     private readonly binaryKey: string,
+    private readonly cacheDir: string | undefined,
   ) {
     this.server = http2.createServer();
     this.server.on('session', (session) => session.unref());
@@ -140,12 +150,18 @@ export class ProviderProxy {
     stream.on('end', () => {
       const request = Buffer.concat(chunks);
       const key = `${this.binaryKey}\n${method}\n${request.toString('base64')}`;
-      const hit = answers.get(key);
-      if (hit) this.stats.cached += 1;
+      const hit = answers.get(key) ?? readStoredAnswer(this.cacheDir, key);
+      if (hit) {
+        this.stats.cached += 1;
+        answers.set(key, hit);
+      }
       const answered = hit ? Promise.resolve(hit) : this.fetch(headers, request);
       void answered.then(
         (answer) => {
-          if (!hit && answer.trailers?.['grpc-status'] === '0') answers.set(key, answer);
+          if (!hit && answer.trailers?.['grpc-status'] === '0') {
+            answers.set(key, answer);
+            storeAnswer(this.cacheDir, key, answer);
+          }
           if (stream.destroyed) return;
           replay(stream, keep && SCHEMA_METHODS.has(method) ? this.filtered(key, answer, keep) : answer);
         },
@@ -249,6 +265,45 @@ export class ProviderProxy {
     this.server.close();
     this.upstream?.destroy();
     if (existsSync(this.socket)) rmSync(this.socket, { force: true });
+  }
+}
+
+/** An answer's files in the cache directory: `<hash>.json` (headers, trailers) and `<hash>.body`. */
+function storedFiles(dir: string, key: string): { meta: string; body: string } {
+  const name = createHash('sha256').update(key).digest('hex');
+  return { meta: path.join(dir, `${name}.json`), body: path.join(dir, `${name}.body`) };
+}
+
+/** A complete answer another process stored, or undefined (none, or unreadable). */
+function readStoredAnswer(dir: string | undefined, key: string): CachedAnswer | undefined {
+  if (!dir) return undefined;
+  const files = storedFiles(dir, key);
+  try {
+    const meta = JSON.parse(readFileSync(files.meta, 'utf8')) as { key: string; headers: http2.OutgoingHttpHeaders; trailers: http2.OutgoingHttpHeaders; bodyBytes: number };
+    const body = readFileSync(files.body);
+    // The key in full (not its hash alone), and the body whole.
+    if (meta.key !== key || body.length !== meta.bodyBytes || meta.trailers?.['grpc-status'] !== '0') return undefined;
+    return { headers: meta.headers, body, trailers: meta.trailers };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Stores a successful answer for other processes: the body first, then its description, each renamed into place whole. */
+function storeAnswer(dir: string | undefined, key: string, answer: CachedAnswer): void {
+  if (!dir) return;
+  const files = storedFiles(dir, key);
+  try {
+    mkdirSync(dir, { recursive: true });
+    const write = (file: string, data: string | Buffer) => {
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, data);
+      renameSync(tmp, file);
+    };
+    write(files.body, answer.body);
+    write(files.meta, JSON.stringify({ key, headers: answer.headers, trailers: answer.trailers, bodyBytes: answer.body.length }));
+  } catch {
+    // not stored: the next process asks its server
   }
 }
 

@@ -22,6 +22,7 @@ import path from 'node:path';
 import { errors } from '../errors';
 import { processAlive } from '../process';
 import { endpointOverrideVariables } from './emulator-profile';
+import { pluginCacheDir } from './cli-config';
 import { ProviderProxy } from './provider-proxy';
 
 /** The provider address whose server we run. */
@@ -161,6 +162,8 @@ export interface ProviderServerStartOptions {
    * @default true, unless FLEETFLAGS_PROVIDER_SCHEMA_CACHE is 0 (the bench's comparison)
    */
   readonly schemaCache?: boolean;
+  /** Where the proxy stores answers for other processes. @default provider-schemas/ next to the plugin cache */
+  readonly schemaCacheDir?: string;
 }
 
 /** Set to 0: provider servers start without their schema-caching proxy. */
@@ -196,7 +199,9 @@ export class ProviderServer {
     const server = new ProviderServer(binary, child, socketDir);
     try {
       await server.listening(timeoutMs);
-      if (options.schemaCache ?? process.env[PROVIDER_SCHEMA_CACHE_ENV] !== '0') await server.startProxy();
+      if (options.schemaCache ?? process.env[PROVIDER_SCHEMA_CACHE_ENV] !== '0') {
+        await server.startProxy(options.schemaCacheDir ?? path.join(path.dirname(pluginCacheDir()), 'provider-schemas'));
+      }
     } catch (e) {
       // The normal stop: SIGINT, SIGKILL after the grace; it keeps no Node process alive meanwhile.
       server.child.unref();
@@ -296,9 +301,14 @@ export class ProviderServer {
   }
 
   /** Starts the proxy and points `reattach` at it. */
-  private async startProxy(): Promise<void> {
+  private async startProxy(cacheDir: string): Promise<void> {
     const stat = statSync(this.binary);
-    this.proxy = await ProviderProxy.start(this.upstreamSocket, path.join(this.socketDir, PROXY_SOCKET), `${this.binary} ${stat.size} ${stat.mtimeMs}`);
+    this.proxy = await ProviderProxy.start(
+      this.upstreamSocket,
+      path.join(this.socketDir, PROXY_SOCKET),
+      `${this.binary} ${stat.size} ${stat.mtimeMs}`,
+      cacheDir,
+    );
     const parsed = JSON.parse(this.reattach) as Record<string, { Addr: { Network: string; String: string } }>;
     parsed[AWS_PROVIDER_ADDRESS].Addr = { Network: 'unix', String: this.proxy.socket };
     this.reattach = JSON.stringify(parsed);

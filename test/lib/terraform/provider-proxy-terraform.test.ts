@@ -8,9 +8,10 @@
  */
 import http2 from 'node:http2';
 import net from 'node:net';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ProviderPool, useProviderPool } from '../../../lib/terraform/provider-pool';
+import { clearProviderProxyCache } from '../../../lib/terraform/provider-proxy';
 import { ProviderServer } from '../../../lib/terraform/provider-server';
 import { planJson, providerPoolCounts, terraform, validate, writeOfflineWorkdir, type StackJson } from '../../../lib/terraform/runner';
 import { offlineProvider, offlineQueueStack } from '../../helpers/provider-pool';
@@ -18,13 +19,13 @@ import { tempDirs } from '../../helpers/temp-dirs';
 
 const tmp = tempDirs();
 
-/** A pool of one server whose ProviderServer the test can see. */
-function visiblePool(): { pool: ProviderPool; servers: ProviderServer[] } {
+/** A pool of one server whose ProviderServer the test can see (its proxy storing answers in `schemaCacheDir`). */
+function visiblePool(schemaCacheDir = tmp('fleetflags-proxy-schemas-')): { pool: ProviderPool; servers: ProviderServer[] } {
   const servers: ProviderServer[] = [];
   const pool = new ProviderPool({
     maxServers: 1,
     start: async (binary, env, files) => {
-      const server = await ProviderServer.start(binary, env, { files });
+      const server = await ProviderServer.start(binary, env, { files, schemaCacheDir });
       servers.push(server);
       return server;
     },
@@ -83,6 +84,28 @@ describe('the schema-caching proxy', () => {
     expect(stats.second.cached).toBeGreaterThan(stats.first.cached);
     expect(stats.second.filtered).toBe(stats.first.filtered + 1);
     expect(stats.first.filtered).toBeGreaterThanOrEqual(1);
+  }, 300_000);
+
+  it('GIVEN the schema another process stored WHEN a new server serves its first run THEN the schema comes from the disk, not from the server', async () => {
+    const dir = tmp('fleetflags-proxy-disk-');
+    await writeOfflineWorkdir(dir, offlineQueueStack());
+    const schemas = tmp('fleetflags-proxy-schemas-');
+    // GIVEN one server's proxy stored its answers (asked of its server: nothing held in this process)
+    clearProviderProxyCache();
+    const first = visiblePool(schemas);
+    await withPool(first.pool, () => validate(dir));
+    expect(readdirSync(schemas).filter((f) => f.endsWith('.body')).length).toBeGreaterThanOrEqual(1);
+    // WHEN another server (this process forgetting what it holds, as a new process would) serves a run
+    clearProviderProxyCache();
+    const second = visiblePool(schemas);
+    const stats = await withPool(second.pool, async () => {
+      await expect(validate(dir)).resolves.toMatchObject({ valid: true });
+      return { ...second.servers[0].proxy!.stats };
+    });
+    // THEN its schema, metadata and functions came from the disk: only the run's own calls reached the server
+    expect(stats.cached).toBeGreaterThanOrEqual(1);
+    expect(stats.filtered).toBe(1);
+    expect(first.servers[0].proxy!.stats.cached).toBe(0);
   }, 300_000);
 
   it('GIVEN a plan file shown in a directory whose configuration lacks its type WHEN shown through the pool THEN the cut run fails, goes again with the whole schema and shows the plan', async () => {
