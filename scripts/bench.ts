@@ -183,7 +183,7 @@ export function testCommandArgs(command: TestCommand, results: string): string[]
   return command === 'test' ? ['test', ...jest] : ['run', command, ...jest];
 }
 
-/** Runs one test command once (`npm test`: tsc, then jest; with its JSON results) and measures it. */
+/** Runs one test command once (`npm test`: jest, the type check one of its suites; with its JSON results) and measures it. */
 export function benchTestSuite(command: TestCommand = 'test'): TestSuiteResult {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'bench-tests-'));
   try {

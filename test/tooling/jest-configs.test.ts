@@ -26,7 +26,7 @@ describe('npm test and npm run test:sandbox', () => {
     // GIVEN every suite in test/ and the scripts of package.json
     const all = suites('test').sort();
     const scripts = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts;
-    expect(scripts.test).toBe('tsc -p . && jest');
+    expect(scripts.test).toBe('jest');
     expect(scripts['test:sandbox']).toBe('jest --config jest.sandbox.config.js');
 
     // WHEN jest lists what each config runs
@@ -49,7 +49,7 @@ describe('npm test and npm run test:sandbox', () => {
 });
 
 describe('the order suites start in (test/sequencer.js)', () => {
-  test('GIVEN no timings from an earlier run WHEN sorted THEN the @terraform suites start first, each group largest file first', () => {
+  test('GIVEN no timings from an earlier run WHEN sorted THEN the type check and the @terraform suites start first, each group largest file first', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const Sequencer = require('../sequencer.js');
     // GIVEN two unit suites (one large) and two Terraform suites (one small); no jest cache
@@ -58,6 +58,7 @@ describe('the order suites start in (test/sequencer.js)', () => {
       ['test/lib/plan/speculative.test.ts', 20],
       ['test/lib/plan/render.test.ts', 99_000],
       ['test/tooling/quick-filter.test.ts', 5],
+      ['test/tooling/typecheck.test.ts', 15],
     ]);
     const context = { config: { cache: false }, hasteFS: { getSize: (file: string) => sizes.get(path.relative(ROOT, file)) } };
     const tests = [...sizes.keys()].map((file) => ({ path: path.join(ROOT, file), context }));
@@ -66,6 +67,7 @@ describe('the order suites start in (test/sequencer.js)', () => {
     // THEN
     expect(sorted.map((t) => path.relative(ROOT, t.path))).toEqual([
       'test/lib/plan/speculative.test.ts',
+      'test/tooling/typecheck.test.ts',
       'test/stacks/terraform.test.ts',
       'test/lib/plan/render.test.ts',
       'test/tooling/quick-filter.test.ts',
