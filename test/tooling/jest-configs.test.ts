@@ -49,7 +49,7 @@ describe('npm test and npm run test:sandbox', () => {
 });
 
 describe('the order suites start in (test/sequencer.js)', () => {
-  test('GIVEN no timings from an earlier run WHEN sorted THEN the type check and the @terraform suites start first, each group largest file first', () => {
+  test('GIVEN no timings from an earlier run WHEN sorted THEN the type check starts first, then the @terraform suites, each group largest file first', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const Sequencer = require('../sequencer.js');
     // GIVEN two unit suites (one large) and two Terraform suites (one small); no jest cache
@@ -66,8 +66,8 @@ describe('the order suites start in (test/sequencer.js)', () => {
     const sorted = new Sequencer({ contexts: new Set([context]), globalConfig: {} }).sort(tests) as Array<{ path: string }>;
     // THEN
     expect(sorted.map((t) => path.relative(ROOT, t.path))).toEqual([
-      'test/lib/plan/speculative.test.ts',
       'test/tooling/typecheck.test.ts',
+      'test/lib/plan/speculative.test.ts',
       'test/stacks/terraform.test.ts',
       'test/lib/plan/render.test.ts',
       'test/tooling/quick-filter.test.ts',

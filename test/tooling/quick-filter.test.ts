@@ -51,6 +51,7 @@ describe('npm run test:quick', () => {
       'scripts/sandbox-missing-flags.test.ts',
       'stacks/main.test.ts',
       'tooling/temp-folder-run.test.ts',
+      'tooling/typecheck.test.ts',
     ];
     expect(all.filter((f) => INTEGRATION_TAG.test(leadingComment(f))).map(rel).sort()).toEqual(integration);
     expect(filtered.map(rel)).toEqual(expect.not.arrayContaining(integration));
