@@ -50,6 +50,30 @@ describe('schemaTypes', () => {
     }
   });
 
+  it('GIVEN a state given as `-state <file>` (two arguments) WHEN planned THEN its types are needed', () => {
+    const dir = workdir();
+    writeFileSync(path.join(dir, 'given.tfstate'), state('aws_lb_listener_rule'));
+    expect(schemaTypes(dir, ['plan', '-state', 'given.tfstate', '-out', 'x.tfplan'])!.has('aws_lb_listener_rule')).toBe(true);
+  });
+
+  it('GIVEN a plan made here with -state and -out WHEN its plan file is shown THEN the state-only types of that plan are needed', () => {
+    // GIVEN a plan that read a state the show cannot see (it names only the plan file)
+    const dir = workdir();
+    writeFileSync(path.join(dir, 'given.tfstate'), state('aws_autoscaling_schedule'));
+    schemaTypes(dir, ['plan', '-state=given.tfstate', '-out=saved.tfplan']);
+    rmSync(path.join(dir, 'given.tfstate'));
+    // WHEN
+    const shown = schemaTypes(dir, ['show', '-json', 'saved.tfplan']);
+    const other = schemaTypes(dir, ['show', '-json', 'other.tfplan']);
+    // THEN
+    expect(shown!.has('aws_autoscaling_schedule')).toBe(true);
+    expect(other!.has('aws_autoscaling_schedule')).toBe(false);
+  });
+
+  it('GIVEN a plan that generates configuration for imports THEN no cut (its types are only in import blocks)', () => {
+    expect(schemaTypes(workdir(), ['plan', '-generate-config-out=generated.tf'])).toBeUndefined();
+  });
+
   it.each([
     ['apply (the change itself gets the whole schema)', ['apply', 'plan.tfplan']],
     ['providers schema (it prints the schema)', ['providers', 'schema', '-json']],
