@@ -12,16 +12,19 @@
  *   as it is, headers, messages and trailers, in both directions.
  * - It speaks HTTP/2 to both sides (gRPC's transport), without decoding messages: a call it
  *   does not know passes through like any other.
- * - Answers are also stored on disk for other processes (`provider-schemas/` next to the plugin
- *   cache, ~/.cache/fleetflags by default; ProviderServer passes the directory): a new server's
- *   first run gets them without asking it. Stored by the key in full (binary path, size and
- *   modification time, method, request), read back only whole.
+ * - Answers are also stored on disk for other processes (`provider-schemas/grpc/` next to the
+ *   plugin cache, ~/.cache/fleetflags by default; ProviderServer passes the directory): a new
+ *   server's first run gets them without asking it. Stored by the key in full (binary path, size
+ *   and modification time, method, request) with the body's SHA-256, read back only whole and
+ *   matching; anything else is ignored and asked again.
+ * - A call it cannot serve (the server gone, a cached answer it cannot cut) ends as a gRPC error
+ *   Terraform reports: `grpc-status` 14 (unavailable), `grpc-message` "provider proxy: <cause>".
  * - Its listener and its connection to the server keep no Node process alive (unref).
  */
 import http2 from 'node:http2';
 import net from 'node:net';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { filterSchemaBody } from './provider-schema-filter';
 
@@ -36,7 +39,7 @@ export const CACHED_METHODS: ReadonlySet<string> = new Set([
 ]);
 
 /** A recorded answer: response headers, the body, the trailers. */
-interface CachedAnswer {
+export interface CachedAnswer {
   readonly headers: http2.OutgoingHttpHeaders;
   readonly body: Buffer;
   /** None for a trailers-only answer (an error, its status in the headers). */
@@ -74,6 +77,28 @@ function answerHeaders(headers: http2.IncomingHttpHeaders): http2.OutgoingHttpHe
     if (name !== 'date' && value !== undefined) out[name] = value;
   }
   return out;
+}
+
+/** gRPC's status for a call the proxy could not serve: the service is unavailable. */
+const UNAVAILABLE = '14';
+
+/** The trailers of a call the proxy could not serve (gRPC percent-encodes the message). */
+function failureTrailers(cause: string): http2.OutgoingHttpHeaders {
+  return { 'grpc-status': UNAVAILABLE, 'grpc-message': encodeURIComponent(`provider proxy: ${cause}`) };
+}
+
+/** Ends a call the proxy could not serve: a trailers-only gRPC error, or error trailers once headers went out. */
+function fail(stream: http2.ServerHttp2Stream, cause: string): void {
+  if (stream.destroyed || stream.closed) return;
+  try {
+    if (!stream.headersSent) {
+      stream.respond({ ':status': 200, 'content-type': 'application/grpc', ...failureTrailers(cause) }, { endStream: true });
+    } else if (!stream.writableEnded) {
+      stream.end();
+    }
+  } catch {
+    stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+  }
 }
 
 /** What a proxy did, for tests and benchmarks. */
@@ -122,6 +147,9 @@ export class ProviderProxy {
     private readonly cacheDir: string | undefined,
   ) {
     this.server = http2.createServer();
+    // A connection's own failure (Terraform went away mid-frame) ends its calls, not the proxy.
+    this.server.on('error', () => undefined);
+    this.server.on('sessionError', () => undefined);
     this.server.on('session', (session) => session.unref());
     this.server.on('stream', (stream, headers) => this.onCall(stream, headers));
   }
@@ -163,11 +191,19 @@ export class ProviderProxy {
             storeAnswer(this.cacheDir, key, answer);
           }
           if (stream.destroyed) return;
-          replay(stream, keep && SCHEMA_METHODS.has(method) ? this.filtered(key, answer, keep) : answer);
+          let served = answer;
+          try {
+            if (keep && SCHEMA_METHODS.has(method)) served = this.filtered(key, answer, keep);
+          } catch {
+            // an answer the cut cannot read: the whole one, which Terraform reads itself
+          }
+          try {
+            replay(stream, served);
+          } catch (e) {
+            fail(stream, `could not send the cached answer (${(e as Error).message})`);
+          }
         },
-        () => {
-          if (!stream.destroyed) stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
-        },
+        (e: Error) => fail(stream, e.message),
       );
     });
   }
@@ -196,7 +232,7 @@ export class ProviderProxy {
       const body: Buffer[] = [];
       let responseHeaders: http2.OutgoingHttpHeaders | undefined;
       let trailers: http2.OutgoingHttpHeaders | undefined;
-      call.on('error', reject);
+      call.on('error', (e: Error) => reject(new Error(`the provider server failed the call (${e.message})`)));
       call.on('response', (h) => {
         responseHeaders = answerHeaders(h);
       });
@@ -218,11 +254,10 @@ export class ProviderProxy {
     let call: http2.ClientHttp2Stream;
     try {
       call = this.session().request(callHeaders(headers), { endStream: false });
-    } catch {
-      stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+    } catch (e) {
+      fail(stream, `the provider server is not reachable (${(e as Error).message})`);
       return;
     }
-    call.on('error', () => undefined);
     let trailers: http2.OutgoingHttpHeaders | undefined;
     call.on('response', (h, flags) => {
       const responseHeaders = answerHeaders(h);
@@ -237,20 +272,20 @@ export class ProviderProxy {
     call.on('trailers', (t) => {
       trailers = answerHeaders(t);
     });
-    stream.on('wantTrailers', () => stream.sendTrailers(trailers ?? { 'grpc-status': '13', 'grpc-message': 'provider proxy: the server sent no trailers' }));
+    stream.on('wantTrailers', () => stream.sendTrailers(trailers ?? failureTrailers('the provider server ended the call without its status')));
     call.on('data', (chunk: Buffer) => {
       if (!stream.destroyed) stream.write(chunk);
     });
     call.on('end', () => {
       if (!stream.destroyed && stream.headersSent && !stream.writableEnded) stream.end();
     });
-    call.on('error', () => {
-      if (!stream.destroyed) stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+    let failure = 'the provider server closed the call';
+    call.on('error', (e: Error) => {
+      failure = `the provider server failed the call (${e.message})`;
     });
-    call.on('close', () => {
-      // The server reset the call, or went away, before it answered.
-      if (!stream.destroyed && !stream.headersSent) stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
-    });
+    // The server reset the call, or went away, before it finished its answer: Terraform gets a
+    // gRPC error (trailers-only before the headers, error trailers after them), not a hung call.
+    call.on('close', () => fail(stream, failure));
     // Terraform gave up on the call (or went away): so does the server.
     stream.on('close', () => {
       if (!call.closed) call.close(http2.constants.NGHTTP2_CANCEL);
@@ -264,7 +299,7 @@ export class ProviderProxy {
     this.closed = true;
     this.server.close();
     this.upstream?.destroy();
-    if (existsSync(this.socket)) rmSync(this.socket, { force: true });
+    rmSync(this.socket, { force: true });
   }
 }
 
@@ -274,34 +309,61 @@ function storedFiles(dir: string, key: string): { meta: string; body: string } {
   return { meta: path.join(dir, `${name}.json`), body: path.join(dir, `${name}.body`) };
 }
 
-/** A complete answer another process stored, or undefined (none, or unreadable). */
-function readStoredAnswer(dir: string | undefined, key: string): CachedAnswer | undefined {
+/** What `<hash>.json` holds. */
+interface StoredMeta {
+  readonly key: string;
+  readonly headers: http2.OutgoingHttpHeaders;
+  readonly trailers: http2.OutgoingHttpHeaders;
+  readonly bodyBytes: number;
+  readonly bodySha256: string;
+}
+
+function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * A complete answer another process stored, or undefined (none, unreadable, or not the one its
+ * description names: another key, another length or digest, not a success).
+ */
+export function readStoredAnswer(dir: string | undefined, key: string): CachedAnswer | undefined {
   if (!dir) return undefined;
   const files = storedFiles(dir, key);
   try {
-    const meta = JSON.parse(readFileSync(files.meta, 'utf8')) as { key: string; headers: http2.OutgoingHttpHeaders; trailers: http2.OutgoingHttpHeaders; bodyBytes: number };
+    const meta = JSON.parse(readFileSync(files.meta, 'utf8')) as StoredMeta;
     const body = readFileSync(files.body);
-    // The key in full (not its hash alone), and the body whole.
-    if (meta.key !== key || body.length !== meta.bodyBytes || meta.trailers?.['grpc-status'] !== '0') return undefined;
+    // The key in full (not its hash alone), and the body whole and the same.
+    if (meta.key !== key || meta.trailers?.['grpc-status'] !== '0') return undefined;
+    if (body.length !== meta.bodyBytes || sha256(body) !== meta.bodySha256) return undefined;
     return { headers: meta.headers, body, trailers: meta.trailers };
   } catch {
     return undefined;
   }
 }
 
-/** Stores a successful answer for other processes: the body first, then its description, each renamed into place whole. */
-function storeAnswer(dir: string | undefined, key: string, answer: CachedAnswer): void {
+/**
+ * Stores a successful answer for other processes: the body first, then its description, each
+ * written to a temporary file of its own and renamed into place whole (never a partial file
+ * under the final name; a failed write leaves no temporary file).
+ */
+export function storeAnswer(dir: string | undefined, key: string, answer: CachedAnswer): void {
   if (!dir) return;
   const files = storedFiles(dir, key);
-  try {
-    mkdirSync(dir, { recursive: true });
-    const write = (file: string, data: string | Buffer) => {
-      const tmp = `${file}.${process.pid}.tmp`;
+  const write = (file: string, data: string | Buffer) => {
+    const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
       writeFileSync(tmp, data);
       renameSync(tmp, file);
-    };
+    } catch (e) {
+      rmSync(tmp, { force: true });
+      throw e;
+    }
+  };
+  try {
+    mkdirSync(dir, { recursive: true });
     write(files.body, answer.body);
-    write(files.meta, JSON.stringify({ key, headers: answer.headers, trailers: answer.trailers, bodyBytes: answer.body.length }));
+    const meta: StoredMeta = { key, headers: answer.headers, trailers: answer.trailers!, bodyBytes: answer.body.length, bodySha256: sha256(answer.body) };
+    write(files.meta, JSON.stringify(meta));
   } catch {
     // not stored: the next process asks its server
   }
