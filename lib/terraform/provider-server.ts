@@ -137,7 +137,7 @@ export function sweepStaleSocketDirs(tmpdir = socketParent(), uid = process.getu
 }
 
 /** The socket of a reattach value's AWS provider. */
-function reattachSocket(reattach: string): string {
+export function reattachSocket(reattach: string): string {
   return (JSON.parse(reattach) as Record<string, { Addr: { String: string } }>)[AWS_PROVIDER_ADDRESS].Addr.String;
 }
 
@@ -159,15 +159,25 @@ export interface ProviderServerStartOptions {
   /**
    * Put a ProviderProxy in front of it (Terraform attaches to the proxy), which answers the
    * schema calls from a cache instead of the provider rebuilding them for every run.
-   * @default true, unless FLEETFLAGS_PROVIDER_SCHEMA_CACHE is 0 (the bench's comparison)
+   * A proxy that cannot start leaves the server running without it (one line on stderr).
+   * @default true, unless FLEETFLAGS_PROVIDER_SCHEMA_CACHE is 0 (to compare, or to rule it out)
    */
   readonly schemaCache?: boolean;
-  /** Where the proxy stores answers for other processes. @default provider-schemas/ next to the plugin cache */
+  /** Where the proxy stores answers for other processes. @default providerSchemaCacheDir() */
   readonly schemaCacheDir?: string;
 }
 
 /** Set to 0: provider servers start without their schema-caching proxy. */
 export const PROVIDER_SCHEMA_CACHE_ENV = 'FLEETFLAGS_PROVIDER_SCHEMA_CACHE';
+
+/**
+ * Where proxies store schema answers for other processes: `provider-schemas/grpc/` next to the
+ * plugin cache (~/.cache/fleetflags/provider-schemas/grpc by default); the JSON schemas of
+ * lib/plan/provider-schema.ts are in its parent. Safe to delete at any time.
+ */
+export function providerSchemaCacheDir(): string {
+  return path.join(path.dirname(pluginCacheDir()), 'provider-schemas', 'grpc');
+}
 
 /** The proxy's socket, next to the server's in the private directory. */
 const PROXY_SOCKET = 'proxy.sock';
@@ -200,7 +210,13 @@ export class ProviderServer {
     try {
       await server.listening(timeoutMs);
       if (options.schemaCache ?? process.env[PROVIDER_SCHEMA_CACHE_ENV] !== '0') {
-        await server.startProxy(options.schemaCacheDir ?? path.join(path.dirname(pluginCacheDir()), 'provider-schemas'));
+        try {
+          await server.startProxy(options.schemaCacheDir ?? providerSchemaCacheDir());
+        } catch (e) {
+          // The server works without it, only slower: Terraform attaches to the server itself.
+          server.proxy = undefined;
+          process.stderr.write(`fleetflags: the provider schema cache could not start (${(e as Error).message}); this provider server runs without it\n`);
+        }
       }
     } catch (e) {
       // The normal stop: SIGINT, SIGKILL after the grace; it keeps no Node process alive meanwhile.
@@ -303,15 +319,16 @@ export class ProviderServer {
   /** Starts the proxy and points `reattach` at it. */
   private async startProxy(cacheDir: string): Promise<void> {
     const stat = statSync(this.binary);
-    this.proxy = await ProviderProxy.start(
-      this.upstreamSocket,
-      path.join(this.socketDir, PROXY_SOCKET),
-      `${this.binary} ${stat.size} ${stat.mtimeMs}`,
-      cacheDir,
-    );
-    const parsed = JSON.parse(this.reattach) as Record<string, { Addr: { Network: string; String: string } }>;
-    parsed[AWS_PROVIDER_ADDRESS].Addr = { Network: 'unix', String: this.proxy.socket };
-    this.reattach = JSON.stringify(parsed);
+    const proxy = await ProviderProxy.start(this.upstreamSocket, path.join(this.socketDir, PROXY_SOCKET), `${this.binary} ${stat.size} ${stat.mtimeMs}`, cacheDir);
+    try {
+      const parsed = JSON.parse(this.reattach) as Record<string, { Addr: { Network: string; String: string } }>;
+      parsed[AWS_PROVIDER_ADDRESS].Addr = { Network: 'unix', String: proxy.socket };
+      this.reattach = JSON.stringify(parsed);
+    } catch (e) {
+      proxy.close();
+      throw e;
+    }
+    this.proxy = proxy;
   }
 
   /**

@@ -282,6 +282,26 @@ describe('ProviderServer.start', () => {
     }
   });
 
+  it('GIVEN a schema-caching proxy that cannot start (its socket path taken) WHEN a server starts THEN the server runs without it, Terraform attaching to the server, and one line says so', async () => {
+    // GIVEN a file where the proxy's socket goes
+    const binary = standInProvider(tempDir('stand-in-'));
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    let server: ProviderServer | undefined;
+    try {
+      // WHEN
+      server = await ProviderServer.start(binary, { PATH: process.env.PATH }, { files: { 'proxy.sock': 'taken' }, schemaCacheDir: tempDir('schemas-') });
+      // THEN
+      expect(server.alive).toBe(true);
+      expect(server.proxy).toBeUndefined();
+      const socket = (JSON.parse(server.reattach) as Record<string, { Addr: { String: string } }>)[AWS_PROVIDER_ADDRESS].Addr.String;
+      expect(path.basename(socket)).toBe('plugin1');
+      expect(write.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringMatching(/^fleetflags: the provider schema cache could not start \(.*EADDRINUSE.*\); this provider server runs without it\n$/)]);
+    } finally {
+      write.mockRestore();
+      await server?.stop(5000);
+    }
+  });
+
   it.each(['../aws-emulator.config', 'sub/aws-emulator.config', '.aws-emulator.config', ''])(
     'GIVEN a file named %s (not a plain name) WHEN a server starts THEN it rejects, naming it, before starting anything',
     async (name) => {

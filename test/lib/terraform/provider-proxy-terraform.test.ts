@@ -12,7 +12,7 @@ import { copyFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ProviderPool, useProviderPool } from '../../../lib/terraform/provider-pool';
 import { clearProviderProxyCache } from '../../../lib/terraform/provider-proxy';
-import { ProviderServer } from '../../../lib/terraform/provider-server';
+import { ProviderServer, reattachSocket } from '../../../lib/terraform/provider-server';
 import { planJson, providerPoolCounts, terraform, validate, writeOfflineWorkdir, type StackJson } from '../../../lib/terraform/runner';
 import { offlineProvider, offlineQueueStack } from '../../helpers/provider-pool';
 import { tempDirs } from '../../helpers/temp-dirs';
@@ -62,13 +62,16 @@ function grpcStatus(socket: string, method: string): Promise<string | undefined>
   });
 }
 
-const reattachSocket = (server: ProviderServer) =>
-  (JSON.parse(server.reattach) as Record<string, { Addr: { String: string } }>)['registry.terraform.io/hashicorp/aws'].Addr.String;
+/** A directory holding the offline queue stack, initialized. */
+async function queueDir(prefix: string): Promise<string> {
+  const dir = tmp(prefix);
+  await writeOfflineWorkdir(dir, offlineQueueStack());
+  return dir;
+}
 
 describe('the schema-caching proxy', () => {
   it('GIVEN a pooled server with its proxy WHEN two runs validate THEN the server built the schema once, and each run got it cut to its types', async () => {
-    const dir = tmp('fleetflags-proxy-cache-');
-    await writeOfflineWorkdir(dir, offlineQueueStack());
+    const dir = await queueDir('fleetflags-proxy-cache-');
     const { pool, servers } = visiblePool();
     const stats = await withPool(pool, async () => {
       // WHEN
@@ -79,7 +82,7 @@ describe('the schema-caching proxy', () => {
     });
     // THEN Terraform attached to the proxy, not to the server's own socket
     expect(servers).toHaveLength(1);
-    expect(reattachSocket(servers[0])).toMatch(/proxy\.sock$/);
+    expect(reattachSocket(servers[0].reattach)).toMatch(/proxy\.sock$/);
     // the second run's schema (and metadata) came from the cache; both were cut
     expect(stats.second.cached).toBeGreaterThan(stats.first.cached);
     expect(stats.second.filtered).toBe(stats.first.filtered + 1);
@@ -87,8 +90,7 @@ describe('the schema-caching proxy', () => {
   }, 300_000);
 
   it('GIVEN the schema another process stored WHEN a new server serves its first run THEN the schema comes from the disk, not from the server', async () => {
-    const dir = tmp('fleetflags-proxy-disk-');
-    await writeOfflineWorkdir(dir, offlineQueueStack());
+    const dir = await queueDir('fleetflags-proxy-disk-');
     const schemas = tmp('fleetflags-proxy-schemas-');
     // GIVEN one server's proxy stored its answers (asked of its server: nothing held in this process)
     clearProviderProxyCache();
@@ -110,8 +112,7 @@ describe('the schema-caching proxy', () => {
 
   it('GIVEN a plan file shown in a directory whose configuration lacks its type WHEN shown through the pool THEN the cut run fails, goes again with the whole schema and shows the plan', async () => {
     // GIVEN a plan of a queue, and a directory of a bucket alone
-    const queueDir = tmp('fleetflags-proxy-queue-');
-    await writeOfflineWorkdir(queueDir, offlineQueueStack());
+    const planned = await queueDir('fleetflags-proxy-queue-');
     const bucketDir = tmp('fleetflags-proxy-bucket-');
     const bucketStack: StackJson = {
       terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: '5.100.0' } } },
@@ -121,8 +122,8 @@ describe('the schema-caching proxy', () => {
     await writeOfflineWorkdir(bucketDir, bucketStack);
     const { pool } = visiblePool();
     const { plan, shown, retried } = await withPool(pool, async () => {
-      const plan = await planJson(queueDir);
-      copyFileSync(path.join(queueDir, 'plan.tfplan'), path.join(bucketDir, 'queue.tfplan'));
+      const plan = await planJson(planned);
+      copyFileSync(path.join(planned, 'plan.tfplan'), path.join(bucketDir, 'queue.tfplan'));
       const before = providerPoolCounts().schemaRetried;
       // WHEN
       const out = await terraform(['show', '-json', '-no-color', 'queue.tfplan'], { cwd: bucketDir });
@@ -135,8 +136,7 @@ describe('the schema-caching proxy', () => {
   }, 300_000);
 
   it('GIVEN a pooled run of `providers schema -json` THEN it prints the whole schema, not one cut to the configuration', async () => {
-    const dir = tmp('fleetflags-proxy-providers-');
-    await writeOfflineWorkdir(dir, offlineQueueStack());
+    const dir = await queueDir('fleetflags-proxy-providers-');
     const { pool, servers } = visiblePool();
     const schema = await withPool(pool, async () => {
       const out = await terraform(['providers', 'schema', '-json'], { cwd: dir });
@@ -149,12 +149,11 @@ describe('the schema-caching proxy', () => {
   }, 300_000);
 
   it('GIVEN a call neither the proxy nor the provider knows WHEN sent through the proxy THEN the server\'s own status comes back (12, unimplemented), as it does from the server', async () => {
-    const dir = tmp('fleetflags-proxy-unknown-');
-    await writeOfflineWorkdir(dir, offlineQueueStack());
+    const dir = await queueDir('fleetflags-proxy-unknown-');
     const { pool, servers } = visiblePool();
     const statuses = await withPool(pool, async () => {
       await validate(dir);
-      const proxySocket = reattachSocket(servers[0]);
+      const proxySocket = reattachSocket(servers[0].reattach);
       const serverSocket = servers[0].proxy!['upstreamSocket'] as string;
       return { proxy: await grpcStatus(proxySocket, '/tfplugin5.Provider/NoSuchCall'), server: await grpcStatus(serverSocket, '/tfplugin5.Provider/NoSuchCall') };
     });
