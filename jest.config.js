@@ -25,7 +25,7 @@ module.exports = {
   // One speculative-baseline cache per run, shared by the suites (FLEETFLAGS_BASELINE_CACHE), removed at the end.
   globalSetup: '<rootDir>/test/global-setup.js',
   globalTeardown: '<rootDir>/test/global-teardown.js',
-  // The @terraform suites first (test/sequencer.js): a long suite never starts last.
+  // The type check first, then the @terraform suites (test/sequencer.js): a long suite never starts last.
   testSequencer: '<rootDir>/test/sequencer.js',
   // Suites that run the real Terraform take seconds per stack.
   testTimeout: 300000,
