@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 
 export interface ArtifactStore {
   /** Size of the object in bytes, or undefined when there is no such object. */
@@ -17,6 +17,8 @@ export interface ArtifactStore {
 
 /** The ArtifactStore of an S3 client. */
 export function s3ArtifactStore(client: S3Client): ArtifactStore {
+  // Loaded here, not at import: most importers of this file never read an artifact.
+  const { GetObjectCommand, HeadObjectCommand } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
   return {
     size: async (bucket, key) => {
       try {

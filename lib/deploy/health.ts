@@ -7,12 +7,8 @@
  * previous launch template back when the new instances fail their health checks.
  * This module waits for that verdict and reports it; it changes nothing.
  */
-import {
-  AutoScalingClient,
-  DescribeAutoScalingGroupsCommand,
-  DescribeInstanceRefreshesCommand,
-} from '@aws-sdk/client-auto-scaling';
-import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { healthMessages } from '../errors';
 
 export interface AutoScalingGroupInfo {
@@ -190,6 +186,9 @@ export function awsHealthApi(options: {
   readonly autoScaling?: AutoScalingClient;
   readonly elb?: ElasticLoadBalancingV2Client;
 }): HealthApi {
+  // The SDK is loaded here, not at import: most importers of this file never check health.
+  const { AutoScalingClient, DescribeAutoScalingGroupsCommand, DescribeInstanceRefreshesCommand } = require('@aws-sdk/client-auto-scaling') as typeof import('@aws-sdk/client-auto-scaling');
+  const { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } = require('@aws-sdk/client-elastic-load-balancing-v2') as typeof import('@aws-sdk/client-elastic-load-balancing-v2');
   const autoScaling = options.autoScaling ?? new AutoScalingClient({ region: options.region });
   const elb = options.elb ?? new ElasticLoadBalancingV2Client({ region: options.region });
   return {

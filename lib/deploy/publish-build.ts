@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { artifactKey, checksumKey } from '../arch';
 import { publishErrors } from '../errors';
 import type { Arch } from '../flags/schema';
@@ -45,6 +45,7 @@ export async function publishBuild(options: PublishBuildOptions): Promise<Publis
   // A conditional write (If-None-Match: *): S3 refuses it when the key exists, and the
   // artifacts bucket's policy refuses any other write under builds/, so a build ID names
   // one binary forever (lib/constructs/artifacts-bucket.ts).
+  const { PutObjectCommand } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3'); // loaded on first use
   const put = async (k: string, body: Buffer | string) => {
     try {
       await options.client.send(new PutObjectCommand({ Bucket: options.bucket, Key: k, Body: body, IfNoneMatch: '*' }));

@@ -24,7 +24,10 @@
  * The roles may touch only that prefix (lib/access/policies.ts): the plan role
  * PutObject, the deploy role GetObject and DeleteObject.
  */
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+
+/** The S3 SDK, loaded when a plan is stored or fetched (not by every importer of the deploy). */
+const s3Sdk = () => require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { accessErrors, deployRunErrors } from '../errors';
@@ -83,7 +86,7 @@ async function eachPlanFile(
 /** Uploads the plan files of `dir` (as its manifest lists them); the manifest itself stays in the run. */
 export function uploadSavedPlan(s3: S3Client, loc: SavedPlanLocation, dir: string): Promise<string[]> {
   return eachPlanFile(loc, dir, 'upload', async (file, key) => {
-    await s3.send(new PutObjectCommand({ Bucket: loc.bucket, Key: key, Body: readFileSync(path.join(dir, file)), ServerSideEncryption: 'AES256' }));
+    await s3.send(new (s3Sdk().PutObjectCommand)({ Bucket: loc.bucket, Key: key, Body: readFileSync(path.join(dir, file)), ServerSideEncryption: 'AES256' }));
   });
 }
 
@@ -91,7 +94,7 @@ export function uploadSavedPlan(s3: S3Client, loc: SavedPlanLocation, dir: strin
 export function downloadSavedPlan(s3: S3Client, loc: SavedPlanLocation, dir: string): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
   return eachPlanFile(loc, dir, 'download', async (file, key) => {
-    const got = await s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key: key }));
+    const got = await s3.send(new (s3Sdk().GetObjectCommand)({ Bucket: loc.bucket, Key: key }));
     writeFileSync(path.join(dir, file), Buffer.from(await got.Body!.transformToByteArray()));
   });
 }
@@ -99,6 +102,6 @@ export function downloadSavedPlan(s3: S3Client, loc: SavedPlanLocation, dir: str
 /** Deletes the plan files of this run and environment (after the apply). */
 export function deleteSavedPlan(s3: S3Client, loc: SavedPlanLocation, dir: string): Promise<string[]> {
   return eachPlanFile(loc, dir, 'delete', async (_file, key) => {
-    await s3.send(new DeleteObjectCommand({ Bucket: loc.bucket, Key: key }));
+    await s3.send(new (s3Sdk().DeleteObjectCommand)({ Bucket: loc.bucket, Key: key }));
   });
 }

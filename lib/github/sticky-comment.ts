@@ -3,7 +3,7 @@
  * never a second one. Every page of comments is read (a busy PR has more than one
  * page, and a marker on page 3 must still be found).
  */
-import { Octokit } from '@octokit/rest';
+import type { Octokit } from '@octokit/rest';
 import { errors } from '../errors';
 
 export interface GitHubTarget {
@@ -35,6 +35,7 @@ export interface UpsertResult {
 
 /** An Octokit for GITHUB_API_URL (GitHub Enterprise, or a local stand-in in tests). */
 export function createOctokit(options: { token?: string; baseUrl?: string } = {}): Octokit {
+  const { Octokit } = require('@octokit/rest') as typeof import('@octokit/rest'); // loaded on first use
   return new Octokit({
     auth: options.token,
     baseUrl: (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),

@@ -24,7 +24,7 @@
  *                          builds every stack's baseline at once (speculative.ts buildBaselines),
  *                          work/_speculative/heads plans every head at once (speculativePlans)
  */
-import { $ } from 'zx';
+import type { $ as Zx } from 'zx';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -108,6 +108,9 @@ export interface PlanManifest {
 
 export const DEFAULT_OUT_DIR = path.join('out', 'plan');
 export const DEFAULT_CONCURRENCY = 2;
+
+/** zx, loaded when a plan runs git or synthesizes a ref (not by every importer of the plan code). */
+const zx = (): typeof Zx => (require('zx') as typeof import('zx')).$;
 /** Under `<out>/work/`: where the baselines of all stacks are built together (a stack named so cannot clash: stacks are `<env>-<kind>`). */
 export const BASELINES_WORKDIR = '_baselines';
 /** Under `<out>/work/`: where the heads of all speculative stacks are planned together (`heads/`). */
@@ -268,7 +271,7 @@ export function synthesizeHead(
 
 /** Synthesizes the configuration at `ref` with that ref's own code and flags (see the top of this file). */
 export async function synthesizeRef(repoDir: string, ref: string): Promise<SynthesizedRef> {
-  const git = $({ cwd: repoDir, quiet: true, nothrow: true });
+  const git = zx()({ cwd: repoDir, quiet: true, nothrow: true });
   const commit = await git`git rev-parse --verify --quiet ${`${ref}^{commit}`}`;
   if (commit.exitCode !== 0) throw errors.gitRefUnknown(ref, repoDir, commit.stderr || 'not a commit');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-base-'));
@@ -282,7 +285,7 @@ export async function synthesizeRef(repoDir: string, ref: string): Promise<Synth
 
 /** synthesizeRef's work in `dir`, the ref's own checkout. */
 async function synthesizeInto(dir: string, repoDir: string, ref: string, commit: string): Promise<SynthesizedRef> {
-  const archive = await $({ cwd: repoDir, quiet: true, nothrow: true })`git archive --format=tar ${commit} | tar -x -C ${dir}`;
+  const archive = await zx()({ cwd: repoDir, quiet: true, nothrow: true })`git archive --format=tar ${commit} | tar -x -C ${dir}`;
   if (archive.exitCode !== 0) throw errors.gitRefUnknown(ref, repoDir, archive.stderr);
   const modules = nodeModulesDir(repoDir);
   if (modules && !existsSync(path.join(dir, 'node_modules'))) symlinkSync(modules, path.join(dir, 'node_modules'), 'dir');
@@ -294,7 +297,7 @@ async function synthesizeInto(dir: string, repoDir: string, ref: string, commit:
     const outdir = path.join(dir, 'cdktf.out');
     const app = readAppCommand(dir, ref);
     // The base is what was merged: time passing (an expired catch-up fleet) must not make it unsynthesizable.
-    const run = await $({ cwd: dir, quiet: true, nothrow: true, env: { ...process.env, CDKTF_OUTDIR: outdir, [ALLOW_EXPIRED_CATCH_UP_ENV]: '1' } })`sh -c ${app}`;
+    const run = await zx()({ cwd: dir, quiet: true, nothrow: true, env: { ...process.env, CDKTF_OUTDIR: outdir, [ALLOW_EXPIRED_CATCH_UP_ENV]: '1' } })`sh -c ${app}`;
     if (run.exitCode !== 0 || !existsSync(path.join(outdir, 'stacks'))) throw errors.baseSynthFailed(ref, `${run.stderr}\n${run.stdout}`);
     stacks = readStacks(outdir);
   }

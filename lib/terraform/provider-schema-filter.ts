@@ -11,7 +11,13 @@
  * Terraform fail loudly ("does not support resource type", "no schema available"): never a
  * different plan. The runner then runs it again with the whole schema (runner.ts).
  */
-import { Reader } from 'protobufjs/minimal';
+import type { Reader as ProtobufReader } from 'protobufjs/minimal';
+
+/** protobufjs's reader, loaded when a schema is first cut (not by every importer of the runner). */
+let readerClass: typeof ProtobufReader | undefined;
+const Reader = {
+  create: (bytes: Uint8Array): ProtobufReader => (readerClass ??= (require('protobufjs/minimal') as typeof import('protobufjs/minimal')).Reader).create(bytes),
+};
 
 /** GetProviderSchema.Response fields (tfplugin5 and tfplugin6): map<string, Schema> by type name. */
 const TYPE_MAPS: ReadonlySet<number> = new Set([

@@ -23,7 +23,7 @@ import { errors } from '../errors';
 import { processAlive } from '../process';
 import { endpointOverrideVariables } from './emulator-profile';
 import { pluginCacheDir } from './cli-config';
-import { ProviderProxy } from './provider-proxy';
+import type { ProviderProxy } from './provider-proxy';
 
 /** The provider address whose server we run. */
 export const AWS_PROVIDER_ADDRESS = 'registry.terraform.io/hashicorp/aws';
@@ -319,7 +319,9 @@ export class ProviderServer {
   /** Starts the proxy and points `reattach` at it. */
   private async startProxy(cacheDir: string): Promise<void> {
     const stat = statSync(this.binary);
-    const proxy = await ProviderProxy.start(this.upstreamSocket, path.join(this.socketDir, PROXY_SOCKET), `${this.binary} ${stat.size} ${stat.mtimeMs}`, cacheDir);
+    // Loaded with the first proxy (http2, the schema filter), not by every importer of the runner.
+    const { ProviderProxy: Proxy } = require('./provider-proxy') as typeof import('./provider-proxy');
+    const proxy = await Proxy.start(this.upstreamSocket, path.join(this.socketDir, PROXY_SOCKET), `${this.binary} ${stat.size} ${stat.mtimeMs}`, cacheDir);
     try {
       const parsed = JSON.parse(this.reattach) as Record<string, { Addr: { Network: string; String: string } }>;
       parsed[AWS_PROVIDER_ADDRESS].Addr = { Network: 'unix', String: proxy.socket };

@@ -8,7 +8,10 @@
  * missing), the environment's explicit policy decides: fail closed (frozen) or
  * proceed. The result always says which policy applied, and the deploy record keeps it.
  */
-import { basicLogger, init, type LDClient, type LDOptions } from '@launchdarkly/node-server-sdk';
+import type { LDClient, LDOptions } from '@launchdarkly/node-server-sdk';
+
+/** The LaunchDarkly SDK, loaded when a deploy asks it (not by every importer of the guard pack). */
+const launchDarkly = () => require('@launchdarkly/node-server-sdk') as typeof import('@launchdarkly/node-server-sdk');
 import { deployMessages } from '../../errors';
 import { isRollbackRange } from '../break-glass';
 import type { Flags } from '../../flags/schema';
@@ -68,7 +71,7 @@ export function deployNotFrozen(options: DeployNotFrozenOptions = {}): Guard {
   const id = 'DeployNotFrozen';
   const flagKey = options.flagKey ?? DEPLOY_FREEZE_FLAG;
   const timeout = options.initTimeoutSeconds ?? 5;
-  const createClient = options.createClient ?? init;
+  const createClient = options.createClient ?? ((key: string, ldOptions: LDOptions) => launchDarkly().init(key, ldOptions));
   const guard: Guard = {
     id,
     description: `Deploys are not frozen by the LaunchDarkly flag "${flagKey}" for this environment.`,
@@ -87,7 +90,7 @@ export function deployNotFrozen(options: DeployNotFrozenOptions = {}): Guard {
       if (!sdkKey) return unanswered('not configured', `${SDK_KEY_VARIABLE} is not set`);
 
       const client = createClient(sdkKey, {
-        logger: basicLogger({ level: 'error' }),
+        logger: launchDarkly().basicLogger({ level: 'error' }),
         diagnosticOptOut: true,
         ...options.ldOptions,
       });
