@@ -17,8 +17,9 @@
  *   server's first run gets them without asking it. Stored by the key in full (binary path, size
  *   and modification time, method, request) with the body's SHA-256, read back only whole and
  *   matching; anything else is ignored and asked again.
- * - A call it cannot serve (the server gone, a cached answer it cannot cut) ends as a gRPC error
- *   Terraform reports: `grpc-status` 14 (unavailable), `grpc-message` "provider proxy: <cause>".
+ * - A call it cannot serve (the server gone, or ending a call without its status) ends as a gRPC
+ *   error Terraform reports: `grpc-status` 14 (unavailable), `grpc-message` "provider proxy: <cause>".
+ *   A cached answer the cut cannot read goes out whole.
  * - Its listener and its connection to the server keep no Node process alive (unref).
  */
 import http2 from 'node:http2';
@@ -242,6 +243,10 @@ export class ProviderProxy {
       call.on('data', (chunk: Buffer) => body.push(chunk));
       call.on('close', () => {
         if (!responseHeaders) return reject(new Error('the provider server closed the call without an answer'));
+        // A complete answer has its status: in the trailers, or in the headers of a trailers-only one.
+        if (!trailers && responseHeaders['grpc-status'] === undefined) {
+          return reject(new Error('the provider server ended the call without its status'));
+        }
         resolve({ headers: responseHeaders, body: Buffer.concat(body), trailers });
       });
       call.end(request);
@@ -272,14 +277,14 @@ export class ProviderProxy {
     call.on('trailers', (t) => {
       trailers = answerHeaders(t);
     });
-    stream.on('wantTrailers', () => stream.sendTrailers(trailers ?? failureTrailers('the provider server ended the call without its status')));
+    let failure = 'the provider server ended the call without its status';
+    stream.on('wantTrailers', () => stream.sendTrailers(trailers ?? failureTrailers(failure)));
     call.on('data', (chunk: Buffer) => {
       if (!stream.destroyed) stream.write(chunk);
     });
     call.on('end', () => {
       if (!stream.destroyed && stream.headersSent && !stream.writableEnded) stream.end();
     });
-    let failure = 'the provider server closed the call';
     call.on('error', (e: Error) => {
       failure = `the provider server failed the call (${e.message})`;
     });

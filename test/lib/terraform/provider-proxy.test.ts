@@ -6,13 +6,17 @@
  */
 import http2 from 'node:http2';
 import net from 'node:net';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { clearProviderProxyCache, ProviderProxy, readStoredAnswer, storeAnswer, type CachedAnswer } from '../../../lib/terraform/provider-proxy';
 import { socketParent } from '../../../lib/terraform/provider-server';
 import { tempDirs } from '../../helpers/temp-dirs';
 
 const tmp = tempDirs();
+
+// Every call here answers in milliseconds; a proxy that leaves a call hanging fails fast, not at jest's 300 s.
+jest.setTimeout(10_000);
 
 /** A directory for sockets whose paths stay under the Unix limit (the nested test TMPDIR may not). */
 const socketDirs: string[] = [];
@@ -26,8 +30,8 @@ afterAll(() => {
 });
 afterEach(() => clearProviderProxyCache());
 
-/** What the stand-in server does with a call: answer it, or drop it (reset) before or after its headers. */
-type Behaviour = 'answer' | 'reset-before-headers' | 'reset-after-headers';
+/** What the stand-in server does with a call: answer it, drop it (reset) before or after its headers, or end it without its status. */
+type Behaviour = 'answer' | 'reset-before-headers' | 'reset-after-headers' | 'end-without-trailers';
 
 /** A gRPC-shaped HTTP/2 server on a unix socket that answers every call with `body` and status 0, counting calls. */
 async function standInServer(body: Buffer, behaviour: () => Behaviour = () => 'answer'): Promise<{ socket: string; calls: string[]; close: () => void }> {
@@ -41,6 +45,11 @@ async function standInServer(body: Buffer, behaviour: () => Behaviour = () => 'a
     stream.on('end', () => {
       const what = behaviour();
       if (what === 'reset-before-headers') return stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+      if (what === 'end-without-trailers') {
+        stream.respond({ ':status': 200, 'content-type': 'application/grpc' });
+        stream.end(body);
+        return;
+      }
       stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
       if (what === 'reset-after-headers') {
         stream.write(body.subarray(0, 2));
@@ -114,10 +123,30 @@ describe('ProviderProxy', () => {
     }
   });
 
+  it('GIVEN a call it passes through WHEN the server answers it THEN the caller gets the whole answer and status 0', async () => {
+    // GIVEN
+    const body = framed(Buffer.alloc(256 * 1024, 7));
+    const server = await standInServer(body);
+    const proxy = await ProviderProxy.start(server.socket, path.join(socketDir(), 'proxy.sock'), 'binary-e 1 1');
+    try {
+      // WHEN
+      const result = await call(proxy.socket, '/tfplugin5.Provider/PlanResourceChange');
+      // THEN
+      expect(result).toEqual({ status: '0', message: undefined, body });
+      expect(proxy.stats).toMatchObject({ forwarded: 1, cached: 0 });
+    } finally {
+      proxy.close();
+      server.close();
+    }
+  });
+
   it.each([
     ['a call it passes through, reset before its headers', '/tfplugin5.Provider/PlanResourceChange', 'reset-before-headers'],
     ['a call it passes through, reset after its headers', '/tfplugin5.Provider/PlanResourceChange', 'reset-after-headers'],
+    ['a call it passes through, ended without its status', '/tfplugin5.Provider/PlanResourceChange', 'end-without-trailers'],
     ['a call it caches, reset before its headers', '/tfplugin5.Provider/GetSchema', 'reset-before-headers'],
+    ['a call it caches, reset after its headers', '/tfplugin5.Provider/GetSchema', 'reset-after-headers'],
+    ['a call it caches, ended without its status', '/tfplugin5.Provider/GetSchema', 'end-without-trailers'],
   ] as const)('GIVEN %s by the server THEN the caller gets gRPC status 14 and a message naming the proxy, not a hung or reset stream', async (_what, method, behaviour) => {
     // GIVEN
     const server = await standInServer(framed(Buffer.from('answer')), () => behaviour);
@@ -176,9 +205,12 @@ describe('the disk cache of schema answers', () => {
   const answer: CachedAnswer = { headers: { ':status': 200, 'content-type': 'application/grpc' }, body: framed(Buffer.from('schema')), trailers: { 'grpc-status': '0' } };
 
   it('GIVEN a stored answer WHEN read with its key THEN it comes back whole, and nothing temporary is left', () => {
+    // GIVEN
     const dir = tmp('fleetflags-proxy-store-');
     storeAnswer(dir, 'key-1', answer);
+    // WHEN / THEN
     expect(readStoredAnswer(dir, 'key-1')).toEqual(answer);
+    expect(readStoredAnswer(dir, 'key-other')).toBeUndefined();
     expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
     expect(readdirSync(dir)).toHaveLength(2);
   });
@@ -203,9 +235,23 @@ describe('the disk cache of schema answers', () => {
   });
 
   it('GIVEN a directory it cannot write (a file in its place) WHEN an answer is stored THEN nothing is thrown and nothing is read back', () => {
+    // GIVEN
     const dir = path.join(tmp('fleetflags-proxy-store-'), 'grpc');
     writeFileSync(dir, 'not a directory');
+    // WHEN / THEN
     expect(() => storeAnswer(dir, 'key-3', answer)).not.toThrow();
     expect(readStoredAnswer(dir, 'key-3')).toBeUndefined();
+  });
+
+  it('GIVEN a write that fails at its rename (a directory where the body goes) WHEN an answer is stored THEN its temporary file is removed', () => {
+    // GIVEN
+    const dir = tmp('fleetflags-proxy-store-');
+    const blocker = `${createHash('sha256').update('key-4').digest('hex')}.body`;
+    mkdirSync(path.join(dir, blocker));
+    // WHEN
+    storeAnswer(dir, 'key-4', answer);
+    // THEN
+    expect(readdirSync(dir)).toEqual([blocker]);
+    expect(readStoredAnswer(dir, 'key-4')).toBeUndefined();
   });
 });
