@@ -574,6 +574,12 @@ export const errors = {
     `warning: provider pool: ${message.split('\n')[0].trim()} Terraform runs go on launching their own providers (slower); ` +
     'this process starts no more servers for that configuration. Fix: see the reason above; FLEETFLAGS_PROVIDER_POOL=0 turns the pool off.',
 
+  /** One line on stderr: a provider server's schema cache (its proxy) did not start; the server runs without it. */
+  providerSchemaCacheFallback: (message: string) =>
+    `warning: provider schema cache: it could not start (${message.split('\n')[0].trim()}); this provider server runs without it ` +
+    '(each Terraform run gets the whole schema from the provider: slower, the same plans). ' +
+    'Fix: see the reason above; FLEETFLAGS_PROVIDER_SCHEMA_CACHE=0 starts servers without it.',
+
   pooledProviderDied: (command: string, cwd: string, terraformMessage: string, providerStderr: string) =>
     new FleetflagsError(
       `terraform ${command} in ${cwd} failed, and the pooled AWS provider server it was attached to had exited (not retried: ${command} changes infrastructure).\n` +

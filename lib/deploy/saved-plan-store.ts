@@ -25,15 +25,15 @@
  * PutObject, the deploy role GetObject and DeleteObject.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-
-/** The S3 SDK, loaded when a plan is stored or fetched (not by every importer of the deploy). */
-const s3Sdk = () => require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { accessErrors, deployRunErrors } from '../errors';
 import type { Flags } from '../flags/schema';
 import { SAVED_PLANS_SEGMENT } from '../naming';
 import { SAVED_PLAN_MANIFEST, type SavedPlanManifest } from './saved-plan';
+
+/** The S3 SDK, loaded when a plan is stored or fetched (not by every importer of the deploy). */
+const s3Sdk = () => require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
 
 export { SAVED_PLANS_SEGMENT, savedPlanKeyPattern } from '../naming';
 

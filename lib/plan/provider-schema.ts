@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { errors } from '../errors';
-import { pluginCacheDir } from '../terraform/cli-config';
+import { providerSchemasDir } from '../terraform/cli-config';
 import { providerTemplate, terraform } from '../terraform/runner';
 
 /** A cty type as Terraform writes it in JSON: "string", ["list", T], ["object", {...}], ... */
@@ -44,7 +44,7 @@ export type ProviderSchemas = Record<string, { readonly resource_schemas: Record
 export interface ProviderSchemaOptions {
   /** A directory initialized for the providers (with `.terraform.lock.hcl`). @default the shared provider template */
   readonly workdir?: string;
-  /** Where cached schemas live. @default "<plugin cache>/../provider-schemas" */
+  /** Where cached schemas live. @default providerSchemasDir() */
   readonly cacheDir?: string;
 }
 
@@ -55,7 +55,7 @@ export async function providerSchemas(options: ProviderSchemaOptions = {}): Prom
   const workdir = options.workdir ?? (await providerTemplate());
   const lock = readFileSync(path.join(workdir, '.terraform.lock.hcl'), 'utf8');
   const key = schemaCacheKey(lock);
-  const cacheDir = options.cacheDir ?? path.join(path.dirname(pluginCacheDir()), 'provider-schemas');
+  const cacheDir = options.cacheDir ?? providerSchemasDir();
   const file = path.join(cacheDir, `${key}.json`);
   let pending = memo.get(file);
   if (!pending) {

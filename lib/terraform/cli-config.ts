@@ -66,6 +66,15 @@ export function pluginCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return env[PLUGIN_CACHE_ENV] || path.join(os.homedir(), '.cache', 'fleetflags', 'terraform-plugins');
 }
 
+/**
+ * Where provider schemas are cached, next to the plugin cache: the plan summary's JSON schemas
+ * (lib/plan/provider-schema.ts) directly in it, the schema proxy's answers in `grpc/`
+ * (lib/terraform/provider-proxy.ts). Safe to delete: each is built again when missing.
+ */
+export function providerSchemasDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(path.dirname(pluginCacheDir(env)), 'provider-schemas');
+}
+
 /** The text of a Terraform CLI config file for this machine. */
 export function cliConfigText(mirror: string | null, cacheDir: string): string {
   const lines = [

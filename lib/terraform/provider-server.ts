@@ -22,7 +22,7 @@ import path from 'node:path';
 import { errors } from '../errors';
 import { processAlive } from '../process';
 import { endpointOverrideVariables } from './emulator-profile';
-import { pluginCacheDir } from './cli-config';
+import { providerSchemasDir } from './cli-config';
 import type { ProviderProxy } from './provider-proxy';
 
 /** The provider address whose server we run. */
@@ -176,7 +176,7 @@ export const PROVIDER_SCHEMA_CACHE_ENV = 'FLEETFLAGS_PROVIDER_SCHEMA_CACHE';
  * lib/plan/provider-schema.ts are in its parent. Safe to delete at any time.
  */
 export function providerSchemaCacheDir(): string {
-  return path.join(path.dirname(pluginCacheDir()), 'provider-schemas', 'grpc');
+  return path.join(providerSchemasDir(), 'grpc');
 }
 
 /** The proxy's socket, next to the server's in the private directory. */
@@ -214,8 +214,7 @@ export class ProviderServer {
           await server.startProxy(options.schemaCacheDir ?? providerSchemaCacheDir());
         } catch (e) {
           // The server works without it, only slower: Terraform attaches to the server itself.
-          server.proxy = undefined;
-          process.stderr.write(`fleetflags: the provider schema cache could not start (${(e as Error).message}); this provider server runs without it\n`);
+          process.stderr.write(`${errors.providerSchemaCacheFallback((e as Error).message)}\n`);
         }
       }
     } catch (e) {

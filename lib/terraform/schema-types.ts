@@ -99,7 +99,7 @@ function configurationTypes(dir: string, depth: number, types: Set<string>): Jso
   return files;
 }
 
-/** The state files a run in `cwd` may read. */
+/** The state files a run in `cwd` may read (`-state-out` is only written, and not by these commands). */
 function stateFiles(cwd: string, args: readonly string[], files: readonly Json[]): string[] {
   const found = [path.join(cwd, 'terraform.tfstate')];
   const state = optionValue(args, '-state');

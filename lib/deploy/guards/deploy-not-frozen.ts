@@ -9,13 +9,13 @@
  * proceed. The result always says which policy applied, and the deploy record keeps it.
  */
 import type { LDClient, LDOptions } from '@launchdarkly/node-server-sdk';
-
-/** The LaunchDarkly SDK, loaded when a deploy asks it (not by every importer of the guard pack). */
-const launchDarkly = () => require('@launchdarkly/node-server-sdk') as typeof import('@launchdarkly/node-server-sdk');
 import { deployMessages } from '../../errors';
 import { isRollbackRange } from '../break-glass';
 import type { Flags } from '../../flags/schema';
 import { block, pass, type Guard, type GuardResult } from './guard';
+
+/** The LaunchDarkly SDK, loaded when a deploy asks it (not by every importer of the guard pack). */
+const launchDarkly = () => require('@launchdarkly/node-server-sdk') as typeof import('@launchdarkly/node-server-sdk');
 
 /** Key of the LaunchDarkly flag; true means deploys are frozen. */
 export const DEPLOY_FREEZE_FLAG = 'fleetflags-deploy-freeze';

@@ -295,7 +295,7 @@ describe('ProviderServer.start', () => {
       expect(server.proxy).toBeUndefined();
       const socket = (JSON.parse(server.reattach) as Record<string, { Addr: { String: string } }>)[AWS_PROVIDER_ADDRESS].Addr.String;
       expect(path.basename(socket)).toBe('plugin1');
-      expect(write.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringMatching(/^fleetflags: the provider schema cache could not start \(.*EADDRINUSE.*\); this provider server runs without it\n$/)]);
+      expect(write.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringMatching(/^warning: provider schema cache: it could not start \(.*EADDRINUSE.*\); this provider server runs without it .*FLEETFLAGS_PROVIDER_SCHEMA_CACHE=0.*\n$/)]);
     } finally {
       write.mockRestore();
       await server?.stop(5000);
