@@ -274,7 +274,7 @@ describe('ProviderServer.start', () => {
     const server = await ProviderServer.start(binary, env, {});
     try {
       // THEN
-      const names = readFileSync(`/proc/${server.pid}/environ`, 'utf8').split('\0').map((v) => v.slice(0, v.indexOf('=')));
+      const names = (await environOf(server.pid!)).map((v) => v.slice(0, v.indexOf('=')));
       expect(names).toContain('AWS_REGION');
       expect(names.filter((n) => n.startsWith('AWS_ENDPOINT_URL') || n === 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS')).toEqual([]);
     } finally {
@@ -349,6 +349,20 @@ function standInProvider(dir: string): string {
     { mode: 0o755 },
   );
   return file;
+}
+
+/**
+ * A process's environment (/proc/<pid>/environ). The stand-in prints its reattach line and then
+ * `exec`s sleep: while that exec is under way the kernel shows an empty environment (the new
+ * image's is not yet set up), so an empty one is read again until the exec is done (5 s at most).
+ */
+async function environOf(pid: number): Promise<string[]> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const text = readFileSync(`/proc/${pid}/environ`, 'utf8');
+    if (text !== '' || Date.now() > deadline) return text.split('\0').filter((v) => v !== '');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 /** A process's group ID (/proc/<pid>/stat, the field after the state). */
