@@ -5,6 +5,10 @@
  */
 const SANDBOX_SUITES = ['test/e2e/sandbox-lifecycle.test.ts'];
 
+// The AWS SDK's Node-version notice (eight lines on Node 20, once per process that makes a client), as
+// bin/run.mjs keeps it out of the scripts: the workers jest forks inherit this. A caller's value stays.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /** @type {import('jest').Config} */
 module.exports = {
   // jest's node environment, plus a code cache of the modules it compiles and a TMPDIR of its own per suite

@@ -20,6 +20,11 @@ const BUNDLED_PACKAGES = /^zod(\/|$)/;
 // cdktf app): offline they only print "[ERROR] ... getaddrinfo ENOTFOUND" lines. Set it only
 // when unset, so CHECKPOINT_DISABLE= (empty) still lets someone opt back in.
 if (process.env.CHECKPOINT_DISABLE === undefined) process.env.CHECKPOINT_DISABLE = '1';
+// On Node 20 the AWS SDK prints an eight-line NodeVersionSupportWarning in every process that makes a
+// client (each deploy's health step, drift, publish-build, ...): SDK releases after the first week of
+// January 2027 require Node 22. The versions package-lock.json pins run on Node 20; the README's Quiet
+// output section says what upgrading them takes. Set only when unset, like CHECKPOINT_DISABLE.
+if (process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === undefined) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const [entry, ...args] = process.argv.slice(2);
 if (!entry) {

@@ -285,7 +285,7 @@ describe('the sandbox lifecycle against the emulator', () => {
     const flags = repo.readJson('flags/sandbox.json');
     const arch = flags.ingest.arch ?? flags.arch;
     // New keys, so conditional writes: the bucket refuses any other write under builds/ (a build ID names one binary).
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: artifactKey('2026.11.27-broken', arch), Body: '', IfNoneMatch: '*' }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: artifactKey('2026.11.27-broken', arch), Body: '', ContentLength: 0, IfNoneMatch: '*' })); // a length, or the SDK warns of a stream of unknown length
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: checksumKey('2026.11.27-broken', arch), Body: `${'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'}  x\n`, IfNoneMatch: '*' }));
     repo.editFlags('sandbox', (f) => (f.ingest.buildId = '2026.11.27-broken'));
     repo.commitAll('sandbox: a broken build');
