@@ -38,6 +38,12 @@ module.exports = {
   // machine, the same tree: jest 333 s wall with 2 workers, 295 s with 3, the same CPU time (about 560 s;
   // one sample each, and on a shared machine three workers also take a larger share: idle may gain less).
   maxWorkers: 3,
+  // How long a worker may take to exit once jest is done with it, before jest kills it and warns of "tests
+  // leaking due to improper teardown". jest's 500 ms is too short for ours: a worker that has run dozens of
+  // suites holds about a gigabyte, and the kernel takes 0.7-0.8 s to tear that down after the worker's last
+  // line of JavaScript (measured 2026-11-28 on the 2-core machine: every run of test:quick ended with the
+  // warning and no handle open). A worker that really leaks a handle still gets the warning, 5 s later.
+  workerGracefulExitTimeout: 5000,
   // The default output, plus a line naming the suites still running whenever 20 s pass
   // without one finishing (the Terraform suites take minutes on a busy machine).
   reporters: ['default', '<rootDir>/test/progress-reporter.js'],

@@ -52,6 +52,7 @@ describe('npm run test:quick', () => {
       'stacks/main.test.ts',
       'tooling/temp-folder-run.test.ts',
       'tooling/typecheck.test.ts',
+      'tooling/worker-exit.test.ts',
     ];
     expect(all.filter((f) => INTEGRATION_TAG.test(leadingComment(f))).map(rel).sort()).toEqual(integration);
     expect(filtered.map(rel)).toEqual(expect.not.arrayContaining(integration));
