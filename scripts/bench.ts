@@ -139,7 +139,7 @@ export async function main(args: readonly string[]): Promise<number> {
   if (!args.includes('--no-deploy')) await printDeploy();
   if (!args.includes('--no-tests')) {
     console.log('\nTest suites: npm test (tsc, then every jest suite but the sandbox lifecycle, real Terraform included), then npm run test:sandbox (the lifecycle on the emulator):\n');
-    console.log(formatTestSuites(TEST_COMMANDS.map((command) => benchTestSuite(command))));
+    console.log(formatTestSuites(TEST_COMMANDS.map((command) => benchTestSuite(command)), reference.medianWallMs));
   }
   return 0;
 }
@@ -205,8 +205,12 @@ export function benchTestSuite(command: TestCommand = 'test'): TestSuiteResult {
   }
 }
 
-/** The table of the test commands' figures, and each one's wall time against its budget. */
-export function formatTestSuites(results: readonly TestSuiteResult[]): string {
+/**
+ * The table of the test commands' figures, and each one's wall time against its budget. With `referenceMs` (the
+ * one-bucket app's median synthesis in the same run), each wall time also as a multiple of it: the budget is
+ * in seconds on one machine, and the multiple is what compares a tree across machines of different speed.
+ */
+export function formatTestSuites(results: readonly TestSuiteResult[], referenceMs?: number): string {
   const name = (c: TestCommand) => (c === 'test' ? 'npm test' : `npm run ${c}`);
   const lines = ['| run | suites | tests | wall time | CPU time (user + sys) |', '| --- | ---: | ---: | ---: | ---: |'];
   for (const r of results) {
@@ -218,6 +222,10 @@ export function formatTestSuites(results: readonly TestSuiteResult[]): string {
   for (const r of results) {
     const within = r.wallMs / 1000 <= TEST_SUITE_BUDGET_SECONDS ? 'within' : 'over';
     lines.push(`${name(r.command)}: wall time ${(r.wallMs / 1000).toFixed(0)} s, ${within} its budget of ${TEST_SUITE_BUDGET_SECONDS} s (2-core build machine, idle; on a busy machine compare the CPU time)`);
+  }
+  if (referenceMs !== undefined && referenceMs > 0) {
+    const multiples = results.map((r) => `${name(r.command)} ${Math.round(r.wallMs / referenceMs)}x`).join(', ');
+    lines.push(`machine reference, this run: the one-bucket app synthesizes in ${referenceMs.toFixed(0)} ms; wall time as a multiple of it: ${multiples}`);
   }
   return lines.join('\n');
 }

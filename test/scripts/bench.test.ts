@@ -27,6 +27,17 @@ describe('npm run bench: the test-suite figures', () => {
     ]);
   });
 
+  test('GIVEN the one-bucket app\'s synthesis time of the same run WHEN formatted THEN each wall time also as a multiple of it', () => {
+    const text = formatTestSuites(
+      [
+        { command: 'test', wallMs: 240_000, cpuMs: 450_000, passed: 1310, failed: 0, suites: 133 },
+        { command: 'test:sandbox', wallMs: 290_000, cpuMs: 60_000, passed: 17, failed: 0, suites: 1 },
+      ],
+      480,
+    );
+    expect(text.split('\n').at(-1)).toBe('machine reference, this run: the one-bucket app synthesizes in 480 ms; wall time as a multiple of it: npm test 500x, npm run test:sandbox 604x');
+  });
+
   test('GIVEN a command that wrote no results WHEN formatted THEN its row says why, and CPU off Linux is n/a', () => {
     const text = formatTestSuites([{ command: 'test:sandbox', wallMs: 2_000, passed: 0, failed: 0, suites: 0, error: 'exit 1, no results: the AWS emulator needs moto' }]);
     expect(text).toContain('| npm run test:sandbox | 0 | not run (exit 1, no results: the AWS emulator needs moto) | 2 s | n/a |');
