@@ -16,13 +16,35 @@ function gccLine(name, finding) {
   return `${name}:${finding.line}:${finding.column}: ${severity}: ${finding.message} [SC${finding.code}]`;
 }
 
+const SHELLS = ['bash', 'sh', 'dash', 'ksh'];
+
+/** What is wrong with the input, each problem naming the field, the value and what is allowed. */
+function inputProblems(input) {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return [`the input is ${JSON.stringify(input)}; allowed: an object`];
+  const problems = [];
+  if (input.shell !== undefined && !SHELLS.includes(input.shell)) problems.push(`"shell" is ${JSON.stringify(input.shell)}; allowed: ${SHELLS.join(', ')}`);
+  if (input.exclude !== undefined && !(Array.isArray(input.exclude) && input.exclude.every((code) => Number.isInteger(code) && code > 0))) {
+    problems.push(`"exclude" is ${JSON.stringify(input.exclude)}; allowed: an array of ShellCheck codes as numbers, such as [2154]`);
+  }
+  if (!Array.isArray(input.scripts)) problems.push(`"scripts" is ${JSON.stringify(input.scripts)}; allowed: an array of {"name", "script"} objects`);
+  else {
+    input.scripts.forEach((entry, i) => {
+      if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return problems.push(`"scripts[${i}]" is ${JSON.stringify(entry)}; allowed: a {"name", "script"} object`);
+      if (typeof entry?.name !== 'string') problems.push(`"scripts[${i}].name" is ${JSON.stringify(entry?.name)}; allowed: a string`);
+      if (typeof entry?.script !== 'string') problems.push(`"scripts[${i}].script" is ${JSON.stringify(entry?.script)}; allowed: a string`);
+    });
+  }
+  return problems;
+}
+
 async function main() {
   let input;
   try {
     const chunks = [];
     for await (const chunk of process.stdin) chunks.push(chunk);
     input = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    if (!Array.isArray(input.scripts)) throw new Error('"scripts" is not an array');
+    const problems = inputProblems(input);
+    if (problems.length > 0) throw new Error(problems.join('; '));
   } catch (e) {
     console.error(`shellcheck-wasm: bad input on stdin: ${e.message}`);
     return 2;

