@@ -490,6 +490,42 @@ export const flagsProblems = {
     fix: derived ? 'set "priority" on this quarantine to an unused number' : 'pick an unused priority',
   }),
 
+  catchAllPath: (file: string, path: string, value: string, name: string): FlagsProblem => ({
+    file,
+    path,
+    value,
+    problem: `path pattern matches every request: all traffic would go to the quarantine fleet of ${JSON.stringify(name)}`,
+    allowed: 'a pattern naming the customer\'s own paths, such as "/1/events/acme-*"',
+    fix: 'name the customer\'s paths; to move all traffic to another build, change ingest.buildId',
+  }),
+
+  repeatedPath: (file: string, path: string, value: string, otherPath: string): FlagsProblem => ({
+    file,
+    path,
+    value,
+    problem: `the same path pattern is also at ${otherPath}`,
+    allowed: 'each path pattern once in a quarantine',
+    fix: 'remove the repeated entry',
+  }),
+
+  duplicateSubnet: (file: string, path: string, value: string, otherPath: string): FlagsProblem => ({
+    file,
+    path,
+    value,
+    problem: `the same subnet is also at ${otherPath}`,
+    allowed: 'each subnet once, at least two distinct subnets (the load balancer needs two Availability Zones)',
+    fix: 'remove the repeated entry, or name another subnet',
+  }),
+
+  reservedTagKey: (file: string, path: string, value: string): FlagsProblem => ({
+    file,
+    path,
+    value,
+    problem: 'tag keys starting with "aws:" are reserved for AWS: every resource\'s create would fail',
+    allowed: 'a tag key not starting with "aws:" (in any case)',
+    fix: 'rename the tag, such as "team" or "cost-center"',
+  }),
+
   overlappingPaths: (file: string, path: string, value: string, otherPath: string, otherValue: string): FlagsProblem => ({
     file,
     path,

@@ -200,7 +200,7 @@ const quarantine = z.strictObject({
     .describe(
       'URL path patterns routed to this fleet (load-balancer path-pattern conditions): 1-5 values. Each has up to 128 ' +
         'characters from A-Z a-z 0-9 and _ - . $ / ~ " \' @ : + &, the wildcards * and ?, and starts with "/" or a ' +
-        'wildcard. No two quarantines may match the same path.',
+        'wildcard; each once. No two quarantines may match the same path, and none may match every path ("/*").',
     ),
   instanceCount: z.number().int().min(0).max(20).default(1).describe('Instances in the quarantine fleet, 0-20. Default 1.'),
   buildId: buildId.optional().describe('Build the quarantine fleet runs, e.g. a debug build. Default: the main fleet\'s buildId.'),
@@ -233,7 +233,7 @@ const network = z
       .array(z.string().regex(/^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$/, { error: 'a subnet ID: "subnet-" and 8 or 17 hex digits' }))
       .min(2)
       .max(16)
-      .describe('Subnets of the load balancer and the fleets, in at least two Availability Zones: 2-16 IDs.'),
+      .describe('Subnets of the load balancer and the fleets, in at least two Availability Zones: 2-16 IDs, each once.'),
     certificateArn: z
       .string()
       .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, {
@@ -637,7 +637,7 @@ export const FlagsSchema = z
     tags: z
       .record(z.string().regex(/^[A-Za-z0-9 _.:/=+@-]{1,128}$/, { error: 'a tag key of 1-128 characters' }), z.string().max(256))
       .default({})
-      .describe('Extra tags on every resource (the provider\'s default_tags). Default none.'),
+      .describe('Extra tags on every resource (the provider\'s default_tags); no key may start with "aws:", which AWS reserves. Default none.'),
     accessLogs: z
       .strictObject({
         bucketName: bucketNameOverride('access-logs'),

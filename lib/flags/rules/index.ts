@@ -22,11 +22,14 @@ import { NotificationNamesUnique } from './notification-names-unique';
 import { QuarantineNamesUnique } from './quarantine-names-unique';
 import { QuarantinePathPatternsValid } from './quarantine-path-patterns-valid';
 import { QuarantinePathsDisjoint } from './quarantine-paths-disjoint';
+import { QuarantinePathsNotCatchAll } from './quarantine-paths-not-catch-all';
 import { QuarantinePrioritiesUnique } from './quarantine-priorities-unique';
 import { QuarantineTargetGroupNamesFit } from './quarantine-target-group-names-fit';
 import type { FlagsRule } from './rule';
 import { SlosConsistent } from './slos-consistent';
+import { SubnetsDistinct } from './subnets-distinct';
 import { TableNameValid } from './table-name-valid';
+import { TagKeysNotReserved } from './tag-keys-not-reserved';
 
 export type { FlagsRule, RuleContext } from './rule';
 
@@ -41,7 +44,9 @@ export const ALL_RULES: readonly FlagsRule[] = [
   DeployedEnvironmentHasAccess,
   LogExpiryCoversBackfill,
   SlosConsistent,
+  TagKeysNotReserved,
   // Network of the load balancer
+  SubnetsDistinct,
   IngressCidrsValid,
   CertificateInEnvironment,
   LoadBalancerServesTls,
@@ -57,6 +62,7 @@ export const ALL_RULES: readonly FlagsRule[] = [
   QuarantineTargetGroupNamesFit,
   QuarantinePathPatternsValid,
   QuarantinePathsDisjoint,
+  QuarantinePathsNotCatchAll,
   // Alarms: who they notify
   NotificationNamesUnique,
 ];

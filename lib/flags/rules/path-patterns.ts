@@ -44,3 +44,16 @@ export function pathPatternsOverlap(a: string, b: string): boolean {
   };
   return walk(0, 0);
 }
+
+/**
+ * Whether the pattern matches every request path (each starts with "/"): the shortest path, "/",
+ * leaves room for at most one token that is not "*". So: only "*"s; or one "?" among them; or a "/"
+ * with a "*" after it ("/*", "*\/*"). Any other literal, or a "/" last, misses some path.
+ */
+export function matchesEveryPath(pattern: string): boolean {
+  const others = [...pattern].map((c, i) => [c, i] as const).filter(([c]) => c !== '*');
+  if (others.length === 0) return pattern.length > 0;
+  if (others.length > 1) return false;
+  const [[c, i]] = others;
+  return c === '?' || (c === '/' && i < pattern.length - 1);
+}

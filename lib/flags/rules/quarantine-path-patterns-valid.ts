@@ -4,18 +4,24 @@ import type { FlagsRule } from './rule';
 
 /**
  * Every quarantine path pattern is one the load balancer accepts: 1-128 characters
- * from AWS's set, starting with "/" or a wildcard. (At most 5 values per rule is a
- * schema limit.) Otherwise the apply fails halfway, after the fleet was created.
+ * from AWS's set, starting with "/" or a wildcard, each once in its quarantine. (At
+ * most 5 values per rule is a schema limit.) Otherwise the apply fails halfway, after
+ * the fleet was created.
  */
 export const QuarantinePathPatternsValid: FlagsRule = {
   id: 'QuarantinePathPatternsValid',
-  description: 'Quarantine path patterns are 1-128 characters of the allowed set, starting with "/" or a wildcard.',
+  description: 'Quarantine path patterns are 1-128 characters of the allowed set, starting with "/" or a wildcard, each once in its quarantine.',
   check: ({ file, flags }) => {
     const problems: FlagsProblem[] = [];
     flags.quarantines.forEach((q, i) => {
+      const seen = new Map<string, string>();
       q.pathPatterns.forEach((p, k) => {
+        const path = `$.quarantines[${i}].pathPatterns[${k}]`;
         const violation = pathPatternViolation(p);
-        if (violation) problems.push(flagsProblems.badPathPattern(file, `$.quarantines[${i}].pathPatterns[${k}]`, p, violation));
+        if (violation) problems.push(flagsProblems.badPathPattern(file, path, p, violation));
+        const other = seen.get(p);
+        if (other) problems.push(flagsProblems.repeatedPath(file, path, p, other));
+        else seen.set(p, path);
       });
     });
     return problems;

@@ -9,14 +9,17 @@ import { CertificateInEnvironment } from '../../../../lib/flags/rules/certificat
 import { IngressCidrsValid } from '../../../../lib/flags/rules/ingress-cidrs-valid';
 import { InstanceTypesMatchArch } from '../../../../lib/flags/rules/instance-types-match-arch';
 import { OnDemandBaseWithinMax } from '../../../../lib/flags/rules/on-demand-base-within-max';
-import { pathPatternsOverlap, pathPatternViolation } from '../../../../lib/flags/rules/path-patterns';
+import { matchesEveryPath, pathPatternsOverlap, pathPatternViolation } from '../../../../lib/flags/rules/path-patterns';
 import { NotificationNamesUnique } from '../../../../lib/flags/rules/notification-names-unique';
 import { QuarantineNamesUnique } from '../../../../lib/flags/rules/quarantine-names-unique';
 import { QuarantinePathPatternsValid } from '../../../../lib/flags/rules/quarantine-path-patterns-valid';
 import { QuarantinePathsDisjoint } from '../../../../lib/flags/rules/quarantine-paths-disjoint';
+import { QuarantinePathsNotCatchAll } from '../../../../lib/flags/rules/quarantine-paths-not-catch-all';
 import { QuarantinePrioritiesUnique } from '../../../../lib/flags/rules/quarantine-priorities-unique';
 import { QuarantineTargetGroupNamesFit } from '../../../../lib/flags/rules/quarantine-target-group-names-fit';
 import type { FlagsRule } from '../../../../lib/flags/rules/rule';
+import { SubnetsDistinct } from '../../../../lib/flags/rules/subnets-distinct';
+import { TagKeysNotReserved } from '../../../../lib/flags/rules/tag-keys-not-reserved';
 import { FlagsSchema, type Flags, type FlagsInput } from '../../../../lib/flags/schema';
 import { fleetFlags } from '../../../helpers/fleet-flags';
 import { baseFlagsFrom } from '../../../../lib/flags/base-flags';
@@ -195,6 +198,11 @@ describe('QuarantinePathPatternsValid', () => {
       '$.quarantines[0].pathPatterns[3]: not a valid load-balancer path pattern: the character " " is not allowed',
     ]);
   });
+  it('blocks a pattern listed twice in one quarantine (the same pattern in two is QuarantinePathsDisjoint\'s)', () => {
+    expect(check(QuarantinePathPatternsValid, quarantines([{ ...acme, pathPatterns: ['/1/events/acme-*', '/1/batch/acme-*', '/1/events/acme-*'] }, globex]))).toEqual([
+      '$.quarantines[0].pathPatterns[2]: the same path pattern is also at $.quarantines[0].pathPatterns[0]',
+    ]);
+  });
   it.each([
     ['', '0 characters, not 1-128'],
     ['/a#b', 'the character "#" is not allowed'],
@@ -219,6 +227,57 @@ describe('QuarantinePathsDisjoint', () => {
   ])('overlap(%j, %j) is %s', (a, b, overlap) => {
     expect(pathPatternsOverlap(a, b)).toBe(overlap);
     expect(pathPatternsOverlap(b, a)).toBe(overlap);
+  });
+});
+
+describe('QuarantinePathsNotCatchAll', () => {
+  it('passes patterns naming a customer\'s paths', () => expect(check(QuarantinePathsNotCatchAll, quarantines([acme, { ...globex, pathPatterns: ['/1/*/globex-?', '*/globex/*'] }]))).toEqual([]));
+  it('blocks a pattern that would take every request from the main fleet, naming the quarantine', () => {
+    expect(check(QuarantinePathsNotCatchAll, quarantines([acme, { ...globex, pathPatterns: ['/1/events/globex-*', '/*'] }]))).toEqual([
+      '$.quarantines[1].pathPatterns[1]: path pattern matches every request: all traffic would go to the quarantine fleet of "globex"',
+    ]);
+  });
+  it.each([
+    ['/*', true],
+    ['*', true],
+    ['**', true],
+    ['?*', true],
+    ['*?', true],
+    ['*/*', true],
+    ['/**', true],
+    ['/', false],
+    ['*/', false],
+    ['/?', false],
+    ['/a*', false],
+    ['?/*', false],
+    ['/*/*', false],
+  ])('knows whether %j matches every path: %s', (pattern, all) => {
+    expect(matchesEveryPath(pattern)).toBe(all);
+    // AND it agrees with the overlap walk on sample paths: a catch-all overlaps each of them
+    if (all) for (const p of ['/', '/a', '/1/events/x-y']) expect(pathPatternsOverlap(pattern, p)).toBe(true);
+    else expect(['/', '/a', '/ab', '/a/b', '/1/events/x-y'].every((p) => pathPatternsOverlap(pattern, p))).toBe(false);
+  });
+});
+
+describe('SubnetsDistinct', () => {
+  const subnets = (list: string[]) => flags((f) => { f.network.subnetIds = list; });
+  it('passes distinct subnets', () => expect(check(SubnetsDistinct, subnets(['subnet-0a0a0a0a0a0a0a0a1', 'subnet-0a0a0a0a0a0a0a0a2']))).toEqual([]));
+  it('blocks a subnet listed twice (two entries, one Availability Zone)', () => {
+    expect(check(SubnetsDistinct, subnets(['subnet-0a0a0a0a0a0a0a0a1', 'subnet-0a0a0a0a0a0a0a0a1', 'subnet-0a0a0a0a0a0a0a0a2', 'subnet-0a0a0a0a0a0a0a0a1']))).toEqual([
+      '$.network.subnetIds[1]: the same subnet is also at $.network.subnetIds[0]',
+      '$.network.subnetIds[3]: the same subnet is also at $.network.subnetIds[0]',
+    ]);
+  });
+});
+
+describe('TagKeysNotReserved', () => {
+  const tags = (t: Record<string, string>) => flags((f) => { f.tags = t; });
+  it('passes keys that merely contain "aws"', () => expect(check(TagKeysNotReserved, tags({ team: 'ingest', 'my-aws:x': 'y', awsome: 'z' }))).toEqual([]));
+  it('blocks keys with AWS\'s reserved prefix, in any case', () => {
+    expect(check(TagKeysNotReserved, tags({ team: 'ingest', 'aws:createdBy': 'me', 'AWS:x': 'y' }))).toEqual([
+      '$.tags["aws:createdBy"]: tag keys starting with "aws:" are reserved for AWS: every resource\'s create would fail',
+      '$.tags["AWS:x"]: tag keys starting with "aws:" are reserved for AWS: every resource\'s create would fail',
+    ]);
   });
 });
 
