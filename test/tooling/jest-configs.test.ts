@@ -48,6 +48,23 @@ describe('npm test and npm run test:sandbox', () => {
   });
 });
 
+describe('the environment jest.config.js gives the workers', () => {
+  const VAR = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
+  /** The variable as a process sees it after loading the config (the workers jest forks inherit it). */
+  const afterLoading = (value: string | undefined): string => {
+    const env = { ...process.env };
+    if (value === undefined) delete env[VAR];
+    else env[VAR] = value;
+    const script = `require(${JSON.stringify(path.join(ROOT, 'jest.config.js'))}); process.stdout.write(String(process.env.${VAR}))`;
+    return execFileSync(process.execPath, ['-e', script], { env, encoding: 'utf8' });
+  };
+
+  test('GIVEN no setting WHEN the config loads THEN the AWS SDK\'s Node-version notice is off; a caller\'s own value stays', () => {
+    expect(afterLoading(undefined)).toBe('true');
+    expect(afterLoading('false')).toBe('false');
+  });
+});
+
 describe('the order suites start in (test/sequencer.js)', () => {
   test('GIVEN no timings from an earlier run WHEN sorted THEN the type check starts first, then the @terraform suites, each group largest file first', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
