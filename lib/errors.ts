@@ -242,6 +242,18 @@ export const flagsProblems = {
       'not an IP address, no "..", no "xn--"/"sthree-" prefix, no "-s3alias"/"--ol-s3" suffix',
   }),
 
+  /** A prefix whose derived bucket names break S3's rules: the value is the prefix, the names are in the problem. */
+  invalidDerivedBucketName: (file: string, prefix: string, names: readonly string[], rule: string): FlagsProblem => ({
+    file,
+    path: '$.naming.prefix',
+    value: prefix,
+    problem: `${names.length === 1 ? 'the bucket name it makes' : 'the bucket names it makes'}, ${names.map((n) => JSON.stringify(n)).join(' and ')}, ${names.length === 1 ? 'is not a valid S3 bucket name' : 'are not valid S3 bucket names'}: ${rule}`,
+    allowed:
+      'a prefix whose bucket names ("<prefix>-access-logs", "<prefix>-artifacts") are 3-63 characters of lowercase letters, digits, "." and "-", ' +
+      'starting and ending with a letter or digit, not an IP address, no "..", no "xn--"/"sthree-" prefix, no "-s3alias"/"--ol-s3" suffix',
+    fix: 'choose another prefix, or name the bucket itself in accessLogs.bucketName / artifacts.bucketName',
+  }),
+
   invalidTableName: (file: string, path: string, value: string): FlagsProblem => ({
     file,
     path,

@@ -22,12 +22,17 @@ export const BucketNamesValid: FlagsRule = {
   check: ({ file, flags }) => {
     const names = resourceNames(flags);
     const problems: FlagsProblem[] = [];
+    // Names derived from the prefix, by violation: one problem on $.naming.prefix per violation, naming the buckets.
+    const derived = new Map<string, string[]>();
     const check = (name: string, overridePath: string, overridden: boolean) => {
       const violation = bucketNameViolation(name);
-      if (violation) problems.push(flagsProblems.invalidBucketName(file, overridden ? overridePath : '$.naming.prefix', name, violation));
+      if (!violation) return;
+      if (overridden) problems.push(flagsProblems.invalidBucketName(file, overridePath, name, violation));
+      else derived.set(violation, [...(derived.get(violation) ?? []), name]);
     };
     check(names.accessLogsBucket, '$.accessLogs.bucketName', flags.accessLogs.bucketName !== undefined);
     check(names.artifactsBucket, '$.artifacts.bucketName', flags.artifacts.bucketName !== undefined);
+    for (const [violation, bucketNames] of derived) problems.push(flagsProblems.invalidDerivedBucketName(file, flags.naming.prefix, bucketNames, violation));
     return problems;
   },
 };

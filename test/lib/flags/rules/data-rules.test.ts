@@ -23,6 +23,23 @@ describe('BucketNamesValid', () => {
       '$.artifacts.bucketName: not a valid S3 bucket name: only lowercase letters, digits, "." and "-" are allowed',
     ]);
   });
+  it('blocks a prefix whose derived names break the rules once, with the prefix as the value and the names in the problem', () => {
+    // GIVEN a prefix with S3's reserved "xn--" at the start, both buckets derived from it
+    const both = sandboxFlags((f) => (f.naming = { prefix: 'xn--fleet' }));
+    // WHEN / THEN one problem, not one per bucket
+    expect(check(BucketNamesValid, both)).toEqual([
+      '$.naming.prefix: the bucket names it makes, "xn--fleet-access-logs" and "xn--fleet-artifacts", are not valid S3 bucket names: reserved prefix',
+    ]);
+    expect(BucketNamesValid.check(loaded(both), { all: [loaded(both)], now: new Date(), expiredCatchUp: 'reject' })[0].value).toBe('xn--fleet');
+    // AND with the artifacts bucket named outright, only the derived one is named
+    const one = sandboxFlags((f) => {
+      f.naming = { prefix: 'xn--fleet' };
+      f.artifacts = { bucketName: 'fleetflags-builds' };
+    });
+    expect(check(BucketNamesValid, one)).toEqual([
+      '$.naming.prefix: the bucket name it makes, "xn--fleet-access-logs", is not a valid S3 bucket name: reserved prefix',
+    ]);
+  });
   it.each([
     ['ab', '2 characters, not 3-63'],
     ['a'.repeat(64), '64 characters, not 3-63'],
