@@ -1,4 +1,5 @@
 import { flagsProblems, type FlagsProblem } from '../../errors';
+import { repeats } from './repeats';
 import type { FlagsRule } from './rule';
 
 /**
@@ -10,13 +11,9 @@ export const NotificationNamesUnique: FlagsRule = {
   id: 'NotificationNamesUnique',
   description: 'Each notification subscription has its own name.',
   check: ({ file, flags }) => {
-    const problems: FlagsProblem[] = [];
-    const seen = new Map<string, number>();
-    flags.notifications.subscriptions.forEach((s, i) => {
-      const first = seen.get(s.name);
-      if (first === undefined) seen.set(s.name, i);
-      else problems.push(flagsProblems.duplicateSubscription(file, `$.notifications.subscriptions[${i}].name`, s.name, `$.notifications.subscriptions[${first}].name`));
-    });
-    return problems;
+    const names = flags.notifications.subscriptions.map((s) => s.name);
+    return repeats(names).map(({ index, first }): FlagsProblem =>
+      flagsProblems.duplicateSubscription(file, `$.notifications.subscriptions[${index}].name`, names[index], `$.notifications.subscriptions[${first}].name`),
+    );
   },
 };

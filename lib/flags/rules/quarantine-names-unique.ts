@@ -1,4 +1,5 @@
 import { flagsProblems, type FlagsProblem } from '../../errors';
+import { repeats } from './repeats';
 import type { FlagsRule } from './rule';
 
 /**
@@ -9,13 +10,9 @@ export const QuarantineNamesUnique: FlagsRule = {
   id: 'QuarantineNamesUnique',
   description: 'Each quarantine has its own name.',
   check: ({ file, flags }) => {
-    const problems: FlagsProblem[] = [];
-    const seen = new Map<string, number>();
-    flags.quarantines.forEach((q, i) => {
-      const first = seen.get(q.name);
-      if (first === undefined) seen.set(q.name, i);
-      else problems.push(flagsProblems.duplicateQuarantine(file, `$.quarantines[${i}].name`, q.name, 'name', `$.quarantines[${first}].name`));
-    });
-    return problems;
+    const names = flags.quarantines.map((q) => q.name);
+    return repeats(names).map(({ index, first }): FlagsProblem =>
+      flagsProblems.duplicateQuarantine(file, `$.quarantines[${index}].name`, names[index], 'name', `$.quarantines[${first}].name`),
+    );
   },
 };

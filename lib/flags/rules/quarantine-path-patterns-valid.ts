@@ -1,5 +1,6 @@
 import { flagsProblems, type FlagsProblem } from '../../errors';
 import { pathPatternViolation } from './path-patterns';
+import { repeats } from './repeats';
 import type { FlagsRule } from './rule';
 
 /**
@@ -14,15 +15,12 @@ export const QuarantinePathPatternsValid: FlagsRule = {
   check: ({ file, flags }) => {
     const problems: FlagsProblem[] = [];
     flags.quarantines.forEach((q, i) => {
-      const seen = new Map<string, string>();
+      const path = (k: number) => `$.quarantines[${i}].pathPatterns[${k}]`;
       q.pathPatterns.forEach((p, k) => {
-        const path = `$.quarantines[${i}].pathPatterns[${k}]`;
         const violation = pathPatternViolation(p);
-        if (violation) problems.push(flagsProblems.badPathPattern(file, path, p, violation));
-        const other = seen.get(p);
-        if (other) problems.push(flagsProblems.repeatedPath(file, path, p, other));
-        else seen.set(p, path);
+        if (violation) problems.push(flagsProblems.badPathPattern(file, path(k), p, violation));
       });
+      for (const { index, first } of repeats(q.pathPatterns)) problems.push(flagsProblems.repeatedPath(file, path(index), q.pathPatterns[index], path(first)));
     });
     return problems;
   },

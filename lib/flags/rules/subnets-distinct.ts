@@ -1,4 +1,5 @@
 import { flagsProblems, type FlagsProblem } from '../../errors';
+import { repeats } from './repeats';
 import type { FlagsRule } from './rule';
 
 /**
@@ -10,14 +11,9 @@ export const SubnetsDistinct: FlagsRule = {
   id: 'SubnetsDistinct',
   description: 'Each network.subnetIds entry is listed once.',
   check: ({ file, flags }) => {
-    const problems: FlagsProblem[] = [];
-    const seen = new Map<string, string>();
-    flags.network.subnetIds.forEach((id, i) => {
-      const path = `$.network.subnetIds[${i}]`;
-      const other = seen.get(id);
-      if (other) problems.push(flagsProblems.duplicateSubnet(file, path, id, other));
-      else seen.set(id, path);
-    });
-    return problems;
+    const ids = flags.network.subnetIds;
+    return repeats(ids).map(({ index, first }): FlagsProblem =>
+      flagsProblems.duplicateSubnet(file, `$.network.subnetIds[${index}]`, ids[index], `$.network.subnetIds[${first}]`),
+    );
   },
 };
