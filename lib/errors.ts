@@ -507,7 +507,7 @@ export const flagsProblems = {
     path,
     value,
     problem: `path pattern matches every request: all traffic would go to the quarantine fleet of ${JSON.stringify(name)}`,
-    allowed: 'a pattern naming the customer\'s own paths, such as "/1/events/acme-*"',
+    allowed: `a pattern naming the customer's own paths, such as ${JSON.stringify(`/1/events/${name}-*`)}`,
     fix: 'name the customer\'s paths; to move all traffic to another build, change ingest.buildId',
   }),
 
@@ -515,9 +515,9 @@ export const flagsProblems = {
     file,
     path,
     value,
-    problem: `the same path pattern is also at ${otherPath}`,
+    problem: `the same path pattern is also at ${otherPath}: a repeat adds nothing, takes one of the load balancer rule's few path values, and is often a typo for another path`,
     allowed: 'each path pattern once in a quarantine',
-    fix: 'remove the repeated entry',
+    fix: 'remove the repeated entry, or correct it to the path you meant',
   }),
 
   duplicateSubnet: (file: string, path: string, value: string, otherPath: string): FlagsProblem => ({
@@ -536,6 +536,15 @@ export const flagsProblems = {
     problem: 'tag keys starting with "aws:" are reserved for AWS: every resource\'s create would fail',
     allowed: 'a tag key not starting with "aws:" (in any case)',
     fix: 'rename the tag, such as "team" or "cost-center"',
+  }),
+
+  reservedTagValue: (file: string, path: string, value: string): FlagsProblem => ({
+    file,
+    path,
+    value,
+    problem: 'tag values starting with "aws:" are reserved for AWS: every resource\'s create would fail',
+    allowed: 'a tag value not starting with "aws:" (in any case)',
+    fix: 'drop the "aws:" prefix from the value',
   }),
 
   overlappingPaths: (file: string, path: string, value: string, otherPath: string, otherValue: string): FlagsProblem => ({
@@ -580,6 +589,13 @@ export const errors = {
   linterCannotRun: (tool: string, packageName: string, cause: string) =>
     new FleetflagsError(
       `${tool} cannot run: ${cause}. Allowed: ${tool} from the npm package ${packageName}, at the version package.json pins. Fix: npm ci.`,
+      ExitCode.Failure,
+    ),
+
+  linterTimedOut: (tool: string, helper: string, scripts: number, seconds: number) =>
+    new FleetflagsError(
+      `${tool} did not finish checking ${scripts} scripts within ${seconds} s and was stopped. Allowed: about a tenth of a second per script. ` +
+        `Fix: run it again; if it hangs again, run the helper by hand (node ${helper}, with the scripts as JSON on stdin) to see which script it stops on.`,
       ExitCode.Failure,
     ),
 

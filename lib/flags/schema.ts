@@ -637,7 +637,7 @@ export const FlagsSchema = z
     tags: z
       .record(z.string().regex(/^[A-Za-z0-9 _.:/=+@-]{1,128}$/, { error: 'a tag key of 1-128 characters' }), z.string().max(256))
       .default({})
-      .describe('Extra tags on every resource (the provider\'s default_tags); no key may start with "aws:", which AWS reserves. Default none.'),
+      .describe('Extra tags on every resource (the provider\'s default_tags); no key or value may start with "aws:", which AWS reserves. Default none.'),
     accessLogs: z
       .strictObject({
         bucketName: bucketNameOverride('access-logs'),

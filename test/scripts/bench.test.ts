@@ -42,4 +42,17 @@ describe('npm run bench: the test-suite figures', () => {
     const text = formatTestSuites([{ command: 'test:sandbox', wallMs: 2_000, passed: 0, failed: 0, suites: 0, error: 'exit 1, no results: the AWS emulator needs moto' }]);
     expect(text).toContain('| npm run test:sandbox | 0 | not run (exit 1, no results: the AWS emulator needs moto) | 2 s | n/a |');
   });
+
+  test('GIVEN one command that ran and one that did not WHEN formatted with the reference THEN only the one that ran gets a budget line and a multiple', () => {
+    const text = formatTestSuites(
+      [
+        { command: 'test', wallMs: 240_000, cpuMs: 450_000, passed: 1310, failed: 0, suites: 133 },
+        { command: 'test:sandbox', wallMs: 2_000, passed: 0, failed: 0, suites: 0, error: 'exit 1, no results' },
+      ],
+      480,
+    );
+    const lines = text.split('\n');
+    expect(lines.filter((l) => l.includes('budget')).map((l) => l.split(':')[0])).toEqual(['npm test']);
+    expect(lines.at(-1)).toBe('machine reference, this run: the one-bucket app synthesizes in 480 ms; wall time as a multiple of it: npm test 500x');
+  });
 });

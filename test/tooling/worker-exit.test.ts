@@ -36,7 +36,7 @@ module.exports = TestEnvironment;\n`,
   maxWorkers: 2${timeoutMs === undefined ? '' : `, workerGracefulExitTimeout: ${timeoutMs}`} };\n`,
   );
   for (const name of ['one', 'two']) writeFileSync(path.join(project, `${name}.test.js`), `test('${name}', () => expect(1).toBe(1));\n`);
-  const run = spawnSync(process.execPath, [JEST, '--config', path.join(project, 'jest.config.js')], { cwd: project, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [JEST, '--config', path.join(project, 'jest.config.js')], { cwd: project, encoding: 'utf8', timeout: 120_000 });
   return { status: run.status, stderr: run.stderr };
 }
 

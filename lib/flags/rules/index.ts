@@ -29,7 +29,7 @@ import type { FlagsRule } from './rule';
 import { SlosConsistent } from './slos-consistent';
 import { SubnetsDistinct } from './subnets-distinct';
 import { TableNameValid } from './table-name-valid';
-import { TagKeysNotReserved } from './tag-keys-not-reserved';
+import { TagsNotReserved } from './tags-not-reserved';
 
 export type { FlagsRule, RuleContext } from './rule';
 
@@ -44,7 +44,7 @@ export const ALL_RULES: readonly FlagsRule[] = [
   DeployedEnvironmentHasAccess,
   LogExpiryCoversBackfill,
   SlosConsistent,
-  TagKeysNotReserved,
+  TagsNotReserved,
   // Network of the load balancer
   SubnetsDistinct,
   IngressCidrsValid,

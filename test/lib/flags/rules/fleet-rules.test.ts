@@ -19,7 +19,7 @@ import { QuarantinePrioritiesUnique } from '../../../../lib/flags/rules/quaranti
 import { QuarantineTargetGroupNamesFit } from '../../../../lib/flags/rules/quarantine-target-group-names-fit';
 import type { FlagsRule } from '../../../../lib/flags/rules/rule';
 import { SubnetsDistinct } from '../../../../lib/flags/rules/subnets-distinct';
-import { TagKeysNotReserved } from '../../../../lib/flags/rules/tag-keys-not-reserved';
+import { TagsNotReserved } from '../../../../lib/flags/rules/tags-not-reserved';
 import { FlagsSchema, type Flags, type FlagsInput } from '../../../../lib/flags/schema';
 import { fleetFlags } from '../../../helpers/fleet-flags';
 import { baseFlagsFrom } from '../../../../lib/flags/base-flags';
@@ -200,7 +200,7 @@ describe('QuarantinePathPatternsValid', () => {
   });
   it('blocks a pattern listed twice in one quarantine (the same pattern in two is QuarantinePathsDisjoint\'s)', () => {
     expect(check(QuarantinePathPatternsValid, quarantines([{ ...acme, pathPatterns: ['/1/events/acme-*', '/1/batch/acme-*', '/1/events/acme-*'] }, globex]))).toEqual([
-      '$.quarantines[0].pathPatterns[2]: the same path pattern is also at $.quarantines[0].pathPatterns[0]',
+      '$.quarantines[0].pathPatterns[2]: the same path pattern is also at $.quarantines[0].pathPatterns[0]: a repeat adds nothing, takes one of the load balancer rule\'s few path values, and is often a typo for another path',
     ]);
   });
   it.each([
@@ -245,6 +245,12 @@ describe('QuarantinePathsNotCatchAll', () => {
     ['*?', true],
     ['*/*', true],
     ['/**', true],
+    ['/?*', true],
+    ['*/*?', true],
+    ['??*', true],
+    ['?', false],
+    ['???*', false],
+    ['/??*', false],
     ['/', false],
     ['*/', false],
     ['/?', false],
@@ -254,8 +260,22 @@ describe('QuarantinePathsNotCatchAll', () => {
   ])('knows whether %j matches every path: %s', (pattern, all) => {
     expect(matchesEveryPath(pattern)).toBe(all);
     // AND it agrees with the overlap walk on sample paths: a catch-all overlaps each of them
-    if (all) for (const p of ['/', '/a', '/1/events/x-y']) expect(pathPatternsOverlap(pattern, p)).toBe(true);
-    else expect(['/', '/a', '/ab', '/a/b', '/1/events/x-y'].every((p) => pathPatternsOverlap(pattern, p))).toBe(false);
+    if (all) for (const p of ['/a', '/ab/c', '/1/events/x-y']) expect(pathPatternsOverlap(pattern, p)).toBe(true);
+    else expect(['/a', '/ab', '/a/b', '/1/events/x-y'].every((p) => pathPatternsOverlap(pattern, p))).toBe(false);
+  });
+  it('agrees with brute force on every pattern of up to 5 characters from "/", "a", "*" and "?"', () => {
+    // GIVEN every pattern over a small alphabet, and every path of 2-7 characters over "/", "a", "b"
+    const grow = (alphabet: string[], max: number) => {
+      const out: string[] = [];
+      let level = [''];
+      for (let n = 1; n <= max; n++) { level = level.flatMap((s) => alphabet.map((c) => s + c)); out.push(...level); }
+      return out;
+    };
+    const paths = grow(['/', 'a', 'b'], 6).map((s) => `/${s}`);
+    // WHEN each pattern is asked, and checked against the paths one by one
+    const wrong = grow(['/', 'a', '*', '?'], 5).filter((pattern) => matchesEveryPath(pattern) !== paths.every((p) => pathPatternsOverlap(pattern, p)));
+    // THEN they agree
+    expect(wrong).toEqual([]);
   });
 });
 
@@ -270,13 +290,20 @@ describe('SubnetsDistinct', () => {
   });
 });
 
-describe('TagKeysNotReserved', () => {
+describe('TagsNotReserved', () => {
   const tags = (t: Record<string, string>) => flags((f) => { f.tags = t; });
-  it('passes keys that merely contain "aws"', () => expect(check(TagKeysNotReserved, tags({ team: 'ingest', 'my-aws:x': 'y', awsome: 'z' }))).toEqual([]));
+  it('passes keys and values that merely contain "aws"', () => expect(check(TagsNotReserved, tags({ team: 'ingest', 'my-aws:x': 'y', awsome: 'z', owner: 'team-aws:ingest', cloud: 'aws' }))).toEqual([]));
   it('blocks keys with AWS\'s reserved prefix, in any case', () => {
-    expect(check(TagKeysNotReserved, tags({ team: 'ingest', 'aws:createdBy': 'me', 'AWS:x': 'y' }))).toEqual([
+    expect(check(TagsNotReserved, tags({ team: 'ingest', 'aws:createdBy': 'me', 'AWS:x': 'y' }))).toEqual([
       '$.tags["aws:createdBy"]: tag keys starting with "aws:" are reserved for AWS: every resource\'s create would fail',
       '$.tags["AWS:x"]: tag keys starting with "aws:" are reserved for AWS: every resource\'s create would fail',
+    ]);
+  });
+  it('blocks values with AWS\'s reserved prefix, in any case, and a tag with both as two problems', () => {
+    expect(check(TagsNotReserved, tags({ team: 'Aws:ingest', 'aws:x': 'aws:y' }))).toEqual([
+      '$.tags.team: tag values starting with "aws:" are reserved for AWS: every resource\'s create would fail',
+      '$.tags["aws:x"]: tag keys starting with "aws:" are reserved for AWS: every resource\'s create would fail',
+      '$.tags["aws:x"]: tag values starting with "aws:" are reserved for AWS: every resource\'s create would fail',
     ]);
   });
 });
