@@ -74,7 +74,10 @@ WORK=$(mktemp -d)
 
 refuse() {
   trap - ERR
-  echo "fleetflags: refusing to start ${AGENT_SERVICE}: $*" | tee /dev/console >&2
+  # Nothing on the way may stop the power-off (under set -e a console that cannot be written would).
+  set +e
+  echo "fleetflags: refusing to start ${AGENT_SERVICE}: $*" >&2
+  echo "fleetflags: refusing to start ${AGENT_SERVICE}: $*" 2>/dev/null >/dev/console
   # Never serve a bad build: power off, fail the health check, get replaced.
   shutdown -h now
   exit 1

@@ -95,6 +95,16 @@ describe('renderUserData', () => {
       expect(() => renderUserData({ ...userDataOptions(), pinnedSha256: 'abc' })).toThrow(/pinnedSha256 must be 64 lowercase hex digits; got "abc"/);
     });
 
+    it('still powers off when the console cannot be written and shutdown fails: no service, the reason on stderr, exit 1', () => {
+      // GIVEN a machine whose console is not writable and whose shutdown fails
+      const run = runUserData(Buffer.alloc(0), `${sha(Buffer.alloc(0))}\n`, undefined, { console: '/nonexistent-dir/console', shutdownExit: 1 });
+      // THEN the power-off was still attempted and the script fails with the reason
+      expect(run.calls).toContain('shutdown -h now');
+      expect(run.calls).not.toContain('systemctl');
+      expect(run.exitCode).toBe(1);
+      expect(run.stderr).toMatch(/refusing to start ingest-agent: .* is empty/);
+    });
+
     it('refuses to start when the build cannot be downloaded', () => {
       const run = runUserData(undefined, 'x');
       expect(run.exitCode).not.toBe(0);
@@ -172,7 +182,7 @@ function userDataOptions(o: { buildId?: string; arch?: 'arm64' | 'amd64' } = {})
  * it, and `aws`, `shutdown` and `systemctl` are fakes that record their calls (`aws`
  * serves the objects from a local directory). `binary` undefined: the object is missing.
  */
-function runUserData(binary: Buffer | undefined, checksum: string, pinnedSha256?: string) {
+function runUserData(binary: Buffer | undefined, checksum: string, pinnedSha256?: string, machine: { console?: string; shutdownExit?: number } = {}) {
   const root = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-userdata-'));
   try {
     const bin = path.join(root, 'bin');
@@ -188,12 +198,12 @@ function runUserData(binary: Buffer | undefined, checksum: string, pinnedSha256?
     };
     // aws s3api get-object --bucket B --key K OUTFILE: $6 is the key, $7 the file
     fake('aws', `cp "${objects}/$6" "$7"`);
-    fake('shutdown', 'exit 0');
+    fake('shutdown', `exit ${machine.shutdownExit ?? 0}`);
     fake('systemctl', 'exit 0');
     const script = renderUserData({ ...userDataOptions(), ...(pinnedSha256 ? { pinnedSha256 } : {}) })
       .replaceAll('/opt/', `${root}/opt/`)
       .replaceAll('/etc/', `${root}/etc/`)
-      .replaceAll('/dev/console', '/dev/null');
+      .replaceAll('/dev/console', machine.console ?? '/dev/null');
     mkdirSync(path.join(root, 'etc', 'systemd', 'system'), { recursive: true });
     writeFileSync(path.join(root, 'user-data.sh'), script);
     let exitCode = 0;
