@@ -533,7 +533,7 @@ export const flagsProblems = {
     file,
     path,
     value,
-    problem: 'tag keys starting with "aws:" are reserved for AWS: every resource\'s create would fail',
+    problem: 'tag keys starting with "aws:" are reserved for AWS, which rejects them: the apply would fail',
     allowed: 'a tag key not starting with "aws:" (in any case)',
     fix: 'rename the tag, such as "team" or "cost-center"',
   }),
@@ -542,7 +542,7 @@ export const flagsProblems = {
     file,
     path,
     value,
-    problem: 'tag values starting with "aws:" are reserved for AWS: every resource\'s create would fail',
+    problem: 'tag values starting with "aws:" are reserved for AWS, which rejects them: the apply would fail',
     allowed: 'a tag value not starting with "aws:" (in any case)',
     fix: 'drop the "aws:" prefix from the value',
   }),
@@ -594,7 +594,8 @@ export const errors = {
 
   linterTimedOut: (tool: string, helper: string, scripts: number, seconds: number) =>
     new FleetflagsError(
-      `${tool} did not finish checking ${scripts} scripts within ${seconds} s and was stopped. Allowed: about a tenth of a second per script. ` +
+      `${tool} did not finish checking ${scripts} script${scripts === 1 ? '' : 's'} within ${seconds} s and was stopped. ` +
+        `Allowed: ${seconds} s for ${scripts} script${scripts === 1 ? '' : 's'} (a minute plus a second per script; a script usually takes about 90 ms). ` +
         `Fix: run it again; if it hangs again, run the helper by hand (node ${helper}, with the scripts as JSON on stdin) to see which script it stops on.`,
       ExitCode.Failure,
     ),

@@ -19,7 +19,7 @@ const tempDir = tempDirs();
 const FORCED = /A worker process has failed to exit gracefully and has been force exited/;
 
 /** Runs two suites in two workers, each worker spending `exitMs` in its last moments, with `timeoutMs` to exit. */
-function runSlowExit(exitMs: number, timeoutMs: number | undefined): { status: number | null; stderr: string } {
+function runSlowExit(exitMs: number, timeoutMs: number | undefined): { status: number | null; stderr: string; stopped?: string } {
   const project = tempDir('worker-exit-');
   // The environment module loads in the worker itself (a suite's own process object is jest's copy): its 'exit' listener runs
   // after the worker's last line of JavaScript, as the kernel's teardown of a large heap does.
@@ -37,7 +37,7 @@ module.exports = TestEnvironment;\n`,
   );
   for (const name of ['one', 'two']) writeFileSync(path.join(project, `${name}.test.js`), `test('${name}', () => expect(1).toBe(1));\n`);
   const run = spawnSync(process.execPath, [JEST, '--config', path.join(project, 'jest.config.js')], { cwd: project, encoding: 'utf8', timeout: 120_000 });
-  return { status: run.status, stderr: run.stderr };
+  return { status: run.status, stderr: run.stderr, stopped: run.error?.message ?? run.signal ?? undefined };
 }
 
 describe('the workers jest starts', () => {
@@ -47,13 +47,16 @@ describe('the workers jest starts', () => {
 
     // WHEN two suites run in two workers that take 1 s to exit, once with our timeout
     const ours = runSlowExit(1000, base.workerGracefulExitTimeout);
-    // THEN both pass and jest waits for the workers instead of killing them
+    // THEN it ended by itself (not stopped at the 120 s limit)
+    expect(ours.stopped).toBeUndefined();
+    // AND both pass and jest waits for the workers instead of killing them
     expect(ours.stderr).toMatch(/Tests:\s+2 passed, 2 total/);
     expect(ours.stderr).not.toMatch(FORCED);
     expect(ours.status).toBe(0);
 
     // AND with jest's default, the same workers are killed and the run blames a leak (what every run printed before)
     const defaults = runSlowExit(1000, undefined);
+    expect(defaults.stopped).toBeUndefined();
     expect(defaults.stderr).toMatch(/Tests:\s+2 passed, 2 total/);
     expect(defaults.stderr).toMatch(FORCED);
   });

@@ -47,8 +47,8 @@ export function pathPatternsOverlap(a: string, b: string): boolean {
 
 /**
  * Whether the pattern matches every path a customer's request can take: every path longer than the
- * bare "/" (a request path always starts with "/"). A path of "/" and a long run of one character no
- * literal names must match, so the pattern holds only "*", "?" and at most one "/", and a "/" must
+ * bare "/" (a request path always starts with "/"). The path "/" followed by a long run of a character
+ * no literal names must match, so the pattern holds only "*", "?" and at most one "/", and a "/" must
  * take the path's first character (only "*"s before it). After it (or in the whole pattern, with no
  * "/"), a "*" must absorb any length and the "?"s must fit the shortest such path, "/x": one "?"
  * after a "/", two without one ("??*" takes "/x" whole).

@@ -119,7 +119,7 @@ describe('shellcheck over run: scripts', () => {
       const helper = path.join(tempDir('hung-'), 'helper.mjs');
       writeFileSync(helper, 'setInterval(() => {}, 1000);\n');
       await expect(shellcheckFindings([{ where: 'x', script: 'echo\n' }], { helper, timeoutMs: 1500 })).rejects.toThrow(
-        /^shellcheck did not finish checking 1 scripts within 1\.5 s and was stopped\. Allowed: .*Fix: run it again; if it hangs again, run the helper by hand/,
+        /^shellcheck did not finish checking 1 script within 1\.5 s and was stopped\. Allowed: 1\.5 s for 1 script \(a minute plus a second per script; .*Fix: run it again; if it hangs again, run the helper by hand/,
       );
       // AND the default budget: a minute plus a second per script
       expect(shellcheckTimeoutMs(52)).toBe(112_000);

@@ -97,12 +97,15 @@ describe('renderUserData', () => {
 
     it('still powers off when the console cannot be written and shutdown fails: no service, the reason on stderr, exit 1', () => {
       // GIVEN a machine whose console is not writable and whose shutdown fails
+      // WHEN it boots with an empty binary
       const run = runUserData(Buffer.alloc(0), `${sha(Buffer.alloc(0))}\n`, undefined, { console: '/nonexistent-dir/console', shutdownExit: 1 });
       // THEN the power-off was still attempted and the script fails with the reason
       expect(run.calls).toContain('shutdown -h now');
       expect(run.calls).not.toContain('systemctl');
       expect(run.exitCode).toBe(1);
       expect(run.stderr).toMatch(/refusing to start ingest-agent: .* is empty/);
+      // AND the console that could not be opened adds no noise
+      expect(run.stderr).not.toMatch(/console|No such file/);
     });
 
     it('refuses to start when the build cannot be downloaded', () => {

@@ -295,15 +295,15 @@ describe('TagsNotReserved', () => {
   it('passes keys and values that merely contain "aws"', () => expect(check(TagsNotReserved, tags({ team: 'ingest', 'my-aws:x': 'y', awsome: 'z', owner: 'team-aws:ingest', cloud: 'aws' }))).toEqual([]));
   it('blocks keys with AWS\'s reserved prefix, in any case', () => {
     expect(check(TagsNotReserved, tags({ team: 'ingest', 'aws:createdBy': 'me', 'AWS:x': 'y' }))).toEqual([
-      '$.tags["aws:createdBy"]: tag keys starting with "aws:" are reserved for AWS: every resource\'s create would fail',
-      '$.tags["AWS:x"]: tag keys starting with "aws:" are reserved for AWS: every resource\'s create would fail',
+      '$.tags["aws:createdBy"]: tag keys starting with "aws:" are reserved for AWS, which rejects them: the apply would fail',
+      '$.tags["AWS:x"]: tag keys starting with "aws:" are reserved for AWS, which rejects them: the apply would fail',
     ]);
   });
   it('blocks values with AWS\'s reserved prefix, in any case, and a tag with both as two problems', () => {
     expect(check(TagsNotReserved, tags({ team: 'Aws:ingest', 'aws:x': 'aws:y' }))).toEqual([
-      '$.tags.team: tag values starting with "aws:" are reserved for AWS: every resource\'s create would fail',
-      '$.tags["aws:x"]: tag keys starting with "aws:" are reserved for AWS: every resource\'s create would fail',
-      '$.tags["aws:x"]: tag values starting with "aws:" are reserved for AWS: every resource\'s create would fail',
+      '$.tags.team: tag values starting with "aws:" are reserved for AWS, which rejects them: the apply would fail',
+      '$.tags["aws:x"]: tag keys starting with "aws:" are reserved for AWS, which rejects them: the apply would fail',
+      '$.tags["aws:x"]: tag values starting with "aws:" are reserved for AWS, which rejects them: the apply would fail',
     ]);
   });
 });
