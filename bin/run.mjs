@@ -32,7 +32,18 @@ if (!entry) {
   process.exit(2);
 }
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const outfile = path.join(root, 'dist', entry.replace(/\.ts$/, '.cjs'));
+// The entry, relative to the project root (as npm scripts and cdktf.json give it) or absolute: it must be a
+// TypeScript file of the project. Its bundle goes to the same place under dist/ either way, never outside it.
+const entryPath = path.resolve(root, entry);
+const entryInProject = path.relative(root, entryPath);
+if (entryInProject.startsWith('..') || path.isAbsolute(entryInProject) || !entryPath.endsWith('.ts') || !existsSync(entryPath)) {
+  console.error(
+    `bin/run.mjs: no entry point ${JSON.stringify(entry)} (resolved against the project root: ${entryPath}). ` +
+      `Allowed: a .ts file of the project, such as scripts/check-flags.ts. Fix: run it from anywhere as node <project>/bin/run.mjs scripts/<name>.ts, or use npm run <script>.`,
+  );
+  process.exit(2);
+}
+const outfile = path.join(root, 'dist', entryInProject.replace(/\.ts$/, '.cjs'));
 const inputsFile = `${outfile}.inputs.json`;
 
 if (!isFresh()) await build();
@@ -81,7 +92,7 @@ async function build() {
   const { build: esbuild } = await import('esbuild');
   const result = await esbuild({
     absWorkingDir: root,
-    entryPoints: [path.resolve(root, entry)],
+    entryPoints: [entryPath],
     outfile,
     write: false,
     metafile: true,

@@ -74,8 +74,10 @@ WORK=$(mktemp -d)
 
 refuse() {
   trap - ERR
-  # Nothing on the way may stop the power-off (under set -e a console that cannot be written would).
+  # Nothing on the way may stop the power-off (under set -e a console that cannot be written would, and a
+  # closed stderr's SIGPIPE would end the shell).
   set +e
+  trap '' PIPE
   echo "fleetflags: refusing to start ${AGENT_SERVICE}: $*" >&2
   echo "fleetflags: refusing to start ${AGENT_SERVICE}: $*" 2>/dev/null >/dev/console
   # Never serve a bad build: power off, fail the health check, get replaced.

@@ -5,7 +5,7 @@
  * and without the AWS SDK's eight-line Node-version notice on Node 20.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -39,6 +39,32 @@ describe('bin/run.mjs', () => {
       if (/\bcdktf\b/.test(command)) expect([name, command]).toEqual([name, expect.stringMatching(/^CHECKPOINT_DISABLE=1 cdktf /)]);
       else if (command.startsWith('node ')) expect([name, command]).toEqual([name, expect.stringMatching(/^node bin\/run\.mjs /)]);
     }
+  });
+});
+
+describe('bin/run.mjs entry points', () => {
+  test.each([
+    ['a path from another directory that leaves the project', '../../scripts/check-flags.ts', '/scripts/check-flags.ts'],
+    ['a file that does not exist', 'scripts/no-such-script.ts', 'scripts/no-such-script.ts'],
+    ['a file that is not TypeScript', 'package.json', 'package.json'],
+  ])('GIVEN %s WHEN run THEN exit 2 naming the entry and what is allowed, and nothing built', (_what, entry, resolvedTail) => {
+    // WHEN
+    const r = spawnSync(process.execPath, ['bin/run.mjs', entry], { cwd: REPO, encoding: 'utf8' });
+    // THEN
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`bin/run.mjs: no entry point ${JSON.stringify(entry)} (resolved against the project root: `);
+    expect(r.stderr).toContain(resolvedTail);
+    expect(r.stderr).toContain('Allowed: a .ts file of the project, such as scripts/check-flags.ts.');
+    expect(r.stderr).not.toMatch(/esbuild|at /);
+    // AND no bundle where the entry's name would have put one (for a path that leaves the project, outside dist/)
+    expect(existsSync(path.join(REPO, 'dist', entry.replace(/\.(ts|json)$/, '.cjs')))).toBe(false);
+  });
+
+  test('GIVEN the project\'s absolute path to an entry WHEN run THEN it runs, bundled where the relative path bundles it', () => {
+    const absolute = spawnSync(process.execPath, ['bin/run.mjs', path.join(REPO, ENTRY), 'CHECKPOINT_DISABLE'], { cwd: REPO, encoding: 'utf8' });
+    expect({ status: absolute.status, stdout: absolute.stdout, stderr: absolute.stderr }).toEqual({ status: 0, stdout: 'CHECKPOINT_DISABLE=1\n', stderr: '' });
+    expect(existsSync(path.join(REPO, 'dist', ENTRY.replace(/\.ts$/, '.cjs')))).toBe(true);
   });
 });
 
