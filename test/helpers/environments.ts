@@ -15,6 +15,22 @@ export function shippedEnvironments(dir: string = FLAGS_DIR): string[] {
     .sort();
 }
 
+/**
+ * A name no flags file has, for tests that add an environment: "staging" unless the repository has one
+ * (adding flags/staging.json must not break the tests that simulate adding it).
+ */
+export function newEnvironmentName(dir: string = FLAGS_DIR): string {
+  const taken = new Set(shippedEnvironments(dir));
+  const name = ['staging', 'qa', 'uat', 'perf', 'preprod', 'canary'].find((n) => !taken.has(n));
+  if (!name) throw new Error(`every candidate name for a new environment is taken in ${dir}`);
+  return name;
+}
+
+/** The environments with an access stack (their own GitHub roles): those whose flags have `access`, sorted by name. */
+export function environmentsWithAccessStack(dir: string = FLAGS_DIR): string[] {
+  return shippedEnvironments(dir).filter((environment) => JSON.parse(readFileSync(path.join(dir, `${environment}.json`), 'utf8')).access !== undefined);
+}
+
 /** The environments CI deploys from main (those with a `deploy` section), in `deploy.order`. */
 export function deployableEnvironments(dir: string = FLAGS_DIR): string[] {
   return shippedEnvironments(dir)

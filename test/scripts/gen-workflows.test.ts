@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { DEPLOY_WORKFLOW, DRIFT_WORKFLOW, loadGeneratorInput, notifySecretName, PLAN_WORKFLOW, regenerate, replaceGenerated } from '../../lib/github/workflow-gen';
 import { ROLLBACK_WORKFLOW, rollbackEnvironments, withEnvironmentOptions } from '../../lib/github/workflow-inputs';
-import { deployableEnvironments } from '../helpers/environments';
+import { deployableEnvironments, newEnvironmentName } from '../helpers/environments';
 import { tempDirs } from '../helpers/temp-dirs';
 
 const tempDir = tempDirs();
@@ -24,22 +24,28 @@ describe('rollback.yml environment choice', () => {
   });
 
   test('a new deployed environment is added to the choice, in its deploy order, and nothing else changes', () => {
-    // GIVEN a copy of the flags with a new environment "staging" between dogfood and production
+    // GIVEN a copy of the flags with a new environment ("staging" unless one exists) right after the first
+    // deployed one, the later ones moved up
     const dir = tempDir('fleetflags-gen-workflows-');
     cpSync('flags', path.join(dir, 'flags'), { recursive: true });
-    const staging = JSON.parse(readFileSync('flags/dogfood.json', 'utf8'));
-    Object.assign(staging, { environment: 'staging', naming: { prefix: 'fleetflags-staging' }, deploy: { ...staging.deploy, order: 2 } });
-    const production = JSON.parse(readFileSync('flags/production.json', 'utf8'));
-    production.deploy.order = 3;
-    writeFileSync(path.join(dir, 'flags', 'staging.json'), JSON.stringify(staging));
-    writeFileSync(path.join(dir, 'flags', 'production.json'), JSON.stringify(production));
+    const [first, ...later] = deployableEnvironments();
+    const name = newEnvironmentName();
+    const read = (environment: string) => JSON.parse(readFileSync(`flags/${environment}.json`, 'utf8'));
+    const added = read(first);
+    Object.assign(added, { environment: name, naming: { prefix: `fleetflags-${name}` }, deploy: { ...added.deploy, order: added.deploy.order + 1 } });
+    writeFileSync(path.join(dir, 'flags', `${name}.json`), JSON.stringify(added));
+    for (const environment of later) {
+      const flags = read(environment);
+      flags.deploy.order += 1;
+      writeFileSync(path.join(dir, 'flags', `${environment}.json`), JSON.stringify(flags));
+    }
     const text = readFileSync(ROLLBACK_WORKFLOW, 'utf8');
 
     // WHEN the workflow is regenerated
     const after = withEnvironmentOptions(text, rollbackEnvironments(path.join(dir, 'flags')));
 
     // THEN the choice lists it, and only that line changed
-    expect(choiceOf(after).options).toEqual(['dogfood', 'staging', 'production']);
+    expect(choiceOf(after).options).toEqual([first, name, ...later]);
     const changed = text.split('\n').filter((line, i) => line !== after.split('\n')[i]);
     expect(changed).toHaveLength(1);
   });

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { environmentsWithAccess, loadGeneratorInput } from '../../lib/github/workflow-gen';
 
 type Workflow = {
   on: Record<string, unknown>;
@@ -83,12 +84,14 @@ describe('drift workflow', () => {
   it('runs on a schedule with each deployed environment\'s read-only role and may only write issues', () => {
     expect(wf.on).toHaveProperty('schedule');
     expect(wf.jobs.drift.permissions).toEqual({ contents: 'read', 'id-token': 'write', issues: 'write' });
+    expect(environmentsWithAccess(loadGeneratorInput())).toEqual(expect.arrayContaining(['dogfood', 'production']));
     expect(runCommands({ ...wf, jobs: { drift: wf.jobs.drift } })).toEqual([
       'npm ci --ignore-scripts',
-      'npm run --silent role-arn -- --env dogfood --role plan >> "$GITHUB_OUTPUT"',
-      'npm run drift -- --env dogfood --plans-only',
-      'npm run --silent role-arn -- --env production --role plan >> "$GITHUB_OUTPUT"',
-      'npm run drift -- --env production --plans-only',
+      // each environment with its own plan role (dogfood, production, and any added), in deploy order
+      ...environmentsWithAccess(loadGeneratorInput()).flatMap((env) => [
+        `npm run --silent role-arn -- --env ${env} --role plan >> "$GITHUB_OUTPUT"`,
+        `npm run drift -- --env ${env} --plans-only`,
+      ]),
       'npm run drift -- --from-plans out/drift',
     ]);
     // The report and the issue come after the plans, with the token only there.

@@ -10,6 +10,7 @@ import { main } from '../../../scripts/role-arn';
 import { AccessStack } from '../../../stacks/access-stack';
 import { shippedFlags } from '../../helpers/flags-fixtures';
 import { testApp } from '../../helpers/cdktf-app';
+import { newEnvironmentName } from '../../helpers/environments';
 
 describe('role ARNs from the flags', () => {
   test('GIVEN dogfood and production WHEN derived THEN each names its own account and the access stack\'s role names', () => {
@@ -43,6 +44,7 @@ describe('role ARNs from the flags', () => {
     expect(lines).toEqual(['role-arn=arn:aws:iam::444455556666:role/fleetflags-production-github-deploy', 'aws-region=us-east-1']);
     expect(roleOutputs(shippedFlags('dogfood'), 'plan')).toEqual(['role-arn=arn:aws:iam::111122223333:role/fleetflags-dogfood-github-plan', 'aws-region=us-east-1']);
     expect(() => main(['--env', 'production', '--role', 'admin'], () => undefined)).toThrow(expect.objectContaining({ exitCode: ExitCode.Usage }));
-    expect(() => main(['--env', 'staging', '--role', 'plan'], () => undefined)).toThrow(/Unknown environment "staging"/);
+    const unknown = newEnvironmentName();
+    expect(() => main(['--env', unknown, '--role', 'plan'], () => undefined)).toThrow(new RegExp(`Unknown environment "${unknown}"`));
   });
 });

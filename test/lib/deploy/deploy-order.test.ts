@@ -8,6 +8,7 @@ import path from 'node:path';
 import { deployOrderAtRef } from '../../../lib/deploy/deploy-order';
 import { main } from '../../../scripts/deploy';
 import { makeGitRepo, type GitRepo } from '../../helpers/git-repo';
+import { deployableEnvironments, shippedEnvironments } from '../../helpers/environments';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const shipped = (env: string) => JSON.parse(readFileSync(path.join(REPO, 'flags', `${env}.json`), 'utf8'));
@@ -17,20 +18,21 @@ let repo: GitRepo;
 beforeAll(() => {
   // GIVEN main with the shipped flags, pushed; then a PR branch that adds flags/evil.json, deployed first
   repo = makeGitRepo();
-  repo.commit('flags', Object.fromEntries(['sandbox', 'dogfood', 'production'].map((e) => [`flags/${e}.json`, json(shipped(e))])));
+  repo.commit('flags', Object.fromEntries(shippedEnvironments().map((e) => [`flags/${e}.json`, json(shipped(e))])));
   repo.git('push', '-q', 'origin', 'main');
   repo.git('fetch', '-q', 'origin');
   repo.git('checkout', '-q', '-b', 'pr');
-  const evil = { ...shipped('dogfood'), environment: 'evil', deploy: { order: 3 }, naming: { prefix: 'fleetflags-evil' } };
+  const last = Math.max(...deployableEnvironments().map((e) => shipped(e).deploy.order as number));
+  const evil = { ...shipped('dogfood'), environment: 'evil', deploy: { order: last + 1 }, naming: { prefix: 'fleetflags-evil' } };
   repo.commit('add evil', { 'flags/evil.json': json(evil) });
 });
 afterAll(() => repo.remove());
 
 describe('the deploy order CI uses', () => {
   it('comes from origin/main: an environment added by the PR is not deployed', () => {
-    expect(deployOrderAtRef('origin/main', repo.dir).environments).toEqual(['dogfood', 'production']);
+    expect(deployOrderAtRef('origin/main', repo.dir).environments).toEqual(deployableEnvironments());
     // (the checkout itself has it)
-    expect(deployOrderAtRef('HEAD', repo.dir).environments).toEqual(['dogfood', 'production', 'evil']);
+    expect(deployOrderAtRef('HEAD', repo.dir).environments).toEqual([...deployableEnvironments(), 'evil']);
   });
 
   it('leaves out an environment on main that the access stack does not know', () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { diffFlags, diffValues, readFlagsDir } from '../../../lib/plan/flags-diff';
 import { renderMarkdown } from '../../../lib/plan/render';
 import { tempDirs } from '../../helpers/temp-dirs';
+import { newEnvironmentName } from '../../helpers/environments';
 
 const tempDir = tempDirs();
 
@@ -78,16 +79,17 @@ describe('diffFlags on real edits of flags/*.json', () => {
 
 describe('flags changed, readable', () => {
   test('GIVEN a new environment (flags/staging.json added) WHEN rendered THEN "new environment staging", not a truncated object', () => {
-    // GIVEN the repository's flags plus a copy of dogfood as staging
+    // GIVEN the repository's flags plus a copy of dogfood under a name no flags file has ("staging" unless one does)
+    const name = newEnvironmentName(FLAGS_DIR);
     const base = readFlagsDir(FLAGS_DIR);
     const head = new Map(base);
-    head.set('staging.json', { ...(base.get('dogfood.json') as object), environment: 'staging' });
+    head.set(`${name}.json`, { ...(base.get('dogfood.json') as object), environment: name });
     // WHEN diffed and rendered
     const changes = diffFlags(base, head);
     const md = renderMarkdown([], { flagChanges: changes });
     // THEN one readable line
-    expect(changes).toMatchObject([{ environment: 'staging', path: '$', environmentChange: 'added' }]);
-    expect(md).toContain('**Flags:** 🆕 new environment `staging` (`flags/staging.json` added).');
+    expect(changes).toMatchObject([{ environment: name, path: '$', environmentChange: 'added' }]);
+    expect(md).toContain(`**Flags:** 🆕 new environment \`${name}\` (\`flags/${name}.json\` added).`);
     expect(md).not.toMatch(/\(absent\)|truncated|…/);
   });
 
