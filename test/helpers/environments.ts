@@ -26,11 +26,6 @@ export function newEnvironmentName(dir: string = FLAGS_DIR): string {
   return name;
 }
 
-/** The environments with an access stack (their own GitHub roles): those whose flags have `access`, sorted by name. */
-export function environmentsWithAccessStack(dir: string = FLAGS_DIR): string[] {
-  return shippedEnvironments(dir).filter((environment) => JSON.parse(readFileSync(path.join(dir, `${environment}.json`), 'utf8')).access !== undefined);
-}
-
 /** The environments CI deploys from main (those with a `deploy` section), in `deploy.order`. */
 export function deployableEnvironments(dir: string = FLAGS_DIR): string[] {
   return shippedEnvironments(dir)
