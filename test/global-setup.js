@@ -7,7 +7,7 @@
  * - One speculative-baseline cache for the whole run, shared by every suite and every
  *   script the suites start (FLEETFLAGS_BASELINE_CACHE; the workers and their child
  *   processes inherit it). Baselines are keyed by configuration, providers and algorithm
- *   (lib/plan/speculative.ts), so suites that build the same baseline build it once per
+ *   (lib/plan/baselines.ts), so suites that build the same baseline build it once per
  *   run, not once per suite; writes are atomic, so two workers building the same one at
  *   once only duplicate work. Fresh each run (removed by test/global-teardown.js), so a
  *   run never depends on what an earlier run left. A cache given from outside (the

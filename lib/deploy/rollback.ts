@@ -26,7 +26,8 @@ import { createOctokit } from '../github/sticky-comment';
 import { diffFlags, readFlagsAtRef } from '../plan/flags-diff';
 import { environmentOfStack, parseTerraformPlan, stackPlan, type StackPlan } from '../plan/plan-model';
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from '../plan/render';
-import { type Baseline, buildBaselines, canonical, speculativePlan, type StackJson } from '../plan/speculative';
+import { type Baseline, buildBaselines, canonical } from '../plan/baselines';
+import { speculativePlan, type StackJson } from '../plan/speculative';
 import { ALLOW_EXPIRED_CATCH_UP_ENV } from '../flags/load';
 import { readStacks } from '../synth';
 import { formatCounts, planCounts, type SimplePlanCounts } from './deploy';
@@ -273,7 +274,7 @@ export async function runRollback(options: RollbackOptions): Promise<RollbackRes
     const plans: RollbackStackPlan[] = [];
     const views: StackPlan[] = [];
     const stacks = [...new Set([...baseStacks.keys(), ...headStacks.keys()])].sort();
-    // The baselines of every changed stack, folded together (speculative.ts buildBaselines).
+    // The baselines of every changed stack, folded together (baselines.ts buildBaselines).
     const changed = stacks.filter((s) => baseStacks.has(s) && headStacks.has(s) && canonical(baseStacks.get(s)) !== canonical(headStacks.get(s)));
     const baselines =
       changed.length > 0

@@ -1,5 +1,5 @@
 /**
- * Where speculative baselines are cached (lib/plan/speculative.ts), in a module of its own:
+ * Where speculative baselines are cached (lib/plan/baselines.ts), in a module of its own:
  * the deploy's local store and the scripts ask for the directory without loading the plan
  * runner (and with it the synthesizer, cdktf and the provider classes).
  */

@@ -21,8 +21,9 @@
  *   flags/head/<env>.json  the head flags file of each planned environment
  *   flags/base/<env>.json  the base flags file (when the base has one)
  *   work/                  Terraform working directories (kept for debugging); work/_baselines
- *                          builds every stack's baseline at once (speculative.ts buildBaselines),
- *                          work/_speculative/heads plans every head at once (speculativePlans)
+ *                          builds every stack's baseline (baselines.ts buildBaselines: one root per
+ *                          provider configuration), work/_speculative/heads plans every head
+ *                          (speculativePlans, the same way)
  */
 import type { $ as Zx } from 'zx';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -35,7 +36,8 @@ import { baseFlagsAtRef } from '../flags/base-flags';
 import { readStacks, synthesizeStacks } from '../synth';
 import { defaultBaselineCache } from './baseline-cache-dir';
 import { providerTemplate, terraform, type StackJson } from '../terraform/runner';
-import { type Baseline, buildBaselines, canonical, type PlanJson, speculativePlans } from './speculative';
+import { type Baseline, buildBaselines, canonical } from './baselines';
+import { type PlanJson, speculativePlans } from './speculative';
 
 export type PlanMode = 'speculative' | 'real';
 
@@ -178,20 +180,20 @@ async function planWithBases(options: PlanRunOptions, bases: Map<string, Synthes
   });
   for (const job of jobs) if (job.stackMode === 'real' && !hasAwsCredentials(env)) throw errors.realPlanNeedsCredentials(job.stack);
 
-  // Every speculative baseline at once: one plan and one show per fold round for all stacks (speculative.ts buildBaselines).
+  // Every speculative baseline: one plan and one show per fold round for each provider configuration, `concurrency` at a time (baselines.ts buildBaselines).
   const cacheDir = options.baselineCache === false ? undefined : (options.baselineCache ?? defaultBaselineCache(env));
   const baseConfigs = new Map(jobs.filter((j) => j.stackMode === 'speculative' && j.baseJson).map((j) => [j.stack, j.baseJson!] as const));
   let baselines = new Map<string, Baseline>();
   if (baseConfigs.size > 0) {
     const started = Date.now();
     log(baseConfigs.size === 1 ? 'building the baseline of 1 stack (or reading it from the cache)' : `building the baselines of ${baseConfigs.size} stacks together (those not in the cache)`);
-    baselines = await buildBaselines(baseConfigs, { workdir: path.join(outDir, 'work', BASELINES_WORKDIR), cacheDir });
+    baselines = await buildBaselines(baseConfigs, { workdir: path.join(outDir, 'work', BASELINES_WORKDIR), cacheDir, concurrency });
     const cached = [...baselines.values()].filter((b) => b.fromCache).length;
     const rounds = Math.max(0, ...[...baselines.values()].map((b) => b.rounds));
     log(`baselines: ${cached} from the cache, ${baselines.size - cached} built in ${rounds} round(s) [${Math.round((Date.now() - started) / 100) / 10}s]`);
   }
 
-  // Every speculative head at once, each against its baseline: one plan and one show (speculative.ts speculativePlans).
+  // Every speculative head, each against its baseline: one plan and one show per provider configuration (speculative.ts speculativePlans).
   const speculativeJobs = jobs.filter((j) => j.stackMode === 'speculative');
   let speculative = new Map<string, PlanJson>();
   let speculativeSeconds = 0;
@@ -199,7 +201,7 @@ async function planWithBases(options: PlanRunOptions, bases: Map<string, Synthes
     const started = Date.now();
     speculative = await speculativePlans(
       new Map(speculativeJobs.map((j) => [j.stack, { base: j.baseJson, head: j.headJson, baseline: baselines.get(j.stack) }])),
-      { workdir: path.join(outDir, 'work', HEADS_WORKDIR), cacheDir },
+      { workdir: path.join(outDir, 'work', HEADS_WORKDIR), cacheDir, concurrency },
     );
     speculativeSeconds = Math.round((Date.now() - started) / 100) / 10;
   }

@@ -2,28 +2,14 @@
  * Speculative plans: what Terraform would do, without cloud credentials or state.
  *
  * The base configuration (e.g. the base branch's) is turned into a Terraform state
- * "as if it had been applied" (`baselineState`), and the head configuration is
+ * "as if it had been applied" (baselines.ts), and the head configuration is
  * planned against it with `-refresh=false` (`speculativePlan`). So the real
  * provider, not us, decides what is an update and what is a replacement (and why:
  * `action_reason`, `replace_paths`).
  *
- * The baseline is a fixpoint:
- *   round 1: plan the base against an empty state; every resource is a create.
- *            Known `after` values go into the state; computed ones the plan
- *            leaves unknown get placeholders from the provider schema (empty
- *            values, realistic IDs and ARNs: state-placeholders.ts).
- *   round n: plan the base against that state. References (`bucket =
- *            aws_s3_bucket.x.id`) now resolve, defaults and `tags_all` show up as
- *            updates; their known `after` values are folded back in.
- *   ...until a plan shows no changes (usually round 2 or 3). Capped; not converging
- *   is an error that names the resources that keep changing.
- *
- * Several stacks fold together (`buildBaselines`): each is a module of one root, so a
- * round is ONE `plan` + ONE `show -json` for all of them (each Terraform process loads
- * the AWS provider schema: seconds of CPU), and each stack's baseline, rounds and
- * cache entry are exactly those of the stack alone (`buildBaseline` is the one-stack case).
- *
- * Rule: an unchanged configuration plans to zero changes (test/lib/plan/speculative.test.ts).
+ * Several heads plan together (`speculativePlans`): those with the same provider
+ * configuration as modules of one root, one root per provider configuration (as the
+ * baselines fold: baselines.ts).
  *
  * The plan JSON `speculativePlan` returns is `terraform show -json` with one extra
  * top-level field, `fleetflags` (SpeculativeMarker): `speculative: true`, how the
@@ -36,214 +22,16 @@
  * plan is made again with `prevent_destroy` lifted from exactly those resources,
  * and the marker lists them in `preventDestroy` (a deploy of this change fails).
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { errors, FleetflagsError } from '../errors';
-import { modulePlan, moduleOutputName, providerTemplate, type StackJson, terraform, writeModulesWorkdir, writeOfflineWorkdir } from '../terraform/runner';
-import { type ProviderSchemas, providerSchemas } from './provider-schema';
-import { emptyState, foldPlan, type PlanJson, planIsEmpty, plannedChanges, type StateBuildContext, type StateJson } from './state';
+import { mapLimit } from '../concurrency';
+import { FleetflagsError } from '../errors';
+import { modulePlan, providerGroups, type StackJson, writeModulesWorkdir, writeOfflineWorkdir } from '../terraform/runner';
+import { type Baseline, buildBaseline, buildBaselines, canonical, DEFAULT_CONCURRENCY, moduleNames, moduleState, planOnce, showJson, stackNameOf } from './baselines';
+import type { PlanJson, StateJson } from './state';
 
 export type { PlanJson, StateJson, StackJson };
 
-/** Bumped whenever a change here or in state*.ts changes the baselines built. */
-export const BASELINE_ALGORITHM_VERSION = 2;
-/** Rounds of the fixpoint before giving up. */
-export const DEFAULT_MAX_ROUNDS = 6;
-const ACCOUNT_FALLBACK = '123456789012';
-
-export interface BaselinesOptions {
-  /** Directory to plan the base configurations in (created; its contents are ours). */
-  readonly workdir: string;
-  /** @default DEFAULT_MAX_ROUNDS */
-  readonly maxRounds?: number;
-  /**
-   * Directory of cached baselines, one file per configuration, keyed by a hash of the
-   * configuration, the providers and BASELINE_ALGORITHM_VERSION. @default no cache
-   */
-  readonly cacheDir?: string;
-  /** Provider schemas. @default providerSchemas() (cached on disk) */
-  readonly schemas?: ProviderSchemas;
-}
-
-export interface BaselineOptions extends BaselinesOptions {
-  /** Stack name, for messages. @default the stack's own name from its metadata */
-  readonly stackName?: string;
-}
-
-export interface Baseline {
-  readonly state: StateJson;
-  /** Plans it took: the last one showed no changes. 0 when it came from the cache. */
-  readonly rounds: number;
-  readonly fromCache: boolean;
-  /**
-   * The last round's plan of the base against its baseline (no changes), shaped like
-   * a plan of that configuration alone (runner.ts modulePlan). Read on demand: one
-   * `terraform show` per round, shared by every stack that converged in it. Absent
-   * when the baseline came from the cache.
-   */
-  readonly finalPlan?: () => Promise<PlanJson>;
-}
-
-/** A Terraform state "as if `base` had been applied": its plan against it shows no changes. */
-export async function baselineState(base: StackJson, options: BaselineOptions): Promise<StateJson> {
-  return (await buildBaseline(base, options)).state;
-}
-
-/** baselineState with how it was made: buildBaselines of this one stack. */
-export async function buildBaseline(base: StackJson, options: BaselineOptions): Promise<Baseline> {
-  const stack = options.stackName ?? stackNameOf(base);
-  return (await buildBaselines(new Map([[stack, base]]), options)).get(stack)!;
-}
-
-/** A stack whose baseline is being built. */
-interface Folding {
-  readonly name: string;
-  readonly module: string;
-  readonly cacheFile?: string;
-  readonly ctx: StateBuildContext;
-  state?: StateJson;
-}
-
-/**
- * The baselines of several stacks (name -> configuration), built together: the stacks
- * not in the cache are modules of one root (runner.ts writeModulesWorkdir, their
- * outputs re-exported), so each round of the fixpoint is ONE `terraform plan` and ONE
- * `show -json` for all of them, and the provider schema is loaded once per round. (One
- * stack to build is planned as the root itself, as before there were modules: its
- * `finalPlan` is then the full `show -json`.)
- *
- * Each stack keeps its own state, folded from its module's part of the plan (modulePlan)
- * with its own region and account (providerContext); the round's state is those states
- * moved into their modules (`moduleState`). A stack is done in the first round its module
- * plans no changes, and its rounds are those of that stack alone: its baseline is the one
- * `buildBaseline` of it alone gives, and the cache entries are the same files (same key),
- * so either function hits what the other cached.
- */
-export async function buildBaselines(stacks: ReadonlyMap<string, StackJson>, options: BaselinesOptions): Promise<Map<string, Baseline>> {
-  const dir = path.resolve(options.workdir);
-  const maxRounds = options.maxRounds ?? DEFAULT_MAX_ROUNDS;
-  const lock = readFileSync(path.join(await providerTemplate(), '.terraform.lock.hcl'), 'utf8');
-  const results = new Map<string, Baseline>();
-  const folding: Folding[] = [];
-  const modules = moduleNames([...stacks.keys()]);
-  let schemas = options.schemas;
-  for (const [name, base] of stacks) {
-    const cacheFile = options.cacheDir ? path.join(options.cacheDir, `${baselineKey(base, lock)}.tfstate`) : undefined;
-    const cached = cacheFile ? readCached(cacheFile) : undefined;
-    if (cached) {
-      results.set(name, { state: cached, rounds: 0, fromCache: true });
-      continue;
-    }
-    schemas ??= await providerSchemas();
-    const { region, accountId } = providerContext(base);
-    folding.push({ name, module: modules.get(name)!, cacheFile, ctx: { schemas, region, accountId } });
-  }
-  if (folding.length > 0) {
-    mkdirSync(dir, { recursive: true });
-    // One stack alone is the root configuration itself: its plans are plans of it alone (a full `show -json`).
-    const single = folding.length === 1;
-    let sharedProvider = true;
-    if (single) await writeOfflineWorkdir(dir, stacks.get(folding[0].name)!);
-    else ({ sharedProvider } = await writeModulesWorkdir(dir, new Map(folding.map((f) => [f.module, stacks.get(f.name)!])), { outputs: true }));
-    const partOfPlan = (plan: PlanJson, f: Folding): PlanJson => (single ? plan : modulePlan(plan, f.module));
-    const stateFile = path.join(dir, 'baseline.tfstate');
-    rmSync(stateFile, { force: true });
-    const lineage = `fleetflags-speculative-${createHash('sha256').update(folding.map((f) => f.name).join('\n')).digest('hex').slice(0, 24)}`;
-    let active = folding;
-    for (let round = 1; active.length > 0; round++) {
-      const planFile = `round-${round}.tfplan`;
-      const exit = await planOnce(dir, planFile, round > 1 ? stateFile : undefined, true);
-      const shown = once(() => showJson(dir, planFile));
-      // Exit 0: no module changes anything. Otherwise each module's part says whether it is done.
-      const parts = exit === 0 && round > 1 ? undefined : await shown();
-      const partOf = (f: Folding): PlanJson => partOfPlan(parts!, f);
-      const converged = round > 1 ? active.filter((f) => !parts || planIsEmpty(partOf(f))) : [];
-      for (const f of converged) {
-        if (f.cacheFile) writeAtomic(f.cacheFile, JSON.stringify(f.state));
-        results.set(f.name, { state: f.state!, rounds: round, fromCache: false, finalPlan: once(async () => partOfPlan(await shown(), f)) });
-      }
-      active = active.filter((f) => !converged.includes(f));
-      if (active.length === 0) break;
-      if (round >= maxRounds) {
-        const changes = active.flatMap((f) => plannedChanges(partOf(f)).map((c) => `${active.length > 1 ? `${f.name}: ` : ''}${c.address} (${c.actions.join(',')})`));
-        throw errors.speculativeNotConverged(active.map((f) => f.name).join(', '), round, changes);
-      }
-      for (const f of active) {
-        f.state ??= emptyState(parts!.terraform_version ?? '1.11.0', `fleetflags-speculative-${createHash('sha256').update(f.name).digest('hex').slice(0, 24)}`);
-        foldPlan(f.state, partOf(f), f.ctx, stacks.get(f.name));
-      }
-      const combined = single
-        ? folding[0].state!
-        : moduleState(
-            folding.map((f) => [f.module, f.state!] as const),
-            sharedProvider,
-            { lineage, serial: round, terraformVersion: parts!.terraform_version ?? '1.11.0' },
-          );
-      writeFileSync(stateFile, JSON.stringify(combined, null, 2));
-    }
-  }
-  // In the order asked.
-  return new Map([...stacks.keys()].map((name) => [name, results.get(name)!]));
-}
-
-/**
- * States of stacks alone, as one state of a root that holds each stack as a module
- * (runner.ts writeModulesWorkdir): each resource in `module.<name>`, its provider the
- * module's own (`module.<name>.provider["..."]`) or, when the modules share the root's,
- * that one (`provider["..."]`); outputs under their re-exported names (moduleOutputName).
- */
-export function moduleState(
-  states: ReadonlyArray<readonly [string, StateJson]>,
-  sharedProvider: boolean,
-  meta: { readonly lineage: string; readonly serial: number; readonly terraformVersion: string },
-): StateJson {
-  const outputs: StateJson['outputs'] = {};
-  for (const [module, state] of states) {
-    for (const [name, output] of Object.entries(state.outputs)) outputs[moduleOutputName(module, name)] = output;
-  }
-  return {
-    ...emptyState(meta.terraformVersion, meta.lineage),
-    serial: meta.serial,
-    outputs,
-    resources: states.flatMap(([module, state]) =>
-      state.resources.map((r) => ({
-        ...r,
-        module: r.module ? `module.${module}.${r.module}` : `module.${module}`,
-        provider: sharedProvider ? r.provider : `module.${module}.${r.provider}`,
-        instances: r.instances.map((i) => (i.dependencies ? { ...i, dependencies: i.dependencies.map((d) => `module.${module}.${d}`) } : i)),
-      })),
-    ),
-  };
-}
-
-/** Module names for stack names: the name itself when it is a Terraform identifier, else a sanitized one (unique). */
-function moduleNames(names: readonly string[]): Map<string, string> {
-  const used = new Set<string>();
-  const result = new Map<string, string>();
-  names.forEach((name, i) => {
-    let module = /^[A-Za-z_][A-Za-z0-9_-]*$/.test(name) && !name.includes('__') ? name : `stack_${i}_${name.replace(/[^A-Za-z0-9]+/g, '_')}`;
-    while (used.has(module)) module = `${module}_`;
-    used.add(module);
-    result.set(name, module);
-  });
-  return result;
-}
-
-function readCached(file: string): StateJson | undefined {
-  if (!existsSync(file)) return undefined;
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as StateJson;
-  } catch {
-    return undefined; // corrupt cache entry: rebuild
-  }
-}
-
-/** A memoized thunk. */
-function once<T>(make: () => Promise<T>): () => Promise<T> {
-  let value: Promise<T> | undefined;
-  return () => (value ??= make());
-}
 
 export interface SpeculativePlanOptions {
   /** The configuration the baseline is made of; none: plan against an empty state (everything is created). */
@@ -349,11 +137,14 @@ export interface SpeculativePlansOptions {
   readonly maxRounds?: number;
   /** See SpeculativePlanOptions.reuseFinalRound. @default true */
   readonly reuseFinalRound?: boolean;
+  /** Provider groups planned at once (see BaselinesOptions.concurrency). @default DEFAULT_CONCURRENCY */
+  readonly concurrency?: number;
 }
 
 /**
- * speculativePlan of several stacks (name -> job), in ONE `plan` + ONE `show -json`: each
- * head is a module of one root (runner.ts writeModulesWorkdir) planned against its
+ * speculativePlan of several stacks (name -> job), in ONE `plan` + ONE `show -json` per
+ * provider group (providerGroups; `concurrency` groups at a time): each head is a module of
+ * its group's root (runner.ts writeModulesWorkdir) planned against its
  * baseline moved into its module (moduleState); each stack's plan is its module's part
  * (runner.ts modulePlan: resource and output changes, configuration; no prior state).
  * Missing baselines are built together first (buildBaselines); an unchanged head reuses
@@ -365,7 +156,10 @@ export async function speculativePlans(jobs: ReadonlyMap<string, SpeculativeJob>
   const workdir = path.resolve(options.workdir);
   mkdirSync(workdir, { recursive: true });
   const missing = new Map([...jobs].filter(([, j]) => j.base && !j.baseline).map(([name, j]) => [name, j.base!] as const));
-  const built = missing.size > 0 ? await buildBaselines(missing, { workdir: path.join(workdir, 'base'), cacheDir: options.cacheDir, maxRounds: options.maxRounds }) : undefined;
+  const built =
+    missing.size > 0
+      ? await buildBaselines(missing, { workdir: path.join(workdir, 'base'), cacheDir: options.cacheDir, maxRounds: options.maxRounds, concurrency: options.concurrency })
+      : undefined;
   const baselineOf = (name: string): Baseline | undefined => (jobs.get(name)!.base ? (jobs.get(name)!.baseline ?? built?.get(name)) : undefined);
   const marker = (name: string, preventDestroy: readonly string[]): SpeculativeMarker => ({
     speculative: true,
@@ -383,60 +177,71 @@ export async function speculativePlans(jobs: ReadonlyMap<string, SpeculativeJob>
   }
   if (toPlan.length > 0) {
     const modules = moduleNames(toPlan);
-    const byModule = new Map(toPlan.map((name) => [modules.get(name)!, name]));
-    const heads = new Map(toPlan.map((name) => [name, jobs.get(name)!.head]));
-    const headDir = path.join(workdir, 'heads');
-    const write = () => writeModulesWorkdir(headDir, new Map(toPlan.map((name) => [modules.get(name)!, heads.get(name)!])), { outputs: true });
-    const { sharedProvider } = await write();
-    const withBase = toPlan.filter((name) => baselineOf(name));
-    let stateFile: string | undefined;
-    if (withBase.length > 0) {
-      stateFile = path.join(workdir, 'baselines.tfstate');
-      const states = withBase.map((name) => [modules.get(name)!, baselineOf(name)!.state] as const);
-      const state = moduleState(states, sharedProvider, { lineage: 'fleetflags-speculative-heads', serial: 1, terraformVersion: states[0][1].terraform_version });
-      writeFileSync(stateFile, JSON.stringify(state, null, 2));
+    const groups = providerGroups(toPlan, (name) => jobs.get(name)!.head);
+    // One group: its root is `heads/`. Several: each in a directory of its own under it, named after its first module.
+    const groupDir = (group: readonly string[]) => path.join(workdir, 'heads', ...(groups.length === 1 ? [] : [modules.get(group[0])!]));
+    const settled = await mapLimit(groups, options.concurrency ?? DEFAULT_CONCURRENCY, (group) =>
+      planHeads(group, groupDir(group), modules, jobs, baselineOf).then(
+        (plans) => ({ plans }),
+        (error: unknown) => ({ error }),
+      ),
+    );
+    const failed = settled.find((s): s is { error: unknown } => 'error' in s);
+    if (failed) throw failed.error;
+    for (const { plans } of settled as Array<{ plans: Map<string, { plan: PlanJson; lifted: string[] }> }>) {
+      for (const [name, { plan, lifted }] of plans) results.set(name, { ...plan, fleetflags: marker(name, lifted.sort()) });
     }
-    const lifted = new Map<string, string[]>(toPlan.map((name) => [name, []]));
-    for (;;) {
-      try {
-        await planOnce(headDir, 'plan.tfplan', stateFile, false);
-        break;
-      } catch (e) {
-        // "module.<name>.<address>": lift the guard in that module's configuration only.
-        const blocked = (e instanceof FleetflagsError ? preventDestroyAddresses(e.message) : [])
-          .map((a) => /^module\.([^.]+)\.(.+)$/.exec(a))
-          .filter((m): m is RegExpExecArray => m !== null && byModule.has(m[1]) && !lifted.get(byModule.get(m[1])!)!.includes(m[2]));
-        if (blocked.length === 0) throw e;
-        for (const [, module, address] of blocked) {
-          const name = byModule.get(module)!;
-          lifted.get(name)!.push(address);
-          heads.set(name, withoutPreventDestroy(heads.get(name)!, [address]));
-        }
-        await write();
-      }
-    }
-    const plan = await showJson(headDir, 'plan.tfplan');
-    for (const name of toPlan) results.set(name, { ...modulePlan(plan, modules.get(name)!), fleetflags: marker(name, lifted.get(name)!.sort()) });
   }
   // In the order asked.
   return new Map([...jobs.keys()].map((name) => [name, results.get(name)!]));
 }
 
-// -- terraform ---------------------------------------------------------------
-
-/** `terraform plan -refresh=false -out`; returns 0 (no changes) or 2 (changes) with -detailed-exitcode. */
-async function planOnce(dir: string, planFile: string, stateFile: string | undefined, detailed: boolean): Promise<number> {
-  const args = ['plan', '-input=false', '-no-color', '-lock=false', '-refresh=false', `-out=${planFile}`];
-  if (detailed) args.push('-detailed-exitcode');
-  // Without -state, a stale terraform.tfstate in dir must not count: point at a file that does not exist.
-  args.push(`-state=${stateFile ?? path.join(dir, 'empty.tfstate')}`);
-  const result = await terraform(args, { cwd: dir, okExitCodes: detailed ? [0, 2] : [0] });
-  return result.exitCode;
-}
-
-async function showJson(dir: string, planFile: string): Promise<PlanJson> {
-  const shown = await terraform(['show', '-json', '-no-color', planFile], { cwd: dir });
-  return JSON.parse(shown.stdout) as PlanJson;
+/**
+ * The heads of `group` (stacks that share a provider configuration: providerGroups) as modules of
+ * one root in `dir`, each against its baseline moved into its module: ONE `plan` (again with the
+ * prevent_destroy guards Terraform refused lifted, in their own stack only) and ONE `show -json`.
+ * Each stack's plan is its module's part, with the addresses whose guard was lifted.
+ */
+async function planHeads(
+  group: readonly string[],
+  dir: string,
+  modules: ReadonlyMap<string, string>,
+  jobs: ReadonlyMap<string, SpeculativeJob>,
+  baselineOf: (name: string) => Baseline | undefined,
+): Promise<Map<string, { plan: PlanJson; lifted: string[] }>> {
+  const byModule = new Map(group.map((name) => [modules.get(name)!, name]));
+  const heads = new Map(group.map((name) => [name, jobs.get(name)!.head]));
+  const write = () => writeModulesWorkdir(dir, new Map(group.map((name) => [modules.get(name)!, heads.get(name)!])), { outputs: true });
+  const { sharedProvider } = await write();
+  const withBase = group.filter((name) => baselineOf(name));
+  let stateFile: string | undefined;
+  if (withBase.length > 0) {
+    stateFile = path.join(dir, 'baselines.tfstate');
+    const states = withBase.map((name) => [modules.get(name)!, baselineOf(name)!.state] as const);
+    const state = moduleState(states, sharedProvider, { lineage: 'fleetflags-speculative-heads', serial: 1, terraformVersion: states[0][1].terraform_version });
+    writeFileSync(stateFile, JSON.stringify(state, null, 2));
+  }
+  const lifted = new Map<string, string[]>(group.map((name) => [name, []]));
+  for (;;) {
+    try {
+      await planOnce(dir, 'plan.tfplan', stateFile, false);
+      break;
+    } catch (e) {
+      // "module.<name>.<address>": lift the guard in that module's configuration only.
+      const blocked = (e instanceof FleetflagsError ? preventDestroyAddresses(e.message) : [])
+        .map((a) => /^module\.([^.]+)\.(.+)$/.exec(a))
+        .filter((m): m is RegExpExecArray => m !== null && byModule.has(m[1]) && !lifted.get(byModule.get(m[1])!)!.includes(m[2]));
+      if (blocked.length === 0) throw e;
+      for (const [, module, address] of blocked) {
+        const name = byModule.get(module)!;
+        lifted.get(name)!.push(address);
+        heads.set(name, withoutPreventDestroy(heads.get(name)!, [address]));
+      }
+      await write();
+    }
+  }
+  const plan = await showJson(dir, 'plan.tfplan');
+  return new Map(group.map((name) => [name, { plan: modulePlan(plan, modules.get(name)!), lifted: lifted.get(name)! }]));
 }
 
 // -- helpers -----------------------------------------------------------------
@@ -461,45 +266,3 @@ function sameConfig(a: StackJson, b: StackJson): boolean {
   return canonical(a) === canonical(b);
 }
 
-/** JSON with sorted keys: equal configurations give equal strings. */
-export function canonical(value: unknown): string {
-  return JSON.stringify(value, (_k, v) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v,
-  );
-}
-
-/** The cache key of a baseline: the configuration, the provider versions of the lock file (`lock`: its text) and the algorithm. */
-/**
- * The cache key of a baseline: the configuration without its state backend (an offline
- * working copy drops it, and a local backend's path differs per checkout), the providers
- * and the algorithm version.
- */
-function baselineKey(base: StackJson, lock: string): string {
-  const { backend: _backend, ...terraformBlock } = (base.terraform ?? {}) as StackJson;
-  const keyed = base.terraform ? { ...base, terraform: terraformBlock } : base;
-  const versions = [...lock.matchAll(/provider\s+"([^"]+)"[^}]*?version\s*=\s*"([^"]+)"/g)].map((m) => `${m[1]}@${m[2]}`).sort();
-  return createHash('sha256')
-    .update(`v${BASELINE_ALGORITHM_VERSION}\n${versions.join('\n')}\n${canonical(keyed)}`)
-    .digest('hex')
-    .slice(0, 32);
-}
-
-function writeAtomic(file: string, text: string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
-
-function stackNameOf(stack: StackJson): string {
-  return stack['//']?.metadata?.stackName ?? 'stack';
-}
-
-/** Region and account the placeholders use: from the stack's (first) AWS provider. */
-export function providerContext(stack: StackJson): { region: string; accountId: string } {
-  const aws = ([] as StackJson[]).concat(stack.provider?.aws ?? [])[0] ?? {};
-  const region = typeof aws.region === 'string' && !aws.region.includes('${') ? aws.region : 'us-east-1';
-  const allowed = Array.isArray(aws.allowed_account_ids) ? aws.allowed_account_ids[0] : undefined;
-  const accountId = typeof allowed === 'string' && /^\d{12}$/.test(allowed) ? allowed : ACCOUNT_FALLBACK;
-  return { region, accountId };
-}

@@ -36,6 +36,11 @@ import { AWS_PROVIDER_ADDRESS } from './provider-server';
 /** Set to "0" to turn the provider pool off: every Terraform launches its own providers. */
 export const PROVIDER_POOL_ENV = 'FLEETFLAGS_PROVIDER_POOL';
 
+/** Whether Terraform runs may use the provider pool at all (FLEETFLAGS_PROVIDER_POOL is not "0"). */
+export function providerPoolEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env[PROVIDER_POOL_ENV] !== '0';
+}
+
 /** Commands that start the AWS provider and may attach to a server (never `init`: it installs providers). */
 export const POOLED_COMMANDS: ReadonlySet<string> = new Set(['plan', 'apply', 'validate', 'show', 'refresh', 'providers']);
 
@@ -91,7 +96,7 @@ export function poolDecision(command: string, cwd: string, env: NodeJS.ProcessEn
 }
 
 function decide(command: string, cwd: string, env: NodeJS.ProcessEnv): PoolDecision {
-  if (env[PROVIDER_POOL_ENV] === '0') return plain(`${PROVIDER_POOL_ENV}=0`);
+  if (!providerPoolEnabled(env)) return plain(`${PROVIDER_POOL_ENV}=0`);
   if (env.TF_REATTACH_PROVIDERS) return plain('TF_REATTACH_PROVIDERS is set already');
   if (!POOLED_COMMANDS.has(command)) return plain(`terraform ${command} is not pooled`);
   let configs: Json[];

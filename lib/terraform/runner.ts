@@ -15,7 +15,7 @@ import { errors } from '../errors';
 import { AWS_PROVIDER_VERSION, pluginCacheDir, terraformEnv } from './cli-config';
 import { OFFLINE_ACCESS_KEY } from './provider-access-keys';
 import { endpointOverrideVariables } from './emulator-profile';
-import { isEmulatedConfiguration, poolDecision, RETRIED_COMMANDS } from './provider-eligibility';
+import { isEmulatedConfiguration, poolDecision, providerPoolEnabled, RETRIED_COMMANDS } from './provider-eligibility';
 import { providerPool, type ProviderPoolStats } from './provider-pool';
 import { missingSchemaError } from './provider-schema-filter';
 import { schemaTypes } from './schema-types';
@@ -375,7 +375,7 @@ export async function writeModulesWorkdir(
   const entries = [...configurations];
   if (entries.length === 0) throw new Error('writeModulesWorkdir: no configurations');
   const first = entries[0][1];
-  const shared = entries.every(([, stack]) => JSON.stringify(stack.provider ?? null) === JSON.stringify(first.provider ?? null));
+  const shared = entries.every(([, stack]) => providerConfigurationKey(stack) === providerConfigurationKey(first));
   rmSync(path.join(dir, MODULES_DIR), { recursive: true, force: true });
   mkdirSync(path.join(dir, '.terraform', 'modules'), { recursive: true });
   const modules: Record<string, { source: string }> = {};
@@ -415,6 +415,30 @@ export async function writeModulesWorkdir(
   };
   writeFileSync(path.join(dir, '.terraform', 'modules', 'modules.json'), JSON.stringify(manifest));
   return { sharedProvider: shared };
+}
+
+/** Configurations with equal keys have the same provider configuration: writeModulesWorkdir lets their modules share the root's. */
+export function providerConfigurationKey(stack: StackJson): string {
+  return JSON.stringify(stack.provider ?? null);
+}
+
+/**
+ * Stacks (by name) in the groups that may share one Terraform root: those with the same provider
+ * configuration (providerConfigurationKey), in the order given. A root of modules with
+ * different provider configurations launches a provider per module for every plan (no pooled server
+ * serves two configurations: provider-eligibility.ts); one root per configuration, each plan
+ * attached to a pooled server, takes less than half the CPU (README, the provider pool; baselines.ts buildBaselines). With the
+ * pool off (FLEETFLAGS_PROVIDER_POOL=0), every stack is in one group: one root launching its own
+ * providers is cheaper than one per stack doing so.
+ */
+export function providerGroups(names: readonly string[], stackOf: (name: string) => StackJson, env: NodeJS.ProcessEnv = process.env): string[][] {
+  if (!providerPoolEnabled(env)) return names.length > 0 ? [[...names]] : [];
+  const groups = new Map<string, string[]>();
+  for (const name of names) {
+    const key = providerConfigurationKey(stackOf(name));
+    groups.set(key, [...(groups.get(key) ?? []), name]);
+  }
+  return [...groups.values()];
 }
 
 /**

@@ -2,7 +2,7 @@
  * Fleet-stack baselines that several suites plan against, built once per test run.
  *
  * Every configuration in SHARED_FLEET_BASELINES is folded in ONE buildBaselines
- * (lib/plan/speculative.ts) into the run's baseline cache (baseline-cache.ts): the
+ * (lib/plan/baselines.ts) into the run's baseline cache (baseline-cache.ts): the
  * fleet stacks of the sandbox share one provider configuration, so each round is one
  * `plan` + one `show` with one AWS provider process for all of them, where each suite
  * used to run a fixpoint of its own. The first suite that asks builds them all, under a
@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import type { Flags } from '../../lib/flags/schema';
-import { type Baseline, buildBaselines } from '../../lib/plan/speculative';
+import { type Baseline, buildBaselines } from '../../lib/plan/baselines';
 import { testBaselineCache } from './baseline-cache';
 import { fleetFlags } from './fleet-flags';
 import { synthFleetStack } from './fleet-synth';

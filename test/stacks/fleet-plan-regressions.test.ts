@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Flags } from '../../lib/flags/schema';
 import { modulePlan, planJson, writeModulesWorkdir } from '../../lib/terraform/runner';
-import { moduleState, type StateJson } from '../../lib/plan/speculative';
+import { moduleState, type StateJson } from '../../lib/plan/baselines';
 import { fleetFlags } from '../helpers/fleet-flags';
 import { synthFleetStack } from '../helpers/fleet-synth';
 import { sharedFleetBaselines } from '../helpers/shared-baselines';
@@ -42,7 +42,7 @@ async function planAgainst(cases: ReadonlyArray<readonly [string, string, Flags]
   const dir = path.join(root, 'cases');
   const { sharedProvider } = await writeModulesWorkdir(dir, new Map(cases.map(([name, , flags]) => [name, synthFleetStack(flags)])), { outputs: true });
   const stateFile = path.join(root, 'cases.tfstate');
-  // Each case's baseline, moved into that case's module (speculative.ts moduleState).
+  // Each case's baseline, moved into that case's module (baselines.ts moduleState).
   const states = cases.map(([name, baseline]) => [name, baselines.get(baseline)!] as const);
   writeFileSync(stateFile, JSON.stringify(moduleState(states, sharedProvider, { lineage: 'regressions', serial: 1, terraformVersion: states[0][1].terraform_version })));
   const plan = await planJson(dir, { stateFile });

@@ -2,14 +2,17 @@
  * Terraform is the judge: every stack of every environment, synthesized from the
  * shipped flags files, passes the real `terraform validate` and an offline
  * `terraform plan` (real provider schema and diff logic, no AWS account). The stacks
- * are modules of one root, each with its own provider: one Terraform process per step.
+ * are validated as modules of one root (one `validate`: it never configures a provider, so
+ * it attaches to a pooled server), and planned one root per provider configuration
+ * (runner.ts providerGroups: here one per stack), each plan attached to a pooled server.
  *
  * @terraform: runs the real Terraform (left out of `npm run test:quick`).
  */
 import path from 'node:path';
 import { loadFlagsOrThrow } from '../../lib/flags/load';
 import { synthesizeStacks } from '../../lib/synth';
-import { modulePlan, planJson, validate, writeModulesWorkdir, type StackJson } from '../../lib/terraform/runner';
+import { mapLimit } from '../../lib/concurrency';
+import { modulePlan, planJson, providerGroups, validate, writeModulesWorkdir, type StackJson } from '../../lib/terraform/runner';
 import { tempDirs } from '../helpers/temp-dirs';
 import { shippedEnvironments } from '../helpers/environments';
 
@@ -26,13 +29,23 @@ let checked: Checked[];
 beforeAll(async () => {
   const stacks = synthesizeStacks(loadFlagsOrThrow());
   const work = tempDir('tf-all-');
-  // Every stack a module of one root: one validate, one plan, one show (runner.ts writeModulesWorkdir).
+  // Every stack a module of one root: one validate (runner.ts writeModulesWorkdir).
   const dir = path.join(work, 'all');
   await writeModulesWorkdir(dir, stacks);
   await validate(dir);
-  const plan = await planJson(dir);
-  checked = [...stacks].map(([stack, config]) => ({ stack, config, plan: modulePlan(plan, stack) }));
-  // Eight stacks (three environments' data and fleet, two access stacks) in one root, on a shared machine.
+  // One root per provider configuration: one plan and one show each, two at a time.
+  const groups = providerGroups([...stacks.keys()], (name) => stacks.get(name)!);
+  const plans = new Map(
+    (
+      await mapLimit(groups, 2, async (group) => {
+        const groupDir = path.join(work, 'plan', group[0]);
+        await writeModulesWorkdir(groupDir, new Map(group.map((name) => [name, stacks.get(name)!])));
+        const plan = await planJson(groupDir);
+        return group.map((name) => [name, modulePlan(plan, name)] as const);
+      })
+    ).flat(),
+  );
+  checked = [...stacks].map(([stack, config]) => ({ stack, config, plan: plans.get(stack)! }));
 }, 1_200_000);
 
 describe('every synthesized stack, judged by Terraform', () => {

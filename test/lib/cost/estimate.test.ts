@@ -1,7 +1,7 @@
 /**
  * Cost in the PR comment: each fleet's estimated monthly cost before -> after, from
  * real offline Terraform plans of the fleet stack against a baseline "as if applied"
- * (lib/plan/speculative.ts buildBaselines, once per test run with the other suites' fleet
+ * (lib/plan/baselines.ts buildBaselines, once per test run with the other suites' fleet
  * baselines: test/helpers/shared-baselines.ts), one case per flag, every case a module of
  * one root (one `plan` and one `show` for all). Expected figures are worked out by
  * hand from lib/cost/prices.ts (us-east-1, 730 h, spot 60 % below on-demand).
@@ -18,7 +18,7 @@ import { renderCostSection, usd } from '../../../lib/cost/section';
 import { loadFlagsOrThrow } from '../../../lib/flags/load';
 import type { Flags } from '../../../lib/flags/schema';
 import { parseTerraformPlan } from '../../../lib/plan/plan-model';
-import { moduleState } from '../../../lib/plan/speculative';
+import { moduleState } from '../../../lib/plan/baselines';
 import { modulePlan, planJson, writeModulesWorkdir } from '../../../lib/terraform/runner';
 import { main } from '../../../scripts/plan-comment';
 import { fleetFlags, SYNTH_NOW } from '../../helpers/fleet-flags';

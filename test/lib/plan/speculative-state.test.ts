@@ -2,7 +2,7 @@ import { emptyValue, placeholder, placeholderArn, placeholderId, type Placeholde
 import { emptyState, foldPlan, planIsEmpty } from '../../../lib/plan/state';
 import type { ProviderSchemas } from '../../../lib/plan/provider-schema';
 import { schemaCacheKey } from '../../../lib/plan/provider-schema';
-import { moduleState } from '../../../lib/plan/speculative';
+import { moduleState } from '../../../lib/plan/baselines';
 
 const ctx = (type: string, known: Record<string, unknown> = {}, path: (string | number)[] = ['id']): PlaceholderContext => ({
   type,

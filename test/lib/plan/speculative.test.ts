@@ -1,15 +1,13 @@
 /**
- * Speculative plans (lib/plan/speculative.ts) judged by the real Terraform: baselines
+ * Speculative plans (lib/plan/speculative.ts) and their baselines (lib/plan/baselines.ts) judged by the real Terraform: baselines
  * of every shipped stack reach their fixpoint, and changes plan as the provider decides.
  *
  * @terraform: runs the real Terraform (left out of `npm run test:quick`).
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
+import { type Baseline, buildBaseline, buildBaselines } from '../../../lib/plan/baselines';
 import {
-  type Baseline,
-  buildBaseline,
-  buildBaselines,
   preventDestroyAddresses,
   type SpeculativeJob,
   speculativePlan,
@@ -18,7 +16,7 @@ import {
   withoutPreventDestroy,
 } from '../../../lib/plan/speculative';
 import { plannedChanges } from '../../../lib/plan/state';
-import type { StackJson } from '../../../lib/terraform/runner';
+import { providerConfigurationKey, providerPoolCounts, type StackJson, terraformProcessCounts } from '../../../lib/terraform/runner';
 import { sandboxFlags } from '../../helpers/flags-fixtures';
 import { shippedStacks, stacksOf, tempDir } from '../../helpers/plan-fixtures';
 
@@ -39,12 +37,30 @@ const cacheDir = path.join(work, 'baseline-cache');
 
 describe('speculativePlan: an unchanged configuration plans to zero changes', () => {
   const stacks = shippedStacks();
-  /** Every shipped stack's baseline, built together (buildBaselines: one plan and one show per round for all). */
+  /** Every shipped stack's baseline, built together (buildBaselines: a root per provider configuration). */
   let baselines: Map<string, Baseline>;
+  /** The fold's Terraform processes, and the leases of pooled provider servers they took. */
+  let fold: { processes: number; leases: number };
 
   beforeAll(async () => {
+    const count = () => ({
+      processes: Object.values(terraformProcessCounts()).reduce((a, b) => a + b, 0),
+      leases: providerPoolCounts().started + providerPoolCounts().reused,
+    });
+    const before = count();
     baselines = await buildBaselines(stacks, { workdir: path.join(work, 'zero'), cacheDir });
+    const after = count();
+    fold = { processes: after.processes - before.processes, leases: after.leases - before.leases };
   }, 1_200_000);
+
+  test('stacks of different provider configurations fold in roots of their own: every plan and show on a pooled server', () => {
+    // GIVEN the shipped stacks, each with a provider configuration of its own (its stack tag)
+    expect(new Set([...stacks.values()].map(providerConfigurationKey)).size).toBe(stacks.size);
+    // WHEN folded together (above) THEN each stack took its own plans (2 rounds: plan, show, plan)
+    expect(fold.processes).toBe(3 * stacks.size);
+    // AND every one of them attached to a pooled server: none launched its own providers
+    expect(fold.leases).toBe(fold.processes);
+  });
 
   test('the shipped flags give data and fleet stacks for every environment', () => {
     // GIVEN the shipped flags files WHEN synthesized THEN each environment has both stacks
@@ -228,6 +244,18 @@ describe('speculativePlan: changes plan as the provider decides', () => {
     await expect(buildBaseline(base, { workdir: path.join(work, 'one-round'), maxRounds: 1 })).rejects.toThrow(
       /did not converge: after 1 rounds.*aws_s3_bucket\./s,
     );
+  });
+
+  test('baselines of several provider configurations that do not converge: one error naming each stack and its resources', async () => {
+    // GIVEN two stacks with provider configurations of their own (folded in two roots), one round only
+    const access = [...shippedStacks()].find(([n]) => n.endsWith('-access'))!;
+    const both = new Map([['sandbox-data', base], access]);
+    expect(providerConfigurationKey(base)).not.toBe(providerConfigurationKey(access[1]));
+    // WHEN building THEN one error names both, each resource still changing under its own stack
+    const error = await buildBaselines(both, { workdir: path.join(work, 'one-round-each'), maxRounds: 1 }).catch((e: Error) => e);
+    expect((error as Error).message).toMatch(new RegExp(`baseline of sandbox-data, ${access[0]} did not converge: after 1 rounds`));
+    expect((error as Error).message).toMatch(/sandbox-data: aws_s3_bucket\./);
+    expect((error as Error).message).toMatch(new RegExp(`${access[0]}: aws_iam_`));
   });
 
   test('without a base everything is created', () => {
