@@ -5,8 +5,9 @@
  * at the SAME concurrency, and their ratio. (It used to compare the parallel run with
  * a sequential sum of bare plans, which flattered the ratio by up to the concurrency.)
  * What the ratio pays for: synthesis of head and base, the baseline fixpoint (2
- * rounds, each one `plan` + one `show -json` for every stack: speculative.ts
- * buildBaselines) and one `plan` + `show` of the heads that changed (speculativePlans).
+ * rounds, each one `plan` + one `show -json` per provider configuration, which is one
+ * per stack: baselines.ts buildBaselines) and one `plan` + `show` per provider
+ * configuration of the heads that changed (speculativePlans).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';

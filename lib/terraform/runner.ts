@@ -364,7 +364,9 @@ export function moduleOutputName(moduleName: string, output: string): string {
  * When every configuration has the same provider configuration (variants of one
  * stack: the flag matrix), it moves to the root and the modules inherit it: one
  * provider process. Otherwise each module keeps its own provider block (and its own
- * offline override): one provider process per module, still one Terraform process.
+ * offline override): one provider process per module, still one Terraform process, but
+ * no pooled server may serve its plan (provider-eligibility.ts): to plan such
+ * configurations, split them with providerGroups first.
  * Names must be Terraform identifiers. Read each module's plan back with modulePlan.
  */
 export async function writeModulesWorkdir(
