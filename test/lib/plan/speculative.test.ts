@@ -16,7 +16,8 @@ import {
   withoutPreventDestroy,
 } from '../../../lib/plan/speculative';
 import { plannedChanges } from '../../../lib/plan/state';
-import { providerConfigurationKey, providerPoolCounts, type StackJson, terraformProcessCounts } from '../../../lib/terraform/runner';
+import { providerSchemas } from '../../../lib/plan/provider-schema';
+import { providerConfigurationKey, providerPoolCounts, providerTemplate, type StackJson, terraformProcessCounts } from '../../../lib/terraform/runner';
 import { sandboxFlags } from '../../helpers/flags-fixtures';
 import { shippedStacks, stacksOf, tempDir } from '../../helpers/plan-fixtures';
 
@@ -43,6 +44,10 @@ describe('speculativePlan: an unchanged configuration plans to zero changes', ()
   let fold: { processes: number; leases: number };
 
   beforeAll(async () => {
+    // What a cold machine runs once before any fold (the shared `init`, the provider schema's plain
+    // `providers schema`), run first: the counts below are the fold's own.
+    await providerTemplate();
+    await providerSchemas();
     const count = () => ({
       processes: Object.values(terraformProcessCounts()).reduce((a, b) => a + b, 0),
       leases: providerPoolCounts().started + providerPoolCounts().reused,
