@@ -693,7 +693,7 @@ export const errors = {
       ExitCode.Usage,
     ),
 
-  // -- plans (lib/plan/speculative.ts, lib/plan/plan-run.ts, scripts/plan.ts) ---
+  // -- plans (lib/plan/baselines.ts, speculative.ts, plan-run.ts, scripts/plan.ts) ---
 
   speculativeNoSchema: (type: string, provider: string, known: readonly string[]) =>
     new FleetflagsError(

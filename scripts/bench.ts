@@ -12,7 +12,7 @@
  *
  * Then the plan figure (skip with --no-plan): `npm run plan` over every stack of every
  * environment in speculative mode, next to bare `terraform plan`s of the same stacks
- * run at the same concurrency, cold (every baseline built: 3-4 fold rounds, one plan each for all stacks) and
+ * run at the same concurrency, cold (every baseline built: 2-3 fold rounds, one plan each per provider configuration) and
  * warm (the baselines cached, as on a laptop or a CI runner that keeps ~/.cache/fleetflags).
  *
  * Then the deploy figures (alone: --deploy-only; skip with --no-deploy): the first

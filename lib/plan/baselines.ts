@@ -17,8 +17,9 @@
  * configuration (runner.ts `providerGroups`: variants of one stack) are modules of one
  * root, so a round is ONE `plan` + ONE `show -json` for all of them, attached to one pooled
  * provider server; stacks with different provider configurations fold in roots of their
- * own, two at a time (a root of modules with their own provider blocks launches a provider
- * per module for every plan, which costs more than the extra Terraform processes). Each
+ * own, `concurrency` at a time (a root of modules with their own provider blocks launches a provider
+ * per module for every plan, which costs more than the extra Terraform processes; with the
+ * pool off, FLEETFLAGS_PROVIDER_POOL=0, all in one root as before). Each
  * stack's baseline, rounds and cache entry are exactly those of the stack alone
  * (`buildBaseline` is the one-stack case).
  *
@@ -27,8 +28,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { mapLimit } from '../concurrency';
+import { settledInOrder } from '../concurrency';
 import { errors } from '../errors';
+import { providerPoolEnabled } from '../terraform/provider-eligibility';
+import { providerPool } from '../terraform/provider-pool';
 import { modulePlan, moduleOutputName, providerGroups, providerTemplate, type StackJson, terraform, writeModulesWorkdir, writeOfflineWorkdir } from '../terraform/runner';
 import { type ProviderSchemas, providerSchemas } from './provider-schema';
 import { emptyState, foldPlan, type PlanJson, planIsEmpty, plannedChanges, type StateBuildContext, type StateJson } from './state';
@@ -59,9 +62,9 @@ export interface BaselinesOptions {
   /** Provider schemas. @default providerSchemas() (cached on disk) */
   readonly schemas?: ProviderSchemas;
   /**
-   * Provider groups (providerGroups) folded at once, each in its own root and Terraform
-   * processes: at most the provider pool's servers, or the runs beyond them launch their own
-   * providers. @default DEFAULT_CONCURRENCY
+   * Provider groups (runner.ts providerGroups) folded at once, each in its own root and
+   * Terraform processes; at most the provider pool's servers (groupConcurrency: the runs
+   * beyond them would launch their own providers). @default DEFAULT_CONCURRENCY
    */
   readonly concurrency?: number;
 }
@@ -79,7 +82,7 @@ export interface Baseline {
   /**
    * The last round's plan of the base against its baseline (no changes), shaped like
    * a plan of that configuration alone (runner.ts modulePlan). Read on demand: one
-   * `terraform show` per round, shared by every stack that converged in it. Absent
+   * `terraform show` per round and provider group, shared by the group's stacks that converged in it. Absent
    * when the baseline came from the cache.
    */
   readonly finalPlan?: () => Promise<PlanJson>;
@@ -146,16 +149,17 @@ export async function buildBaselines(stacks: ReadonlyMap<string, StackJson>, opt
     const groups = providerGroups(folding.map((f) => f.name), (name) => stacks.get(name)!);
     // One group: its root is `dir` itself. Several: each in a directory of its own, named after its first module.
     const groupDir = (group: readonly string[]) => (groups.length === 1 ? dir : path.join(dir, byName.get(group[0])!.module));
-    const settled = await mapLimit(groups, options.concurrency ?? DEFAULT_CONCURRENCY, (group) =>
-      foldGroup(group.map((name) => byName.get(name)!), groupDir(group), stacks, maxRounds, results).then(
-        (stuck) => ({ stuck }),
-        (error: unknown) => ({ error }),
-      ),
+    // A group of one stack is the root itself only when it is the whole fold (buildBaseline): a plan of
+    // the stack alone. In a fold of several, every stack is a module, whatever its group: each stack's
+    // plan has the same shape (modulePlan) with the pool on or off, built or read from the cache.
+    const alone = groups.length === 1 && groups[0].length === 1;
+    const settled = await settledInOrder(groups, groupConcurrency(options.concurrency), (group) =>
+      foldGroup(group.map((name) => byName.get(name)!), groupDir(group), stacks, maxRounds, results, alone),
     );
-    const failed = settled.find((s): s is { error: unknown } => 'error' in s);
+    const failed = settled.find((s): s is { readonly error: unknown } => 'error' in s);
     if (failed) throw failed.error;
     // Every stack that did not converge, whichever group it was folded in: one error naming them all.
-    const stuck = settled.flatMap((s) => ('stuck' in s ? s.stuck : []));
+    const stuck = settled.flatMap((s) => ('value' in s ? s.value : []));
     if (stuck.length > 0) {
       // Taken in turn from each stack, so the first ones the error shows cover every stack.
       const named = stuck.map((f) => f.changes.map((c) => (stuck.length > 1 ? `${f.name}: ${c}` : c)));
@@ -165,6 +169,15 @@ export async function buildBaselines(stacks: ReadonlyMap<string, StackJson>, opt
   }
   // In the order asked.
   return new Map([...stacks.keys()].map((name) => [name, results.get(name)!]));
+}
+
+/**
+ * Provider groups run at once: `requested` (@default DEFAULT_CONCURRENCY), at most the servers of this
+ * process's provider pool (a run beyond them would launch its own providers).
+ */
+export function groupConcurrency(requested: number | undefined): number {
+  const wanted = requested !== undefined && Number.isInteger(requested) && requested > 0 ? requested : DEFAULT_CONCURRENCY;
+  return providerPoolEnabled() ? Math.min(wanted, providerPool().capacity) : wanted;
 }
 
 /** A stack whose fixpoint did not converge in the rounds allowed, and what it kept changing. */
@@ -184,10 +197,11 @@ async function foldGroup(
   stacks: ReadonlyMap<string, StackJson>,
   maxRounds: number,
   results: Map<string, Baseline>,
+  alone: boolean,
 ): Promise<Stuck[]> {
   mkdirSync(dir, { recursive: true });
   // One stack alone is the root configuration itself: its plans are plans of it alone (a full `show -json`).
-  const single = group.length === 1;
+  const single = alone;
   let sharedProvider = true;
   if (single) await writeOfflineWorkdir(dir, stacks.get(group[0].name)!);
   else ({ sharedProvider } = await writeModulesWorkdir(dir, new Map(group.map((f) => [f.module, stacks.get(f.name)!])), { outputs: true }));
@@ -279,7 +293,7 @@ function readCached(file: string): StateJson | undefined {
 }
 
 /** A memoized thunk. */
-export function once<T>(make: () => Promise<T>): () => Promise<T> {
+function once<T>(make: () => Promise<T>): () => Promise<T> {
   let value: Promise<T> | undefined;
   return () => (value ??= make());
 }

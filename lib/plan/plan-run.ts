@@ -54,7 +54,10 @@ export interface PlanRunOptions {
   readonly baseRef?: string;
   /** @default "speculative" without AWS credentials in the environment, else "real" */
   readonly mode?: PlanMode;
-  /** Real plans run at once (speculative stacks are planned together). @default 2 */
+  /**
+   * Real plans run at once, and speculative provider groups (baselines.ts groupConcurrency: at most the
+   * provider pool's servers). @default 2
+   */
   readonly concurrency?: number;
   /**
    * Add to the manifest already in outDir instead of starting afresh: plans of

@@ -24,14 +24,13 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { mapLimit } from '../concurrency';
+import { mapLimit, settledInOrder } from '../concurrency';
 import { FleetflagsError } from '../errors';
 import { modulePlan, providerGroups, type StackJson, writeModulesWorkdir, writeOfflineWorkdir } from '../terraform/runner';
-import { type Baseline, buildBaseline, buildBaselines, canonical, DEFAULT_CONCURRENCY, moduleNames, moduleState, planOnce, showJson, stackNameOf } from './baselines';
+import { type Baseline, buildBaseline, buildBaselines, canonical, groupConcurrency, moduleNames, moduleState, planOnce, showJson, stackNameOf } from './baselines';
 import type { PlanJson, StateJson } from './state';
 
 export type { PlanJson, StateJson, StackJson };
-
 
 export interface SpeculativePlanOptions {
   /** The configuration the baseline is made of; none: plan against an empty state (everything is created). */
@@ -137,7 +136,7 @@ export interface SpeculativePlansOptions {
   readonly maxRounds?: number;
   /** See SpeculativePlanOptions.reuseFinalRound. @default true */
   readonly reuseFinalRound?: boolean;
-  /** Provider groups planned at once (see BaselinesOptions.concurrency). @default DEFAULT_CONCURRENCY */
+  /** Provider groups planned at once (see BaselinesOptions.concurrency). @default baselines.ts DEFAULT_CONCURRENCY */
   readonly concurrency?: number;
 }
 
@@ -168,28 +167,23 @@ export async function speculativePlans(jobs: ReadonlyMap<string, SpeculativeJob>
     preventDestroy,
   });
 
+  const concurrency = groupConcurrency(options.concurrency);
   const results = new Map<string, SpeculativePlanJson>();
-  const toPlan: string[] = [];
-  for (const [name, job] of jobs) {
-    const finalPlan = baselineOf(name)?.finalPlan;
-    if (finalPlan && options.reuseFinalRound !== false && sameConfig(job.base!, job.head)) results.set(name, { ...(await finalPlan()), fleetflags: marker(name, []) });
-    else toPlan.push(name);
-  }
+  const reused = [...jobs].filter(([name, job]) => baselineOf(name)?.finalPlan && options.reuseFinalRound !== false && sameConfig(job.base!, job.head)).map(([name]) => name);
+  const toPlan = [...jobs.keys()].filter((name) => !reused.includes(name));
+  // Unchanged heads: their baseline's last round (a `show` per provider group and round, `concurrency` at a time).
+  const finalPlans = await mapLimit(reused, concurrency, (name) => baselineOf(name)!.finalPlan!());
+  reused.forEach((name, i) => results.set(name, { ...finalPlans[i], fleetflags: marker(name, []) }));
   if (toPlan.length > 0) {
     const modules = moduleNames(toPlan);
     const groups = providerGroups(toPlan, (name) => jobs.get(name)!.head);
     // One group: its root is `heads/`. Several: each in a directory of its own under it, named after its first module.
     const groupDir = (group: readonly string[]) => path.join(workdir, 'heads', ...(groups.length === 1 ? [] : [modules.get(group[0])!]));
-    const settled = await mapLimit(groups, options.concurrency ?? DEFAULT_CONCURRENCY, (group) =>
-      planHeads(group, groupDir(group), modules, jobs, baselineOf).then(
-        (plans) => ({ plans }),
-        (error: unknown) => ({ error }),
-      ),
-    );
-    const failed = settled.find((s): s is { error: unknown } => 'error' in s);
+    const settled = await settledInOrder(groups, concurrency, (group) => planHeads(group, groupDir(group), modules, jobs, baselineOf));
+    const failed = settled.find((s): s is { readonly error: unknown } => 'error' in s);
     if (failed) throw failed.error;
-    for (const { plans } of settled as Array<{ plans: Map<string, { plan: PlanJson; lifted: string[] }> }>) {
-      for (const [name, { plan, lifted }] of plans) results.set(name, { ...plan, fleetflags: marker(name, lifted.sort()) });
+    for (const s of settled) {
+      if ('value' in s) for (const [name, { plan, lifted }] of s.value) results.set(name, { ...plan, fleetflags: marker(name, lifted.sort()) });
     }
   }
   // In the order asked.

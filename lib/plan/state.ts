@@ -6,7 +6,7 @@
  * - `foldPlan` folds a later plan back into the state: the known `after` values of
  *   every update and replacement (unknown ones keep the prior value on update and
  *   get fresh placeholders on replacement), creates added, deletes removed, output
- *   values set. This is the step of the fixpoint in speculative.ts.
+ *   values set. This is the step of the fixpoint in baselines.ts.
  */
 import { blockType, normalizeSource, resourceSchema, type CtyType, type ProviderSchemas } from './provider-schema';
 import { placeholder, type PlaceholderContext } from './state-placeholders';

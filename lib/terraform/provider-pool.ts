@@ -95,6 +95,11 @@ export class ProviderPool {
     this.warn = options.warn ?? warnOncePerProcess;
   }
 
+  /** The most servers this pool runs at once: more concurrent runs than this launch their own providers. */
+  get capacity(): number {
+    return this.maxServers;
+  }
+
   /** Process IDs of the running servers. */
   get pids(): number[] {
     return this.entries.map((e) => e.server.pid).filter((p): p is number => p !== undefined);

@@ -429,7 +429,7 @@ export function providerConfigurationKey(stack: StackJson): string {
  * configuration (providerConfigurationKey), in the order given. A root of modules with
  * different provider configurations launches a provider per module for every plan (no pooled server
  * serves two configurations: provider-eligibility.ts); one root per configuration, each plan
- * attached to a pooled server, takes less than half the CPU (README, the provider pool; baselines.ts buildBaselines). With the
+ * attached to a pooled server, takes about half the CPU (README, the provider pool; baselines.ts buildBaselines). With the
  * pool off (FLEETFLAGS_PROVIDER_POOL=0), every stack is in one group: one root launching its own
  * providers is cheaper than one per stack doing so.
  */

@@ -1,6 +1,6 @@
 /**
  * Offline-plan regressions: real `terraform plan`s of a changed fleet stack against
- * the state of the unchanged one, "as if applied" (lib/plan/speculative.ts
+ * the state of the unchanged one, "as if applied" (lib/plan/baselines.ts
  * buildBaselines: both baselines folded together, with the other suites' fleet
  * baselines, once per test run: test/helpers/shared-baselines.ts). Each asserts what a one-flag change
  * may touch. The changed configurations are modules of one root, each against its

@@ -17,6 +17,7 @@ import {
 } from '../../../lib/plan/speculative';
 import { plannedChanges } from '../../../lib/plan/state';
 import { providerSchemas } from '../../../lib/plan/provider-schema';
+import { providerPoolEnabled } from '../../../lib/terraform/provider-eligibility';
 import { providerConfigurationKey, providerPoolCounts, providerTemplate, type StackJson, terraformProcessCounts } from '../../../lib/terraform/runner';
 import { sandboxFlags } from '../../helpers/flags-fixtures';
 import { shippedStacks, stacksOf, tempDir } from '../../helpers/plan-fixtures';
@@ -58,13 +59,16 @@ describe('speculativePlan: an unchanged configuration plans to zero changes', ()
     fold = { processes: after.processes - before.processes, leases: after.leases - before.leases };
   }, 1_200_000);
 
-  test('stacks of different provider configurations fold in roots of their own: every plan and show on a pooled server', () => {
+  test('stacks of different provider configurations fold in roots of their own: every plan and show on a pooled server (pool off: one root)', () => {
     // GIVEN the shipped stacks, each with a provider configuration of its own (its stack tag)
     expect(new Set([...stacks.values()].map(providerConfigurationKey)).size).toBe(stacks.size);
-    // WHEN folded together (above) THEN each stack took its own plans (2 rounds: plan, show, plan)
-    expect(fold.processes).toBe(3 * stacks.size);
-    // AND every one of them attached to a pooled server: none launched its own providers
-    expect(fold.leases).toBe(fold.processes);
+    // WHEN folded together (above) THEN 2 rounds (plan, show, plan) for each root: with the pool on, one root
+    // per stack, every run attached to a pooled server; with FLEETFLAGS_PROVIDER_POOL=0, one root, no server
+    if (providerPoolEnabled()) {
+      expect(fold).toEqual({ processes: 3 * stacks.size, leases: 3 * stacks.size });
+    } else {
+      expect(fold).toEqual({ processes: 3, leases: 0 });
+    }
   });
 
   test('the shipped flags give data and fleet stacks for every environment', () => {
@@ -92,7 +96,8 @@ describe('speculativePlan: an unchanged configuration plans to zero changes', ()
   });
 
   test('buildBaselines gives each stack the baseline buildBaseline gives it alone, and the two share the cache', async () => {
-    // GIVEN two stacks of different environments (so their modules had their own provider blocks)
+    // GIVEN two stacks of different environments (folded together above, each a module: of its own root with
+    // the pool on, of one root with their own provider blocks with it off; alone, each is the root itself)
     const access = [...stacks.keys()].find((n) => n.endsWith('-access'))!;
     const names = [access, [...stacks.keys()].find((n) => n.endsWith('-data') && !n.startsWith(access.replace(/access$/, '')))!];
     expect(new Set(names.map((n) => n.split('-')[0])).size).toBe(2);
