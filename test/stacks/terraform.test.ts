@@ -12,6 +12,7 @@ import path from 'node:path';
 import { loadFlagsOrThrow } from '../../lib/flags/load';
 import { synthesizeStacks } from '../../lib/synth';
 import { mapLimit } from '../../lib/concurrency';
+import { groupConcurrency } from '../../lib/plan/baselines';
 import { modulePlan, planJson, providerGroups, validate, writeModulesWorkdir, type StackJson } from '../../lib/terraform/runner';
 import { tempDirs } from '../helpers/temp-dirs';
 import { shippedEnvironments } from '../helpers/environments';
@@ -33,11 +34,11 @@ beforeAll(async () => {
   const dir = path.join(work, 'all');
   await writeModulesWorkdir(dir, stacks);
   await validate(dir);
-  // One root per provider configuration: one plan and one show each, two at a time.
+  // One root per provider configuration: one plan and one show each, as many at once as the fold runs them.
   const groups = providerGroups([...stacks.keys()], (name) => stacks.get(name)!);
   const plans = new Map(
     (
-      await mapLimit(groups, 2, async (group) => {
+      await mapLimit(groups, groupConcurrency(undefined), async (group) => {
         const groupDir = path.join(work, 'plan', group[0]);
         await writeModulesWorkdir(groupDir, new Map(group.map((name) => [name, stacks.get(name)!])));
         const plan = await planJson(groupDir);
