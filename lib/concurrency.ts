@@ -33,3 +33,10 @@ export async function settledInOrder<T, R>(items: readonly T[], limit: number, f
   });
   return outcomes.filter((o): o is Settled<R> => o !== undefined);
 }
+
+/** The values of settledInOrder's outcomes, in order; throws the first error, if any. */
+export function valuesOrThrow<R>(outcomes: readonly Settled<R>[]): R[] {
+  const failed = outcomes.find((o): o is { readonly error: unknown } => 'error' in o);
+  if (failed) throw failed.error;
+  return outcomes.map((o) => (o as { readonly value: R }).value);
+}

@@ -28,7 +28,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { settledInOrder } from '../concurrency';
+import { settledInOrder, valuesOrThrow } from '../concurrency';
 import { errors } from '../errors';
 import { providerPoolEnabled } from '../terraform/provider-eligibility';
 import { providerPool } from '../terraform/provider-pool';
@@ -114,8 +114,9 @@ interface Folding {
  * group the modules of one root (runner.ts writeModulesWorkdir, their outputs re-exported,
  * the provider configuration the root's): each round of a group's fixpoint is ONE
  * `terraform plan` and ONE `show -json` for all of it, attached to one pooled provider
- * server. Groups fold `concurrency` at a time. (A group of one stack is planned as the
- * root itself: its `finalPlan` is then the full `show -json`.)
+ * server. Groups fold `concurrency` at a time. (One stack alone, buildBaseline, is planned
+ * as the root itself: its `finalPlan` is then the full `show -json`; in a fold of several,
+ * every stack is a module, so each `finalPlan` has the modulePlan shape whatever the grouping.)
  *
  * Each stack keeps its own state, folded from its module's part of the plan (modulePlan)
  * with its own region and account (providerContext); the round's state is those states
@@ -152,14 +153,12 @@ export async function buildBaselines(stacks: ReadonlyMap<string, StackJson>, opt
     // A group of one stack is the root itself only when it is the whole fold (buildBaseline): a plan of
     // the stack alone. In a fold of several, every stack is a module, whatever its group: each stack's
     // plan has the same shape (modulePlan) with the pool on or off, built or read from the cache.
-    const alone = groups.length === 1 && groups[0].length === 1;
+    const single = groups.length === 1 && groups[0].length === 1;
     const settled = await settledInOrder(groups, groupConcurrency(options.concurrency), (group) =>
-      foldGroup(group.map((name) => byName.get(name)!), groupDir(group), stacks, maxRounds, results, alone),
+      foldGroup(group.map((name) => byName.get(name)!), groupDir(group), stacks, maxRounds, results, single),
     );
-    const failed = settled.find((s): s is { readonly error: unknown } => 'error' in s);
-    if (failed) throw failed.error;
     // Every stack that did not converge, whichever group it was folded in: one error naming them all.
-    const stuck = settled.flatMap((s) => ('value' in s ? s.value : []));
+    const stuck = valuesOrThrow(settled).flat();
     if (stuck.length > 0) {
       // Taken in turn from each stack, so the first ones the error shows cover every stack.
       const named = stuck.map((f) => f.changes.map((c) => (stuck.length > 1 ? `${f.name}: ${c}` : c)));
@@ -197,11 +196,10 @@ async function foldGroup(
   stacks: ReadonlyMap<string, StackJson>,
   maxRounds: number,
   results: Map<string, Baseline>,
-  alone: boolean,
+  /** The group is the whole fold, of one stack: the root configuration itself, its plans those of it alone (a full `show -json`). */
+  single: boolean,
 ): Promise<Stuck[]> {
   mkdirSync(dir, { recursive: true });
-  // One stack alone is the root configuration itself: its plans are plans of it alone (a full `show -json`).
-  const single = alone;
   let sharedProvider = true;
   if (single) await writeOfflineWorkdir(dir, stacks.get(group[0].name)!);
   else ({ sharedProvider } = await writeModulesWorkdir(dir, new Map(group.map((f) => [f.module, stacks.get(f.name)!])), { outputs: true }));

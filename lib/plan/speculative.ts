@@ -24,7 +24,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { mapLimit, settledInOrder } from '../concurrency';
+import { mapLimit, settledInOrder, valuesOrThrow } from '../concurrency';
 import { FleetflagsError } from '../errors';
 import { modulePlan, providerGroups, type StackJson, writeModulesWorkdir, writeOfflineWorkdir } from '../terraform/runner';
 import { type Baseline, buildBaseline, buildBaselines, canonical, groupConcurrency, moduleNames, moduleState, planOnce, showJson, stackNameOf } from './baselines';
@@ -180,10 +180,8 @@ export async function speculativePlans(jobs: ReadonlyMap<string, SpeculativeJob>
     // One group: its root is `heads/`. Several: each in a directory of its own under it, named after its first module.
     const groupDir = (group: readonly string[]) => path.join(workdir, 'heads', ...(groups.length === 1 ? [] : [modules.get(group[0])!]));
     const settled = await settledInOrder(groups, concurrency, (group) => planHeads(group, groupDir(group), modules, jobs, baselineOf));
-    const failed = settled.find((s): s is { readonly error: unknown } => 'error' in s);
-    if (failed) throw failed.error;
-    for (const s of settled) {
-      if ('value' in s) for (const [name, { plan, lifted }] of s.value) results.set(name, { ...plan, fleetflags: marker(name, lifted.sort()) });
+    for (const plans of valuesOrThrow(settled)) {
+      for (const [name, { plan, lifted }] of plans) results.set(name, { ...plan, fleetflags: marker(name, lifted.sort()) });
     }
   }
   // In the order asked.

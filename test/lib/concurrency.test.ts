@@ -1,4 +1,4 @@
-import { mapLimit, settledInOrder } from '../../lib/concurrency';
+import { mapLimit, settledInOrder, valuesOrThrow } from '../../lib/concurrency';
 
 /** A promise and the functions that settle it. */
 function deferred<T>() {
@@ -58,6 +58,17 @@ describe('settledInOrder', () => {
       });
       expect({ limit, outcomes, most }).toEqual({ limit, outcomes: [{ value: 1 }, { value: 2 }, { value: 3 }], most: 1 });
     }
+  });
+});
+
+describe('valuesOrThrow', () => {
+  it('GIVEN outcomes that all have values WHEN read THEN the values in order', () => {
+    expect(valuesOrThrow([{ value: 'a' }, { value: 'b' }])).toEqual(['a', 'b']);
+  });
+
+  it('GIVEN outcomes with two errors WHEN read THEN the first error is thrown', () => {
+    const first = new Error('first');
+    expect(() => valuesOrThrow([{ value: 'a' }, { error: first }, { error: new Error('second') }])).toThrow(first);
   });
 });
 
