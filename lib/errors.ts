@@ -20,6 +20,11 @@ export const ExitCode = {
   ApplyFailed: 11,
   /** The apply succeeded but the environment did not become healthy. */
   UnhealthyAfterApply: 12,
+  /**
+   * `npm run drift -- --exit-code` found drift or undeployed changes: the report was made. Not 2
+   * (Terraform's `-detailed-exitcode`), which is a wrong command line here.
+   */
+  DriftFound: 20,
 } as const;
 
 export class FleetflagsError extends Error {

@@ -16,12 +16,13 @@
  * each environment with its own role (its own account) this way, then
  * --from-plans <dir> builds the one report and issue from every <stack>.plan.json there.
  * Exit 0 when the report was made (drift is reported in the issue, not by failing
- * the job); with --exit-code, 2 when anything drifted or is not yet deployed.
+ * the job); with --exit-code, 20 when anything drifted or is not yet deployed
+ * (ExitCode.DriftFound: 2 is a wrong command line, as in every script).
  */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseCommandLine } from '../lib/cli';
-import { deployRunErrors, errors } from '../lib/errors';
+import { deployRunErrors, errors, ExitCode } from '../lib/errors';
 import { flagsFiles, loadFlagsOrThrow } from '../lib/flags/load';
 import { environmentOfStack, readPlanFile, stackOfPlanFile } from '../lib/plan/plan-model';
 import { hasAwsCredentials } from '../lib/plan/plan-run';
@@ -90,7 +91,7 @@ export async function main(args: readonly string[], options: DriftMainOptions = 
   const report = buildDriftReport(plans, options.now ?? new Date());
   const result = await publishDriftReport(report, { env, outDir, print });
   if (result) print(`drift issue: ${result.action}${result.number ? ` #${result.number}` : ''}${result.url ? ` ${result.url}` : ''}`);
-  return values['exit-code'] && !report.clean ? 2 : 0;
+  return values['exit-code'] && !report.clean ? ExitCode.DriftFound : 0;
 }
 
 /**

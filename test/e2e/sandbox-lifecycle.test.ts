@@ -269,7 +269,7 @@ describe('the sandbox lifecycle against the emulator', () => {
     await dynamo.send(new UntagResourceCommand({ ResourceArn: table.Table!.TableArn!, TagKeys: ['fleetflags:stack'] }));
     dynamo.destroy();
     const { code, report } = await drift();
-    expect(code).toBe(2);
+    expect(code).toBe(ExitCode.DriftFound);
     const fleet = report.stacks.find((s) => s.stack === 'sandbox-fleet');
     expect(fleet?.drift.find((d) => d.address === 'aws_autoscaling_group.Ingest_AutoScalingGroup_3456BF42')?.attributes.map((a) => a.path)).toContain('max_size');
     const data = report.stacks.find((s) => s.stack === 'sandbox-data');

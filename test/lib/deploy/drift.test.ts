@@ -11,6 +11,7 @@ import { buildDriftReport, DRIFT_MARKER, driftTitle, renderDriftIssue, upsertDri
 import { parseTerraformPlan, readPlanFile, type TerraformPlan } from '../../../lib/plan/plan-model';
 import { createOctokit } from '../../../lib/github/sticky-comment';
 import { main as driftMain } from '../../../scripts/drift';
+import { ExitCode } from '../../../lib/errors';
 import { tempDirs } from '../../helpers/temp-dirs';
 
 const tempDir = tempDirs();
@@ -222,7 +223,7 @@ describe('npm run drift -- --plan', () => {
   });
   afterEach(() => gh.close());
 
-  test('reports from JSON plans, writes the report files and upserts the issue; --exit-code exits 2 on drift', async () => {
+  test('reports from JSON plans, writes the report files and upserts the issue; --exit-code exits 20 (not the usage error 2) on drift', async () => {
     // GIVEN a JSON plan with drift on disk
     const dir = tempDir('fleetflags-drift-');
     writeFileSync(path.join(dir, 'production-data.plan.json'), JSON.stringify(driftedPlan()));
@@ -237,7 +238,8 @@ describe('npm run drift -- --plan', () => {
     });
 
     // THEN
-    expect(code).toBe(2);
+    expect(code).toBe(ExitCode.DriftFound);
+    expect(code).toBe(20);
     expect(lines).toContain('production-data: 1 changed outside Terraform, 2 not yet deployed');
     expect(lines).toContain(`drift issue: created #1 ${gh.url.replace(/\/$/, '')}/issues/1`);
     expect(JSON.parse(readFileSync(path.join(dir, 'out', 'drift', 'report.json'), 'utf8'))).toMatchObject({ driftCount: 1, pendingCount: 2 });
@@ -252,6 +254,15 @@ describe('npm run drift -- --plan', () => {
     expect(code).toBe(0);
     expect(lines).toContain('no drift: every stack matches main');
     expect(lines.some((l) => /GITHUB_TOKEN\/GITHUB_REPOSITORY not set: the drift issue is not updated/.test(l))).toBe(true);
+  });
+
+  test('GIVEN --exit-code WHEN nothing drifted THEN 0; WHEN the command line is wrong THEN the usage error (2), not the drift code', async () => {
+    const dir = tempDir('fleetflags-drift-');
+    writeFileSync(path.join(dir, 'p.json'), JSON.stringify(cleanPlan()));
+    const options = { env: {}, repoDir: dir, print: () => undefined, now: NOW };
+    expect(await driftMain(['--plan', `production-data=${path.join(dir, 'p.json')}`, '--exit-code'], options)).toBe(0);
+    await expect(driftMain(['--exit-code', '--bogus'], options)).rejects.toMatchObject({ exitCode: ExitCode.Usage });
+    expect(ExitCode.DriftFound).not.toBe(ExitCode.Usage);
   });
 
   test('GIVEN each environment planned with its own role (--plans-only) WHEN --from-plans reads them THEN one report and one issue cover every stack (drift.yml)', async () => {
