@@ -11,6 +11,21 @@ import path from 'node:path';
 import { tempDirs } from '../../helpers/temp-dirs';
 import { ProviderPool, providerPool, stopProviderPool, useProviderPool } from '../../../lib/terraform/provider-pool';
 
+/**
+ * Every pool a test makes, stopped after it: a pool that leased holds the process's exit and beforeExit
+ * handlers until it stops, and the worker's process outlives this file (jest runs other suites in it).
+ */
+const pools: ProviderPool[] = [];
+const tracked = (pool: ProviderPool): ProviderPool => (pools.push(pool), pool);
+const listenersAtStart = { exit: process.listenerCount('exit'), beforeExit: process.listenerCount('beforeExit') };
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((pool) => pool.stop()));
+});
+afterAll(async () => {
+  await stopProviderPool();
+  expect({ exit: process.listenerCount('exit'), beforeExit: process.listenerCount('beforeExit') }).toEqual(listenersAtStart);
+});
+
 describe('ProviderPool', () => {
   it('GIVEN one key WHEN runs lease in sequence THEN one server serves them all', async () => {
     const { pool, servers } = fakePool();
@@ -21,7 +36,7 @@ describe('ProviderPool', () => {
 
   it("GIVEN a run's files (the emulator profile) WHEN a server starts for it THEN the start gets them", async () => {
     const starts: unknown[] = [];
-    const pool = new ProviderPool({ start: (_binary, _env, files) => (starts.push(files), fakeServer()) });
+    const pool = tracked(new ProviderPool({ start: (_binary, _env, files) => (starts.push(files), fakeServer()) }));
     (await pool.lease('k', 'bin', {}, { 'aws-emulator.config': 'text' }))!.release();
     expect(starts).toEqual([{ 'aws-emulator.config': 'text' }]);
   });
@@ -58,7 +73,7 @@ describe('ProviderPool', () => {
     // GIVEN
     const cap = Number(process.env.FLEETFLAGS_PROVIDER_POOL_MAX);
     expect(Number.isInteger(cap) && cap > 0).toBe(true);
-    const pool = new ProviderPool({ start: fakeServer });
+    const pool = tracked(new ProviderPool({ start: fakeServer }));
     // WHEN
     const leases = await Promise.all(Array.from({ length: cap + 1 }, () => pool.lease('k', 'bin', {})));
     // THEN
@@ -88,7 +103,7 @@ describe('ProviderPool', () => {
   it('GIVEN a server still starting WHEN the pool stops THEN the run it started for still gets it, and it stops at release', async () => {
     let started!: () => void;
     const server = { pid: 1, alive: true, reattach: '{}', stderr: '', stop: jest.fn(async () => undefined) };
-    const pool = new ProviderPool({ start: () => new Promise((resolve) => (started = () => resolve(server as unknown as ProviderServer))) });
+    const pool = tracked(new ProviderPool({ start: () => new Promise((resolve) => (started = () => resolve(server as unknown as ProviderServer))) }));
     const pending = pool.lease('k', 'bin', {});
     await pool.stop();
     started();
@@ -106,7 +121,7 @@ describe('ProviderPool', () => {
     const start = jest.fn((binary: string) =>
       binary === 'broken' ? Promise.reject(new Error('The AWS provider server broken -debug did not start: it exited (1) before it listened.\nstderr line')) : fakeServer(),
     );
-    const pool = new ProviderPool({ start, warn });
+    const pool = tracked(new ProviderPool({ start, warn }));
     // WHEN
     const first = await pool.lease('k', 'broken', {});
     const second = await pool.lease('k', 'broken', {});
@@ -128,7 +143,7 @@ describe('ProviderPool', () => {
   it('GIVEN two pools whose servers will not start WHEN each fails with the default warning THEN stderr gets one line for the process', async () => {
     const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      for (const pool of [new ProviderPool({ start: () => Promise.reject(new Error('a')) }), new ProviderPool({ start: () => Promise.reject(new Error('b')) })]) {
+      for (const pool of [tracked(new ProviderPool({ start: () => Promise.reject(new Error('a')) })), tracked(new ProviderPool({ start: () => Promise.reject(new Error('b')) }))]) {
         expect(await pool.lease('k', 'bin', {})).toBeUndefined();
       }
       const lines = write.mock.calls.map(([chunk]) => String(chunk)).filter((line) => line.startsWith('warning: provider pool:'));
@@ -142,7 +157,7 @@ describe('ProviderPool', () => {
   it('GIVEN a server that finished starting after the pool stopped WHEN the process exits before its run releases it THEN stopNow stops it', async () => {
     let started!: () => void;
     const server = { pid: 1, alive: true, reattach: '{}', stderr: '', stop: jest.fn(async () => undefined) };
-    const pool = new ProviderPool({ start: () => new Promise((resolve) => (started = () => resolve(server as unknown as ProviderServer))) });
+    const pool = tracked(new ProviderPool({ start: () => new Promise((resolve) => (started = () => resolve(server as unknown as ProviderServer))) }));
     const exitHandlers = process.listenerCount('exit');
     const pending = pool.lease('k', 'bin', {});
     await pool.stop();
@@ -199,14 +214,14 @@ function fakeServer(): Promise<ProviderServer> {
 
 function fakePool(maxServers = 4): { pool: ProviderPool; servers: FakeServer[] } {
   const servers: FakeServer[] = [];
-  const pool = new ProviderPool({
+  const pool = tracked(new ProviderPool({
     maxServers,
     start: async () => {
       const server: FakeServer = { pid: 1000 + servers.length, alive: true, reattach: '{}', stderr: '', stop: jest.fn(async () => undefined) };
       servers.push(server);
       return server as unknown as ProviderServer;
     },
-  });
+  }));
   return { pool, servers };
 }
 
@@ -332,7 +347,7 @@ describe('stopProviderPool', () => {
   });
 
   it('GIVEN a pool a test put in place itself that failed starts WHEN stopped THEN nothing is reported', async () => {
-    const pool = new ProviderPool({ start: () => Promise.reject(new Error('deliberate')), warn: () => undefined });
+    const pool = tracked(new ProviderPool({ start: () => Promise.reject(new Error('deliberate')), warn: () => undefined }));
     expect(useProviderPool(pool)).toBeUndefined();
     await pool.lease('k', 'bin', {});
     expect(await stopProviderPool()).toBeUndefined();
