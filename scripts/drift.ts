@@ -17,7 +17,8 @@
  * --from-plans <dir> builds the one report and issue from every <stack>.plan.json there.
  * Exit 0 when the report was made (drift is reported in the issue, not by failing
  * the job); with --exit-code, 20 when anything drifted or is not yet deployed
- * (ExitCode.DriftFound: 2 is a wrong command line, as in every script).
+ * (ExitCode.DriftFound: 2 is the usage error, as in every script: a wrong command line, or
+ * no AWS credentials to plan with).
  */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -256,13 +256,18 @@ describe('npm run drift -- --plan', () => {
     expect(lines.some((l) => /GITHUB_TOKEN\/GITHUB_REPOSITORY not set: the drift issue is not updated/.test(l))).toBe(true);
   });
 
-  test('GIVEN --exit-code WHEN nothing drifted THEN 0; WHEN the command line is wrong THEN the usage error (2), not the drift code', async () => {
+  test('GIVEN --exit-code WHEN nothing drifted THEN 0; WHEN only undeployed changes THEN the drift code; WHEN the command line is wrong THEN the usage error (2)', async () => {
     const dir = tempDir('fleetflags-drift-');
-    writeFileSync(path.join(dir, 'p.json'), JSON.stringify(cleanPlan()));
     const options = { env: {}, repoDir: dir, print: () => undefined, now: NOW };
-    expect(await driftMain(['--plan', `production-data=${path.join(dir, 'p.json')}`, '--exit-code'], options)).toBe(0);
+    // GIVEN a clean plan, and one with two undeployed updates and no drift (a merge not yet deployed)
+    writeFileSync(path.join(dir, 'clean.json'), JSON.stringify(cleanPlan()));
+    const pending = parseTerraformPlan(JSON.parse(readFileSync(path.join(FIXTURES, 'update', 'sandbox-data.plan.json'), 'utf8')), 'pending');
+    expect(buildDriftReport([{ stack: 'sandbox-data', plan: pending }], NOW)).toMatchObject({ driftCount: 0, pendingCount: 2 });
+    writeFileSync(path.join(dir, 'pending.json'), JSON.stringify(pending));
+    // WHEN / THEN
+    expect(await driftMain(['--plan', `production-data=${path.join(dir, 'clean.json')}`, '--exit-code'], options)).toBe(0);
+    expect(await driftMain(['--plan', `sandbox-data=${path.join(dir, 'pending.json')}`, '--exit-code'], options)).toBe(20);
     await expect(driftMain(['--exit-code', '--bogus'], options)).rejects.toMatchObject({ exitCode: ExitCode.Usage });
-    expect(ExitCode.DriftFound).not.toBe(ExitCode.Usage);
   });
 
   test('GIVEN each environment planned with its own role (--plans-only) WHEN --from-plans reads them THEN one report and one issue cover every stack (drift.yml)', async () => {

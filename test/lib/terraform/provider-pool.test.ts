@@ -13,7 +13,7 @@ import { ProviderPool, providerPool, stopProviderPool, useProviderPool } from '.
 
 /**
  * Every pool a test makes, stopped after it: a pool that leased holds the process's exit and beforeExit
- * handlers until it stops, and the worker's process outlives this file (jest runs other suites in it).
+ * handlers until it stops (the eleven this file left made Node warn of a listener leak).
  */
 const pools: ProviderPool[] = [];
 const tracked = (pool: ProviderPool): ProviderPool => (pools.push(pool), pool);
