@@ -14,7 +14,9 @@ module.exports = {
   // jest's node environment, plus a code cache of the modules it compiles and a TMPDIR of its own per suite
   // that must be empty at its end (test/environment.ts).
   testEnvironment: '<rootDir>/test/environment.ts',
-  roots: ['<rootDir>/test'],
+  // The suites are in test/; the sources are roots too, so jest knows which suites import a file:
+  // `npm run test:quick -- -o` (or `-- --changedSince=origin/main`) runs only the suites of what changed.
+  roots: ['<rootDir>/test', '<rootDir>/lib', '<rootDir>/scripts', '<rootDir>/stacks'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', ...SANDBOX_SUITES.map((file) => `<rootDir>/${file.replace(/\./g, '\\.')}$`)],
   transform: {

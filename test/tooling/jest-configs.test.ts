@@ -48,6 +48,18 @@ describe('npm test and npm run test:sandbox', () => {
   });
 });
 
+describe('the suites of what changed (npm run test:quick -- -o)', () => {
+  test('GIVEN a source file in lib/ WHEN jest is asked for the suites related to it THEN the suites that import it, and only those', () => {
+    // WHEN
+    const out = execFileSync(process.execPath, [JEST, '--listTests', '--json', '--findRelatedTests', 'lib/deploy/drift.ts'], { cwd: ROOT, encoding: 'utf8' });
+    const related = (JSON.parse(out) as string[]).map((f) => path.relative(ROOT, f));
+    // THEN its own suite and the drift script's (scripts/drift.ts imports it); not, say, the flags schema's
+    expect(related).toEqual(expect.arrayContaining(['test/lib/deploy/drift.test.ts', 'test/lib/deploy/drift-plans.test.ts']));
+    expect(related).not.toContain('test/lib/flags/schema.test.ts');
+    expect(related.length).toBeLessThan(10);
+  });
+});
+
 describe('the environment jest.config.js gives the workers', () => {
   const VAR = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
   /** The variable as a process sees it after loading the config (the workers jest forks inherit it). */
