@@ -39,11 +39,15 @@ describe('npm test and npm run test:sandbox', () => {
     expect([...main, ...sandbox].sort()).toEqual(all);
   });
 
-  test('.ci/run runs both and sums both result files into its closing line', () => {
-    // GIVEN .ci/run WHEN read THEN npm test, then test:sandbox, each with its own JSON results, both summed
+  test('.ci/run runs both at once, waits for both, and sums both result files into its closing line', () => {
+    // GIVEN .ci/run WHEN read THEN test:sandbox in the background (its lines prefixed), npm test, then a
+    // wait for the lifecycle's status; each with its own JSON results, both summed
     const run = readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8');
-    expect(run.indexOf('npm test -- --json --outputFile="$results"')).toBeGreaterThan(0);
-    expect(run.indexOf('npm run test:sandbox -- --json --outputFile="$sandbox_results"')).toBeGreaterThan(run.indexOf('npm test --'));
+    const sandbox = run.indexOf(`npm run test:sandbox -- --json --outputFile="$sandbox_results" 2>&1 | sed -u 's/^/[test:sandbox] /' &`);
+    expect(sandbox).toBeGreaterThan(0);
+    expect(run.indexOf('npm test -- --json --outputFile="$results"')).toBeGreaterThan(sandbox);
+    expect(run).toMatch(/sandbox_pid=\$!\n[\s\S]*\nwait "\$sandbox_pid"\nsandbox_status=\$\?\n/);
+    expect(run.indexOf('wait "$sandbox_pid"')).toBeGreaterThan(run.indexOf('npm test -- --json'));
     expect(run).toMatch(/"\$lint_failed" "\$results" "\$sandbox_results"\)/);
   });
 });
