@@ -9,6 +9,15 @@ const SANDBOX_SUITES = ['test/e2e/sandbox-lifecycle.test.ts'];
 // bin/run.mjs keeps it out of the scripts: the workers jest forks inherit this. A caller's value stays.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+// The workers run without V8's optimizing compiler (`--max-opt=1`: the interpreter and Sparkplug, its
+// baseline compiler). jest evaluates every module again for each test file, so TurboFan optimized the same
+// functions again in every suite, on background threads competing with the workers for the two cores, for
+// code that then ran for a second or two. jest forks its workers with this process's execArgv. A caller's own
+// --max-opt stays. Measured 2026-11-29 on the 2-core machine, pairs back to back (its speed drifts by more):
+// the compute-only unit suites 8% less CPU on average over six pairs; `npm test` 469 s of CPU against 496 s.
+// The README's Benchmark section has the runs.
+if (!process.execArgv.some((arg) => arg.startsWith('--max-opt'))) process.execArgv.push('--max-opt=1');
+
 /** @type {import('jest').Config} */
 module.exports = {
   // jest's node environment, plus a code cache of the modules it compiles and a TMPDIR of its own per suite

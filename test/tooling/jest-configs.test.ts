@@ -79,6 +79,19 @@ describe('the environment jest.config.js gives the workers', () => {
     expect(afterLoading(undefined)).toBe('true');
     expect(afterLoading('false')).toBe('false');
   });
+
+  /** The V8 options jest would fork its workers with, after loading the config in a Node started with `execArgv`. */
+  const workerExecArgv = (execArgv: readonly string[]): string[] => {
+    const script = `require(${JSON.stringify(path.join(ROOT, 'jest.config.js'))}); process.stdout.write(JSON.stringify(process.execArgv))`;
+    const after = JSON.parse(execFileSync(process.execPath, [...execArgv, '-e', script], { encoding: 'utf8' })) as string[];
+    return after.filter((arg) => arg.startsWith('--')); // not -e and its script
+
+  };
+
+  test('GIVEN no V8 option WHEN the config loads THEN the workers run without the optimizing compiler; a caller\'s own --max-opt stays', () => {
+    expect(workerExecArgv([])).toEqual(['--max-opt=1']);
+    expect(workerExecArgv(['--max-opt=3'])).toEqual(['--max-opt=3']);
+  });
 });
 
 describe('the order suites start in (test/sequencer.js)', () => {
