@@ -90,9 +90,10 @@ export function deployNotFrozen(options: DeployNotFrozenOptions = {}): Guard {
       if (!sdkKey) return unanswered('not configured', `${SDK_KEY_VARIABLE} is not set`);
 
       const client = createClient(sdkKey, {
-        logger: launchDarkly().basicLogger({ level: 'error' }),
         diagnosticOptOut: true,
         ...options.ldOptions,
+        // The SDK's own logger only when the caller brings none (it loads the SDK).
+        logger: options.ldOptions?.logger ?? launchDarkly().basicLogger({ level: 'error' }),
       });
       try {
         try {
