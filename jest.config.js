@@ -13,10 +13,12 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // baseline compiler). jest evaluates every module again for each test file, so TurboFan optimized the same
 // functions again in every suite, on background threads competing with the workers for the two cores, for
 // code that then ran for a second or two. jest forks its workers with this process's execArgv. A caller's own
-// --max-opt stays. Measured 2026-11-29 on the 2-core machine, pairs back to back (its speed drifts by more):
-// the compute-only unit suites 8% less CPU on average over six pairs; `npm test` 469 s of CPU against 496 s.
-// The README's Benchmark section has the runs.
-if (!process.execArgv.some((arg) => arg.startsWith('--max-opt'))) process.execArgv.push('--max-opt=1');
+// --max-opt stays (V8 takes it with - or _). Measured 2026-11-29 on the 2-core machine of the README's latest
+// figures, in pairs back to back (its speed drifts by more than this): the compute-only unit suites 8% less
+// CPU on average over six pairs, the whole test:quick 6% over nine; `npm test` 469 s of CPU against 496 s
+// (one pair). The README's Benchmark section has the runs.
+const MAX_OPT = /^--max[-_]opt(=|$)/;
+if (!process.execArgv.some((arg) => MAX_OPT.test(arg))) process.execArgv.push('--max-opt=1');
 
 /** @type {import('jest').Config} */
 module.exports = {

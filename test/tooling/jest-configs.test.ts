@@ -85,12 +85,15 @@ describe('the environment jest.config.js gives the workers', () => {
     const script = `require(${JSON.stringify(path.join(ROOT, 'jest.config.js'))}); process.stdout.write(JSON.stringify(process.execArgv))`;
     const after = JSON.parse(execFileSync(process.execPath, [...execArgv, '-e', script], { encoding: 'utf8' })) as string[];
     return after.filter((arg) => arg.startsWith('--')); // not -e and its script
-
   };
 
+  // jest-worker forks its workers with process.execArgv (no forkOptions.execArgv of ours): what this returns.
   test('GIVEN no V8 option WHEN the config loads THEN the workers run without the optimizing compiler; a caller\'s own --max-opt stays', () => {
     expect(workerExecArgv([])).toEqual(['--max-opt=1']);
     expect(workerExecArgv(['--max-opt=3'])).toEqual(['--max-opt=3']);
+    expect(workerExecArgv(['--max_opt=3'])).toEqual(['--max_opt=3']);
+    // another V8 option that only starts the same
+    expect(workerExecArgv(['--max-optimized-bytecode-size=60000'])).toEqual(['--max-optimized-bytecode-size=60000', '--max-opt=1']);
   });
 });
 

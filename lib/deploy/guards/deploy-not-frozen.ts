@@ -92,7 +92,7 @@ export function deployNotFrozen(options: DeployNotFrozenOptions = {}): Guard {
       const client = createClient(sdkKey, {
         diagnosticOptOut: true,
         ...options.ldOptions,
-        // The SDK's own logger only when the caller brings none (it loads the SDK).
+        // The SDK's own logger only when the caller brings none (making it loads the SDK).
         logger: options.ldOptions?.logger ?? launchDarkly().basicLogger({ level: 'error' }),
       });
       try {
