@@ -43,7 +43,8 @@ describe('npm test and npm run test:sandbox', () => {
     // GIVEN .ci/run WHEN read THEN test:sandbox in the background (its lines prefixed), npm test, then a
     // wait for the lifecycle's status; each with its own JSON results, both summed
     const run = readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8');
-    const sandbox = run.indexOf(`npm run test:sandbox -- --json --outputFile="$sandbox_results" 2>&1 | sed -u 's/^/[test:sandbox] /' &`);
+    // (in braces: a bare background pipeline that ended before the wait reports sed's status, not the lifecycle's)
+    const sandbox = run.indexOf(`{ npm run test:sandbox -- --json --outputFile="$sandbox_results" 2>&1 | sed -u 's/^/[test:sandbox] /'; } &`);
     expect(sandbox).toBeGreaterThan(0);
     expect(run.indexOf('npm test -- --json --outputFile="$results"')).toBeGreaterThan(sandbox);
     expect(run).toMatch(/sandbox_pid=\$!\n[\s\S]*\nwait "\$sandbox_pid"\nsandbox_status=\$\?\n/);
