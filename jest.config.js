@@ -4,6 +4,7 @@
  * command, `npm run test:sandbox` (jest.sandbox.config.js); `.ci/run` runs both.
  */
 const SANDBOX_SUITES = ['test/e2e/sandbox-lifecycle.test.ts'];
+const { READ_ROOTS, READ_EXTENSIONS } = require('./test/dependency-extractor.js');
 
 // The AWS SDK's Node-version notice (eight lines on Node 20, once per process that makes a client), as
 // bin/run.mjs keeps it out of the scripts: the workers jest forks inherit this. A caller's value stays.
@@ -27,7 +28,13 @@ module.exports = {
   testEnvironment: '<rootDir>/test/environment.ts',
   // The suites are in test/; the sources are roots too, so jest knows which suites import a file:
   // `npm run test:quick -- -o` (or `-- --changedSince=origin/main`) runs only the suites of what changed.
-  roots: ['<rootDir>/test', '<rootDir>/lib', '<rootDir>/scripts', '<rootDir>/stacks'],
+  // So are the folders of the files modules read (flags, docs, workflows): a module names them under
+  // `@reads` (test/dependency-extractor.js), and an edit of one runs the suites that read it. jest
+  // keeps only files of its module extensions in its file map, so theirs are added (at the end: an
+  // import still resolves to a .ts or .js first).
+  roots: ['<rootDir>/test', '<rootDir>/lib', '<rootDir>/scripts', '<rootDir>/stacks', ...READ_ROOTS.map((dir) => `<rootDir>/${dir}`)],
+  moduleFileExtensions: ['js', 'mjs', 'cjs', 'jsx', 'ts', 'tsx', 'json', 'node', ...READ_EXTENSIONS.filter((ext) => ext !== 'json')],
+  dependencyExtractor: '<rootDir>/test/dependency-extractor.js',
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', ...SANDBOX_SUITES.map((file) => `<rootDir>/${file.replace(/\./g, '\\.')}$`)],
   transform: {

@@ -3,6 +3,8 @@
  *
  * actionlint and shellcheck over .github/workflows/*.yml (and shellcheck over
  * .ci/run); one line per finding; exit 1 when there is any. See lib/ci/workflow-lint.ts.
+ *
+ * @reads .github/workflows/*.yml
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';

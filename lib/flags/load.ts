@@ -4,6 +4,8 @@
  * 2. the safety rules (rules/), on each file that passed the schema, and across files.
  * A rule needs typed values to reason about, so a file that fails the schema gets
  * its schema problems only; fixing them shows any rule problems on the next run.
+ *
+ * @reads flags/*.json
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';

@@ -4,6 +4,8 @@
  * (`--without <patch>`), the defect shows. One emulator of each kind for the suite.
  *
  * @integration: starts two AWS emulators (moto, Python): seconds of CPU; left out of `npm run test:quick`.
+ *
+ * @reads flags/sandbox.json
  */
 import {
   CreateAutoScalingGroupCommand,

@@ -1,6 +1,8 @@
 /**
  * The environments of this repository, read from flags/ (one flags/<environment>.json
  * each), so that adding an environment is one new file and no test lists them by hand.
+ *
+ * @reads flags/*.json
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';

@@ -1,3 +1,8 @@
+/**
+ * The shipped flags files, parsed, as fixtures.
+ *
+ * @reads flags/*.json
+ */
 import { readFileSync } from 'node:fs';
 import type { LoadedFlags } from '../../lib/flags/load';
 import { FlagsSchema, type Flags, type FlagsInput } from '../../lib/flags/schema';

@@ -2,6 +2,8 @@
  * Flags for fleet-stack tests: the sandbox flags with each of the five fleet flags
  * switched off or on. Synthesis of the fleet stack alone is in ./fleet-synth.ts (it loads
  * cdktf and the provider classes, which the flags-only suites do without).
+ *
+ * @reads flags/sandbox.json
  */
 import { readFileSync } from 'node:fs';
 import { FlagsSchema, type Flags, type FlagsInput } from '../../lib/flags/schema';

@@ -1,3 +1,8 @@
+/**
+ * The flags reference (docs/flags.md) is the current rendering of the schema.
+ *
+ * @reads docs/flags.md
+ */
 import { readFileSync } from 'node:fs';
 import { FLAGS_DOC, renderFlagsDoc } from '../../scripts/gen-docs';
 

@@ -1,6 +1,8 @@
 /**
  * Workflow inputs that list environments are generated from the flags files: a new
  * environment is one new flags file, and a stale workflow fails this test.
+ *
+ * @reads .github/workflows/*.yml
  */
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

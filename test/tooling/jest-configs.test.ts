@@ -63,6 +63,44 @@ describe('the suites of what changed (npm run test:quick -- -o)', () => {
     expect(related).not.toContain('test/lib/flags/schema.test.ts');
     expect(related.length).toBeLessThan(10);
   });
+
+  /** The suites jest relates to `files` (paths relative to the project), as test:quick -- -o would pick them. */
+  const relatedTo = (...files: string[]): string[] => {
+    const out = execFileSync(process.execPath, [JEST, '--listTests', '--json', '--findRelatedTests', ...files], { cwd: ROOT, encoding: 'utf8' });
+    return (JSON.parse(out) as string[]).map((f) => path.relative(ROOT, f)).sort();
+  };
+
+  test('GIVEN a flags file (read, not imported) WHEN jest is asked for the suites related to it THEN the suites that read the flags files, through lib/flags/load.ts or a helper', () => {
+    // GIVEN an edit of flags/sandbox.json (its folder is one of jest's roots: git's list of changes includes it)
+    expect(require('../../jest.config.js').roots).toEqual(expect.arrayContaining(['<rootDir>/flags', '<rootDir>/docs', '<rootDir>/.github/workflows'])); // eslint-disable-line @typescript-eslint/no-require-imports
+    // WHEN
+    const related = relatedTo('flags/sandbox.json');
+    // THEN load.ts's own suite (it declares `@reads flags/*.json`), a suite that imports it through a script,
+    // one through the fleet-flags helper, one through the environments helper, and one that reads the file itself
+    expect(related).toEqual(
+      expect.arrayContaining([
+        'test/lib/flags/load.test.ts',
+        'test/scripts/check-flags.test.ts',
+        'test/stacks/fleet-stack.test.ts',
+        'test/scripts/gen-workflows.test.ts',
+        'test/lib/flags/schema.test.ts',
+      ]),
+    );
+    // not the suites that read no flags file
+    expect(related).not.toContain('test/lib/deploy/health.test.ts');
+    expect(related).not.toContain('test/workflows/handoff-workflow.test.ts');
+  });
+
+  test('GIVEN a doc and a workflow WHEN jest is asked for the suites related to them THEN exactly the suites that read them', () => {
+    // (the linter's and the generator's suites read every workflow; the deploy workflows' suite not this one)
+    expect(relatedTo('docs/operating.md', '.github/workflows/handoff.yml')).toEqual([
+      'test/lib/ci/workflow-lint.test.ts',
+      'test/lib/monitoring/signals.test.ts',
+      'test/scripts/gen-workflows.test.ts',
+      'test/workflows/handoff-workflow.test.ts',
+      'test/workflows/security-workflows.test.ts',
+    ]);
+  });
 });
 
 describe('the environment jest.config.js gives the workers', () => {

@@ -2,6 +2,8 @@
  * The deploy-side workflows stay thin and safe: they only run npm scripts, use OIDC
  * instead of long-lived keys, ask for the least permissions, and never cancel a
  * deploy in progress.
+ *
+ * @reads .github/workflows/deploy.yml .github/workflows/drift.yml .github/workflows/rollback.yml
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';

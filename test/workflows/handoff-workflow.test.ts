@@ -1,6 +1,8 @@
 /**
  * The handoff workflow is scheduled, thin (npm scripts only), least-privilege, and
  * never interpolates its input into a script.
+ *
+ * @reads .github/workflows/handoff.yml
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';

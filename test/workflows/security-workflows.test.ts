@@ -3,6 +3,8 @@
  * no state in artifacts (9), hygiene (13), the deploy matrix from main (3), plan →
  * approve → apply the exact file (4), rollback input and emergency push (5), the
  * dispatch after a token push (6), break glass (7), and who can write the history (12).
+ *
+ * @reads .github/workflows/*.yml
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';

@@ -2,6 +2,8 @@
  * The scheduled job that turns expired catch-up fleets off with one PR: which fleets
  * have expired, the one-line edit, and the GitHub side (contents, git data, pulls)
  * against the fake GitHub API.
+ *
+ * @reads flags/*.json
  */
 import { readFileSync } from 'node:fs';
 import { EXPIRE_BRANCH, EXPIRE_MARKER, findExpiredCatchUps, openExpireCatchUpsPr, turnOffCatchUp } from '../../../lib/deploy/expire-catch-ups';

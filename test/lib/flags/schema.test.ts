@@ -1,3 +1,9 @@
+/**
+ * The flags schema: the committed flags/schema.json is its current rendering, every field is
+ * described, and the shipped flags files parse.
+ *
+ * @reads flags/*.json
+ */
 import { readFileSync } from 'node:fs';
 import { FlagsSchema, flagsJsonSchema } from '../../../lib/flags/schema';
 import { renderSchema, SCHEMA_FILE } from '../../../scripts/gen-schema';

@@ -2,6 +2,8 @@
  * The plan workflows keep the safe split: the pull_request side runs PR code with no
  * write token (and fork PRs with no credentials at all); the commenting side has
  * `pull-requests: write` but never checks out or runs PR code. Both only call npm scripts.
+ *
+ * @reads .github/workflows/plan.yml .github/workflows/plan-comment.yml
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,6 +1,8 @@
 /**
  * Every alarm's runbook link lands on a section of docs/operating.md: the anchors of
  * the signals table, and the links in every synthesized alarm description.
+ *
+ * @reads docs/operating.md
  */
 import { readFileSync } from 'node:fs';
 import { headingAnchor, SIGNALS, SIGNAL_IDS } from '../../../lib/monitoring/signals';

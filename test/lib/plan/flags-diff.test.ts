@@ -1,3 +1,8 @@
+/**
+ * What a PR changes in the flags files, read against the repository's own flags/.
+ *
+ * @reads flags/*.json
+ */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { diffFlags, diffValues, readFlagsDir } from '../../../lib/plan/flags-diff';

@@ -1,3 +1,8 @@
+/**
+ * The README's example plan comment is the current rendering of the example plan.
+ *
+ * @reads docs/example-plan-comment.md
+ */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EXAMPLE_DOC, renderExample } from '../../../scripts/gen-plan-fixtures';
