@@ -83,6 +83,51 @@ describe('DeployNotFrozen', () => {
     expect(closed).toHaveLength(1);
   });
 
+  describe('the SDK options it makes the client with', () => {
+    /** The options the guard gives the client, for `ldOptions` from the caller. */
+    const optionsFor = async (ldOptions: LDOptions): Promise<LDOptions> => {
+      const td = new integrations.TestData();
+      await td.update(td.flag(DEPLOY_FREEZE_FLAG).booleanFlag().variationForAll(false));
+      let given: LDOptions | undefined;
+      const guard = deployNotFrozen({
+        sdkKey: 'sdk-test',
+        ldOptions: { sendEvents: false, updateProcessor: td.getFactory(), ...ldOptions },
+        createClient: (key, options) => {
+          given = options;
+          // The client itself logs nothing the test wants on stderr.
+          return init(key, { ...options, logger: basicLogger({ level: 'none' }) });
+        },
+      });
+      await guard.run(contextFor('dogfood'));
+      return given!;
+    };
+
+    test('GIVEN no logger from the caller WHEN the guard runs THEN the SDK logs errors only (its own info and warnings stay out of the deploy log), and no diagnostics are sent', async () => {
+      // GIVEN WHEN
+      const options = await optionsFor({});
+      // THEN
+      expect(options.diagnosticOptOut).toBe(true);
+      const written = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+      try {
+        options.logger!.info('an info line');
+        options.logger!.warn('a warning');
+        expect(written).not.toHaveBeenCalled();
+        options.logger!.error('an error');
+        expect(written).toHaveBeenCalledTimes(1);
+        expect(String(written.mock.calls[0][0])).toContain('an error');
+      } finally {
+        written.mockRestore();
+      }
+    });
+
+    test('GIVEN the caller\'s own logger and diagnostics setting WHEN the guard runs THEN the client gets those', async () => {
+      const logger = basicLogger({ level: 'none' });
+      const options = await optionsFor({ logger, diagnosticOptOut: false });
+      expect(options.logger).toBe(logger);
+      expect(options.diagnosticOptOut).toBe(false);
+    });
+  });
+
   describe('when LaunchDarkly cannot be reached', () => {
     let server: http.Server;
     let uri: string;
