@@ -6,19 +6,22 @@
  * most) ran no suite at all: jest knows only `import` and `require` edges.
  *
  * - A line of the comment starts with the tag and lists paths, separated by spaces (lib/flags/load.ts
- *   has one for the flags files). Paths are relative to the repository root; `*` may stand for any part of the file name (not
- *   of a folder). A module that reads a folder's files by default (lib/flags/load.ts) declares it
- *   there, and every suite that imports it, directly or not, is related to those files.
+ *   has one for the flags files); a tag line that lists none is an error. Paths are relative to the
+ *   repository root; `*` may stand for any part of the file name (not of a folder). A module that
+ *   reads a folder's files by default (lib/flags/load.ts) declares it there, and every suite that
+ *   imports it, directly or not, is related to those files. The comment must open the file (as
+ *   test/quick-filter.js reads its tags): a tag anywhere else is not seen.
  * - Only files in READ_ROOTS (which jest.config.js adds to jest's roots, so that jest sees their
  *   changes) with an extension in READ_EXTENSIONS (which it adds to moduleFileExtensions, so that
  *   jest keeps them in its file map): anything else could never relate, and is an error.
  * - An entry that matches no file is an error too (a renamed doc would leave a stale entry).
- * - jest caches what this returns per file content; the cache key covers this file and the list
- *   of files in each read root, so a new flags file (a new environment) is related from the
- *   next run on without any source changing.
+ * - jest caches what this returns per file until the file changes; the cache key covers this
+ *   file and the list of files in each read root, so a new flags file (a new environment) is
+ *   related from the next run on without any source changing. A deleted file relates to nothing
+ *   (jest relates only files that exist); an entry naming it fails every run until it is dropped.
  *
- * Plain JavaScript: jest loads this in its file-map workers without a transform, so its two
- * errors are made here, not in lib/errors.ts.
+ * Plain JavaScript: jest loads this in its file-map workers without a transform, so its errors
+ * are made here (readsErrors), not in lib/errors.ts.
  */
 const { createHash } = require('node:crypto');
 const { readFileSync, readdirSync } = require('node:fs');
@@ -31,7 +34,10 @@ const READ_ROOTS = ['flags', 'docs', '.github/workflows'];
 const READ_EXTENSIONS = ['json', 'md', 'yml'];
 
 const LEADING_COMMENT = /^\s*\/\*\*[\s\S]*?\*\//;
-const READS_LINE = /^[ \t]*\*[ \t]*@reads[ \t]+(\S.*?)[ \t]*$/gm;
+/** A line of the comment whose first word is the tag (after ` * `, or `/**` on a one-line comment). */
+const TAG_LINE = /^[ \t]*(?:\/\*\*|\*)[ \t]*@reads\b.*$/gm;
+/** Such a line, well formed: the tag, a space, the paths (a one-line comment's closing `*\/` is not one). */
+const READS_LINE = /^[ \t]*(?:\/\*\*|\*)[ \t]*@reads[ \t]+(\S.*?)[ \t]*(?:\*\/[ \t]*)?$/;
 
 const readsErrors = {
   outsideReadRoots: (file, entry, repo) =>
@@ -40,6 +46,11 @@ const readsErrors = {
         `(allowed: ${READ_ROOTS.map((r) => `${r}/*.{${READ_EXTENSIONS.join(',')}}`).join(', ')}). ` +
         'Add the folder to READ_ROOTS in test/dependency-extractor.js, or drop the entry.',
     ),
+  malformed: (file, line, repo) =>
+    new Error(
+      `${path.relative(repo, file)}: "${line.trim()}" is not a list of paths. ` +
+        'Write the tag first on a line of the leading doc comment, then the paths, separated by spaces: " * @reads flags/*.json".',
+    ),
   matchesNothing: (file, entry, repo) =>
     new Error(
       `${path.relative(repo, file)}: "@reads ${entry}" matches no file in the repository. ` +
@@ -47,11 +58,19 @@ const readsErrors = {
     ),
 };
 
-/** The `@reads` entries of a module's leading doc comment, as written. */
-function readsEntries(code) {
+/** The `@reads` lines of a module's leading doc comment: the paths of each, or null for one that lists none. */
+function readsLines(code) {
   const comment = LEADING_COMMENT.exec(code);
   if (!comment) return [];
-  return [...comment[0].matchAll(READS_LINE)].flatMap((m) => m[1].split(/\s+/));
+  return [...comment[0].matchAll(TAG_LINE)].map(([line]) => {
+    const paths = READS_LINE.exec(line);
+    return { line, entries: paths ? paths[1].split(/\s+/) : null };
+  });
+}
+
+/** The `@reads` entries of a module's leading doc comment, as written (malformed lines left out). */
+function readsEntries(code) {
+  return readsLines(code).flatMap((l) => l.entries ?? []);
 }
 
 /** The repository files an entry names (absolute paths); throws when it names none, or any outside READ_ROOTS. */
@@ -76,7 +95,9 @@ function expandEntry(file, entry, repo) {
 /** The specifiers jest resolves from `file` (in `repo`) for its `@reads` entries ("../../flags/sandbox.json"); throws naming every bad entry. */
 function readsDependencies(code, file, repo = REPO) {
   const problems = [];
-  const targets = readsEntries(code).flatMap((entry) => {
+  const lines = readsLines(code);
+  for (const { line, entries } of lines) if (!entries) problems.push(readsErrors.malformed(file, line, repo).message);
+  const targets = lines.flatMap((l) => l.entries ?? []).flatMap((entry) => {
     try {
       return expandEntry(file, entry, repo);
     } catch (e) {
@@ -109,6 +130,8 @@ function cacheKey(repo = REPO) {
 
 module.exports = {
   extract(code, filePath, defaultExtract) {
+    // A doc or a workflow is no module: jest's extractor would take a code sample in it for an import.
+    if (READ_EXTENSIONS.some((ext) => ext !== 'json' && filePath.endsWith(`.${ext}`))) return new Set();
     const dependencies = defaultExtract(code, filePath);
     for (const dependency of readsDependencies(code, filePath)) dependencies.add(dependency);
     return dependencies;

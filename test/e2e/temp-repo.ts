@@ -3,6 +3,8 @@
  * scripts, bin, package.json, cdktf.json, tsconfig.json, .gitignore) with
  * node_modules symlinked, committed on `main`; optionally with a bare `origin`.
  * The end-to-end suites run the real scripts in it (`node bin/run.mjs ...`).
+ *
+ * @reads flags/*.json
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -1,5 +1,7 @@
 /**
  * The temporary copy of the project the end-to-end suites and the deploy bench run in.
+ *
+ * @reads flags/sandbox.json
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -92,7 +92,8 @@ describe('the suites of what changed (npm run test:quick -- -o)', () => {
   });
 
   test('GIVEN a doc and a workflow WHEN jest is asked for the suites related to them THEN exactly the suites that read them', () => {
-    // (the linter's and the generator's suites read every workflow; the deploy workflows' suite not this one)
+    // (the linter's and the generator's suites read every workflow; deploy-workflows.test.ts reads only the
+    // deploy, drift and rollback workflows, so not this one)
     expect(relatedTo('docs/operating.md', '.github/workflows/handoff.yml')).toEqual([
       'test/lib/ci/workflow-lint.test.ts',
       'test/lib/monitoring/signals.test.ts',

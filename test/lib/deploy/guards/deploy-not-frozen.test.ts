@@ -99,13 +99,14 @@ describe('DeployNotFrozen', () => {
         },
       });
       await guard.run(contextFor('dogfood'));
+      expect(given).toBeDefined();
       return given!;
     };
 
     test('GIVEN no logger from the caller WHEN the guard runs THEN the SDK logs errors only (its own info and warnings stay out of the deploy log), and no diagnostics are sent', async () => {
-      // GIVEN WHEN
+      // GIVEN no SDK options beyond the test's data source WHEN the guard makes its client
       const options = await optionsFor({});
-      // THEN
+      // THEN no diagnostics, and a logger that writes errors and nothing below them
       expect(options.diagnosticOptOut).toBe(true);
       const written = jest.spyOn(console, 'error').mockImplementation(() => undefined);
       try {
@@ -121,8 +122,11 @@ describe('DeployNotFrozen', () => {
     });
 
     test('GIVEN the caller\'s own logger and diagnostics setting WHEN the guard runs THEN the client gets those', async () => {
+      // GIVEN a logger of the caller's and diagnostics on
       const logger = basicLogger({ level: 'none' });
+      // WHEN the guard makes its client
       const options = await optionsFor({ logger, diagnosticOptOut: false });
+      // THEN the client gets both as given
       expect(options.logger).toBe(logger);
       expect(options.diagnosticOptOut).toBe(false);
     });
