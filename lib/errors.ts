@@ -86,7 +86,8 @@ export function showValue(value: unknown): string {
     // Too deep (or cyclic) to print: say what it is rather than overflow the stack.
     return Array.isArray(value) ? '[...]' : typeof value === 'object' ? '{...}' : String(value);
   }
-  if (json === undefined) return String(value);
+  // An infinite number (1e400 in a file) is not JSON: JSON.stringify would print it as null.
+  if (json === undefined || (typeof value === 'number' && !Number.isFinite(value))) return String(value);
   return json.length > 120 ? `${json.slice(0, 117)}...` : json;
 }
 
@@ -129,6 +130,24 @@ export const flagsProblems = {
     allowed: 'a JSON object; check for a trailing comma or a missing quote',
   }),
 
+  byteOrderMark: (file: string): FlagsProblem => ({
+    file,
+    path: '$',
+    value: 'U+FEFF',
+    problem: 'the file starts with a byte-order mark, which JSON does not allow',
+    allowed: 'UTF-8 without a byte-order mark',
+    fix: 'save the file as UTF-8 without a byte-order mark',
+  }),
+
+  duplicateField: (file: string, path: string, lines: readonly number[]): FlagsProblem => ({
+    file,
+    path,
+    value: `lines ${lines.join(', ')}`,
+    problem: 'the field appears more than once in its object: JSON keeps only the last, the others are silently ignored',
+    allowed: 'each field once',
+    fix: 'keep the one you mean and delete the others (a merge may have kept both sides)',
+  }),
+
   nestedTooDeep: (file: string, path: string, kind: 'object' | 'array', max: number): FlagsProblem => ({
     file,
     path,
@@ -153,6 +172,14 @@ export const flagsProblems = {
     path,
     value: undefined,
     problem: 'required field is missing',
+    allowed,
+  }),
+
+  numberNotFinite: (file: string, path: string, value: number, allowed: string): FlagsProblem => ({
+    file,
+    path,
+    value,
+    problem: 'the number is too large for JSON to hold: it reads as infinite',
     allowed,
   }),
 
@@ -1351,7 +1378,6 @@ function describeType(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-/** The known name closest to `name`, if it is close enough to be a typo. */
 /** The known name closest to `name` (a likely typo), when one is close enough. */
 export function closest(name: string, known: readonly string[]): string | undefined {
   let best: string | undefined;

@@ -9,6 +9,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { visit } from 'jsonc-parser';
 import type * as z from 'zod';
 import { FlagsInvalidError, closest, errors, flagsProblems, formatWarning, jsonPath, type FlagsProblem } from '../errors';
 import type { BaseFlags } from './base-flags';
@@ -149,17 +150,23 @@ export function environmentOf(file: string): string {
 
 /** Schema pass for one file's text. */
 export function parseFlags(file: string, text: string): { flags?: Flags; problems: FlagsProblem[] } {
+  const problems: FlagsProblem[] = [];
+  // A byte-order mark (editors on Windows add one): said, then read past, so the other problems show too.
+  if (text.startsWith(BYTE_ORDER_MARK)) {
+    problems.push(flagsProblems.byteOrderMark(file));
+    text = text.slice(BYTE_ORDER_MARK.length);
+  }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    return { problems: [flagsProblems.invalidJson(file, describeJsonError(text, (e as Error).message))] };
+    return { problems: [...problems, flagsProblems.invalidJson(file, describeJsonError(text, (e as Error).message))] };
   }
-  // Checked before anything recurses into the value (the schema, the messages): a file
-  // nested thousands of levels deep would otherwise overflow the stack.
+  // Checked before anything recurses into the value (the schema, the messages, the duplicate check): a
+  // file nested thousands of levels deep would otherwise overflow the stack.
   const deep = firstTooDeep(raw, MAX_FLAGS_DEPTH);
-  if (deep) return { problems: [flagsProblems.nestedTooDeep(file, jsonPath(deep.path), deep.kind, MAX_FLAGS_DEPTH)] };
-  const problems: FlagsProblem[] = [];
+  if (deep) return { problems: [...problems, flagsProblems.nestedTooDeep(file, jsonPath(deep.path), deep.kind, MAX_FLAGS_DEPTH)] };
+  problems.push(...duplicateFields(file, text));
   const base = environmentOf(file);
   const validBase = /^[a-z][a-z0-9-]{1,19}$/.test(base);
   if (!validBase) problems.push(flagsProblems.fileNameNotEnvironment(file, base));
@@ -186,6 +193,37 @@ export function parseFlags(file: string, text: string): { flags?: Flags; problem
     }
   }
   return problems.length === 0 && result.success ? { flags: result.data, problems } : { problems };
+}
+
+const BYTE_ORDER_MARK = '\uFEFF';
+
+/**
+ * A field given twice in one object (`"catchUp"` twice, as a merge that kept both sides leaves it):
+ * JSON.parse keeps the last without a word, so the file would deploy what its reader may not see.
+ * One problem per field, naming the lines of every occurrence.
+ */
+export function duplicateFields(file: string, text: string): FlagsProblem[] {
+  const open: Array<Map<string, number[]>> = [];
+  const found: Array<{ path: readonly (string | number)[]; key: string; lines: number[] }> = [];
+  visit(text, {
+    onObjectBegin: () => {
+      open.push(new Map());
+    },
+    onObjectEnd: () => {
+      open.pop();
+    },
+    onObjectProperty: (key, _offset, _length, startLine, _startCharacter, pathSupplier) => {
+      const seen = open[open.length - 1];
+      const lines = seen.get(key);
+      if (!lines) {
+        seen.set(key, [startLine + 1]);
+        return;
+      }
+      lines.push(startLine + 1);
+      if (lines.length === 2) found.push({ path: pathSupplier(), key, lines });
+    },
+  });
+  return found.map(({ path: at, key, lines }) => flagsProblems.duplicateField(file, jsonPath([...at, key]), lines));
 }
 
 /** JSON paths of the known fields an unknown field is a likely typo of. */
@@ -243,6 +281,9 @@ function issueToProblems(file: string, issue: Issue): FlagsProblem[] {
     case 'invalid_type': {
       const expected = expectedText(issue.expected, issue.path);
       if (input === undefined) return [flagsProblems.missingField(file, at, withDescription(expected, issue.path))];
+      if (typeof input === 'number' && !Number.isFinite(input)) {
+        return [flagsProblems.numberNotFinite(file, at, input, withDescription(expected, issue.path, RANGE_SENTENCE))];
+      }
       if (issue.expected === 'int' && typeof input === 'number') {
         return [flagsProblems.notWholeNumber(file, at, input, withDescription(expected, issue.path, RANGE_SENTENCE))];
       }
