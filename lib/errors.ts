@@ -139,6 +139,15 @@ export const flagsProblems = {
     fix: 'save the file as UTF-8 without a byte-order mark',
   }),
 
+  notUtf8: (file: string): FlagsProblem => ({
+    file,
+    path: '$',
+    value: undefined,
+    problem: 'the file is not UTF-8 text: it holds NUL bytes, or starts with bytes UTF-8 cannot read (UTF-16, as Windows PowerShell 5 writes with ">" or Out-File, does both)',
+    allowed: 'UTF-8 text',
+    fix: 'save the file as UTF-8 without a byte-order mark',
+  }),
+
   duplicateField: (file: string, path: string, lines: readonly number[]): FlagsProblem => ({
     file,
     path,

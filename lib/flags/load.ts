@@ -156,6 +156,7 @@ export function parseFlags(file: string, text: string): { flags?: Flags; problem
     problems.push(flagsProblems.byteOrderMark(file));
     text = text.slice(BYTE_ORDER_MARK.length);
   }
+  if (text.includes('\u0000') || text.startsWith('\uFFFD')) return { problems: [...problems, flagsProblems.notUtf8(file)] };
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -340,7 +341,9 @@ function boundText(issue: Issue, path: readonly PropertyKey[]): string {
 const RANGE_SENTENCE = /[^.]*\b\d[\d,]*\s*-\s*\d[\d,]*\b[^.]*(?:\([^)]*\))?[^.]*\./;
 
 /** "Unexpected token ... at position 1141" -> "... at line 40, column 1". */
-function describeJsonError(text: string, message: string): string {
+function describeJsonError(text: string, rawMessage: string): string {
+  // V8 quotes the text around the error: its line breaks and control characters, escaped, keep the problem on one line.
+  const message = rawMessage.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
   const m = message.match(/position (\d+)/);
   if (!m) return message;
   const before = text.slice(0, Number(m[1]));

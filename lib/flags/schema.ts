@@ -635,7 +635,11 @@ export const FlagsSchema = z
       })
       .describe('Resource naming.'),
     tags: z
-      .record(z.string().regex(/^[A-Za-z0-9 _.:/=+@-]{1,128}$/, { error: 'a tag key of 1-128 characters' }), z.string().max(256))
+      .record(
+        z.string().regex(/^[A-Za-z0-9 _.:/=+@-]{1,128}$/, { error: 'a tag key of 1-128 characters' }),
+        // AWS's tag values: letters, digits and spaces in any script, and _ . : / = + - @ (anything else fails the apply).
+        z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+@-]{0,256}$/u, { error: 'a tag value of at most 256 letters, digits, spaces and _ . : / = + - @' }),
+      )
       .default({})
       .describe('Extra tags on every resource (the provider\'s default_tags); no key or value may start with "aws:", which AWS reserves. Default none.'),
     accessLogs: z
