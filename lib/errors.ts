@@ -139,20 +139,20 @@ export const flagsProblems = {
     fix: 'save the file as UTF-8 without a byte-order mark',
   }),
 
-  notUtf8: (file: string): FlagsProblem => ({
+  notUtf8: (file: string, found: string): FlagsProblem => ({
     file,
     path: '$',
-    value: undefined,
-    problem: 'the file is not UTF-8 text: it holds NUL bytes, or starts with bytes UTF-8 cannot read (UTF-16, as Windows PowerShell 5 writes with ">" or Out-File, does both)',
+    value: found,
+    problem: 'the file is not UTF-8 text',
     allowed: 'UTF-8 text',
-    fix: 'save the file as UTF-8 without a byte-order mark',
+    fix: 'save the file as UTF-8 without a byte-order mark (an editor\'s "Save with Encoding"; PowerShell 7: -Encoding utf8NoBOM)',
   }),
 
-  duplicateField: (file: string, path: string, lines: readonly number[]): FlagsProblem => ({
+  duplicateField: (file: string, path: string, where: readonly string[], inEffect: unknown): FlagsProblem => ({
     file,
     path,
-    value: `lines ${lines.join(', ')}`,
-    problem: 'the field appears more than once in its object: JSON keeps only the last, the others are silently ignored',
+    value: inEffect,
+    problem: `the field is given ${where.length} times in its object (${where.join('; ')}), and JSON.parse keeps only the last without a word`,
     allowed: 'each field once',
     fix: 'keep the one you mean and delete the others (a merge may have kept both sides)',
   }),
@@ -188,7 +188,7 @@ export const flagsProblems = {
     file,
     path,
     value,
-    problem: 'the number is too large for JSON to hold: it reads as infinite',
+    problem: 'the number is beyond what a number can hold (about ±1.8e308), so it reads as infinite',
     allowed,
   }),
 

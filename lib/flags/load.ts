@@ -9,12 +9,12 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { visit } from 'jsonc-parser';
 import type * as z from 'zod';
 import { FlagsInvalidError, closest, errors, flagsProblems, formatWarning, jsonPath, type FlagsProblem } from '../errors';
 import type { BaseFlags } from './base-flags';
 import { FlagsSchema, type Flags } from './schema';
 import { RENAMED_FIELDS } from './renamed-fields';
+import { decodeFlagsBytes, parseJsonText } from './json-text';
 
 /** Keys someone might put a PagerDuty or Slack URL under in `notifications`. */
 const SECRET_ENDPOINT_KEYS: ReadonlySet<string> = new Set(['endpoint', 'url', 'webhook', 'webhookUrl', 'integrationUrl']);
@@ -107,17 +107,22 @@ export function loadFlagsFiles(files: readonly string[], options: LoadOptions = 
   const problems: FlagsProblem[] = [];
   const loaded: LoadedFlags[] = [];
   for (const file of files) {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = readFileSync(file, 'utf8');
+      bytes = readFileSync(file);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       problems.push(code === 'ENOENT' ? flagsProblems.fileMissing(file, existingFlagsFiles(path.dirname(file))) : flagsProblems.fileUnreadable(file, code ?? String(e)));
       continue;
     }
-    const result = parseFlags(file, text);
+    const decoded = decodeFlagsBytes(file, bytes);
+    if ('problem' in decoded) {
+      problems.push(decoded.problem);
+      continue;
+    }
+    const result = parseFlags(file, decoded.text);
     problems.push(...result.problems);
-    if (result.flags) loaded.push({ file, environment: environmentOf(file), flags: result.flags, source: JSON.parse(text) as unknown });
+    if (result.flags) loaded.push({ file, environment: environmentOf(file), flags: result.flags, source: JSON.parse(decoded.text) as unknown });
   }
   const context: RuleContext = {
     all: loaded,
@@ -150,24 +155,10 @@ export function environmentOf(file: string): string {
 
 /** Schema pass for one file's text. */
 export function parseFlags(file: string, text: string): { flags?: Flags; problems: FlagsProblem[] } {
-  const problems: FlagsProblem[] = [];
-  // A byte-order mark (editors on Windows add one): said, then read past, so the other problems show too.
-  if (text.startsWith(BYTE_ORDER_MARK)) {
-    problems.push(flagsProblems.byteOrderMark(file));
-    text = text.slice(BYTE_ORDER_MARK.length);
-  }
-  if (text.includes('\u0000') || text.startsWith('\uFFFD')) return { problems: [...problems, flagsProblems.notUtf8(file)] };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    return { problems: [...problems, flagsProblems.invalidJson(file, describeJsonError(text, (e as Error).message))] };
-  }
-  // Checked before anything recurses into the value (the schema, the messages, the duplicate check): a
-  // file nested thousands of levels deep would otherwise overflow the stack.
-  const deep = firstTooDeep(raw, MAX_FLAGS_DEPTH);
-  if (deep) return { problems: [...problems, flagsProblems.nestedTooDeep(file, jsonPath(deep.path), deep.kind, MAX_FLAGS_DEPTH)] };
-  problems.push(...duplicateFields(file, text));
+  const json = parseJsonText(file, text);
+  const problems: FlagsProblem[] = [...json.problems];
+  if (!json.parsed) return { problems };
+  const raw = json.value;
   const base = environmentOf(file);
   const validBase = /^[a-z][a-z0-9-]{1,19}$/.test(base);
   if (!validBase) problems.push(flagsProblems.fileNameNotEnvironment(file, base));
@@ -196,37 +187,6 @@ export function parseFlags(file: string, text: string): { flags?: Flags; problem
   return problems.length === 0 && result.success ? { flags: result.data, problems } : { problems };
 }
 
-const BYTE_ORDER_MARK = '\uFEFF';
-
-/**
- * A field given twice in one object (`"catchUp"` twice, as a merge that kept both sides leaves it):
- * JSON.parse keeps the last without a word, so the file would deploy what its reader may not see.
- * One problem per field, naming the lines of every occurrence.
- */
-export function duplicateFields(file: string, text: string): FlagsProblem[] {
-  const open: Array<Map<string, number[]>> = [];
-  const found: Array<{ path: readonly (string | number)[]; key: string; lines: number[] }> = [];
-  visit(text, {
-    onObjectBegin: () => {
-      open.push(new Map());
-    },
-    onObjectEnd: () => {
-      open.pop();
-    },
-    onObjectProperty: (key, _offset, _length, startLine, _startCharacter, pathSupplier) => {
-      const seen = open[open.length - 1];
-      const lines = seen.get(key);
-      if (!lines) {
-        seen.set(key, [startLine + 1]);
-        return;
-      }
-      lines.push(startLine + 1);
-      if (lines.length === 2) found.push({ path: pathSupplier(), key, lines });
-    },
-  });
-  return found.map(({ path: at, key, lines }) => flagsProblems.duplicateField(file, jsonPath([...at, key]), lines));
-}
-
 /** JSON paths of the known fields an unknown field is a likely typo of. */
 function typoTargets(issue: Issue): string[] {
   if (issue.code !== 'unrecognized_keys') return [];
@@ -237,21 +197,6 @@ function typoTargets(issue: Issue): string[] {
   });
 }
 
-/** The deepest a flags file nests objects and arrays; the schema needs 4. */
-export const MAX_FLAGS_DEPTH = 32;
-
-/** The first object or array nested deeper than `max` levels (iteratively: no recursion). */
-export function firstTooDeep(value: unknown, max: number): { path: PropertyKey[]; kind: 'object' | 'array' } | undefined {
-  const stack: { node: unknown; path: PropertyKey[] }[] = [{ node: value, path: [] }];
-  while (stack.length > 0) {
-    const { node, path: at } = stack.pop()!;
-    if (node === null || typeof node !== 'object') continue;
-    if (at.length >= max) return { path: at, kind: Array.isArray(node) ? 'array' : 'object' };
-    const entries: [PropertyKey, unknown][] = Array.isArray(node) ? node.map((v, i) => [i, v]) : Object.entries(node);
-    for (const [k, v] of entries) stack.push({ node: v, path: [...at, k] });
-  }
-  return undefined;
-}
 
 function renamedFieldProblems(file: string, raw: unknown): FlagsProblem[] {
   const problems: FlagsProblem[] = [];
@@ -282,7 +227,7 @@ function issueToProblems(file: string, issue: Issue): FlagsProblem[] {
     case 'invalid_type': {
       const expected = expectedText(issue.expected, issue.path);
       if (input === undefined) return [flagsProblems.missingField(file, at, withDescription(expected, issue.path))];
-      if (typeof input === 'number' && !Number.isFinite(input)) {
+      if (typeof input === 'number' && !Number.isFinite(input) && (issue.expected === 'number' || issue.expected === 'int')) {
         return [flagsProblems.numberNotFinite(file, at, input, withDescription(expected, issue.path, RANGE_SENTENCE))];
       }
       if (issue.expected === 'int' && typeof input === 'number') {
@@ -341,16 +286,6 @@ function boundText(issue: Issue, path: readonly PropertyKey[]): string {
 const RANGE_SENTENCE = /[^.]*\b\d[\d,]*\s*-\s*\d[\d,]*\b[^.]*(?:\([^)]*\))?[^.]*\./;
 
 /** "Unexpected token ... at position 1141" -> "... at line 40, column 1". */
-function describeJsonError(text: string, rawMessage: string): string {
-  // V8 quotes the text around the error: its line breaks and control characters, escaped, keep the problem on one line.
-  const message = rawMessage.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
-  const m = message.match(/position (\d+)/);
-  if (!m) return message;
-  const before = text.slice(0, Number(m[1]));
-  const line = before.split('\n').length;
-  const column = Number(m[1]) - before.lastIndexOf('\n');
-  return `${message.replace(/\s*(in JSON )?at position \d+.*$/, '')} at line ${line}, column ${column}`;
-}
 
 /** Appends the field's description (or the part matching `pick`) for context. */
 function withDescription(text: string, path: readonly PropertyKey[], pick?: RegExp): string {

@@ -44,6 +44,17 @@ const backfillMinutes = (what: string) =>
         `objects whose claims have expired). Default ${DEFAULT_BACKFILL_MINUTES} (1 hour).`,
     );
 
+/** The characters AWS allows in a tag value: letters, digits and spaces of any script, and _ . : / = + - @. */
+const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+@-]*$/u;
+const TAG_VALUE_CHARACTER = /^[\p{L}\p{Z}\p{N}_.:/=+@-]$/u;
+
+/** What is allowed, and the first character that is not (invisible ones too: by code point). */
+function tagValueMessage(value: string): string {
+  const bad = [...value].find((c) => !TAG_VALUE_CHARACTER.test(c)) ?? '';
+  const code = `U+${(bad.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+  return `letters, digits and spaces (any script) and _ . : / = + - @ only; ${JSON.stringify(bad)} (${code}) is not one`;
+}
+
 const bucketNameOverride = (what: string) =>
   z
     .string()
@@ -638,10 +649,16 @@ export const FlagsSchema = z
       .record(
         z.string().regex(/^[A-Za-z0-9 _.:/=+@-]{1,128}$/, { error: 'a tag key of 1-128 characters' }),
         // AWS's tag values: letters, digits and spaces in any script, and _ . : / = + - @ (anything else fails the apply).
-        z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+@-]{0,256}$/u, { error: 'a tag value of at most 256 letters, digits, spaces and _ . : / = + - @' }),
+        z
+          .string()
+          .max(256)
+          .regex(TAG_VALUE, { error: (issue) => tagValueMessage(String(issue.input)) }),
       )
       .default({})
-      .describe('Extra tags on every resource (the provider\'s default_tags); no key or value may start with "aws:", which AWS reserves. Default none.'),
+      .describe(
+        'Extra tags on every resource (the provider\'s default_tags); no key or value may start with "aws:", which AWS reserves. ' +
+          'A value holds at most 256 letters, digits and spaces (any script) and _ . : / = + - @, as AWS allows. Default none.',
+      ),
     accessLogs: z
       .strictObject({
         bucketName: bucketNameOverride('access-logs'),

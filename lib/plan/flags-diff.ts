@@ -51,6 +51,11 @@ export function readFlagsDir(dir: string): Map<string, unknown> {
 
 /** Reads the flags files of a git ref (e.g. the PR's base) without checking it out. */
 export function readFlagsAtRef(ref: string, dir = 'flags', cwd = process.cwd()): Map<string, unknown> {
+  return new Map([...readFlagsTextAtRef(ref, dir, cwd)].map(([name, text]) => [name, parseOrText(text)]));
+}
+
+/** The text of each flags file of a git ref, as committed (what the loader must judge: duplicates, a BOM). */
+export function readFlagsTextAtRef(ref: string, dir = 'flags', cwd = process.cwd()): Map<string, string> {
   const git = (args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   let listing: string;
   try {
@@ -58,9 +63,9 @@ export function readFlagsAtRef(ref: string, dir = 'flags', cwd = process.cwd()):
   } catch (e) {
     throw errors.flagsDirUnreadable(`${ref}:${dir}`, (e as Error).message.split('\n')[0]);
   }
-  const out = new Map<string, unknown>();
+  const out = new Map<string, string>();
   for (const name of listing.split('\n').filter((n) => n.endsWith('.json') && !NOT_FLAGS.has(n)).sort()) {
-    out.set(name, parseOrText(git(['show', `${ref}:${dir}/${name}`])));
+    out.set(name, git(['show', `${ref}:${dir}/${name}`]));
   }
   return out;
 }

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ExitCode } from '../../lib/errors';
-import { firstTooDeep, MAX_FLAGS_DEPTH } from '../../lib/flags/load';
+import { firstTooDeep, MAX_FLAGS_DEPTH } from '../../lib/flags/json-text';
 import { parsePullRequestNumber } from '../../scripts/plan-comment';
 import { tempDirs } from '../helpers/temp-dirs';
 

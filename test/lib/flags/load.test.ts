@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ExitCode, FlagsInvalidError, formatProblem } from '../../../lib/errors';
-import { duplicateFields, flagsFiles, loadFlagsFiles, loadFlagsOrThrow, parseFlags, selectEnvironments } from '../../../lib/flags/load';
+import { flagsFiles, loadFlagsFiles, loadFlagsOrThrow, selectEnvironments } from '../../../lib/flags/load';
 import { tempDirs } from '../../helpers/temp-dirs';
 import { shippedEnvironments } from '../../helpers/environments';
 
@@ -92,44 +92,3 @@ describe('loading flags files', () => {
   });
 });
 
-describe('what JSON.parse lets through without a word', () => {
-  const pathsAndValues = (text: string) => duplicateFields('f.json', text).map((p) => [p.path, p.value]);
-
-  it('GIVEN a field twice, in the file and in an array element WHEN read THEN one problem per field, with its lines', () => {
-    // GIVEN
-    const text = ['{', '  "arch": "amd64",', '  "quarantines": [{ "name": "a",', '    "name": "b" }],', '  "arch": "arm64",', '  "arch": "amd64"', '}'].join('\n');
-    // WHEN THEN every line of the field, the last being the one JSON keeps
-    expect(pathsAndValues(text)).toEqual([
-      ['$.quarantines[0].name', 'lines 3, 4'],
-      ['$.arch', 'lines 2, 5, 6'],
-    ]);
-  });
-
-  it('GIVEN an object twice (a merge that kept both sides) WHEN read THEN the object is named, not the fields each copy holds once', () => {
-    expect(pathsAndValues('{"catchUp": {"enabled": true, "size": 2},\n"catchUp": {"enabled": false}}')).toEqual([['$.catchUp', 'lines 1, 2']]);
-  });
-
-  it('GIVEN the same field name in different objects WHEN read THEN no problem', () => {
-    expect(pathsAndValues('{"ingest": {"size": 1}, "catchUp": {"size": 2}, "quarantines": [{"name": "a"}, {"name": "b"}]}')).toEqual([]);
-  });
-
-  it('GIVEN a byte-order mark and a wrong value WHEN parsed THEN both problems, and no flags', () => {
-    // GIVEN the shipped sandbox flags with a BOM and an unknown field
-    const sandbox = JSON.parse(require('node:fs').readFileSync('flags/sandbox.json', 'utf8'));
-    const text = `\uFEFF${JSON.stringify({ ...sandbox, archh: 'arm64' })}`;
-    // WHEN
-    const { flags, problems } = parseFlags('flags/sandbox.json', text);
-    // THEN
-    expect(flags).toBeUndefined();
-    expect(problems.map((p) => [p.path, p.problem])).toEqual([
-      ['$', 'the file starts with a byte-order mark, which JSON does not allow'],
-      ['$.archh', expect.stringMatching(/^unknown field "archh" \(a typo of "arch"\?\)/)],
-    ]);
-  });
-
-  it('GIVEN a number beyond a double WHEN parsed THEN it is named as infinite, not as null of the wrong type', () => {
-    const sandbox = require('node:fs').readFileSync('flags/sandbox.json', 'utf8').replace('"backfillMinutes": 60', '"backfillMinutes": -1e400');
-    const [problem] = parseFlags('flags/sandbox.json', sandbox).problems;
-    expect(formatProblem(problem)).toMatch(/^flags\/sandbox\.json: \$\.lockTable\.backfillMinutes: the number is too large for JSON to hold: it reads as infinite; got -Infinity; allowed: a number \(Range 1-10080/);
-  });
-});
