@@ -339,6 +339,29 @@ describe('plan-comment flags-from-ref and redact', () => {
     expect(error?.message).toMatch(/\$\.lockTable\.backfillMinutes: out of range/);
   });
 
+  test('GIVEN a PR head whose flags file gives a field twice WHEN taken THEN refused, naming the lines as committed (the file is not rewritten first)', () => {
+    // GIVEN a branch whose sandbox.json has two "arch" lines, the last one valid
+    const repo = flagsRepo();
+    gitIn(repo, 'checkout', '-q', '-b', 'twice');
+    const file = path.join(repo, 'flags', 'sandbox.json');
+    const text = readFileSync(file, 'utf8');
+    const line = text.split('\n').findIndex((l) => l.includes('"arch"')) + 1;
+    writeFileSync(file, text.replace(/^(\s*)"arch": "(\w+)",$/m, '$1"arch": "amd64",\n$1"arch": "$2",'));
+    gitIn(repo, 'commit', '-q', '-am', 'twice');
+    gitIn(repo, 'checkout', '-q', 'main');
+    // WHEN
+    let error: { exitCode?: number; message: string } | undefined;
+    try {
+      flagsFromRef('twice', 'flags', repo);
+    } catch (e) {
+      error = e as { exitCode?: number; message: string };
+    }
+    // THEN
+    expect(line).toBeGreaterThan(1);
+    expect(error?.exitCode).toBe(3);
+    expect(error?.message).toContain(`$.arch: the field is given 2 times in its object (line ${line}: "amd64"; line ${line + 1}: "arm64")`);
+  });
+
   test('GIVEN a manifest of real plans with secrets WHEN redacted in place THEN the files hold none, and render the same comment', () => {
     const dir = tmp();
     const source = path.join(FIXTURES, 'terraform-data', 'secrets.json');
