@@ -68,6 +68,22 @@ describe('bin/run.mjs entry points', () => {
   });
 });
 
+describe('bin/run.mjs bundles', () => {
+  test('GIVEN an entry that checks flags text WHEN run THEN jsonc-parser works from inside the bundle (its ES module build), and the bundle is built again when bin/run.mjs changes', () => {
+    // GIVEN WHEN
+    const entry = 'test/fixtures/run/duplicate-fields.ts';
+    const r = spawnSync(process.execPath, ['bin/run.mjs', entry, '{"a": 1, "a": 2}'], { cwd: REPO, encoding: 'utf8' });
+    // THEN the duplicate is found
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(r.stdout).toContain('f.json: $.a: the field is given 2 times in its object (line 1, column 2: 1; line 1, column 10: 2)');
+    // by a bundled copy: no require of the package is left (its UMD main would not bundle)
+    const bundle = path.join(REPO, 'dist', entry.replace(/\.ts$/, '.cjs'));
+    expect(readFileSync(bundle, 'utf8')).not.toMatch(/require\("(jsonc-parser|zod)"\)/);
+    // and bin/run.mjs is among the inputs whose change builds the bundle again
+    expect(Object.keys(JSON.parse(readFileSync(`${bundle}.inputs.json`, 'utf8')))).toEqual(expect.arrayContaining(['bin/run.mjs', 'lib/flags/json-text.ts']));
+  });
+});
+
 describe("bin/run.mjs and the AWS SDK's Node-version notice", () => {
   const makeClient = (env: NodeJS.ProcessEnv) => spawnSync(process.execPath, ['bin/run.mjs', SDK_ENTRY], { cwd: REPO, env, encoding: 'utf8' });
   const { [SDK_NOTICE]: _unset, ...withoutSetting } = process.env;
