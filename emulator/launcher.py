@@ -12,8 +12,9 @@ Each patch fixes one defect of moto that stops or slows the fleetflags stacks. A
 is applied only when a probe (run in-process against moto's own mock, before the
 server starts) shows that the running moto has the defect: a moto that fixed it gets
 no patch. The read-back fixes (moto answering an attribute differently from what was
-written, so every plan showed updates) are in emulator/patches/read_back.py, probed
-and applied the same way. `lib/emulator/` starts this file; test/emulator/ has one
+written, so every plan showed updates) are in emulator/patches/read_back.py, and the
+creates AWS makes idempotent in emulator/patches/idempotent_create.py, probed and
+applied the same way. `lib/emulator/` starts this file; test/emulator/ has one
 test per patch, through the AWS SDK, that fails without it.
 """
 import argparse
@@ -28,7 +29,7 @@ import uuid
 
 # The patch modules next to this file (emulator/patches/), whatever the working directory.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from patches import read_back  # noqa: E402
+from patches import idempotent_create, read_back  # noqa: E402
 from server import EmulatorInfo, OneRequestAtATime, self_signed_certificate  # noqa: E402
 
 PROBE_REGION = "us-east-1"
@@ -94,9 +95,10 @@ def probe_defects():
         # 6. A bucket policy's Deny of s3:PutObject conditioned on s3:if-none-match being absent
         # (the artifacts bucket: a published build is never overwritten) must let a conditional write through.
         found["bucket-policy-if-none-match"] = _probe_if_none_match()
-        # 7-10. Read-back differences (emulator/patches/read_back.py).
-        clients = {"ec2": ec2, "autoscaling": asg}
-        for name, probe in read_back.PROBES.items():
+        # 7-10. Read-back differences (emulator/patches/read_back.py); 11. creates AWS makes idempotent
+        # (emulator/patches/idempotent_create.py).
+        clients = {"ec2": ec2, "autoscaling": asg, "elbv2": boto3.client("elbv2", region_name=PROBE_REGION)}
+        for name, probe in {**read_back.PROBES, **idempotent_create.PROBES}.items():
             found[name] = probe(clients)
     return found
 
@@ -422,6 +424,7 @@ PATCHES = {
     "bucket-policy-if-none-match": patch_bucket_policy_if_none_match,
     "launch-template-version-user-data": patch_launch_template_version_user_data,
     **read_back.PATCHES,
+    **idempotent_create.PATCHES,
 }
 
 

@@ -14,6 +14,7 @@
  *
  * @terraform: runs the real Terraform (left out of `npm run test:quick`).
  */
+import { readFileSync } from 'node:fs';
 import {
   DescribeAutoScalingGroupsCommand,
   DescribeInstanceRefreshesCommand,
@@ -80,8 +81,14 @@ const changesOf = (type: string, action: string) => changes().filter((rc) => rc.
 const listenerRules = async () => {
   const elb = elbv2Client({ region: REGION, endpoint: emulator.endpoint });
   const lb = (await elb.send(new DescribeLoadBalancersCommand({ Names: [loadBalancerName('sandbox')] }))).LoadBalancers![0];
-  const listener = (await elb.send(new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn }))).Listeners![0];
-  return (await elb.send(new DescribeRulesCommand({ ListenerArn: listener.ListenerArn }))).Rules ?? [];
+  const listeners = (await elb.send(new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn }))).Listeners ?? [];
+  // The sandbox has one listener (HTTP:80, no certificate). More means a create was made twice: say so, with the
+  // emulator's CreateListener requests (a retried call shows as two), rather than look for rules on the wrong one.
+  if (listeners.length !== 1) {
+    const creates = readFileSync(emulator.record.log, 'utf8').split('\n').filter((line) => / CreateListener /.test(line));
+    throw new Error(`the sandbox's load balancer has ${listeners.length} listeners (${listeners.map((l) => `${l.Protocol}:${l.Port}`).join(', ')}), not 1; the emulator's CreateListener requests:\n${creates.join('\n')}`);
+  }
+  return (await elb.send(new DescribeRulesCommand({ ListenerArn: listeners[0].ListenerArn }))).Rules ?? [];
 };
 const pathsOf = (rule: { Conditions?: { Field?: string; Values?: string[]; PathPatternConfig?: { Values?: string[] } }[] }) =>
   (rule.Conditions ?? []).filter((c) => c.Field === 'path-pattern').flatMap((c) => c.PathPatternConfig?.Values ?? c.Values ?? []);

@@ -29,7 +29,14 @@ import {
 } from '@aws-sdk/client-ec2';
 import { CreateBucketCommand, HeadObjectCommand, PutBucketPolicyCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { autoScalingClient, ec2Client, elbv2Client, s3Client } from '../../lib/emulator/clients';
-import { CreateTargetGroupCommand, DeregisterTargetsCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  CreateListenerCommand,
+  CreateLoadBalancerCommand,
+  CreateTargetGroupCommand,
+  DeregisterTargetsCommand,
+  DescribeListenersCommand,
+  DescribeTargetHealthCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { EMULATOR_ACCOUNT } from '../../lib/emulator/emulator';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import { createHash } from 'node:crypto';
@@ -50,6 +57,8 @@ const PATCHES = [
   'group-default-instance-warmup',
   'scaling-policy-read-back',
   'security-group-rule-description',
+  // Creates AWS makes idempotent (emulator/patches/idempotent_create.py): a retried call made a second object.
+  'create-listener-idempotent',
 ];
 const REGION = 'us-east-1';
 
@@ -434,5 +443,32 @@ describe('patch security-group-rule-description', () => {
     }
     // THEN it has its description; moto alone drops it
     expect(descriptions).toEqual(['from the load balancer', undefined]);
+  });
+});
+
+describe('patch create-listener-idempotent', () => {
+  it('answers a CreateListener sent twice (a retry) with the one listener, as AWS does, and other settings on its port with DuplicateListener', async () => {
+    const seen: Array<{ same: boolean; listeners: number; other: string }> = [];
+    for (const emulator of [patched, unpatched]) {
+      // GIVEN a load balancer with an HTTP listener on port 80
+      const ec2 = ec2Client({ region: REGION, endpoint: emulator.endpoint });
+      const elb = elbv2Client({ region: REGION, endpoint: emulator.endpoint });
+      const subnets = (await ec2.send(new DescribeSubnetsCommand({}))).Subnets!.map((x) => x.SubnetId!).slice(0, 2);
+      const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: 'retried-listener', Subnets: subnets }))).LoadBalancers![0].LoadBalancerArn!;
+      const settings = { LoadBalancerArn: lb, Protocol: 'HTTP' as const, Port: 80, DefaultActions: [{ Type: 'fixed-response' as const, FixedResponseConfig: { StatusCode: '404' } }] };
+      const first = (await elb.send(new CreateListenerCommand(settings))).Listeners![0].ListenerArn;
+      // WHEN the same call comes again (the provider's retry of a call whose answer it lost), then one with other settings
+      const second = (await elb.send(new CreateListenerCommand(settings))).Listeners![0].ListenerArn;
+      const other = await elb
+        .send(new CreateListenerCommand({ ...settings, DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '503' } }] }))
+        .then(() => 'created', (e: Error) => e.name);
+      const listeners = (await elb.send(new DescribeListenersCommand({ LoadBalancerArn: lb }))).Listeners!.length;
+      seen.push({ same: first === second, listeners, other });
+    }
+    // THEN patched: one listener, the same ARN twice, the other settings refused; moto alone: a listener per call
+    expect(seen).toEqual([
+      { same: true, listeners: 1, other: 'DuplicateListenerException' },
+      { same: false, listeners: 3, other: 'created' },
+    ]);
   });
 });
