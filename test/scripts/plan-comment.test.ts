@@ -302,6 +302,16 @@ describe('plan-comment flags-from-ref and redact', () => {
     return repo;
   }
 
+  /** What `take` threw (undefined when it did not): a refusal's exit code and message. */
+  function refusalOf(take: () => unknown): { exitCode?: number; message: string } | undefined {
+    try {
+      take();
+    } catch (e) {
+      return e as { exitCode?: number; message: string };
+    }
+    return undefined;
+  }
+
   test('GIVEN a PR head that edits a flag and deletes an environment WHEN its flags are taken as data THEN the working tree has exactly its flags, validated', () => {
     // GIVEN a branch that raises sandbox retention and removes dogfood
     const repo = flagsRepo();
@@ -329,12 +339,7 @@ describe('plan-comment flags-from-ref and redact', () => {
     writeFileSync(path.join(repo, 'flags', 'sandbox.json'), JSON.stringify(sandbox));
     gitIn(repo, 'commit', '-q', '-am', 'bad');
     gitIn(repo, 'checkout', '-q', 'main');
-    let error: { exitCode?: number; message: string } | undefined;
-    try {
-      flagsFromRef('bad', 'flags', repo);
-    } catch (e) {
-      error = e as { exitCode?: number; message: string };
-    }
+    const error = refusalOf(() => flagsFromRef('bad', 'flags', repo));
     expect(error?.exitCode).toBe(3);
     expect(error?.message).toMatch(/\$\.lockTable\.backfillMinutes: out of range/);
   });
@@ -350,12 +355,7 @@ describe('plan-comment flags-from-ref and redact', () => {
     gitIn(repo, 'commit', '-q', '-am', 'twice');
     gitIn(repo, 'checkout', '-q', 'main');
     // WHEN
-    let error: { exitCode?: number; message: string } | undefined;
-    try {
-      flagsFromRef('twice', 'flags', repo);
-    } catch (e) {
-      error = e as { exitCode?: number; message: string };
-    }
+    const error = refusalOf(() => flagsFromRef('twice', 'flags', repo));
     // THEN
     expect(line).toBeGreaterThan(1);
     expect(error?.exitCode).toBe(3);
