@@ -9,7 +9,7 @@
  *   before anything recursive reads either;
  * - a field given twice in one object (JSON.parse keeps the last).
  */
-import { createScanner, SyntaxKind, visit } from 'jsonc-parser';
+import { createScanner, parse, SyntaxKind, visit, type ParseError } from 'jsonc-parser';
 import { flagsProblems, jsonPath, type FlagsProblem } from '../errors';
 
 /** The deepest a flags file nests objects and arrays; the schema needs 4. */
@@ -137,8 +137,10 @@ export function duplicateFields(file: string, text: string, value: unknown): Fla
   return found.map(({ path: at, occurrences }) => {
     // Columns only where two copies share a line (a file on one line).
     const columns = new Set(occurrences.map((o) => o.line)).size < occurrences.length;
-    const where = occurrences.map((o) => `${columns ? `line ${o.line}, column ${o.column}` : `line ${o.line}`}: ${o.valueText}`);
-    return flagsProblems.duplicateField(file, jsonPath(at), where, valueAt(value, at));
+    // What `notifications` holds is never echoed: a webhook URL put there carries its token (errors.endpointInFlags).
+    const secret = at[0] === 'notifications';
+    const where = occurrences.map((o) => `${columns ? `line ${o.line}, column ${o.column}` : `line ${o.line}`}${secret ? '' : `: ${o.valueText}`}`);
+    return flagsProblems.duplicateField(file, jsonPath(at), where, secret ? NOT_SHOWN : valueAt(value, at));
   });
 }
 
@@ -149,15 +151,31 @@ function valueAt(value: unknown, at: ReadonlyArray<string | number>): unknown {
   return node;
 }
 
-/** V8's message for a syntax error, with the line and column of its position, on one line. */
+const NOT_SHOWN = 'not shown: notifications may hold a webhook token';
+
+/**
+ * V8's message for a syntax error, on one line, with the line and column of the error. V8 quotes the
+ * text around an unexpected token: left out (it could be part of a token the file should not hold);
+ * the position is then jsonc-parser's. A control character V8 names is escaped.
+ */
 function describeJsonError(text: string, rawMessage: string): string {
-  // V8 quotes the text around the error: its line breaks and control characters, escaped, keep the problem on one line.
   const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
   const message = rawMessage.replace(/[\u0000-\u001f\u007f]/g, (c) => named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  const m = message.match(/position (\d+)/);
-  if (!m) return message;
-  const before = text.slice(0, Number(m[1]));
+  const quoted = /^(Unexpected token '.*?'), .* is not valid JSON$/s.exec(message);
+  const position = /position (\d+)/.exec(message);
+  const what = quoted ? quoted[1] : message.replace(/\s*(in JSON )?at position \d+.*$/, '');
+  const offset = position ? Number(position[1]) : firstSyntaxErrorOffset(text);
+  if (offset === undefined) return what;
+  const before = text.slice(0, offset);
   const line = before.split('\n').length;
-  const column = Number(m[1]) - before.lastIndexOf('\n');
-  return `${message.replace(/\s*(in JSON )?at position \d+.*$/, '')} at line ${line}, column ${column}`;
+  const column = offset - before.lastIndexOf('\n');
+  return `${what} at line ${line}, column ${column}`;
+}
+
+/** Where jsonc-parser finds the first syntax error (its parser recurses: not for text nested too deeply). */
+function firstSyntaxErrorOffset(text: string): number | undefined {
+  if (deepestInText(text, MAX_FLAGS_DEPTH)) return undefined;
+  const found: ParseError[] = [];
+  parse(text, found, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  return found[0]?.offset;
 }

@@ -197,7 +197,6 @@ function typoTargets(issue: Issue): string[] {
   });
 }
 
-
 function renamedFieldProblems(file: string, raw: unknown): FlagsProblem[] {
   const problems: FlagsProblem[] = [];
   for (const r of RENAMED_FIELDS) {
@@ -284,8 +283,6 @@ function boundText(issue: Issue, path: readonly PropertyKey[]): string {
 
 /** The sentence of a description that states a range, e.g. "Range 1-10080 (7 days...)." */
 const RANGE_SENTENCE = /[^.]*\b\d[\d,]*\s*-\s*\d[\d,]*\b[^.]*(?:\([^)]*\))?[^.]*\./;
-
-/** "Unexpected token ... at position 1141" -> "... at line 40, column 1". */
 
 /** Appends the field's description (or the part matching `pick`) for context. */
 function withDescription(text: string, path: readonly PropertyKey[], pick?: RegExp): string {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { runUrlFromEnv } from '../deploy/history';
 import { errors } from '../errors';
 import { loadFlagsOrThrow } from '../flags/load';
-import { diffFlags, readFlagsAtRef, readFlagsDir, readFlagsTextAtRef, type FlagChange } from './flags-diff';
+import { diffFlags, readFlagsAtRef, readFlagsDir, readFlagsBytesAtRef, type FlagChange } from './flags-diff';
 import { readPlanFile, stackOfPlanFile, stackPlan, type StackPlan } from './plan-model';
 import { changeSizeReports, changeSizeSection } from './render-change-size';
 import { estimateStackCost, type StackCost } from '../cost/estimate';
@@ -70,11 +70,11 @@ export function redactManifest(manifestFile: string): string[] {
  */
 export function flagsFromRef(ref: string, dir = 'flags', cwd = process.cwd()): string[] {
   // The files as committed, byte for byte: the loader's problems then name their lines, and see what a
-  // parse would hide (a field given twice).
-  const flags = readFlagsTextAtRef(ref, dir, cwd);
+  // parse or a decoding would hide (a field given twice, a file that is not UTF-8).
+  const flags = readFlagsBytesAtRef(ref, dir, cwd);
   const target = path.resolve(cwd, dir);
   for (const name of readdirSync(target)) if (name.endsWith('.json') && name !== 'schema.json' && !flags.has(name)) rmSync(path.join(target, name));
-  for (const [name, text] of flags) writeFileSync(path.join(target, name), text);
+  for (const [name, bytes] of flags) writeFileSync(path.join(target, name), bytes);
   const files = [...flags.keys()].map((n) => path.join(dir, n));
   loadFlagsOrThrow(files.map((f) => path.resolve(cwd, f)));
   return files;

@@ -51,19 +51,19 @@ export function readFlagsDir(dir: string): Map<string, unknown> {
 
 /** Reads the flags files of a git ref (e.g. the PR's base) without checking it out. */
 export function readFlagsAtRef(ref: string, dir = 'flags', cwd = process.cwd()): Map<string, unknown> {
-  return new Map([...readFlagsTextAtRef(ref, dir, cwd)].map(([name, text]) => [name, parseOrText(text)]));
+  return new Map([...readFlagsBytesAtRef(ref, dir, cwd)].map(([name, bytes]) => [name, parseOrText(bytes.toString('utf8'))]));
 }
 
-/** The text of each flags file of a git ref, as committed (what the loader must judge: duplicates, a BOM). */
-export function readFlagsTextAtRef(ref: string, dir = 'flags', cwd = process.cwd()): Map<string, string> {
-  const git = (args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+/** The bytes of each flags file of a git ref, as committed (what the loader must judge: duplicates, a BOM, the encoding). */
+export function readFlagsBytesAtRef(ref: string, dir = 'flags', cwd = process.cwd()): Map<string, Buffer> {
+  const git = (args: string[]) => execFileSync('git', args, { cwd, maxBuffer: 64 * 1024 * 1024 });
   let listing: string;
   try {
-    listing = git(['ls-tree', '--name-only', `${ref}:${dir}`]);
+    listing = git(['ls-tree', '--name-only', `${ref}:${dir}`]).toString('utf8');
   } catch (e) {
     throw errors.flagsDirUnreadable(`${ref}:${dir}`, (e as Error).message.split('\n')[0]);
   }
-  const out = new Map<string, string>();
+  const out = new Map<string, Buffer>();
   for (const name of listing.split('\n').filter((n) => n.endsWith('.json') && !NOT_FLAGS.has(n)).sort()) {
     out.set(name, git(['show', `${ref}:${dir}/${name}`]));
   }

@@ -27,6 +27,19 @@ describe('a field given twice in one object', () => {
     ]);
   });
 
+  it('GIVEN a webhook URL given twice under notifications WHEN read THEN the lines only: neither copy\'s value is echoed', () => {
+    // GIVEN
+    const text = '{"notifications": [{"name": "x",\n"url": "https://hooks.slack.com/services/T0/B0/FIRSTTOKEN",\n"url": "https://hooks.slack.com/services/T0/B0/SECONDTOKEN"}]}';
+    // WHEN
+    const lines = linesOf(text);
+    // THEN
+    expect(lines).toEqual([
+      'f.json: $.notifications[0].url: the field is given 2 times in its object (line 2; line 3), and JSON.parse keeps only the last without a word; ' +
+        'got "not shown: notifications may hold a webhook token"; allowed: each field once; fix: keep the one you mean and delete the others (a merge may have kept both sides)',
+    ]);
+    expect(lines.join('\n')).not.toMatch(/TOKEN/);
+  });
+
   it('GIVEN an object twice (a merge that kept both sides) WHEN read THEN the object is named, not the fields each copy holds once', () => {
     const text = '{"catchUp": {"enabled": true, "size": 2},\n"catchUp": {"enabled": false}}';
     expect(parseJsonText('f.json', text).problems.map((p) => [p.path, p.value])).toEqual([['$.catchUp', { enabled: false }]]);
@@ -70,13 +83,18 @@ describe('text that is not JSON, or not UTF-8', () => {
     ]);
   });
 
-  it('GIVEN a syntax error whose quoted text holds a tab and line breaks WHEN parsed THEN one line, the characters escaped', () => {
+  it('GIVEN an unexpected control character, and an unquoted webhook URL WHEN parsed THEN one line with its line and column, and none of the text around it (V8 quotes it)', () => {
     // GIVEN WHEN
     const [line, ...more] = linesOf('{\n\t"a": 1,\r\n\t"b": \u0001\n}');
+    const [nearSecret] = linesOf('{"notifications": {"url": https://hooks.slack.com/T0/SECRETTOKEN}}');
     // THEN
     expect(more).toEqual([]);
-    expect(line).not.toMatch(/[\u0000-\u001f]/);
-    expect(line).toContain('1,\\r\\n\\t"b": \\u0001\\n}');
+    expect(line).toBe(
+      "f.json: $: not valid JSON (Unexpected token '\\u0001' at line 3, column 7); got nothing; allowed: a JSON object; check for a trailing comma or a missing quote",
+    );
+    // (V8's own message quoted '..."url": https://ho"...')
+    expect(nearSecret).toMatch(/^f\.json: \$: not valid JSON \(Unexpected token 'h' at line 1, column 27\);/);
+    expect(nearSecret).not.toMatch(/hooks|https/);
   });
 
   it('GIVEN UTF-16 with and without a byte-order mark, and Latin-1 WHEN read THEN "not UTF-8 text", saying what was found', () => {
