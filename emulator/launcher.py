@@ -95,7 +95,7 @@ def probe_defects():
         # 6. A bucket policy's Deny of s3:PutObject conditioned on s3:if-none-match being absent
         # (the artifacts bucket: a published build is never overwritten) must let a conditional write through.
         found["bucket-policy-if-none-match"] = _probe_if_none_match()
-        # 7-10. Read-back differences (emulator/patches/read_back.py); 11. creates AWS makes idempotent
+        # 7-10. Read-back differences (emulator/patches/read_back.py); 11-13. creates AWS makes idempotent
         # (emulator/patches/idempotent_create.py).
         clients = {"ec2": ec2, "autoscaling": asg, "elbv2": boto3.client("elbv2", region_name=PROBE_REGION)}
         for name, probe in {**read_back.PROBES, **idempotent_create.PROBES}.items():

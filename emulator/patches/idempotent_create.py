@@ -23,6 +23,28 @@ def probe_create_listener_idempotent(clients):
     return first != second
 
 
+def probe_create_load_balancer_idempotent(clients):
+    """CreateLoadBalancer twice with the same settings makes a second load balancer of the same name."""
+    ec2, elbv2 = clients["ec2"], clients["elbv2"]
+    subnets = [s["SubnetId"] for s in ec2.describe_subnets()["Subnets"]][:2]
+    first = elbv2.create_load_balancer(Name="probe-retried-lb", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+    second = elbv2.create_load_balancer(Name="probe-retried-lb", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+    return first != second
+
+
+def probe_create_target_group_idempotent(clients):
+    """CreateTargetGroup twice with the same settings is refused with DuplicateTargetGroupName."""
+    ec2, elbv2 = clients["ec2"], clients["elbv2"]
+    vpc = ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
+    settings = {"Name": "probe-retried-tg", "Protocol": "HTTP", "Port": 8080, "VpcId": vpc}
+    elbv2.create_target_group(**settings)
+    try:
+        elbv2.create_target_group(**settings)
+        return False
+    except elbv2.exceptions.DuplicateTargetGroupNameException:
+        return True
+
+
 # ---------------------------------------------------------------------------
 # Patches.
 # ---------------------------------------------------------------------------
@@ -59,10 +81,99 @@ def patch_create_listener_idempotent():
     ELBv2Backend.create_listener = create_listener
 
 
+# What AWS compares to tell a retried create from a conflicting one: the create's own settings,
+# as moto stored them (the name, then what the request set or moto defaulted).
+LOAD_BALANCER_SETTINGS = ("scheme", "type", "vpc_id", "ip_address_type")
+TARGET_GROUP_SETTINGS = (
+    "vpc_id", "protocol", "protocol_version", "port", "target_type", "ip_address_type",
+    "health_check_protocol", "health_check_port", "health_check_path", "health_check_enabled",
+    "health_check_interval_seconds", "health_check_timeout_seconds",
+    "healthy_threshold_count", "unhealthy_threshold_count", "matcher",
+)
+
+
+def _same_settings(a, b, names):
+    return all(getattr(a, n, None) == getattr(b, n, None) for n in names)
+
+
+def patch_create_load_balancer_idempotent():
+    """
+    Defect: moto's duplicate check looks for the new load balancer's ARN, which holds a random ID, so it
+    never finds one: a retried CreateLoadBalancer made a second load balancer of the same name. The
+    provider kept the ARN of the answer it got, while a lookup by name (the health check's, an
+    operator's) found the first, with no listeners. AWS: "If you attempt to create multiple load
+    balancers with the same settings, each call succeeds" (the same load balancer); other settings
+    under a name in use are DuplicateLoadBalancerName. Fix: moto builds the load balancer as it
+    would (its own validation and defaults); when one of that name exists, the new one is dropped and
+    the existing one answered if the settings match, refused if not.
+    """
+    from moto.elbv2.exceptions import DuplicateLoadBalancerName
+    from moto.elbv2.models import ELBv2Backend
+
+    create = ELBv2Backend.create_load_balancer
+
+    def create_load_balancer(self, name, *args, **kwargs):
+        existing = next((lb for lb in self.load_balancers.values() if lb.name == name), None)
+        created = create(self, name, *args, **kwargs)
+        if existing is None:
+            return created
+        del self.load_balancers[created.arn]
+        self.tagging_service.delete_all_tags_for_resource(created.arn)
+        same = (
+            _same_settings(existing, created, LOAD_BALANCER_SETTINGS)
+            and sorted(existing.security_groups or []) == sorted(created.security_groups or [])
+            and sorted(s.id for s in existing.subnets) == sorted(s.id for s in created.subnets)
+        )
+        if not same:
+            raise DuplicateLoadBalancerName()
+        return existing
+
+    ELBv2Backend.create_load_balancer = create_load_balancer
+
+
+def patch_create_target_group_idempotent():
+    """
+    Defect: moto refuses any second CreateTargetGroup of a name with DuplicateTargetGroupName, so a
+    create the provider retried (its first answer lost) failed the apply. AWS: "If you attempt to
+    create multiple target groups with the same settings, each call succeeds" (the same target group);
+    other settings under a name in use are DuplicateTargetGroupName. Fix: moto builds the group as it
+    would, with the one of that name out of its sight (its validation and defaults, which differ by
+    protocol and target type), then the new one is dropped and the existing one answered if the
+    settings match, refused if not.
+    """
+    from collections import OrderedDict
+
+    from moto.elbv2.exceptions import DuplicateTargetGroupName
+    from moto.elbv2.models import ELBv2Backend
+
+    create = ELBv2Backend.create_target_group
+
+    def create_target_group(self, name, **kwargs):
+        existing = next((tg for tg in self.target_groups.values() if tg.name == name), None)
+        if existing is None:
+            return create(self, name, **kwargs)
+        groups = self.target_groups
+        self.target_groups = OrderedDict((arn, tg) for arn, tg in groups.items() if tg is not existing)
+        try:
+            created = create(self, name, **kwargs)
+        finally:
+            self.target_groups = groups
+        self.tagging_service.delete_all_tags_for_resource(created.arn)
+        if not _same_settings(existing, created, TARGET_GROUP_SETTINGS):
+            raise DuplicateTargetGroupName()
+        return existing
+
+    ELBv2Backend.create_target_group = create_target_group
+
+
 PROBES = {
     "create-listener-idempotent": probe_create_listener_idempotent,
+    "create-load-balancer-idempotent": probe_create_load_balancer_idempotent,
+    "create-target-group-idempotent": probe_create_target_group_idempotent,
 }
 
 PATCHES = {
     "create-listener-idempotent": patch_create_listener_idempotent,
+    "create-load-balancer-idempotent": patch_create_load_balancer_idempotent,
+    "create-target-group-idempotent": patch_create_target_group_idempotent,
 }

@@ -35,6 +35,9 @@ import {
   CreateTargetGroupCommand,
   DeregisterTargetsCommand,
   DescribeListenersCommand,
+  DescribeLoadBalancersCommand,
+  DescribeTagsCommand,
+  DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { EMULATOR_ACCOUNT } from '../../lib/emulator/emulator';
@@ -59,6 +62,8 @@ const PATCHES = [
   'security-group-rule-description',
   // Creates AWS makes idempotent (emulator/patches/idempotent_create.py): a retried call made a second object.
   'create-listener-idempotent',
+  'create-load-balancer-idempotent',
+  'create-target-group-idempotent',
 ];
 const REGION = 'us-east-1';
 
@@ -469,6 +474,63 @@ describe('patch create-listener-idempotent', () => {
     expect(seen).toEqual([
       { same: true, listeners: 1, other: 'DuplicateListenerException' },
       { same: false, listeners: 3, other: 'created' },
+    ]);
+  });
+});
+
+describe('patch create-load-balancer-idempotent', () => {
+  it('answers a CreateLoadBalancer sent twice (a retry) with the one load balancer, as AWS does, and other settings under its name with DuplicateLoadBalancerName', async () => {
+    const seen: Array<{ same: boolean; named: number; other: string }> = [];
+    for (const emulator of [patched, unpatched]) {
+      // GIVEN a load balancer
+      const ec2 = ec2Client({ region: REGION, endpoint: emulator.endpoint });
+      const elb = elbv2Client({ region: REGION, endpoint: emulator.endpoint });
+      const subnets = (await ec2.send(new DescribeSubnetsCommand({}))).Subnets!.map((x) => x.SubnetId!).slice(0, 2);
+      const settings = { Name: 'retried-lb', Subnets: subnets };
+      const first = (await elb.send(new CreateLoadBalancerCommand(settings))).LoadBalancers![0].LoadBalancerArn;
+      // WHEN the same call comes again (the provider's retry of a call whose answer it lost), then one with other settings
+      const second = (await elb.send(new CreateLoadBalancerCommand(settings))).LoadBalancers![0].LoadBalancerArn;
+      const other = await elb
+        .send(new CreateLoadBalancerCommand({ ...settings, Scheme: 'internal' }))
+        .then(() => 'created', (e: Error) => e.name);
+      const named = (await elb.send(new DescribeLoadBalancersCommand({}))).LoadBalancers!.filter((lb) => lb.LoadBalancerName === 'retried-lb').length;
+      seen.push({ same: first === second, named, other });
+    }
+    // THEN patched: one load balancer of that name, the same ARN twice, the other settings refused;
+    // moto alone: a load balancer per call, all of one name
+    expect(seen).toEqual([
+      { same: true, named: 1, other: 'DuplicateLoadBalancerNameException' },
+      { same: false, named: 3, other: 'created' },
+    ]);
+  });
+});
+
+describe('patch create-target-group-idempotent', () => {
+  it('answers a CreateTargetGroup sent twice (a retry) with the one group, as AWS does, and other settings under its name with DuplicateTargetGroupName', async () => {
+    const seen: Array<{ second: string; other: string; named: number; tags: string[] }> = [];
+    for (const emulator of [patched, unpatched]) {
+      // GIVEN a target group
+      const ec2 = ec2Client({ region: REGION, endpoint: emulator.endpoint });
+      const elb = elbv2Client({ region: REGION, endpoint: emulator.endpoint });
+      const vpc = (await ec2.send(new DescribeVpcsCommand({}))).Vpcs![0].VpcId!;
+      const settings = { Name: 'retried-tg', Protocol: 'HTTP' as const, Port: 8080, VpcId: vpc, Tags: [{ Key: 'fleet', Value: 'main' }] };
+      const first = (await elb.send(new CreateTargetGroupCommand(settings))).TargetGroups![0].TargetGroupArn!;
+      // WHEN the same call comes again, then one with another port
+      const second = await elb
+        .send(new CreateTargetGroupCommand(settings))
+        .then((r) => (r.TargetGroups![0].TargetGroupArn === first ? 'the same group' : 'another group'), (e: Error) => e.name);
+      const other = await elb
+        .send(new CreateTargetGroupCommand({ ...settings, Port: 9090 }))
+        .then(() => 'created', (e: Error) => e.name);
+      const named = (await elb.send(new DescribeTargetGroupsCommand({}))).TargetGroups!.filter((g) => g.TargetGroupName === 'retried-tg').length;
+      const tags = (await elb.send(new DescribeTagsCommand({ ResourceArns: [first] }))).TagDescriptions![0].Tags!.map((t) => `${t.Key}=${t.Value}`);
+      seen.push({ second, other, named, tags });
+    }
+    // THEN patched: the retry answered with the first group (its tags as they were), the other port refused;
+    // moto alone: the retry itself refused, which failed the apply
+    expect(seen).toEqual([
+      { second: 'the same group', other: 'DuplicateTargetGroupNameException', named: 1, tags: ['fleet=main'] },
+      { second: 'DuplicateTargetGroupNameException', other: 'DuplicateTargetGroupNameException', named: 1, tags: ['fleet=main'] },
     ]);
   });
 });
