@@ -3,6 +3,9 @@
  * cdktf app command) runs with CHECKPOINT_DISABLE=1, so neither Terraform nor the
  * app tries HashiCorp's version-check service (offline, that is an [ERROR] line),
  * and without the AWS SDK's eight-line Node-version notice on Node 20.
+ *
+ * @integration: runs bin/run.mjs end to end, each run a Node process of its own that bundles its
+ * entry with esbuild (about 1 s of CPU in all); left out of `npm run test:quick`.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';

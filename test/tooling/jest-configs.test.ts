@@ -2,6 +2,9 @@
  * `npm test` and `npm run test:sandbox` split the suites between them: the sandbox
  * lifecycle (a real first deploy to the AWS emulator, minutes) runs alone, every
  * other suite under `npm test`, and together they run every suite exactly once.
+ *
+ * @integration: runs jest itself five times, each in a Node process of its own (about 2 s of
+ * CPU); left out of `npm run test:quick`.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';

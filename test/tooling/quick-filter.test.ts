@@ -42,6 +42,7 @@ describe('npm run test:quick', () => {
     const rel = (f: string) => path.relative(path.join(__dirname, '..'), f);
     // THEN the integration suites are out of test:quick
     const integration = [
+      'bin/run.test.ts',
       'emulator/patches.test.ts',
       'lib/ci/workflow-lint.test.ts',
       'lib/deploy/rollback-access.test.ts',
@@ -50,6 +51,7 @@ describe('npm run test:quick', () => {
       'scripts/handoff.test.ts',
       'scripts/sandbox-missing-flags.test.ts',
       'stacks/main.test.ts',
+      'tooling/jest-configs.test.ts',
       'tooling/temp-folder-run.test.ts',
       'tooling/typecheck.test.ts',
       'tooling/worker-exit.test.ts',
