@@ -66,7 +66,7 @@ try {
   const code = await entryModule.main(args);
   process.exitCode = typeof code === 'number' ? code : 0;
 } catch (e) {
-  // FleetflagsError (lib/errors.ts) carries a message for people and an exit code.
+  // FleetflagsError (lib/errors/base.ts) carries a message for people and an exit code.
   if (e && typeof e.exitCode === 'number') {
     console.error(e.message);
     process.exitCode = e.exitCode;

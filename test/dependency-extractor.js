@@ -21,7 +21,7 @@
  *   (jest relates only files that exist); an entry naming it fails every run until it is dropped.
  *
  * Plain JavaScript: jest loads this in its file-map workers without a transform, so its errors
- * are made here (readsErrors), not in lib/errors.ts.
+ * are made here (readsErrors), not in lib/errors/.
  */
 const { createHash } = require('node:crypto');
 const { readFileSync, readdirSync } = require('node:fs');

@@ -1,7 +1,7 @@
 /**
  * A flags file as text, before the schema: what `JSON.parse` rejects, said in one line, and what it
  * lets through without a word. Every problem names the file, the JSON path, the value and what is
- * allowed (lib/errors.ts, flagsProblems).
+ * allowed (lib/errors/, flagsProblems).
  * - bytes that are not UTF-8 text (UTF-16, as Windows PowerShell 5 writes; Latin-1);
  * - a byte-order mark: said, then read past, so the file's other problems show too;
  * - a syntax error, at its line and column, V8's quote of the text escaped onto one line;
