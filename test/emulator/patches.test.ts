@@ -479,35 +479,39 @@ describe('patch create-listener-idempotent', () => {
 });
 
 describe('patch create-load-balancer-idempotent', () => {
-  it('answers a CreateLoadBalancer sent twice (a retry) with the one load balancer, as AWS does, and other settings under its name with DuplicateLoadBalancerName', async () => {
-    const seen: Array<{ same: boolean; named: number; other: string }> = [];
+  it('answers a CreateLoadBalancer sent again with the same settings (a retry; the defaults spelled out or not) with the one load balancer, as AWS does, and other settings under its name with DuplicateLoadBalancerName', async () => {
+    const seen: Array<{ retried: string[]; others: string[]; named: number }> = [];
     for (const emulator of [patched, unpatched]) {
       // GIVEN a load balancer
       const ec2 = ec2Client({ region: REGION, endpoint: emulator.endpoint });
       const elb = elbv2Client({ region: REGION, endpoint: emulator.endpoint });
-      const subnets = (await ec2.send(new DescribeSubnetsCommand({}))).Subnets!.map((x) => x.SubnetId!).slice(0, 2);
-      const settings = { Name: 'retried-lb', Subnets: subnets };
+      const subnets = (await ec2.send(new DescribeSubnetsCommand({}))).Subnets!.map((x) => x.SubnetId!);
+      const settings = { Name: 'retried-lb', Subnets: subnets.slice(0, 2) };
       const first = (await elb.send(new CreateLoadBalancerCommand(settings))).LoadBalancers![0].LoadBalancerArn;
-      // WHEN the same call comes again (the provider's retry of a call whose answer it lost), then one with other settings
-      const second = (await elb.send(new CreateLoadBalancerCommand(settings))).LoadBalancers![0].LoadBalancerArn;
-      const other = await elb
-        .send(new CreateLoadBalancerCommand({ ...settings, Scheme: 'internal' }))
-        .then(() => 'created', (e: Error) => e.name);
+      const create = (input: ConstructorParameters<typeof CreateLoadBalancerCommand>[0]) =>
+        elb.send(new CreateLoadBalancerCommand(input)).then(
+          (r) => (r.LoadBalancers![0].LoadBalancerArn === first ? 'the same' : 'another'),
+          (e: Error) => e.name,
+        );
+      // WHEN the same call comes again (the provider's retry of a call whose answer it lost), as sent and with AWS's defaults spelled out
+      const retried = [await create(settings), await create({ ...settings, Scheme: 'internet-facing', Type: 'application', IpAddressType: 'ipv4' })];
+      // AND calls with other settings under its name: another scheme, other subnets
+      const others = [await create({ ...settings, Scheme: 'internal' }), await create({ ...settings, Subnets: subnets.slice(1, 3) })];
       const named = (await elb.send(new DescribeLoadBalancersCommand({}))).LoadBalancers!.filter((lb) => lb.LoadBalancerName === 'retried-lb').length;
-      seen.push({ same: first === second, named, other });
+      seen.push({ retried, others, named });
     }
-    // THEN patched: one load balancer of that name, the same ARN twice, the other settings refused;
+    // THEN patched: one load balancer of that name, answered to both retries, the other settings refused;
     // moto alone: a load balancer per call, all of one name
     expect(seen).toEqual([
-      { same: true, named: 1, other: 'DuplicateLoadBalancerNameException' },
-      { same: false, named: 3, other: 'created' },
+      { retried: ['the same', 'the same'], others: ['DuplicateLoadBalancerNameException', 'DuplicateLoadBalancerNameException'], named: 1 },
+      { retried: ['another', 'another'], others: ['another', 'another'], named: 5 },
     ]);
   });
 });
 
 describe('patch create-target-group-idempotent', () => {
-  it('answers a CreateTargetGroup sent twice (a retry) with the one group, as AWS does, and other settings under its name with DuplicateTargetGroupName', async () => {
-    const seen: Array<{ second: string; other: string; named: number; tags: string[] }> = [];
+  it('answers a CreateTargetGroup sent again with the same settings (a retry; the defaults spelled out or not) with the one group, as AWS does, and other settings under its name with DuplicateTargetGroupName', async () => {
+    const seen: Array<{ retried: string[]; others: string[]; badVpc: string; named: number; tags: string[] }> = [];
     for (const emulator of [patched, unpatched]) {
       // GIVEN a target group
       const ec2 = ec2Client({ region: REGION, endpoint: emulator.endpoint });
@@ -515,22 +519,29 @@ describe('patch create-target-group-idempotent', () => {
       const vpc = (await ec2.send(new DescribeVpcsCommand({}))).Vpcs![0].VpcId!;
       const settings = { Name: 'retried-tg', Protocol: 'HTTP' as const, Port: 8080, VpcId: vpc, Tags: [{ Key: 'fleet', Value: 'main' }] };
       const first = (await elb.send(new CreateTargetGroupCommand(settings))).TargetGroups![0].TargetGroupArn!;
-      // WHEN the same call comes again, then one with another port
-      const second = await elb
-        .send(new CreateTargetGroupCommand(settings))
-        .then((r) => (r.TargetGroups![0].TargetGroupArn === first ? 'the same group' : 'another group'), (e: Error) => e.name);
-      const other = await elb
-        .send(new CreateTargetGroupCommand({ ...settings, Port: 9090 }))
-        .then(() => 'created', (e: Error) => e.name);
+      const create = (input: ConstructorParameters<typeof CreateTargetGroupCommand>[0]) =>
+        elb.send(new CreateTargetGroupCommand(input)).then(
+          (r) => (r.TargetGroups![0].TargetGroupArn === first ? 'the same' : 'another'),
+          (e: Error) => e.name,
+        );
+      // WHEN the same call comes again, as sent and with moto's defaults spelled out (numbers where it stores text)
+      const defaults = { TargetType: 'instance' as const, HealthCheckPath: '/', HealthCheckIntervalSeconds: 30, HealthCheckTimeoutSeconds: 5, HealthyThresholdCount: 5, UnhealthyThresholdCount: 2, Matcher: { HttpCode: '200' } };
+      const retried = [await create(settings), await create({ ...settings, ...defaults, Tags: [{ Key: 'other', Value: 'tag' }] })];
+      // AND calls with other settings under its name: another port, another health-check path
+      const others = [await create({ ...settings, Port: 9090 }), await create({ ...settings, HealthCheckPath: '/health' })];
+      // AND one that moto itself refuses (an unknown VPC): the group of that name stays
+      const badVpc = await create({ ...settings, VpcId: 'vpc-00000000000000000' });
       const named = (await elb.send(new DescribeTargetGroupsCommand({}))).TargetGroups!.filter((g) => g.TargetGroupName === 'retried-tg').length;
       const tags = (await elb.send(new DescribeTagsCommand({ ResourceArns: [first] }))).TagDescriptions![0].Tags!.map((t) => `${t.Key}=${t.Value}`);
-      seen.push({ second, other, named, tags });
+      seen.push({ retried, others, badVpc, named, tags });
     }
-    // THEN patched: the retry answered with the first group (its tags as they were), the other port refused;
-    // moto alone: the retry itself refused, which failed the apply
+    // THEN patched: both retries answered with the first group, its tags as they were (a retry's tags are not
+    // compared, and not applied), the other settings refused; moto alone: every second create refused, the
+    // retry too, which failed the apply
+    const duplicate = 'DuplicateTargetGroupNameException';
     expect(seen).toEqual([
-      { second: 'the same group', other: 'DuplicateTargetGroupNameException', named: 1, tags: ['fleet=main'] },
-      { second: 'DuplicateTargetGroupNameException', other: 'DuplicateTargetGroupNameException', named: 1, tags: ['fleet=main'] },
+      { retried: ['the same', 'the same'], others: [duplicate, duplicate], badVpc: 'ValidationError', named: 1, tags: ['fleet=main'] },
+      { retried: [duplicate, duplicate], others: [duplicate, duplicate], badVpc: duplicate, named: 1, tags: ['fleet=main'] },
     ]);
   });
 });
