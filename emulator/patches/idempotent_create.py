@@ -6,10 +6,10 @@ made a second object. In the launcher's style: one probe (against moto's own moc
 patch per defect, the patch applied only when the probe finds the defect;
 test/emulator/patches.test.ts has one SDK test per patch.
 
-The patches change moto's state between two steps of one request (an object out of sight while
-moto's own create runs, a second object of one name for a moment). That is safe because the
-emulator answers one request at a time (emulator/server.py, OneRequestAtATime): no other request
-sees the state in between.
+The load-balancer and target-group patches change moto's state within one request (the existing
+object out of sight while moto's own create runs). That is safe because the emulator answers one
+request at a time (emulator/server.py, OneRequestAtATime): no other request sees the state in
+between.
 """
 
 
