@@ -1,6 +1,9 @@
 /**
  * jest's node environment, plus:
  * - V8 code caching of the modules the suites load (test/compile-cache.ts), once per worker.
+ * - The AsyncLocalStorage instances a test file made (jest-circus's, zx's) disabled when it is
+ *   done (test/async-local-storage.ts): Node would otherwise call each of them for every promise
+ *   of every later suite in the worker.
  * - The temporary-folder guard (test/temp-folder.ts):
  * each suite runs with TMPDIR set to a folder of its own, and fails when anything is
  * left there after its last afterAll, listing what, so the suite that leaks is named.
@@ -14,8 +17,10 @@ import { TestEnvironment as NodeEnvironment } from 'jest-environment-node';
 import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
 import { makeSuiteFolder, removeCheckedFolder } from './temp-folder';
 import { installCompileCache } from './compile-cache';
+import { disableAsyncLocalStoragesSince, installAsyncLocalStorageTracking, markAsyncLocalStorages } from './async-local-storage';
 
 installCompileCache();
+installAsyncLocalStorageTracking();
 
 /**
  * cdktf records a stack trace of unlimited depth for every token it creates (`creationStack` of
@@ -35,6 +40,8 @@ export default class TempFolderEnvironment extends NodeEnvironment {
   private readonly suite: string;
   private readonly savedTmpdir: string | undefined;
   private readonly folder: string;
+  /** Where the AsyncLocalStorage instances made by this test file start (test/async-local-storage.ts). */
+  private storagesMark = 0;
 
   constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
     super(config, context);
@@ -44,6 +51,7 @@ export default class TempFolderEnvironment extends NodeEnvironment {
   }
 
   override async setup(): Promise<void> {
+    this.storagesMark = markAsyncLocalStorages();
     await super.setup();
     (this.global.Error as ErrorConstructor).prepareStackTrace = plainTracesUnmapped;
     process.env.TMPDIR = this.folder;
@@ -56,6 +64,7 @@ export default class TempFolderEnvironment extends NodeEnvironment {
     } finally {
       if (this.savedTmpdir === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = this.savedTmpdir;
+      disableAsyncLocalStoragesSince(this.storagesMark);
       removeCheckedFolder(this.folder, this.suite);
     }
   }
