@@ -5,8 +5,8 @@
  * every other async resource any later code creates. In a jest worker that runs dozens of suites
  * the list grew by one or two per suite, and each suite's promises paid for all the suites the
  * worker ran before it. The environment (test/environment.ts) marks where a test file starts and
- * disables what was made since when the file is done: `disable()`, Node's public API (an
- * instance that runs again enables itself again); with the list empty, Node turns its hook off.
+ * disables what was made since when the file is done: `disable()`, Node's documented (experimental)
+ * API (an instance that runs again enables itself again); with the list empty, Node turns its hook off.
  */
 import asyncHooks from 'node:async_hooks';
 
@@ -22,8 +22,9 @@ export function installAsyncLocalStorageTracking(): void {
   if (hooks[STATE]) return;
   const state = { made: [] as Storage[] };
   class TrackedAsyncLocalStorage<T> extends asyncHooks.AsyncLocalStorage<T> {
-    constructor() {
-      super();
+    // Whatever the caller passes goes on (newer Node takes options: a default value, a name).
+    constructor(...args: ConstructorParameters<typeof asyncHooks.AsyncLocalStorage>) {
+      super(...args);
       state.made.push(this);
     }
   }

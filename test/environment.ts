@@ -40,18 +40,22 @@ export default class TempFolderEnvironment extends NodeEnvironment {
   private readonly suite: string;
   private readonly savedTmpdir: string | undefined;
   private readonly folder: string;
-  /** Where the AsyncLocalStorage instances made by this test file start (test/async-local-storage.ts). */
-  private storagesMark = 0;
+  /**
+   * Where the AsyncLocalStorage instances made by this test file start (test/async-local-storage.ts):
+   * marked when the environment is made, before the file's setup files run (a worker runs one file
+   * at a time, and makes the next file's environment only after this one's teardown).
+   */
+  private readonly storagesMark: number;
 
   constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
     super(config, context);
     this.suite = path.relative(config.globalConfig.rootDir, context.testPath);
     this.savedTmpdir = process.env.TMPDIR;
     this.folder = makeSuiteFolder(os.tmpdir(), context.testPath);
+    this.storagesMark = markAsyncLocalStorages();
   }
 
   override async setup(): Promise<void> {
-    this.storagesMark = markAsyncLocalStorages();
     await super.setup();
     (this.global.Error as ErrorConstructor).prepareStackTrace = plainTracesUnmapped;
     process.env.TMPDIR = this.folder;

@@ -4,7 +4,6 @@
  * tracking, an instance made here is recorded, disabling since a mark leaves the earlier ones
  * (jest-circus's own, for this file's tests) alone, and a disabled instance still works when run again.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import asyncHooks from 'node:async_hooks';
 import { disableAsyncLocalStoragesSince, markAsyncLocalStorages } from '../async-local-storage';
 
@@ -17,7 +16,9 @@ describe('AsyncLocalStorage tracking', () => {
     const storage = new asyncHooks.AsyncLocalStorage<string>();
     // THEN it is recorded after the mark, and behaves as Node's
     expect(markAsyncLocalStorages()).toBe(mark + 1);
-    expect(storage).toBeInstanceOf(AsyncLocalStorage);
+    const NodesOwn = Object.getPrototypeOf(asyncHooks.AsyncLocalStorage) as typeof asyncHooks.AsyncLocalStorage;
+    expect(NodesOwn.name).toBe('AsyncLocalStorage');
+    expect(storage).toBeInstanceOf(NodesOwn);
     expect(storage.run('a', () => storage.getStore())).toBe('a');
     expect(disableAsyncLocalStoragesSince(mark)).toBe(1);
   });
@@ -28,23 +29,27 @@ describe('AsyncLocalStorage tracking', () => {
     const mark = markAsyncLocalStorages();
     const after = [new asyncHooks.AsyncLocalStorage<string>(), new asyncHooks.AsyncLocalStorage<string>()];
     // WHEN disabled since the mark, while `before` runs
-    const seen = await before.run('kept', async () => {
-      await after[0].run('dropped', async () => {
+    const seen = await before.run('kept', () =>
+      after[0].run('dropped', async () => {
+        const inside = after[0].getStore();
         expect(disableAsyncLocalStoragesSince(mark)).toBe(2);
         await Promise.resolve();
-      });
-      return { before: before.getStore(), after: after[0].getStore() };
-    });
-    // THEN the earlier instance still has its store, the later ones none
-    expect(seen).toEqual({ before: 'kept', after: undefined });
+        return { inside, before: before.getStore(), after: after[0].getStore() };
+      }),
+    );
+    // THEN, inside its own run, the disabled instance has lost its store; the earlier one keeps its own
+    expect(seen).toEqual({ inside: 'dropped', before: 'kept', after: undefined });
     expect(markAsyncLocalStorages()).toBe(mark);
     // AND a disabled instance that runs again works (Node enables it again)
-    expect(await after[1].run('again', async () => {
-      await Promise.resolve();
-      return after[1].getStore();
-    })).toBe('again');
-    // (no instance of this test left on: the re-enabled one is no longer recorded, `before` is)
-    after[1].disable();
-    expect(disableAsyncLocalStoragesSince(mark - 1)).toBe(1);
+    try {
+      expect(await after[1].run('again', async () => {
+        await Promise.resolve();
+        return after[1].getStore();
+      })).toBe('again');
+    } finally {
+      // (no instance of this test left on: the re-enabled one is no longer recorded, `before` is)
+      after[1].disable();
+      expect(disableAsyncLocalStoragesSince(mark - 1)).toBe(1);
+    }
   });
 });
