@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { terraform } from '../../lib/terraform/runner';
 import { tempDirs } from '../helpers/temp-dirs';
 
@@ -47,6 +47,7 @@ describe('npm run test:quick', () => {
       'lib/ci/workflow-lint.test.ts',
       'lib/deploy/rollback-access.test.ts',
       'lib/deploy/rollback.test.ts',
+      'scripts/check-flags-cli.test.ts',
       'scripts/emulator.test.ts',
       'scripts/handoff.test.ts',
       'scripts/sandbox-missing-flags.test.ts',
@@ -60,6 +61,15 @@ describe('npm run test:quick', () => {
     expect(filtered.map(rel)).toEqual(expect.not.arrayContaining(integration));
     // AND the unit suites that share their libraries stay in
     expect(filtered.map(rel)).toEqual(expect.arrayContaining(['lib/deploy/deploy.test.ts', 'lib/handoff/repeated-verdicts.test.ts']));
+  });
+
+  test('no suite of test:quick starts a Node process of its own (a script end to end is @integration)', async () => {
+    // GIVEN the suites test:quick runs WHEN their sources are read
+    const { filtered } = await filter(all);
+    const startsNode = /\b(?:spawn|spawnSync|execFile|execFileSync|fork)\(\s*(?:['"`]node['"`]|process\.execPath)|\$`node\b|bin\/run\.mjs['"`],/;
+    // THEN none of them starts Node (this suite, which holds the pattern, aside; the pattern does match the CLI suite)
+    expect(filtered.filter((f) => f !== __filename && startsNode.test(readFileSync(f, 'utf8'))).map((f) => path.relative(path.join(__dirname, '..'), f))).toEqual([]);
+    expect(startsNode.test(readFileSync(path.join(__dirname, '..', 'scripts', 'check-flags-cli.test.ts'), 'utf8'))).toBe(true);
   });
 
   test('GIVEN a tag anywhere but the leading doc comment WHEN filtered THEN the suite stays in; in it, out', async () => {
