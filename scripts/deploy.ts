@@ -24,11 +24,10 @@ import { flagsFiles, loadFlagsOrThrow } from '../lib/flags/load';
 import { diffValues } from '../lib/plan/flags-diff';
 import { synthesize } from '../lib/synth';
 import { accessStackName } from '../lib/naming';
-import { deployOrderAtRef } from '../lib/deploy/deploy-order';
+import { deployOrder, deployOrderAtRef } from '../lib/deploy/deploy-order';
 import { capturingPlanner, savedPlanPlanner, savePlans } from '../lib/deploy/saved-plan';
 import { FREEZE_GUARD } from '../lib/handoff/handoff';
 import {
-  deployOrder,
   formatFlagChanges,
   healthVerifier,
   runDeploy,

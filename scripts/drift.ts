@@ -28,7 +28,7 @@ import { flagsFiles, loadFlagsOrThrow } from '../lib/flags/load';
 import { environmentOfStack, readPlanFile, stackOfPlanFile } from '../lib/plan/plan-model';
 import { hasAwsCredentials } from '../lib/plan/plan-run';
 import { synthesize } from '../lib/synth';
-import { deployOrder } from '../lib/deploy/deploy';
+import { deployOrder } from '../lib/deploy/deploy-order';
 import { buildDriftReport, driftSummaryLines, renderDriftIssue, upsertDriftIssue, type DriftPlan, type DriftReport, type UpsertDriftIssueResult } from '../lib/deploy/drift';
 import { githubConfigFromEnv, runUrlFromEnv } from '../lib/deploy/history';
 import { planStacksReadOnly } from '../lib/deploy/terraform-stacks';

@@ -28,7 +28,7 @@ import { copyProject, editProjectFlags } from '../temp-project';
 import { EMULATOR_CONFIG_FILE } from '../terraform/emulator-profile';
 import { PROVIDER_POOL_ENV } from '../terraform/provider-eligibility';
 import { terraform } from '../terraform/runner';
-import type { DeployRunRecord } from './deploy';
+import type { DeployRunRecord } from './run-record';
 import type { PhaseTiming } from './phases';
 
 /** The goals: seconds for a first deploy and a one-flag deploy, and the overhead ratio. */

@@ -5,10 +5,16 @@
  * environments whose flags file on main is valid, deployed (`deploy.order`), in
  * AWS, and known to the access stack (`access`) are deployed, in order.
  */
-import { isAwsEnvironment } from '../flags/schema';
+import { FlagsSchema, isAwsEnvironment, type Flags } from '../flags/schema';
 import { readFlagsAtRef } from '../plan/flags-diff';
-import { FlagsSchema } from '../flags/schema';
-import { deployOrder } from './deploy';
+
+/** The environments CI deploys, in promotion order (`deploy.order`). */
+export function deployOrder(environments: readonly { readonly environment: string; readonly flags: Pick<Flags, 'deploy' | 'aws'> }[]): string[] {
+  return environments
+    .filter((e) => e.flags.deploy !== undefined && isAwsEnvironment(e.flags))
+    .sort((a, b) => a.flags.deploy!.order - b.flags.deploy!.order)
+    .map((e) => e.environment);
+}
 
 export interface OrderAtRef {
   /** The environments to deploy, in `deploy.order`. */

@@ -18,25 +18,26 @@
  * - **Record**: a GitHub Deployment with statuses (when GITHUB_TOKEN is set; created
  *   while the apply runs, so the GitHub API is not on the apply's path), a
  *   Honeycomb marker (when HONEYCOMB_API_KEY is set), and always the deploy record
- *   `out/deploy/<env>.json` (DeployRunRecord).
+ *   `out/deploy/<env>.json` (DeployRunRecord, lib/deploy/run-record.ts; the counts
+ *   in it, lib/deploy/plan-counts.ts).
  *
  * The orchestration (`runDeploy`) takes every service injected (planner, guards,
  * applier, health, history, markers, clock), so its tests need neither Terraform
  * nor AWS; scripts/deploy.ts wires the real ones.
  */
-import { isAwsEnvironment } from '../flags/schema';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { deployErrors, deployRunErrors as runErrors, ExitCode, FleetflagsError } from '../errors';
 import type { Flags } from '../flags/schema';
-import { kindOf } from '../plan/plan-model';
 import type { StackJson } from '../terraform/runner';
 import { formatGuardResults, guardOverrides, runGuards, type CommitRange, type Guard, type GuardResult } from './guards';
 import type { HealthReport } from './health';
 import { formatDuration, type DeployOutcome, type DeploymentHandle, type DeployRecord, type FinishOptions } from './history';
 import { deployMarkerMessage, type Marker } from './honeycomb';
 import { breakGlassNote, type BreakGlass } from './break-glass';
-import type { PhaseTimer, PhaseTiming } from './phases';
+import type { PhaseTimer } from './phases';
+import { formatCounts, hasChanges, planCounts, sumCounts } from './plan-counts';
+import type { DeployRunRecord, RunOutcome } from './run-record';
 
 // ---------------------------------------------------------------------------
 // Injected services
@@ -142,70 +143,7 @@ export interface DeployInput {
   readonly breakGlass?: BreakGlass;
 }
 
-// ---------------------------------------------------------------------------
-// The record
-// ---------------------------------------------------------------------------
-
-export interface SimplePlanCounts {
-  readonly add: number;
-  readonly change: number;
-  readonly destroy: number;
-  /** Replacements, also counted in add and destroy as Terraform does. */
-  readonly replace: number;
-}
-
-export type RunOutcome = DeployOutcome | 'planned';
-
-/** out/deploy/<env>.json: everything about one deploy run. */
-export interface DeployRunRecord {
-  readonly format: 'fleetflags.deploy-record/1';
-  readonly environment: string;
-  readonly commit: string;
-  readonly commits: CommitRange & { readonly baseSource?: string };
-  readonly pr: number | null;
-  readonly actor: string;
-  readonly runUrl: string | null;
-  /** Real state, real apply (the only mode; kept in the record's format). */
-  readonly mode: 'terraform';
-  /** Always false: nothing is simulated (kept in the record's format). */
-  readonly simulated: false;
-  readonly flagsChanged: readonly string[];
-  readonly planCounts: SimplePlanCounts;
-  readonly stacks: readonly {
-    readonly stack: string;
-    readonly counts: SimplePlanCounts;
-    readonly speculative: boolean;
-    readonly applied: boolean;
-    readonly planJson?: string;
-  }[];
-  readonly guards: readonly GuardResult[];
-  /** Guard refusals let through by a commit trailer (Allow-Error-Budget, Allow-Change-Size). */
-  readonly overrides?: readonly { readonly guard: string; readonly trailer: string; readonly value: string; readonly commit: string }[];
-  /** What the error-budget gate saw and which Honeycomb-unreachable policy applied (from the ErrorBudget result). */
-  readonly errorBudget?: Readonly<Record<string, unknown>>;
-  /** Which LaunchDarkly-unreachable policy applied (from the DeployNotFrozen result). */
-  readonly freeze?: { readonly state?: unknown; readonly policy?: unknown; readonly policySource?: unknown; readonly frozen?: unknown };
-  readonly health?: HealthOutcome;
-  readonly history: { readonly recorded: boolean; readonly deploymentId?: number; readonly reason?: string };
-  readonly marker: { readonly posted: boolean; readonly reason?: string };
-  readonly startedAt: string;
-  readonly finishedAt: string;
-  readonly durationSeconds: number;
-  readonly outcome: RunOutcome;
-  readonly exitCode: number;
-  /** The error message, when the deploy did not succeed. */
-  readonly error?: string;
-  /** The break-glass override, when one was given. */
-  readonly breakGlass?: BreakGlass;
-  readonly rollback?: boolean;
-  /** Wall seconds of each phase of the run (lib/deploy/phases.ts; phases may overlap). */
-  readonly phases?: readonly PhaseTiming[];
-  /** Terraform processes the run started, by subcommand. */
-  readonly terraformProcesses?: Readonly<Record<string, number>>;
-  /** The local deploy history of an emulated environment (lib/deploy/run-record.ts): written, or why not. */
-  readonly localHistory?: { readonly recorded: boolean; readonly dir?: string; readonly reason?: string };
-}
-
+/** What runDeploy returns: the record (its format is lib/deploy/run-record.ts's DeployRunRecord) and any error. */
 export interface DeployResult {
   readonly record: DeployRunRecord;
   /** The error to exit with (its exitCode), when the outcome is not success/planned. */
@@ -441,44 +379,6 @@ function budgetDetails(guards: readonly GuardResult[]): Record<string, unknown> 
   return facts.length ? Object.fromEntries(facts.map((k) => [k, d[k]])) : undefined;
 }
 
-/** Counts of a JSON plan's resource changes; a replacement counts in add, destroy and replace. */
-export function planCounts(plan: { resource_changes?: readonly { change: { actions: readonly string[] } }[] }): SimplePlanCounts {
-  let add = 0;
-  let change = 0;
-  let destroy = 0;
-  let replace = 0;
-  for (const rc of plan.resource_changes ?? []) {
-    const { kind } = kindOf(rc.change.actions);
-    if (kind === 'create') add++;
-    else if (kind === 'update') change++;
-    else if (kind === 'delete') destroy++;
-    else if (kind === 'replace') {
-      add++;
-      destroy++;
-      replace++;
-    }
-  }
-  return { add, change, destroy, replace };
-}
-
-export function sumCounts(counts: readonly SimplePlanCounts[]): SimplePlanCounts {
-  return counts.reduce((a, c) => ({ add: a.add + c.add, change: a.change + c.change, destroy: a.destroy + c.destroy, replace: a.replace + c.replace }), {
-    add: 0,
-    change: 0,
-    destroy: 0,
-    replace: 0,
-  });
-}
-
-export function hasChanges(c: SimplePlanCounts): boolean {
-  return c.add + c.change + c.destroy > 0;
-}
-
-/** "+1 ~2 -0 (1 replaced)" */
-export function formatCounts(c: SimplePlanCounts): string {
-  return `+${c.add} ~${c.change} -${c.destroy}${c.replace ? ` (${c.replace} replaced)` : ''}`;
-}
-
 function isSpeculative(p: PlannedStack): boolean {
   return (p.plan as { fleetflags?: { speculative?: boolean } }).fleetflags?.speculative === true;
 }
@@ -521,39 +421,6 @@ export function healthVerifier(
       };
     },
   };
-}
-
-export interface WriteDeployRecordOptions {
-  /** Writes a whole file (the temporary one); a test's seam for a full disk. @default fs.writeFileSync */
-  readonly writeFile?: (file: string, data: string) => void;
-}
-
-/**
- * Writes the deploy record as pretty JSON; returns the file. Atomically: a temporary
- * file in the same directory, then a rename over the record, so a write that fails
- * (a full disk) leaves the record that was there whole, and no partial file behind.
- */
-export function writeDeployRecord(record: DeployRunRecord, outDir = path.join('out', 'deploy'), options: WriteDeployRecordOptions = {}): string {
-  const writeFile = options.writeFile ?? ((f: string, data: string) => writeFileSync(f, data));
-  mkdirSync(outDir, { recursive: true });
-  const file = path.join(outDir, `${record.environment}.json`);
-  const temporary = path.join(outDir, `.${record.environment}.json.${process.pid}.tmp`);
-  try {
-    writeFile(temporary, `${JSON.stringify(record, null, 2)}\n`);
-    renameSync(temporary, file);
-  } catch (e) {
-    rmSync(temporary, { force: true });
-    throw e;
-  }
-  return file;
-}
-
-/** The environments CI deploys, in promotion order (`deploy.order`). */
-export function deployOrder(environments: readonly { readonly environment: string; readonly flags: Pick<Flags, 'deploy' | 'aws'> }[]): string[] {
-  return environments
-    .filter((e) => e.flags.deploy !== undefined && isAwsEnvironment(e.flags))
-    .sort((a, b) => a.flags.deploy!.order - b.flags.deploy!.order)
-    .map((e) => e.environment);
 }
 
 /** "$.ingest.buildId: \"a\" → \"b\"" lines of a deep diff of two flags files. */

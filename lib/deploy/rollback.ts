@@ -30,7 +30,7 @@ import { type Baseline, buildBaselines, canonical } from '../plan/baselines';
 import { speculativePlan, type StackJson } from '../plan/speculative';
 import { ALLOW_EXPIRED_CATCH_UP_ENV } from '../flags/load';
 import { readStacks } from '../synth';
-import { formatCounts, planCounts, type SimplePlanCounts } from './deploy';
+import { formatCounts, planCounts, type SimplePlanCounts } from './plan-counts';
 import { environmentPaths, git, gitIdentityProblem, gitRaw, resolveCommit, tokenAuthEnv } from './git';
 import { checkPushApproval, checkRollbackTarget, mainRefOf } from './rollback-checks';
 import { dispatchWorkflow, type Dispatched } from '../github/dispatch';

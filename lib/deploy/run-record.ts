@@ -1,5 +1,6 @@
 /**
- * The end of `npm run deploy`: the deploy record (`out/deploy/<env>.json`) first, then
+ * The deploy record (`out/deploy/<env>.json`): its format (DeployRunRecord), its atomic
+ * write (writeDeployRecord), and the end of `npm run deploy` (persistRun): the record first, then
  * the local deploy history of an emulated environment (`.fleetflags/state/<env>/`:
  * history.jsonl and the last deploy), then the record again with the timings of that
  * last step.
@@ -14,10 +15,92 @@
  * then the record's and the history's (the next deploy would compare with an older
  * deploy).
  */
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { deployRunErrors, type FleetflagsError } from '../errors';
-import { writeDeployRecord as writeRecordFile, type DeployRunRecord } from './deploy';
-import type { PhaseTimer } from './phases';
+import type { BreakGlass } from './break-glass';
+import type { HealthOutcome } from './deploy';
+import type { CommitRange, GuardResult } from './guards';
+import type { DeployOutcome } from './history';
+import type { PhaseTimer, PhaseTiming } from './phases';
+import type { SimplePlanCounts } from './plan-counts';
+
+export type RunOutcome = DeployOutcome | 'planned';
+
+/** out/deploy/<env>.json: everything about one deploy run. */
+export interface DeployRunRecord {
+  readonly format: 'fleetflags.deploy-record/1';
+  readonly environment: string;
+  readonly commit: string;
+  readonly commits: CommitRange & { readonly baseSource?: string };
+  readonly pr: number | null;
+  readonly actor: string;
+  readonly runUrl: string | null;
+  /** Real state, real apply (the only mode; kept in the record's format). */
+  readonly mode: 'terraform';
+  /** Always false: nothing is simulated (kept in the record's format). */
+  readonly simulated: false;
+  readonly flagsChanged: readonly string[];
+  readonly planCounts: SimplePlanCounts;
+  readonly stacks: readonly {
+    readonly stack: string;
+    readonly counts: SimplePlanCounts;
+    readonly speculative: boolean;
+    readonly applied: boolean;
+    readonly planJson?: string;
+  }[];
+  readonly guards: readonly GuardResult[];
+  /** Guard refusals let through by a commit trailer (Allow-Error-Budget, Allow-Change-Size). */
+  readonly overrides?: readonly { readonly guard: string; readonly trailer: string; readonly value: string; readonly commit: string }[];
+  /** What the error-budget gate saw and which Honeycomb-unreachable policy applied (from the ErrorBudget result). */
+  readonly errorBudget?: Readonly<Record<string, unknown>>;
+  /** Which LaunchDarkly-unreachable policy applied (from the DeployNotFrozen result). */
+  readonly freeze?: { readonly state?: unknown; readonly policy?: unknown; readonly policySource?: unknown; readonly frozen?: unknown };
+  readonly health?: HealthOutcome;
+  readonly history: { readonly recorded: boolean; readonly deploymentId?: number; readonly reason?: string };
+  readonly marker: { readonly posted: boolean; readonly reason?: string };
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly durationSeconds: number;
+  readonly outcome: RunOutcome;
+  readonly exitCode: number;
+  /** The error message, when the deploy did not succeed. */
+  readonly error?: string;
+  /** The break-glass override, when one was given. */
+  readonly breakGlass?: BreakGlass;
+  readonly rollback?: boolean;
+  /** Wall seconds of each phase of the run (lib/deploy/phases.ts; phases may overlap). */
+  readonly phases?: readonly PhaseTiming[];
+  /** Terraform processes the run started, by subcommand. */
+  readonly terraformProcesses?: Readonly<Record<string, number>>;
+  /** The local deploy history of an emulated environment (lib/deploy/run-record.ts): written, or why not. */
+  readonly localHistory?: { readonly recorded: boolean; readonly dir?: string; readonly reason?: string };
+}
+
+export interface WriteDeployRecordOptions {
+  /** Writes a whole file (the temporary one); a test's seam for a full disk. @default fs.writeFileSync */
+  readonly writeFile?: (file: string, data: string) => void;
+}
+
+/**
+ * Writes the deploy record as pretty JSON; returns the file. Atomically: a temporary
+ * file in the same directory, then a rename over the record, so a write that fails
+ * (a full disk) leaves the record that was there whole, and no partial file behind.
+ */
+export function writeDeployRecord(record: DeployRunRecord, outDir = path.join('out', 'deploy'), options: WriteDeployRecordOptions = {}): string {
+  const writeFile = options.writeFile ?? ((f: string, data: string) => writeFileSync(f, data));
+  mkdirSync(outDir, { recursive: true });
+  const file = path.join(outDir, `${record.environment}.json`);
+  const temporary = path.join(outDir, `.${record.environment}.json.${process.pid}.tmp`);
+  try {
+    writeFile(temporary, `${JSON.stringify(record, null, 2)}\n`);
+    renameSync(temporary, file);
+  } catch (e) {
+    rmSync(temporary, { force: true });
+    throw e;
+  }
+  return file;
+}
 
 export interface PersistRunOptions {
   /** Where `<env>.json` goes. */
@@ -32,7 +115,7 @@ export interface PersistRunOptions {
   readonly terraformProcesses?: Readonly<Record<string, number>>;
   /** The deploy's own error (runDeploy's): the run's error starts with it. @default the deploy succeeded */
   readonly deployError?: FleetflagsError;
-  /** Writes the record; returns its file. A test's seam for a full disk. @default writeDeployRecord of deploy.ts (atomic) */
+  /** Writes the record; returns its file. A test's seam for a full disk. @default writeDeployRecord (atomic) */
   readonly writeRecord?: (record: DeployRunRecord, outDir: string) => string;
 }
 
@@ -53,7 +136,7 @@ export interface PersistRunResult {
 
 /** Writes the record, then the local history, then the record with its final timings (see the module comment). Never throws. */
 export function persistRun(record: DeployRunRecord, options: PersistRunOptions): PersistRunResult {
-  const writeRecord = options.writeRecord ?? ((r: DeployRunRecord, dir: string) => writeRecordFile(r, dir));
+  const writeRecord = options.writeRecord ?? ((r: DeployRunRecord, dir: string) => writeDeployRecord(r, dir));
   const file = path.join(options.outDir, `${record.environment}.json`);
   const shown = path.relative(process.cwd(), file) || file;
   const withTimings = (r: DeployRunRecord): DeployRunRecord => ({

@@ -19,7 +19,7 @@
  * the workflow is written by hand.
  */
 import { endpointVariableName } from '../naming';
-import { deployOrder } from '../deploy/deploy';
+import { deployOrder } from '../deploy/deploy-order';
 import { errors } from '../errors';
 import { flagsFiles, loadFlagsOrThrow, type LoadedFlags } from '../flags/load';
 

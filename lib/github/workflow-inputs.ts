@@ -5,7 +5,7 @@
  * order. `npm run gen-workflows` rewrites the one generated line; a test fails when
  * the committed workflow is stale.
  */
-import { deployOrder } from '../deploy/deploy';
+import { deployOrder } from '../deploy/deploy-order';
 import { errors } from '../errors';
 import { flagsFiles, loadFlagsOrThrow } from '../flags/load';
 

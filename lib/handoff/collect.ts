@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { handoffErrors } from '../errors';
 import type { Flags } from '../flags/schema';
-import type { DeployRunRecord } from '../deploy/deploy';
+import type { DeployRunRecord } from '../deploy/run-record';
 import type { DriftReport } from '../deploy/drift';
 import { gitRaw } from '../deploy/git';
 import { isRevertCommit } from '../deploy/change-source';

@@ -5,10 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { deployOrderAtRef } from '../../../lib/deploy/deploy-order';
+import { deployOrder, deployOrderAtRef } from '../../../lib/deploy/deploy-order';
 import { main } from '../../../scripts/deploy';
 import { makeGitRepo, type GitRepo } from '../../helpers/git-repo';
 import { deployableEnvironments, shippedEnvironments } from '../../helpers/environments';
+import { flagsFor } from './helpers';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const shipped = (env: string) => JSON.parse(readFileSync(path.join(REPO, 'flags', `${env}.json`), 'utf8'));
@@ -27,6 +28,19 @@ beforeAll(() => {
   repo.commit('add evil', { 'flags/evil.json': json(evil) });
 });
 afterAll(() => repo.remove());
+
+describe('deployOrder', () => {
+  it('lists online environments with a deploy section, by deploy.order', () => {
+    // GIVEN production (order 2), dogfood (order 1), and a sandbox without a deploy section
+    const envs = [
+      { environment: 'production', flags: flagsFor('production', { deploy: { order: 2 } }) },
+      { environment: 'dogfood', flags: flagsFor('dogfood', { deploy: { order: 1 } }) },
+      { environment: 'sandbox', flags: { ...flagsFor('sandbox'), deploy: undefined } },
+    ];
+    // WHEN ordered THEN dogfood, then production; the sandbox is not deployed by CI
+    expect(deployOrder(envs)).toEqual(['dogfood', 'production']);
+  });
+});
 
 describe('the deploy order CI uses', () => {
   it('comes from origin/main: an environment added by the PR is not deployed', () => {

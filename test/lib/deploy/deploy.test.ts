@@ -7,9 +7,7 @@
 import { ExitCode } from '../../../lib/errors';
 import {
   autoScalingGroupsOf,
-  deployOrder,
   healthVerifier,
-  planCounts,
   runDeploy,
   type DeployDeps,
   type DeployInput,
@@ -262,15 +260,6 @@ describe('runDeploy', () => {
 });
 
 describe('helpers', () => {
-  test('planCounts counts a replacement in add, destroy and replace', () => {
-    expect(planCounts({ resource_changes: [tableReplace(), bucketUpdate(), asgNoop('x'), { change: { actions: ['create'] } }] })).toEqual({
-      add: 2,
-      change: 1,
-      destroy: 1,
-      replace: 1,
-    });
-  });
-
   test('a timed deploy: the plan, the guards, the apply of the changed stack only, and health each get their wall time', async () => {
     // GIVEN a data stack with no changes (only a refresh difference) and a fleet stack with one update, and a timer on a clock the fakes move
     let now = 0;
@@ -311,15 +300,6 @@ describe('helpers', () => {
   test('autoScalingGroupsOf names every group that is not being deleted', () => {
     const deleted = { address: 'aws_autoscaling_group.old', type: 'aws_autoscaling_group', change: { actions: ['delete'], before: { name: 'old' }, after: null } };
     expect(autoScalingGroupsOf([stack('s', [asgUpdate('b'), asgNoop('a'), deleted, bucketUpdate()])])).toEqual(['a', 'b']);
-  });
-
-  test('deployOrder lists online environments with a deploy section, by deploy.order', () => {
-    const envs = [
-      { environment: 'production', flags: flagsFor('production', { deploy: { order: 2 } }) },
-      { environment: 'dogfood', flags: flagsFor('dogfood', { deploy: { order: 1 } }) },
-      { environment: 'sandbox', flags: { ...flagsFor('sandbox'), deploy: undefined } },
-    ];
-    expect(deployOrder(envs)).toEqual(['dogfood', 'production']);
   });
 
   test('healthVerifier skips the wait when no Auto Scaling group changed, and passes the report through otherwise', async () => {

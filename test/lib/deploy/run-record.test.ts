@@ -5,10 +5,9 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { writeDeployRecord, type DeployRunRecord } from '../../../lib/deploy/deploy';
 import { DeployedStore } from '../../../lib/deploy/deployed-store';
 import { PhaseTimer } from '../../../lib/deploy/phases';
-import { persistRun } from '../../../lib/deploy/run-record';
+import { persistRun, writeDeployRecord, type DeployRunRecord } from '../../../lib/deploy/run-record';
 import { deployRunErrors, ExitCode } from '../../../lib/errors';
 
 let dir: string;
