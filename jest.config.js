@@ -17,7 +17,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // --max-opt stays (V8 takes it with - or _). Measured 2026-11-29 on the 2-core machine of the README's latest
 // figures, in pairs back to back (its speed drifts by more than this): the compute-only unit suites 8% less
 // CPU on average over six pairs, the whole test:quick 6% over nine; `npm test` 469 s of CPU against 496 s
-// (one pair). The README's Benchmark section has the runs.
+// (one pair). docs/benchmarks.md has the runs.
 const MAX_OPT = /^--max[-_]opt(=|$)/;
 if (!process.execArgv.some((arg) => MAX_OPT.test(arg))) process.execArgv.push('--max-opt=1');
 

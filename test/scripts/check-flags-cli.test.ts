@@ -2,7 +2,7 @@
  * `npm run check-flags` from the command line (`bin/run.mjs`, a Node process of its own):
  * the exit code and one stderr line per problem, and a file nested too deeply (finding 13,
  * issue 11) one line too, never a stack trace. The checks themselves are tested in-process
- * in check-flags.test.ts and security/input-hygiene.test.ts.
+ * in check-flags.test.ts and lib/flags/json-text.test.ts (the depth limit).
  *
  * @integration: each test runs the script end to end in its own Node process.
  */
@@ -21,9 +21,14 @@ const checkFlagsCommand = (file: string) => spawnSync('node', ['bin/run.mjs', 's
 
 describe('npm run check-flags, from the command line', () => {
   it('exits non-zero from the command line, one line per problem on stderr', () => {
+    // GIVEN a flags file with four problems
     const bad = 'test/fixtures/bad-flags/several-problems-all-reported/sandbox.json';
+
+    // WHEN check-flags runs on it from the command line
     const result = checkFlagsCommand(bad);
-    expect(result.status).toBe(3);
+
+    // THEN it exits 3, each problem on a line of its own that names the file and the JSON path, then the summary
+    expect(result.status).toBe(ExitCode.FlagsInvalid);
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(5);
     expect(lines[4]).toBe('4 problems in 1 file(s).');

@@ -1,5 +1,6 @@
 /**
- * Finding 3 (issue 11): the environment list is not taken from the PR. The deploy
+ * The order CI deploys environments in (deployOrder: `deploy.order`, AWS environments only), and
+ * finding 3 (issue 11): the environment list is not taken from the PR. The deploy
  * matrix comes from main's flags files, and only environments the access stack
  * knows. A real git repository holding the shipped flags files.
  */

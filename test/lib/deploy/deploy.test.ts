@@ -147,7 +147,7 @@ describe('runDeploy', () => {
       mode: 'terraform',
       simulated: false,
       flagsChanged: ['$.ingest.desiredCapacity: 2 → 3'],
-      planCounts: { add: 0, change: 2, destroy: 0, replace: 0 },
+      planCounts: { add: 0, change: 2, destroy: 0, replace: 0, forget: 0 },
       health: { status: 'healthy' },
       history: { recorded: true, deploymentId: gh.deployments[0].id },
       marker: { posted: false, reason: 'HONEYCOMB_API_KEY is not set' },
@@ -213,6 +213,23 @@ describe('runDeploy', () => {
     expect(applied).toEqual([]);
     expect(healthCalls).toEqual([]);
     expect(record).toMatchObject({ outcome: 'success', health: { status: 'skipped', reason: 'nothing was applied' } });
+  });
+
+  test('GIVEN a data stack whose plan only forgets a resource (a removed block, destroy = false) WHEN deployed THEN that stack is applied, and the record counts it', async () => {
+    // GIVEN
+    const forgotten = { address: 'aws_s3_bucket.Old', type: 'aws_s3_bucket', change: { actions: ['forget'], before: { bucket: 'old' }, after: null } };
+    const { deps, applied } = fakes({ plans: [stack('dogfood-data', [forgotten]), stack('dogfood-fleet', [asgNoop('ff-dogfood-ingest')])] });
+
+    // WHEN
+    const { record } = await runDeploy(input('dogfood'), deps);
+
+    // THEN the forget is applied (else Terraform would plan it again at every deploy), nothing else is
+    expect(applied).toEqual(['dogfood-data']);
+    expect(record).toMatchObject({ outcome: 'success', planCounts: { add: 0, change: 0, destroy: 0, forget: 1 } });
+    expect(record.stacks.map((x) => [x.stack, x.applied])).toEqual([
+      ['dogfood-data', true],
+      ['dogfood-fleet', false],
+    ]);
   });
 
   test('without GITHUB_TOKEN the history is skipped, and the record says so', async () => {
