@@ -26,7 +26,8 @@ import { diffFlags, readFlagsDir } from '../lib/plan/flags-diff';
 import { readPlanFile, stackPlan } from '../lib/plan/plan-model';
 import { renderMarkdown } from '../lib/plan/render';
 import { synthesize } from '../lib/synth';
-import { planJson, writeOfflineWorkdir } from '../lib/terraform/runner';
+import { writeOfflineWorkdir } from '../lib/terraform/offline-workdir';
+import { planJson } from '../lib/terraform/runner';
 
 export const FIXTURES_DIR = path.join('test', 'fixtures', 'plans');
 const STACK = 'sandbox-data';

@@ -28,7 +28,8 @@ import { publishBuild } from '../lib/deploy/publish-build';
 import { dataStackName, loadBalancerName, resourceNames } from '../lib/naming';
 import { stateDir } from '../lib/state-dir';
 import { synthesize } from '../lib/synth';
-import { planJson, planText, validate, writeOfflineWorkdir } from '../lib/terraform/runner';
+import { writeOfflineWorkdir } from '../lib/terraform/offline-workdir';
+import { planJson, planText, validate } from '../lib/terraform/runner';
 import { main as deploy, OUT_DIR as DEPLOY_OUT_DIR } from './deploy';
 
 export const SANDBOX = 'sandbox';

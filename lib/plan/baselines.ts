@@ -14,7 +14,7 @@
  *   is an error that names the resources that keep changing.
  *
  * Several stacks fold together (`buildBaselines`): those with the same provider
- * configuration (runner.ts `providerGroups`: variants of one stack) are modules of one
+ * configuration (modules-workdir.ts `providerGroups`: variants of one stack) are modules of one
  * root, so a round is ONE `plan` + ONE `show -json` for all of them, attached to one pooled
  * provider server; stacks with different provider configurations fold in roots of their
  * own, `concurrency` at a time (a root of modules with their own provider blocks launches a provider
@@ -32,7 +32,9 @@ import { settledInOrder, valuesOrThrow } from '../concurrency';
 import { errors } from '../errors';
 import { providerPoolEnabled } from '../terraform/provider-eligibility';
 import { providerPool } from '../terraform/provider-pool';
-import { modulePlan, moduleOutputName, providerGroups, providerTemplate, type StackJson, terraform, writeModulesWorkdir, writeOfflineWorkdir } from '../terraform/runner';
+import { modulePlan, moduleOutputName, providerGroups, writeModulesWorkdir } from '../terraform/modules-workdir';
+import { writeOfflineWorkdir } from '../terraform/offline-workdir';
+import { providerTemplate, type StackJson, terraform } from '../terraform/runner';
 import { type ProviderSchemas, providerSchemas } from './provider-schema';
 import { emptyState, foldPlan, type PlanJson, planIsEmpty, plannedChanges, type StateBuildContext, type StateJson } from './state';
 
@@ -62,7 +64,7 @@ export interface BaselinesOptions {
   /** Provider schemas. @default providerSchemas() (cached on disk) */
   readonly schemas?: ProviderSchemas;
   /**
-   * Provider groups (runner.ts providerGroups) folded at once, each in its own root and
+   * Provider groups (modules-workdir.ts providerGroups) folded at once, each in its own root and
    * Terraform processes; at most the provider pool's servers (groupConcurrency: the runs
    * beyond them would launch their own providers). @default DEFAULT_CONCURRENCY
    */
@@ -81,7 +83,7 @@ export interface Baseline {
   readonly fromCache: boolean;
   /**
    * The last round's plan of the base against its baseline (no changes), shaped like
-   * a plan of that configuration alone (runner.ts modulePlan). Read on demand: one
+   * a plan of that configuration alone (modules-workdir.ts modulePlan). Read on demand: one
    * `terraform show` per round and provider group, shared by the group's stacks that converged in it. Absent
    * when the baseline came from the cache.
    */
@@ -111,7 +113,7 @@ interface Folding {
 /**
  * The baselines of several stacks (name -> configuration), built together: the stacks
  * not in the cache, in groups of the same provider configuration (providerGroups), each
- * group the modules of one root (runner.ts writeModulesWorkdir, their outputs re-exported,
+ * group the modules of one root (modules-workdir.ts writeModulesWorkdir, their outputs re-exported,
  * the provider configuration the root's): each round of a group's fixpoint is ONE
  * `terraform plan` and ONE `show -json` for all of it, attached to one pooled provider
  * server. Groups fold `concurrency` at a time. (One stack alone, buildBaseline, is planned
@@ -240,7 +242,7 @@ async function foldGroup(
 
 /**
  * States of stacks alone, as one state of a root that holds each stack as a module
- * (runner.ts writeModulesWorkdir): each resource in `module.<name>`, its provider the
+ * (modules-workdir.ts writeModulesWorkdir): each resource in `module.<name>`, its provider the
  * module's own (`module.<name>.provider["..."]`) or, when the modules share the root's,
  * that one (`provider["..."]`); outputs under their re-exported names (moduleOutputName).
  */

@@ -13,7 +13,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROVIDER_POOL_ENV } from '../terraform/provider-eligibility';
-import { terraform, writeOfflineWorkdir } from '../terraform/runner';
+import { writeOfflineWorkdir } from '../terraform/offline-workdir';
+import { terraform } from '../terraform/runner';
 import { mapLimit, runPlans, synthesizeHead } from './plan-run';
 
 export interface BenchPlanOptions {

@@ -26,7 +26,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { mapLimit, settledInOrder, valuesOrThrow } from '../concurrency';
 import { FleetflagsError } from '../errors';
-import { modulePlan, providerGroups, type StackJson, writeModulesWorkdir, writeOfflineWorkdir } from '../terraform/runner';
+import { modulePlan, providerGroups, writeModulesWorkdir } from '../terraform/modules-workdir';
+import { writeOfflineWorkdir } from '../terraform/offline-workdir';
+import { type StackJson } from '../terraform/runner';
 import { type Baseline, buildBaseline, buildBaselines, canonical, groupConcurrency, moduleNames, moduleState, planOnce, showJson, stackNameOf } from './baselines';
 import type { PlanJson, StateJson } from './state';
 
@@ -143,9 +145,9 @@ export interface SpeculativePlansOptions {
 /**
  * speculativePlan of several stacks (name -> job), in ONE `plan` + ONE `show -json` per
  * provider group (providerGroups; `concurrency` groups at a time): each head is a module of
- * its group's root (runner.ts writeModulesWorkdir) planned against its
+ * its group's root (modules-workdir.ts writeModulesWorkdir) planned against its
  * baseline moved into its module (moduleState); each stack's plan is its module's part
- * (runner.ts modulePlan: resource and output changes, configuration; no prior state).
+ * (modules-workdir.ts modulePlan: resource and output changes, configuration; no prior state).
  * Missing baselines are built together first (buildBaselines); an unchanged head reuses
  * its baseline's last round. prevent_destroy as in speculativePlan: the resources
  * Terraform refuses to destroy lose the guard in their own stack only, and that stack's

@@ -2,7 +2,7 @@
  * The flag matrix: every combination of the five fleet flags (32) synthesizes, passes
  * the real `terraform validate`, and plans offline; each JSON plan holds exactly the
  * resources the flags call for. All 32 are modules of one root configuration
- * (runner.ts writeModulesWorkdir), so one `validate` and one `plan` + `show -json`
+ * (modules-workdir.ts writeModulesWorkdir), so one `validate` and one `plan` + `show -json`
  * judge them all: three Terraform processes instead of 96, one provider start each.
  * When that fails, each combination is judged on its own, so the failure names it.
  *
@@ -12,7 +12,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ARCH_PROFILES, archOfInstanceType } from '../../lib/arch';
-import { modulePlan, planJson, validate, writeModulesWorkdir, writeOfflineWorkdir, type StackJson } from '../../lib/terraform/runner';
+import { modulePlan, writeModulesWorkdir } from '../../lib/terraform/modules-workdir';
+import { writeOfflineWorkdir } from '../../lib/terraform/offline-workdir';
+import { planJson, validate, type StackJson } from '../../lib/terraform/runner';
 import { allCombinations, comboName, fleetFlags, QUARANTINES_ON, type FleetFlagStates } from '../helpers/fleet-flags';
 import { synthFleetStack } from '../helpers/fleet-synth';
 import { mapLimit } from '../../lib/concurrency';

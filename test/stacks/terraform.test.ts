@@ -4,7 +4,7 @@
  * `terraform plan` (real provider schema and diff logic, no AWS account). The stacks
  * are validated as modules of one root (one `validate`: it never configures a provider, so
  * it attaches to a pooled server), and planned one root per provider configuration
- * (runner.ts providerGroups: here one per stack), each plan attached to a pooled server.
+ * (modules-workdir.ts providerGroups: here one per stack), each plan attached to a pooled server.
  *
  * @terraform: runs the real Terraform (left out of `npm run test:quick`).
  */
@@ -13,7 +13,8 @@ import { loadFlagsOrThrow } from '../../lib/flags/load';
 import { synthesizeStacks } from '../../lib/synth';
 import { mapLimit } from '../../lib/concurrency';
 import { groupConcurrency } from '../../lib/plan/baselines';
-import { modulePlan, planJson, providerGroups, validate, writeModulesWorkdir, type StackJson } from '../../lib/terraform/runner';
+import { modulePlan, providerGroups, writeModulesWorkdir } from '../../lib/terraform/modules-workdir';
+import { planJson, validate, type StackJson } from '../../lib/terraform/runner';
 import { tempDirs } from '../helpers/temp-dirs';
 import { shippedEnvironments } from '../helpers/environments';
 
@@ -30,7 +31,7 @@ let checked: Checked[];
 beforeAll(async () => {
   const stacks = synthesizeStacks(loadFlagsOrThrow());
   const work = tempDir('tf-all-');
-  // Every stack a module of one root: one validate (runner.ts writeModulesWorkdir).
+  // Every stack a module of one root: one validate (modules-workdir.ts writeModulesWorkdir).
   const dir = path.join(work, 'all');
   await writeModulesWorkdir(dir, stacks);
   await validate(dir);

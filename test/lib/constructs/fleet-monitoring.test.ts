@@ -11,7 +11,8 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import { TerraformStack } from 'cdktf';
 import { MetricAlarm, MAX_ALARM_DESCRIPTION_CHARS } from '../../../lib/constructs/metric-alarm';
 import { SIGNALS } from '../../../lib/monitoring/signals';
-import { planJson, validate, writeOfflineWorkdir, type StackJson } from '../../../lib/terraform/runner';
+import { writeOfflineWorkdir } from '../../../lib/terraform/offline-workdir';
+import { planJson, validate, type StackJson } from '../../../lib/terraform/runner';
 import { CATCH_UP_EXPIRES_AT, fleetFlags } from '../../helpers/fleet-flags';
 import { synthFleetStack, synthFleetString } from '../../helpers/fleet-synth';
 import { testApp } from '../../helpers/cdktf-app';

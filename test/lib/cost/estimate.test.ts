@@ -19,7 +19,8 @@ import { loadFlagsOrThrow } from '../../../lib/flags/load';
 import type { Flags } from '../../../lib/flags/schema';
 import { parseTerraformPlan } from '../../../lib/plan/plan-model';
 import { moduleState } from '../../../lib/plan/baselines';
-import { modulePlan, planJson, writeModulesWorkdir } from '../../../lib/terraform/runner';
+import { modulePlan, writeModulesWorkdir } from '../../../lib/terraform/modules-workdir';
+import { planJson } from '../../../lib/terraform/runner';
 import { main } from '../../../scripts/plan-comment';
 import { fleetFlags, SYNTH_NOW } from '../../helpers/fleet-flags';
 import { synthFleetStack } from '../../helpers/fleet-synth';
@@ -56,7 +57,7 @@ beforeAll(async () => {
   writeFileSync(stateFile, JSON.stringify(moduleState(CASES.map(([name]) => [name, state] as const), sharedProvider, { lineage: 'cost', serial: 1, terraformVersion: state.terraform_version })));
   const plan = await planJson(dir, { stateFile });
   for (const [name] of CASES) {
-    // Each case's part of the plan, shaped like the plan of that configuration alone (runner.ts modulePlan).
+    // Each case's part of the plan, shaped like the plan of that configuration alone (modules-workdir.ts modulePlan).
     const part = modulePlan(plan, name);
     const file = path.join(root, `sandbox-fleet.${name}.plan.json`);
     writeFileSync(file, JSON.stringify(part));

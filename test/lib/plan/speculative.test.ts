@@ -18,7 +18,8 @@ import {
 import { plannedChanges } from '../../../lib/plan/state';
 import { providerSchemas } from '../../../lib/plan/provider-schema';
 import { providerPoolEnabled } from '../../../lib/terraform/provider-eligibility';
-import { providerConfigurationKey, providerPoolCounts, providerTemplate, type StackJson, terraformProcessCounts } from '../../../lib/terraform/runner';
+import { providerConfigurationKey } from '../../../lib/terraform/modules-workdir';
+import { providerPoolCounts, providerTemplate, type StackJson, terraformProcessCounts } from '../../../lib/terraform/runner';
 import { sandboxFlags } from '../../helpers/flags-fixtures';
 import { shippedStacks, stacksOf, tempDir } from '../../helpers/plan-fixtures';
 

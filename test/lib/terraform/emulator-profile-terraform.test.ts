@@ -8,7 +8,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EMULATOR_CONFIG_FILE, EMULATOR_PROFILE } from '../../../lib/terraform/emulator-profile';
-import { OFFLINE_OVERRIDE_FILE, planJson, writeOfflineWorkdir, type StackJson } from '../../../lib/terraform/runner';
+import { OFFLINE_OVERRIDE_FILE, writeOfflineWorkdir } from '../../../lib/terraform/offline-workdir';
+import { planJson, type StackJson } from '../../../lib/terraform/runner';
 import { synthesizeStacks } from '../../../lib/synth';
 import { shippedFlags } from '../../helpers/flags-fixtures';
 import { tempDirs } from '../../helpers/temp-dirs';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { modulePlan, writeModulesWorkdir } from '../../../lib/terraform/runner';
+import { modulePlan, writeModulesWorkdir } from '../../../lib/terraform/modules-workdir';
 
 describe('modulePlan: one module of a plan made with writeModulesWorkdir', () => {
   // GIVEN a plan of a root with two modules, shaped as `terraform show -json` writes it

@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { speculativePlan, speculativePlans } from '../../../lib/plan/speculative';
-import { OFFLINE_VARIABLE_PLACEHOLDER, offlineVariableDefaults, type StackJson } from '../../../lib/terraform/runner';
+import { OFFLINE_VARIABLE_PLACEHOLDER, offlineVariableDefaults } from '../../../lib/terraform/offline-workdir';
+import { type StackJson } from '../../../lib/terraform/runner';
 
 const withSecretVariable = (): StackJson => ({
   terraform: { backend: { local: { path: 'x.tfstate' } } },

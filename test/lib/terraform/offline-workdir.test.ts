@@ -12,7 +12,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EMULATOR_ACCESS_KEY } from '../../../lib/terraform/provider-access-keys';
-import { MODULES_DIR, OFFLINE_OVERRIDE_FILE, withoutEndpoints, writeModulesWorkdir, writeOfflineWorkdir, type StackJson } from '../../../lib/terraform/runner';
+import { MODULES_DIR, writeModulesWorkdir } from '../../../lib/terraform/modules-workdir';
+import { OFFLINE_OVERRIDE_FILE, withoutEndpoints, writeOfflineWorkdir } from '../../../lib/terraform/offline-workdir';
+import { type StackJson } from '../../../lib/terraform/runner';
 import { tempDirs } from '../../helpers/temp-dirs';
 
 const tmp = tempDirs();

@@ -1,4 +1,5 @@
-import { providerConfigurationKey, providerGroups, type StackJson } from '../../../lib/terraform/runner';
+import { providerConfigurationKey, providerGroups } from '../../../lib/terraform/modules-workdir';
+import { type StackJson } from '../../../lib/terraform/runner';
 import { PROVIDER_POOL_ENV } from '../../../lib/terraform/provider-eligibility';
 
 /** A stack whose aws provider has `region` and a default tag naming `stack`. */

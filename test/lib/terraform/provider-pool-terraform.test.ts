@@ -15,17 +15,9 @@ import { readdirSync } from 'node:fs';
 import { ProviderServer, SOCKET_DIR_PREFIX, socketParent, sweepStaleSocketDirs } from '../../../lib/terraform/provider-server';
 import { ProviderPool, useProviderPool } from '../../../lib/terraform/provider-pool';
 import { PROVIDER_POOL_ENV } from '../../../lib/terraform/provider-eligibility';
-import {
-  modulePlan,
-  planJson,
-  providerPoolCounts,
-  terraform,
-  terraformProcessCounts,
-  validate,
-  writeModulesWorkdir,
-  writeOfflineWorkdir,
-  type StackJson,
-} from '../../../lib/terraform/runner';
+import { modulePlan, writeModulesWorkdir } from '../../../lib/terraform/modules-workdir';
+import { writeOfflineWorkdir } from '../../../lib/terraform/offline-workdir';
+import { planJson, providerPoolCounts, terraform, terraformProcessCounts, validate, type StackJson } from '../../../lib/terraform/runner';
 import { offlineProvider, offlineQueueStack, running, waitGone } from '../../helpers/provider-pool';
 import { tempDirs } from '../../helpers/temp-dirs';
 

@@ -13,7 +13,8 @@ import path from 'node:path';
 import { ProviderPool, useProviderPool } from '../../../lib/terraform/provider-pool';
 import { clearProviderProxyCache } from '../../../lib/terraform/provider-proxy';
 import { ProviderServer, reattachSocket } from '../../../lib/terraform/provider-server';
-import { planJson, providerPoolCounts, terraform, validate, writeOfflineWorkdir, type StackJson } from '../../../lib/terraform/runner';
+import { writeOfflineWorkdir } from '../../../lib/terraform/offline-workdir';
+import { planJson, providerPoolCounts, terraform, validate, type StackJson } from '../../../lib/terraform/runner';
 import { offlineProvider, offlineQueueStack } from '../../helpers/provider-pool';
 import { tempDirs } from '../../helpers/temp-dirs';
 
