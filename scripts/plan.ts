@@ -13,7 +13,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { errors } from '../lib/errors';
-import { DEFAULT_CONCURRENCY, DEFAULT_OUT_DIR, runPlans, type PlanMode } from '../lib/plan/plan-run';
+import { type PlanMode } from '../lib/plan/plan-manifest';
+import { DEFAULT_CONCURRENCY, DEFAULT_OUT_DIR, runPlans } from '../lib/plan/plan-run';
 import { render } from './plan-comment';
 
 export const USAGE =

@@ -15,7 +15,8 @@ import path from 'node:path';
 import { PROVIDER_POOL_ENV } from '../terraform/provider-eligibility';
 import { writeOfflineWorkdir } from '../terraform/offline-workdir';
 import { terraform } from '../terraform/runner';
-import { mapLimit, runPlans, synthesizeHead } from './plan-run';
+import { mapLimit, runPlans } from './plan-run';
+import { synthesizeHead } from './ref-synthesis';
 
 export interface BenchPlanOptions {
   /** The project. @default process.cwd() */

@@ -35,7 +35,7 @@ export interface RenderArgs {
 
 /**
  * What `npm run plan` writes next to the plans (out/plan/manifest.json, PlanManifest
- * in lib/plan/plan-run.ts). Read loosely: every field is optional here, paths are
+ * in lib/plan/plan-manifest.ts). Read loosely: every field is optional here, paths are
  * relative to the manifest's directory.
  */
 export interface Manifest {

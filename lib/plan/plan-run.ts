@@ -1,12 +1,8 @@
 /**
  * `npm run plan`: which stacks to plan, against what, and where the results go.
  *
- * Head: the working tree's flags (flags/*.json) synthesized in-process.
- * Base: the configuration at a git ref. `git archive <ref>` is unpacked into a
- *   temporary directory (read-only for the repository: no worktree, no checkout),
- *   node_modules is linked in, and the ref's OWN app command (cdktf.json "app") is
- *   run there with CDKTF_OUTDIR. So the base is synthesized by the ref's code from
- *   the ref's flags files, exactly as `cdktf synth` at that commit would.
+ * Head: the working tree's flags synthesized in-process; base: the configuration at
+ *   a git ref, synthesized by that ref's own code (ref-synthesis.ts).
  * Which stacks: every stack (of `--env`, when given); with `--changed-since <ref>`
  *   only those whose synthesized JSON differs from the ref's (a stack only in the
  *   base is planned too: its resources are destroyed).
@@ -17,7 +13,7 @@
  * Output (`--out`, default out/plan), read by the plan-comment renderer:
  *   <stack>.plan.json      `terraform show -json`; speculative plans carry a
  *                          top-level `fleetflags` marker (speculative.ts)
- *   manifest.json          PlanManifest below; paths relative to the out dir
+ *   manifest.json          PlanManifest (plan-manifest.ts); paths relative to the out dir
  *   flags/head/<env>.json  the head flags file of each planned environment
  *   flags/base/<env>.json  the base flags file (when the base has one)
  *   work/                  Terraform working directories (kept for debugging); work/_baselines
@@ -25,21 +21,16 @@
  *                          provider configuration), work/_speculative/heads plans every head
  *                          (speculativePlans, the same way)
  */
-import type { $ as Zx } from 'zx';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { errors } from '../errors';
 import { mapLimit } from '../concurrency';
-import { ALLOW_EXPIRED_CATCH_UP_ENV, flagsFiles, loadFlagsOrThrow, type LoadedFlags } from '../flags/load';
-import { baseFlagsAtRef } from '../flags/base-flags';
-import { readStacks, synthesizeStacks } from '../synth';
 import { defaultBaselineCache } from './baseline-cache-dir';
+import { copyFlags, countActions, describeStackResult, mergeManifests, prepareOutDir, readPreviousManifest, type ManifestStack, type PlanManifest, type PlanMode } from './plan-manifest';
+import { synthesizeHead, synthesizeRef, type SynthesizedRef } from './ref-synthesis';
 import { providerTemplate, terraform, type StackJson } from '../terraform/runner';
 import { type Baseline, buildBaselines, canonical } from './baselines';
 import { type PlanJson, speculativePlans } from './speculative';
-
-export type PlanMode = 'speculative' | 'real';
 
 export interface PlanRunOptions {
   /** The project (a git repository when a ref is used). @default process.cwd() */
@@ -71,51 +62,9 @@ export interface PlanRunOptions {
   readonly log?: (line: string) => void;
 }
 
-export interface PlanCounts {
-  readonly create: number;
-  readonly update: number;
-  readonly delete: number;
-  readonly replace: number;
-  readonly noop: number;
-}
-
-export interface ManifestStack {
-  readonly stack: string;
-  readonly environment: string;
-  /** The plan JSON, relative to the manifest's directory. */
-  readonly planFile: string;
-  readonly speculative: boolean;
-  readonly mode: PlanMode;
-  /** The ref the speculative baseline came from; null: planned against no state (or real state). */
-  readonly baseRef: string | null;
-  /** The synthesized JSON differs from the base's (true when there is no base). */
-  readonly changed: boolean;
-  readonly counts: PlanCounts;
-  /** Resources whose prevent_destroy the change violates (an apply fails); see speculative.ts. */
-  readonly preventDestroy: readonly string[];
-  /** Wall time of its plan; speculative stacks are planned together and share one figure (their baselines not included). */
-  readonly seconds: number;
-}
-
-export interface PlanManifest {
-  readonly version: 1;
-  readonly mode: PlanMode;
-  readonly baseRef: string | null;
-  readonly changedSince: string | null;
-  readonly stacks: readonly ManifestStack[];
-  /** Environment -> its base flags file, relative to the manifest's directory. */
-  readonly baseFlags: Record<string, string>;
-  /** Environment -> its head flags file, relative to the manifest's directory. */
-  readonly headFlags: Record<string, string>;
-  /** Stacks left out with --changed-since because they did not change. */
-  readonly unchanged: readonly string[];
-}
-
 export const DEFAULT_OUT_DIR = path.join('out', 'plan');
 export const DEFAULT_CONCURRENCY = 2;
 
-/** zx, loaded when a plan runs git or synthesizes a ref (not by every importer of the plan code). */
-const zx = (): typeof Zx => (require('zx') as typeof import('zx')).$;
 /** Under `<out>/work/`: where the baselines of all stacks are built together (a stack named so cannot clash: stacks are `<env>-<kind>`). */
 export const BASELINES_WORKDIR = '_baselines';
 /** Under `<out>/work/`: where the heads of all speculative stacks are planned together (`heads/`). */
@@ -245,91 +194,6 @@ async function planWithBases(options: PlanRunOptions, bases: Map<string, Synthes
   return manifest;
 }
 
-// -- head and base ----------------------------------------------------------------
-
-export interface SynthesizedRef {
-  /** Where the ref was unpacked (removed after the run). */
-  readonly dir: string;
-  readonly stacks: ReadonlyMap<string, StackJson>;
-  /** Environments of the ref's flags files. */
-  readonly environments: readonly string[];
-  /** Environment -> the ref's flags file (absolute). */
-  readonly flagsFiles: ReadonlyMap<string, string>;
-}
-
-/** The working tree's flags, validated, and their stacks. */
-export function synthesizeHead(
-  repoDir: string,
-  only?: readonly string[],
-  options: { readonly baseRef?: string; readonly warn?: (line: string) => void } = {},
-): { environments: LoadedFlags[]; stacks: ReadonlyMap<string, StackJson> } {
-  // Relative to the working directory when inside it, so problems name files as people type them.
-  const files = flagsFiles(path.join(repoDir, 'flags')).map((f) => (f.startsWith(process.cwd() + path.sep) ? path.relative(process.cwd(), f) : f));
-  let environments = loadFlagsOrThrow(files, { base: baseFlagsAtRef(options.baseRef ?? 'HEAD'), warn: options.warn });
-  if (only && only.length > 0) {
-    const known = environments.map((e) => e.environment);
-    for (const e of only) if (!known.includes(e)) throw errors.unknownEnvironment(e, known);
-    environments = environments.filter((e) => only.includes(e.environment));
-  }
-  return { environments, stacks: synthesizeStacks(environments) };
-}
-
-/** Synthesizes the configuration at `ref` with that ref's own code and flags (see the top of this file). */
-export async function synthesizeRef(repoDir: string, ref: string): Promise<SynthesizedRef> {
-  const git = zx()({ cwd: repoDir, quiet: true, nothrow: true });
-  const commit = await git`git rev-parse --verify --quiet ${`${ref}^{commit}`}`;
-  if (commit.exitCode !== 0) throw errors.gitRefUnknown(ref, repoDir, commit.stderr || 'not a commit');
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-base-'));
-  try {
-    return await synthesizeInto(dir, repoDir, ref, commit.stdout.trim());
-  } catch (e) {
-    rmSync(dir, { recursive: true, force: true }); // the caller removes it only when this returns
-    throw e;
-  }
-}
-
-/** synthesizeRef's work in `dir`, the ref's own checkout. */
-async function synthesizeInto(dir: string, repoDir: string, ref: string, commit: string): Promise<SynthesizedRef> {
-  const archive = await zx()({ cwd: repoDir, quiet: true, nothrow: true })`git archive --format=tar ${commit} | tar -x -C ${dir}`;
-  if (archive.exitCode !== 0) throw errors.gitRefUnknown(ref, repoDir, archive.stderr);
-  const modules = nodeModulesDir(repoDir);
-  if (modules && !existsSync(path.join(dir, 'node_modules'))) symlinkSync(modules, path.join(dir, 'node_modules'), 'dir');
-  const flagsDir = path.join(dir, 'flags');
-  const files = existsSync(flagsDir) ? flagsFiles(flagsDir) : [];
-  const environments = files.map((f) => path.basename(f, '.json'));
-  let stacks = new Map<string, StackJson>();
-  if (files.length > 0) {
-    const outdir = path.join(dir, 'cdktf.out');
-    const app = readAppCommand(dir, ref);
-    // The base is what was merged: time passing (an expired catch-up fleet) must not make it unsynthesizable.
-    const run = await zx()({ cwd: dir, quiet: true, nothrow: true, env: { ...process.env, CDKTF_OUTDIR: outdir, [ALLOW_EXPIRED_CATCH_UP_ENV]: '1' } })`sh -c ${app}`;
-    if (run.exitCode !== 0 || !existsSync(path.join(outdir, 'stacks'))) throw errors.baseSynthFailed(ref, `${run.stderr}\n${run.stdout}`);
-    stacks = readStacks(outdir);
-  }
-  return { dir, stacks, environments, flagsFiles: new Map(files.map((f) => [path.basename(f, '.json'), f])) };
-}
-
-function readAppCommand(dir: string, ref: string): string {
-  try {
-    const app = (JSON.parse(readFileSync(path.join(dir, 'cdktf.json'), 'utf8')) as { app?: string }).app;
-    if (app) return app;
-  } catch {
-    // fall through
-  }
-  throw errors.baseSynthFailed(ref, 'no cdktf.json with an "app" command at that ref');
-}
-
-/** node_modules of the project (or the one this code runs from). */
-function nodeModulesDir(repoDir: string): string | undefined {
-  const own = path.join(repoDir, 'node_modules');
-  if (existsSync(own)) return own;
-  try {
-    return path.resolve(path.dirname(require.resolve('cdktf/package.json')), '..');
-  } catch {
-    return undefined;
-  }
-}
-
 // -- selection --------------------------------------------------------------------
 
 /** Whether a stack's synthesized JSON differs (absent on one side counts as different). */
@@ -388,91 +252,6 @@ export async function realPlan(stack: StackJson, workdir: string): Promise<PlanJ
   await terraform(['plan', '-input=false', '-no-color', '-lock=false', '-out=plan.tfplan'], { cwd: workdir });
   const shown = await terraform(['show', '-json', '-no-color', 'plan.tfplan'], { cwd: workdir });
   return JSON.parse(shown.stdout) as PlanJson;
-}
-
-// -- output -----------------------------------------------------------------------
-
-function readPreviousManifest(outDir: string): PlanManifest | undefined {
-  const file = path.join(outDir, 'manifest.json');
-  if (!existsSync(file)) return undefined;
-  return JSON.parse(readFileSync(file, 'utf8')) as PlanManifest;
-}
-
-/**
- * One manifest of two runs (`--append`): the stacks of both (a stack planned again
- * takes its new entry), the flags of both; "real" when either planned real state.
- */
-export function mergeManifests(previous: PlanManifest, next: PlanManifest): PlanManifest {
-  const replanned = new Set(next.stacks.map((s) => s.stack));
-  const stacks = [...previous.stacks.filter((s) => !replanned.has(s.stack)), ...next.stacks].sort((a, b) => a.stack.localeCompare(b.stack));
-  const planned = new Set(stacks.map((s) => s.stack));
-  return {
-    version: 1,
-    mode: previous.mode === 'real' || next.mode === 'real' ? 'real' : 'speculative',
-    baseRef: next.baseRef ?? previous.baseRef,
-    changedSince: next.changedSince ?? previous.changedSince,
-    stacks,
-    baseFlags: { ...previous.baseFlags, ...next.baseFlags },
-    headFlags: { ...previous.headFlags, ...next.headFlags },
-    unchanged: [...new Set([...previous.unchanged, ...next.unchanged])].filter((s) => !planned.has(s)).sort(),
-  };
-}
-
-function prepareOutDir(outDir: string): void {
-  mkdirSync(outDir, { recursive: true });
-  for (const f of readdirSync(outDir)) {
-    if (f.endsWith('.plan.json') || f === 'manifest.json' || f === 'flags') rmSync(path.join(outDir, f), { recursive: true, force: true });
-  }
-}
-
-function copyFlags(
-  outDir: string,
-  head: readonly LoadedFlags[],
-  base: SynthesizedRef | undefined,
-  environments: readonly string[],
-): { headFlags: Record<string, string>; baseFlags: Record<string, string> } {
-  const headFlags: Record<string, string> = {};
-  const baseFlags: Record<string, string> = {};
-  for (const [side, record, files] of [
-    ['head', headFlags, new Map(head.map((e) => [e.environment, path.resolve(e.file)]))],
-    ['base', baseFlags, base?.flagsFiles ?? new Map<string, string>()],
-  ] as const) {
-    for (const [environment, file] of files) {
-      if (environments.length > 0 && !environments.includes(environment)) continue;
-      const rel = path.join('flags', side, `${environment}.json`);
-      mkdirSync(path.join(outDir, 'flags', side), { recursive: true });
-      copyFileSync(file, path.join(outDir, rel));
-      record[environment] = rel;
-    }
-  }
-  return { headFlags, baseFlags };
-}
-
-/** Counts of a plan's resource changes by kind; a replacement counts once, as replace. */
-export function countActions(plan: PlanJson): PlanCounts {
-  const counts = { create: 0, update: 0, delete: 0, replace: 0, noop: 0 };
-  for (const rc of (plan.resource_changes ?? []) as Array<{ mode?: string; change: { actions: string[] } }>) {
-    if (rc.mode === 'data') continue;
-    const a = rc.change.actions;
-    if (a.includes('create') && a.includes('delete')) counts.replace++;
-    else if (a.includes('create')) counts.create++;
-    else if (a.includes('delete')) counts.delete++;
-    else if (a.includes('update')) counts.update++;
-    else counts.noop++;
-  }
-  return counts;
-}
-
-/** The one line `npm run plan` prints for a planned stack. */
-export function describeStackResult(s: ManifestStack): string {
-  const tag = s.speculative ? `speculative, base ${s.baseRef ?? 'none (empty state)'}` : 'real state';
-  return `${s.stack}: ${describeCounts(s.counts)} [${tag}, ${s.seconds}s]${s.preventDestroy.length ? ` — prevent_destroy violated: ${s.preventDestroy.join(', ')}` : ''}`;
-}
-
-export function describeCounts(c: PlanCounts): string {
-  const changes = c.create + c.update + c.delete + c.replace;
-  if (changes === 0) return 'no changes';
-  return `${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to destroy`;
 }
 
 export { BASELINE_CACHE_ENV, defaultBaselineCache } from './baseline-cache-dir';

@@ -40,7 +40,7 @@ export async function writeOfflineWorkdir(dir: string, stack: StackJson): Promis
  *
  * Still needed although our synthesis writes no `endpoints` block any more (emulated
  * environments use the emulator profile, emulator-profile.ts): synthesizeRef
- * (lib/plan/plan-run.ts) builds base refs and rollback branches with that ref's own,
+ * (lib/plan/ref-synthesis.ts) builds base refs and rollback branches with that ref's own,
  * older code, which still produces an `endpoints` block for the sandbox.
  */
 export function withoutEndpoints(stack: StackJson): StackJson {

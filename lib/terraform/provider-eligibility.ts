@@ -163,7 +163,7 @@ function providerKind(config: Json, cwd: string): ProviderKind | undefined {
     const urls = ([] as Json[]).concat(config.endpoints ?? []).flatMap((e) => Object.values(e ?? {}));
     if (profile === undefined && configFiles === undefined) {
       // An `endpoints` block: our synthesis no longer writes one (the emulator profile replaced it), but
-      // synthesizeRef (lib/plan/plan-run.ts) builds base refs and rollback branches with that ref's own, older code,
+      // synthesizeRef (lib/plan/ref-synthesis.ts) builds base refs and rollback branches with that ref's own, older code,
       // which still writes an `endpoints` block for the sandbox; those runs are still emulated.
       return urls.length > 0 && urls.every((u) => typeof u === 'string' && onLoopback(u)) ? { kind: 'emulated' } : undefined;
     }

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ExitCode } from '../../../lib/errors';
-import { synthesizeHead } from '../../../lib/plan/plan-run';
+import { synthesizeHead } from '../../../lib/plan/ref-synthesis';
 import { tempDirs } from '../../helpers/temp-dirs';
 
 const tempDir = tempDirs();

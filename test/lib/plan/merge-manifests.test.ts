@@ -2,7 +2,7 @@
  * plan.yml plans each environment with its own plan role (its own account), one
  * `npm run plan -- --append` each, into one manifest the comment is rendered from.
  */
-import { mergeManifests, type ManifestStack, type PlanManifest } from '../../../lib/plan/plan-run';
+import { mergeManifests, type ManifestStack, type PlanManifest } from '../../../lib/plan/plan-manifest';
 
 const stack = (name: string, mode: 'real' | 'speculative', create = 0): ManifestStack => ({
   stack: name,
@@ -12,7 +12,7 @@ const stack = (name: string, mode: 'real' | 'speculative', create = 0): Manifest
   mode,
   baseRef: mode === 'speculative' ? 'origin/main' : null,
   changed: true,
-  counts: { create, update: 0, delete: 0, replace: 0, noop: 0 },
+  counts: { create, update: 0, delete: 0, replace: 0, forget: 0, noop: 0 },
   preventDestroy: [],
   seconds: 1,
 });

@@ -1,19 +1,5 @@
-import { readdirSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { ExitCode } from '../../../lib/errors';
-import {
-  countActions,
-  defaultBaselineCache,
-  describeCounts,
-  emptiedStack,
-  environmentOfStack,
-  hasAwsCredentials,
-  mapLimit,
-  stackChanged,
-  synthesizeRef,
-} from '../../../lib/plan/plan-run';
-import { makeGitRepo } from '../../helpers/git-repo';
+import { defaultBaselineCache, emptiedStack, environmentOfStack, hasAwsCredentials, mapLimit, stackChanged } from '../../../lib/plan/plan-run';
 
 describe('plan-run helpers', () => {
   test('the baseline cache: FLEETFLAGS_BASELINE_CACHE when set (the test run sets its own), else next to the plugin cache', () => {
@@ -41,22 +27,6 @@ describe('plan-run helpers', () => {
     expect(emptiedStack(base)).toEqual({ terraform: { backend: {} }, provider: { aws: [{ region: 'us-east-1' }] } });
   });
 
-  test('counts: a replacement counts once, as a replace', () => {
-    const plan = {
-      resource_changes: [
-        { change: { actions: ['create'] } },
-        { change: { actions: ['update'] } },
-        { change: { actions: ['delete', 'create'] } },
-        { change: { actions: ['create', 'delete'] } },
-        { change: { actions: ['delete'] } },
-        { change: { actions: ['no-op'] } },
-      ],
-    };
-    expect(countActions(plan)).toEqual({ create: 1, update: 1, replace: 2, delete: 1, noop: 1 });
-    expect(describeCounts(countActions(plan))).toBe('1 to create, 1 to update, 2 to replace, 1 to destroy');
-    expect(describeCounts(countActions({ resource_changes: [] }))).toBe('no changes');
-  });
-
   test('credentials: keys, a profile, OIDC web identity or a container role', () => {
     expect(hasAwsCredentials({})).toBe(false);
     expect(hasAwsCredentials({ AWS_ACCESS_KEY_ID: 'a' })).toBe(false);
@@ -77,34 +47,5 @@ describe('plan-run helpers', () => {
     });
     expect(out).toEqual([50, 10, 30, 20, 40]);
     expect(peak).toBe(2);
-  });
-});
-
-describe('synthesizeRef: the base, synthesized by its own code in a temporary checkout', () => {
-  const bases = () => readdirSync(os.tmpdir()).filter((name) => name.startsWith('fleetflags-base-'));
-
-  test('GIVEN a ref whose app command fails WHEN synthesized THEN the error says so, and its temporary checkout is gone', async () => {
-    // GIVEN a commit with a flags file and an app command that fails
-    const repo = makeGitRepo();
-    try {
-      repo.commit('base', { 'flags/sandbox.json': '{}\n', 'cdktf.json': JSON.stringify({ app: 'echo broken app >&2; exit 7' }) });
-      // WHEN its configuration is synthesized THEN it fails, naming the ref and the app's output
-      await expect(synthesizeRef(repo.dir, 'HEAD')).rejects.toMatchObject({ exitCode: ExitCode.Failure, message: expect.stringMatching(/^Cannot synthesize the base configuration at HEAD:\nbroken app/) });
-      // AND no checkout is left behind
-      expect(bases()).toEqual([]);
-    } finally {
-      repo.remove();
-    }
-  });
-
-  test('GIVEN a ref with no app command WHEN synthesized THEN it is refused, and nothing is left behind', async () => {
-    const repo = makeGitRepo();
-    try {
-      repo.commit('base', { 'flags/sandbox.json': '{}\n' });
-      await expect(synthesizeRef(repo.dir, 'HEAD')).rejects.toThrow(/no cdktf\.json with an "app" command at that ref/);
-      expect(bases()).toEqual([]);
-    } finally {
-      repo.remove();
-    }
   });
 });

@@ -1,0 +1,145 @@
+/**
+ * What `npm run plan` writes to its out dir (default out/plan), read by the plan-comment
+ * renderer: manifest.json (PlanManifest), and flags/head/<env>.json and
+ * flags/base/<env>.json, the flags files of each planned environment; and the line it
+ * prints per stack. The plans themselves are <stack>.plan.json beside them.
+ */
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { LoadedFlags } from '../flags/load';
+import type { SynthesizedRef } from './ref-synthesis';
+import type { PlanJson } from './speculative';
+
+export type PlanMode = 'speculative' | 'real';
+
+export interface PlanCounts {
+  readonly create: number;
+  readonly update: number;
+  readonly delete: number;
+  readonly replace: number;
+  /** Objects Terraform stops managing and leaves in the cloud (a `removed` block, destroy = false). */
+  readonly forget: number;
+  readonly noop: number;
+}
+
+export interface ManifestStack {
+  readonly stack: string;
+  readonly environment: string;
+  /** The plan JSON, relative to the manifest's directory. */
+  readonly planFile: string;
+  readonly speculative: boolean;
+  readonly mode: PlanMode;
+  /** The ref the speculative baseline came from; null: planned against no state (or real state). */
+  readonly baseRef: string | null;
+  /** The synthesized JSON differs from the base's (true when there is no base). */
+  readonly changed: boolean;
+  readonly counts: PlanCounts;
+  /** Resources whose prevent_destroy the change violates (an apply fails); see speculative.ts. */
+  readonly preventDestroy: readonly string[];
+  /** Wall time of its plan; speculative stacks are planned together and share one figure (their baselines not included). */
+  readonly seconds: number;
+}
+
+export interface PlanManifest {
+  readonly version: 1;
+  readonly mode: PlanMode;
+  readonly baseRef: string | null;
+  readonly changedSince: string | null;
+  readonly stacks: readonly ManifestStack[];
+  /** Environment -> its base flags file, relative to the manifest's directory. */
+  readonly baseFlags: Record<string, string>;
+  /** Environment -> its head flags file, relative to the manifest's directory. */
+  readonly headFlags: Record<string, string>;
+  /** Stacks left out with --changed-since because they did not change. */
+  readonly unchanged: readonly string[];
+}
+
+/** The manifest a run before left in `outDir`, if any (`--append`). */
+export function readPreviousManifest(outDir: string): PlanManifest | undefined {
+  const file = path.join(outDir, 'manifest.json');
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, 'utf8')) as PlanManifest;
+}
+
+/**
+ * One manifest of two runs (`--append`): the stacks of both (a stack planned again
+ * takes its new entry), the flags of both; "real" when either planned real state.
+ */
+export function mergeManifests(previous: PlanManifest, next: PlanManifest): PlanManifest {
+  const replanned = new Set(next.stacks.map((s) => s.stack));
+  const stacks = [...previous.stacks.filter((s) => !replanned.has(s.stack)), ...next.stacks].sort((a, b) => a.stack.localeCompare(b.stack));
+  const planned = new Set(stacks.map((s) => s.stack));
+  return {
+    version: 1,
+    mode: previous.mode === 'real' || next.mode === 'real' ? 'real' : 'speculative',
+    baseRef: next.baseRef ?? previous.baseRef,
+    changedSince: next.changedSince ?? previous.changedSince,
+    stacks,
+    baseFlags: { ...previous.baseFlags, ...next.baseFlags },
+    headFlags: { ...previous.headFlags, ...next.headFlags },
+    unchanged: [...new Set([...previous.unchanged, ...next.unchanged])].filter((s) => !planned.has(s)).sort(),
+  };
+}
+
+/** Removes what a run before left in `outDir` (plans, manifest, flags); the Terraform work directories stay. */
+export function prepareOutDir(outDir: string): void {
+  mkdirSync(outDir, { recursive: true });
+  for (const f of readdirSync(outDir)) {
+    if (f.endsWith('.plan.json') || f === 'manifest.json' || f === 'flags') rmSync(path.join(outDir, f), { recursive: true, force: true });
+  }
+}
+
+/** Copies the head and base flags files of the planned environments into `outDir`/flags/; returns their paths relative to it. */
+export function copyFlags(
+  outDir: string,
+  head: readonly LoadedFlags[],
+  base: SynthesizedRef | undefined,
+  environments: readonly string[],
+): { headFlags: Record<string, string>; baseFlags: Record<string, string> } {
+  const headFlags: Record<string, string> = {};
+  const baseFlags: Record<string, string> = {};
+  for (const [side, record, files] of [
+    ['head', headFlags, new Map(head.map((e) => [e.environment, path.resolve(e.file)]))],
+    ['base', baseFlags, base?.flagsFiles ?? new Map<string, string>()],
+  ] as const) {
+    for (const [environment, file] of files) {
+      if (environments.length > 0 && !environments.includes(environment)) continue;
+      const rel = path.join('flags', side, `${environment}.json`);
+      mkdirSync(path.join(outDir, 'flags', side), { recursive: true });
+      copyFileSync(file, path.join(outDir, rel));
+      record[environment] = rel;
+    }
+  }
+  return { headFlags, baseFlags };
+}
+
+/** Counts of a plan's resource changes by kind; a replacement counts once, as replace; a create-then-forget as a create and a forget. */
+export function countActions(plan: PlanJson): PlanCounts {
+  const counts = { create: 0, update: 0, delete: 0, replace: 0, forget: 0, noop: 0 };
+  for (const rc of (plan.resource_changes ?? []) as Array<{ mode?: string; change: { actions: string[] } }>) {
+    if (rc.mode === 'data') continue;
+    const a = rc.change.actions;
+    if (a.includes('forget')) {
+      counts.forget++;
+      if (a.includes('create')) counts.create++;
+    } else if (a.includes('create') && a.includes('delete')) counts.replace++;
+    else if (a.includes('create')) counts.create++;
+    else if (a.includes('delete')) counts.delete++;
+    else if (a.includes('update')) counts.update++;
+    else counts.noop++;
+  }
+  return counts;
+}
+
+/** The one line `npm run plan` prints for a planned stack. */
+export function describeStackResult(s: ManifestStack): string {
+  const tag = s.speculative ? `speculative, base ${s.baseRef ?? 'none (empty state)'}` : 'real state';
+  return `${s.stack}: ${describeCounts(s.counts)} [${tag}, ${s.seconds}s]${s.preventDestroy.length ? ` — prevent_destroy violated: ${s.preventDestroy.join(', ')}` : ''}`;
+}
+
+/** "1 to create, 0 to update, 0 to replace, 0 to destroy" (and ", 1 to forget" when there is one), or "no changes". */
+export function describeCounts(c: PlanCounts): string {
+  const changes = c.create + c.update + c.delete + c.replace + c.forget;
+  if (changes === 0) return 'no changes';
+  return `${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to destroy${c.forget ? `, ${c.forget} to forget` : ''}`;
+}
