@@ -1,6 +1,6 @@
 import { ExitCode, FleetflagsError } from './base';
 
-/** Errors of plans (lib/plan/baselines.ts, speculative.ts, plan-run.ts, ref-synthesis.ts, scripts/plan.ts). */
+/** Errors of plans (lib/plan/baselines.ts, speculative.ts, plan-run.ts, ref-synthesis.ts, scripts/plan.ts; lib/terraform/modules-workdir.ts). */
 export const planErrors = {
   speculativeNoSchema: (type: string, provider: string, known: readonly string[]) =>
     new FleetflagsError(

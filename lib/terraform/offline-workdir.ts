@@ -70,7 +70,11 @@ export function offlineVariableDefaults(stack: StackJson): Record<string, { defa
   return defaults;
 }
 
-/** The offline override (dummy credentials, skipped account checks) next to a configuration whose AWS provider would call AWS. */
+/**
+ * The offline override (dummy credentials, skipped account checks) next to a configuration whose AWS provider
+ * would call AWS. Exported for modules-workdir.ts, which writes one beside each module; callers of a whole
+ * working copy use writeOfflineWorkdir.
+ */
 export function writeOfflineOverride(dir: string, stack: StackJson): void {
   const providers = ([] as StackJson[]).concat(stack.provider?.aws ?? []);
   const overridePath = path.join(dir, OFFLINE_OVERRIDE_FILE);
