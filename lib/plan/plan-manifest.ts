@@ -7,6 +7,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { LoadedFlags } from '../flags/load';
+import { kindOf } from './plan-model';
 import type { SynthesizedRef } from './ref-synthesis';
 import type { PlanJson } from './speculative';
 
@@ -118,15 +119,13 @@ export function countActions(plan: PlanJson): PlanCounts {
   const counts = { create: 0, update: 0, delete: 0, replace: 0, forget: 0, noop: 0 };
   for (const rc of (plan.resource_changes ?? []) as Array<{ mode?: string; change: { actions: string[] } }>) {
     if (rc.mode === 'data') continue;
-    const a = rc.change.actions;
-    if (a.includes('forget')) {
+    // The kinds of the PR comment's plan model, so the two never classify an action list differently.
+    const { kind } = kindOf(rc.change.actions);
+    if (kind === 'create-forget') {
+      counts.create++;
       counts.forget++;
-      if (a.includes('create')) counts.create++;
-    } else if (a.includes('create') && a.includes('delete')) counts.replace++;
-    else if (a.includes('create')) counts.create++;
-    else if (a.includes('delete')) counts.delete++;
-    else if (a.includes('update')) counts.update++;
-    else counts.noop++;
+    } else if (kind === 'no-op' || kind === 'read') counts.noop++;
+    else counts[kind]++;
   }
   return counts;
 }
