@@ -13,6 +13,7 @@ import { errors } from '../lib/errors';
 import { environmentOf, flagsFiles } from '../lib/flags/load';
 import { DeployHistory, formatDuration, type DeployHistoryEntry } from '../lib/deploy/history';
 import { DeployedStore, type LocalHistoryEntry } from '../lib/deploy/deployed-store';
+import { formatCounts } from '../lib/deploy/plan-counts';
 
 const USAGE = 'npm run history -- --env <environment> [--limit N]   (N from 1 to 100, default 20)';
 
@@ -29,7 +30,7 @@ export function formatHistory(environment: string, entries: readonly DeployHisto
     e.pr ? `#${e.pr}` : '-',
     e.actor,
     `${e.outcome}${e.durationSeconds !== undefined ? ` (${formatDuration(e.durationSeconds)})` : ''}${e.simulated ? ' [simulated]' : ''}`,
-    e.planCounts ? `+${e.planCounts.add} ~${e.planCounts.change} -${e.planCounts.destroy}` : '',
+    e.planCounts ? formatCounts(e.planCounts) : '',
     e.flagsChanged.length > 0 ? `flags: ${e.flagsChanged.join('; ')}` : 'no flag changes',
     e.logUrl ?? '',
   ]);

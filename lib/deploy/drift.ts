@@ -14,9 +14,11 @@
  *   and reads back as `{}`/`[]`. Terraform reports those in `resource_drift` after
  *   every create until the next apply; counting them, a fresh deploy showed ~30
  *   "drifted" resources and no change to make.
- * - **Not yet deployed** (`resource_changes`): main differs from what runs, e.g. a
- *   deploy was refused, failed, or is frozen (the changes that undo drift are listed
- *   under the drift, not here).
+ * - **Not yet deployed** (`resource_changes`, `output_changes`): main differs from what
+ *   runs, e.g. a deploy was refused, failed, or is frozen: what a deploy would apply
+ *   (lib/deploy/plan-counts.ts), moves, imports and root outputs included (an output by
+ *   its name only, never its value). The changes that undo drift are listed under the
+ *   drift, not here.
  *
  * The issue's life:
  * - something found, no issue yet → create it;
@@ -60,9 +62,13 @@ export interface DriftedResource {
 }
 
 export interface PendingChange {
+  /** The resource instance's address, or `output.<name>` for a root-module output. */
   readonly address: string;
+  /** The plan model's kind of the action (update, replace, ...); "move" or "import" when that is all the plan does to it; "output" for an output. */
   readonly kind: string;
   readonly actions: readonly string[];
+  /** The address it moves from (a `moved` block). */
+  readonly previousAddress?: string;
 }
 
 export interface StackDrift {
@@ -86,7 +92,8 @@ export function buildDriftReport(plans: readonly DriftPlan[], now: Date): DriftR
   const stacks = [...plans]
     .sort((a, b) => compare(a.stack, b.stack))
     .map(({ stack, plan }): StackDrift => {
-      const planned = (plan.resource_changes ?? []).filter(isManaged).filter((rc) => !rc.change.actions.every((a) => a === 'no-op' || a === 'read'));
+      // What a deploy would apply (lib/deploy/plan-counts.ts): an action, a move or an import.
+      const planned = (plan.resource_changes ?? []).filter(isManaged).filter((rc) => !isNoAction(rc) || movedFrom(rc) !== undefined || isImported(rc));
       const acted = new Set(planned.map((rc) => rc.address));
       // Drift: gone, or planned back with at least one real difference (not only empty-for-empty):
       // a noise-only refresh difference on a resource a merged change updates is that change, pending.
@@ -101,15 +108,37 @@ export function buildDriftReport(plans: readonly DriftPlan[], now: Date): DriftR
         stack,
         environment: environmentOfStack(stack),
         drift,
-        pending: planned
-          .filter((rc) => !driftAddresses.has(rc.address))
-          .map((rc) => ({ address: rc.address, kind: kindOf(rc.change.actions).kind, actions: rc.change.actions }))
-          .sort((a, b) => compare(a.address, b.address)),
+        pending: [
+          ...planned.filter((rc) => !driftAddresses.has(rc.address)).map(pendingChange),
+          // A root output that changes is applied too (its value only: values never reach the issue)
+          ...Object.entries(plan.output_changes ?? {})
+            .filter(([, out]) => out.actions.some((a) => a !== 'no-op'))
+            .map(([name, out]): PendingChange => ({ address: `output.${name}`, kind: 'output', actions: out.actions })),
+        ].sort((a, b) => compare(a.address, b.address)),
       };
     });
   const driftCount = stacks.reduce((n, s) => n + s.drift.length, 0);
   const pendingCount = stacks.reduce((n, s) => n + s.pending.length, 0);
   return { format: 'fleetflags.drift/1', generatedAt: now.toISOString(), stacks, driftCount, pendingCount, clean: driftCount + pendingCount === 0 };
+}
+
+function isNoAction(rc: TerraformResourceChange): boolean {
+  return rc.change.actions.every((a) => a === 'no-op' || a === 'read');
+}
+
+/** The address the instance moves from, when it moves. */
+function movedFrom(rc: TerraformResourceChange): string | undefined {
+  return rc.previous_address !== undefined && rc.previous_address !== rc.address ? rc.previous_address : undefined;
+}
+
+function isImported(rc: TerraformResourceChange): boolean {
+  return rc.change.importing !== undefined && rc.change.importing !== null;
+}
+
+function pendingChange(rc: TerraformResourceChange): PendingChange {
+  const from = movedFrom(rc);
+  const kind = !isNoAction(rc) ? kindOf(rc.change.actions).kind : from !== undefined ? 'move' : 'import';
+  return { address: rc.address, kind, actions: rc.change.actions, ...(from !== undefined ? { previousAddress: from } : {}) };
 }
 
 function isManaged(rc: TerraformResourceChange): boolean {
@@ -216,7 +245,7 @@ export function renderDriftIssue(report: DriftReport, options: { readonly runUrl
         '',
         'Main differs from what runs: a deploy was refused, failed, or has not run. See the deploy history (`npm run history -- --env ' + s.environment + '`).',
         '',
-        ...s.pending.map((p) => `- ${p.kind} \`${p.address}\``),
+        ...s.pending.map((p) => `- ${p.kind} \`${p.address}\`${p.previousAddress !== undefined ? ` (from \`${p.previousAddress}\`)` : ''}`),
         '',
       );
     }

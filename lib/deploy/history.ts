@@ -14,6 +14,7 @@ import type { Octokit } from '@octokit/rest';
 import { createOctokit } from '../github/sticky-comment';
 import { deployErrors } from '../errors';
 import type { GuardResult } from './guards/guard';
+import type { SimplePlanCounts } from './plan-counts';
 
 export type DeployOutcome = 'success' | 'guard-refused' | 'apply-failed' | 'unhealthy' | 'error';
 
@@ -27,13 +28,12 @@ export const STATUS_STATE: Readonly<Record<DeployOutcome, 'success' | 'failure' 
   error: 'error',
 };
 
-export interface PlanCounts {
-  readonly add: number;
-  readonly change: number;
-  readonly destroy: number;
-  /** Replacements, also counted in add and destroy as Terraform does. @default 0 */
-  readonly replace?: number;
-}
+/**
+ * The plan counts a Deployment's payload carries (lib/deploy/plan-counts.ts). Only add, change and
+ * destroy are in every payload: a deploy of an earlier version recorded fewer counts, and those it
+ * lacks read as 0.
+ */
+export type PlanCounts = Pick<SimplePlanCounts, 'add' | 'change' | 'destroy'> & Partial<SimplePlanCounts>;
 
 /** What a deploy records when it starts (after plan and guards). */
 export interface DeployRecord {

@@ -1,10 +1,15 @@
 /**
  * What a deploy counts of a stack's JSON plan: resources added, changed, destroyed,
- * replaced (a replacement also counts in added and destroyed, as Terraform counts it), and
+ * replaced (a replacement also counts in added and destroyed, as Terraform counts it),
  * forgotten (a `removed` block with `destroy = false`: Terraform stops managing the object
  * and leaves it in the cloud; a create-then-forget replacement counts in added and
- * forgotten). The deploy record keeps these per stack and in all; the deploy and rollback
- * logs print them; a stack with any of them is applied.
+ * forgotten), moved (a `moved` block: the state's address changes, the object does not),
+ * imported (an `import` block), and the root module's outputs that change. The deploy
+ * record keeps these per stack and in all; the deploy and rollback logs print them; a
+ * stack with any of them is applied. That is Terraform's own rule for a plan with
+ * changes (its `applyable`, and exit code 2 of `plan -detailed-exitcode`), but for a
+ * plan whose refresh alone found drift: applying that would only write the drift into
+ * the state, so it is not a change to deploy.
  */
 import { kindOf } from '../plan/plan-model';
 
@@ -16,47 +21,74 @@ export interface SimplePlanCounts {
   readonly replace: number;
   /** Objects Terraform stops managing (left in the cloud, not destroyed). */
   readonly forget: number;
+  /** Instances whose state address changes (a `moved` block), also counted under their action. */
+  readonly move: number;
+  /** Instances brought under management (an `import` block), also counted under their action. */
+  readonly import: number;
+  /** Root-module outputs created, changed or removed. */
+  readonly output: number;
 }
 
-/** Counts of a JSON plan's resource changes; a replacement counts in add, destroy and replace; a create-then-forget in add and forget. */
-export function planCounts(plan: { resource_changes?: readonly { change: { actions: readonly string[] } }[] }): SimplePlanCounts {
-  let add = 0;
-  let change = 0;
-  let destroy = 0;
-  let replace = 0;
-  let forget = 0;
+/** What planCounts reads of a JSON plan (`terraform show -json`). */
+export interface CountablePlan {
+  readonly resource_changes?: readonly {
+    readonly address?: string;
+    readonly previous_address?: string;
+    readonly change: { readonly actions: readonly string[]; readonly importing?: unknown };
+  }[];
+  readonly output_changes?: Readonly<Record<string, { readonly actions: readonly string[] }>>;
+}
+
+const ZERO: SimplePlanCounts = { add: 0, change: 0, destroy: 0, replace: 0, forget: 0, move: 0, import: 0, output: 0 };
+
+/** Counts of a JSON plan's changes; a replacement counts in add, destroy and replace; a create-then-forget in add and forget. */
+export function planCounts(plan: CountablePlan): SimplePlanCounts {
+  const c = { ...ZERO };
   for (const rc of plan.resource_changes ?? []) {
     const { kind } = kindOf(rc.change.actions);
-    if (kind === 'create') add++;
-    else if (kind === 'update') change++;
-    else if (kind === 'delete') destroy++;
+    if (kind === 'create') c.add++;
+    else if (kind === 'update') c.change++;
+    else if (kind === 'delete') c.destroy++;
     else if (kind === 'replace') {
-      add++;
-      destroy++;
-      replace++;
-    } else if (kind === 'forget') forget++;
+      c.add++;
+      c.destroy++;
+      c.replace++;
+    } else if (kind === 'forget') c.forget++;
     else if (kind === 'create-forget') {
-      add++;
-      forget++;
+      c.add++;
+      c.forget++;
     }
+    if (rc.previous_address !== undefined && rc.previous_address !== rc.address) c.move++;
+    if (rc.change.importing !== undefined && rc.change.importing !== null) c.import++;
   }
-  return { add, change, destroy, replace, forget };
+  for (const out of Object.values(plan.output_changes ?? {})) if (out.actions.some((a) => a !== 'no-op')) c.output++;
+  return c;
 }
 
 export function sumCounts(counts: readonly SimplePlanCounts[]): SimplePlanCounts {
-  return counts.reduce(
-    (a, c) => ({ add: a.add + c.add, change: a.change + c.change, destroy: a.destroy + c.destroy, replace: a.replace + c.replace, forget: a.forget + c.forget }),
-    { add: 0, change: 0, destroy: 0, replace: 0, forget: 0 },
-  );
+  return counts.reduce((a, c) => {
+    const sum = { ...a };
+    for (const k of Object.keys(ZERO) as (keyof SimplePlanCounts)[]) sum[k] = a[k] + c[k];
+    return sum;
+  }, ZERO);
 }
 
-/** Whether applying the plan would do anything: add, change, destroy or forget. */
+/** Whether applying the plan would do anything: add, change, destroy, forget, move, import or change an output. */
 export function hasChanges(c: SimplePlanCounts): boolean {
-  return c.add + c.change + c.destroy + c.forget > 0;
+  return c.add + c.change + c.destroy + c.forget + c.move + c.import + c.output > 0;
 }
 
-/** "+1 ~2 -0 (1 replaced, 1 forgotten)" */
-export function formatCounts(c: SimplePlanCounts): string {
-  const notes = [c.replace ? `${c.replace} replaced` : '', c.forget ? `${c.forget} forgotten` : ''].filter(Boolean);
+/**
+ * "+1 ~2 -0 (1 replaced, 1 forgotten, 1 moved, 1 imported, 2 outputs changed)": the notes only
+ * when there are some. The counts a deploy record of an older version has not are 0.
+ */
+export function formatCounts(c: Pick<SimplePlanCounts, 'add' | 'change' | 'destroy'> & Partial<SimplePlanCounts>): string {
+  const notes = [
+    c.replace ? `${c.replace} replaced` : '',
+    c.forget ? `${c.forget} forgotten` : '',
+    c.move ? `${c.move} moved` : '',
+    c.import ? `${c.import} imported` : '',
+    c.output ? `${c.output} ${c.output === 1 ? 'output' : 'outputs'} changed` : '',
+  ].filter(Boolean);
   return `+${c.add} ~${c.change} -${c.destroy}${notes.length ? ` (${notes.join(', ')})` : ''}`;
 }

@@ -26,6 +26,15 @@ export const planErrors = {
       ExitCode.Failure,
     ),
 
+  previousManifestUnreadable: (file: string, problems: readonly string[]) =>
+    new FleetflagsError(
+      `Cannot --append to ${file}: it is not a manifest an earlier \`npm run plan\` wrote:\n` +
+        problems.map((p) => `  - ${p}`).join('\n') +
+        `\nAllowed: the manifest.json (version 1) of an earlier run into the same --out. Fix: remove ${file} ` +
+        `(or plan into another --out), then plan again; --append only adds to a run before it. Nothing was planned.`,
+      ExitCode.Usage,
+    ),
+
   gitRefUnknown: (ref: string, repo: string, detail: string) =>
     new FleetflagsError(
       `Unknown git ref ${JSON.stringify(ref)} in ${repo} (${detail.trim()}). Allowed: a branch, tag or commit, ` +

@@ -6,6 +6,8 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import * as z from 'zod';
+import { errors, jsonPath, showValue } from '../errors';
 import type { LoadedFlags } from '../flags/load';
 import { kindOf } from './plan-model';
 import type { SynthesizedRef } from './ref-synthesis';
@@ -20,6 +22,12 @@ export interface PlanCounts {
   readonly replace: number;
   /** Objects Terraform stops managing and leaves in the cloud (a `removed` block, destroy = false). */
   readonly forget: number;
+  /** Instances whose state address changes (a `moved` block), also counted under their action. */
+  readonly move: number;
+  /** Instances an `import` block brings under management, also counted under their action. */
+  readonly import: number;
+  /** Root-module outputs created, changed or removed. */
+  readonly output: number;
   readonly noop: number;
 }
 
@@ -55,11 +63,45 @@ export interface PlanManifest {
   readonly unchanged: readonly string[];
 }
 
-/** The manifest a run before left in `outDir`, if any (`--append`). */
+/** What `--append` needs of the manifest a run before left: its version and the lists it merges. */
+const PreviousManifest = z
+  .object({
+    version: z.literal(1),
+    mode: z.enum(['speculative', 'real']),
+    baseRef: z.string().nullable(),
+    changedSince: z.string().nullable(),
+    stacks: z.array(z.object({ stack: z.string() }).loose()),
+    baseFlags: z.record(z.string(), z.string()),
+    headFlags: z.record(z.string(), z.string()),
+    unchanged: z.array(z.string()),
+  })
+  .loose();
+
+/**
+ * The manifest a run before left in `outDir`, if any (`--append`). One that cannot be read as
+ * a manifest (cut short, another tool's, another version) is an error naming each problem: merging
+ * it would drop or garble the stacks planned before.
+ */
 export function readPreviousManifest(outDir: string): PlanManifest | undefined {
   const file = path.join(outDir, 'manifest.json');
   if (!existsSync(file)) return undefined;
-  return JSON.parse(readFileSync(file, 'utf8')) as PlanManifest;
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw errors.previousManifestUnreadable(file, [`not JSON: ${(e as Error).message}`]);
+  }
+  const parsed = PreviousManifest.safeParse(json);
+  if (!parsed.success) {
+    throw errors.previousManifestUnreadable(
+      file,
+      parsed.error.issues.map((i) => {
+        const value = i.path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), json);
+        return `${jsonPath(i.path)}: ${value === undefined ? 'missing' : showValue(value)} (${i.message})`;
+      }),
+    );
+  }
+  return json as PlanManifest;
 }
 
 /**
@@ -114,10 +156,14 @@ export function copyFlags(
   return { headFlags, baseFlags };
 }
 
-/** Counts of a plan's resource changes by kind; a replacement counts once, as replace; a create-then-forget as a create and a forget. */
+/**
+ * Counts of a plan's changes by kind; a replacement counts once, as replace; a create-then-forget
+ * as a create and a forget; a moved or imported instance also under its action.
+ */
 export function countActions(plan: PlanJson): PlanCounts {
-  const counts = { create: 0, update: 0, delete: 0, replace: 0, forget: 0, noop: 0 };
-  for (const rc of (plan.resource_changes ?? []) as Array<{ mode?: string; change: { actions: string[] } }>) {
+  const counts = { create: 0, update: 0, delete: 0, replace: 0, forget: 0, move: 0, import: 0, output: 0, noop: 0 };
+  type Rc = { mode?: string; address?: string; previous_address?: string; change: { actions: string[]; importing?: unknown } };
+  for (const rc of (plan.resource_changes ?? []) as Rc[]) {
     if (rc.mode === 'data') continue;
     // The kinds of the PR comment's plan model, so the two never classify an action list differently.
     const { kind } = kindOf(rc.change.actions);
@@ -126,7 +172,11 @@ export function countActions(plan: PlanJson): PlanCounts {
       counts.forget++;
     } else if (kind === 'no-op' || kind === 'read') counts.noop++;
     else counts[kind]++;
+    if (rc.previous_address !== undefined && rc.previous_address !== rc.address) counts.move++;
+    if (rc.change.importing !== undefined && rc.change.importing !== null) counts.import++;
   }
+  const outputs = (plan.output_changes ?? {}) as Record<string, { actions: string[] }>;
+  for (const out of Object.values(outputs)) if (out.actions.some((a) => a !== 'no-op')) counts.output++;
   return counts;
 }
 
@@ -136,9 +186,20 @@ export function describeStackResult(s: ManifestStack): string {
   return `${s.stack}: ${describeCounts(s.counts)} [${tag}, ${s.seconds}s]${s.preventDestroy.length ? ` — prevent_destroy violated: ${s.preventDestroy.join(', ')}` : ''}`;
 }
 
-/** "1 to create, 0 to update, 0 to replace, 0 to destroy" (and ", 1 to forget" when there is one), or "no changes". */
+/**
+ * "1 to create, 0 to update, 0 to replace, 0 to destroy", then ", 1 to forget", ", 1 to move",
+ * ", 1 to import" and ", 1 output to change" for those there are; "no changes" when nothing
+ * would change (Terraform's own rule: a move, an import or an output alone is a change).
+ * A manifest of an earlier version lacks the later counts: they read as 0.
+ */
 export function describeCounts(c: PlanCounts): string {
-  const changes = c.create + c.update + c.delete + c.replace + c.forget;
-  if (changes === 0) return 'no changes';
-  return `${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to destroy${c.forget ? `, ${c.forget} to forget` : ''}`;
+  const [forget, move, imported, output] = [c.forget ?? 0, c.move ?? 0, c.import ?? 0, c.output ?? 0];
+  if (c.create + c.update + c.delete + c.replace + forget + move + imported + output === 0) return 'no changes';
+  const extra = [
+    forget ? `, ${forget} to forget` : '',
+    move ? `, ${move} to move` : '',
+    imported ? `, ${imported} to import` : '',
+    output ? `, ${output} ${output === 1 ? 'output' : 'outputs'} to change` : '',
+  ].join('');
+  return `${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to destroy${extra}`;
 }

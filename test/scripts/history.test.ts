@@ -15,7 +15,7 @@ describe('npm run history', () => {
   });
   afterEach(() => gh.close());
 
-  test('lists the environment\'s deploys: time, commit, PR, actor, outcome, flags changed', async () => {
+  test('lists the environment\'s deploys: time, commit, PR, actor, outcome, plan counts as the deploy log prints them, flags changed', async () => {
     // GIVEN two deploys of dogfood, one finished
     const history = DeployHistory.fromEnv(env);
     const base = {
@@ -28,7 +28,9 @@ describe('npm run history', () => {
     gh.now = new Date('2026-11-25T12:04:12Z');
     await history.finish(first, 'success', { finishedAt: gh.now });
     gh.now = new Date('2026-11-25T14:00:00Z');
-    await history.start({ ...base, commit: 'b'.repeat(40), actor: 'bob', flagsChanged: [] }, new Date(gh.now));
+    // (the later deploy records every count, as this version does; the earlier one add, change and destroy only)
+    const counts = { add: 1, change: 2, destroy: 1, replace: 1, forget: 0, move: 1, import: 0, output: 0 };
+    await history.start({ ...base, planCounts: counts, commit: 'b'.repeat(40), actor: 'bob', flagsChanged: [] }, new Date(gh.now));
     const lines: string[] = [];
 
     // WHEN
@@ -37,7 +39,7 @@ describe('npm run history', () => {
     // THEN
     expect(code).toBe(0);
     expect(lines[0]).toMatch(/^Deploys of dogfood, newest first/);
-    expect(lines[1].split(/ {2,}/)).toEqual(['2026-11-25 14:00Z', 'bbbbbbbbbbbb', '-', 'bob', 'in_progress', '+1 ~2 -0', 'no flag changes', 'https://github.com/acme/fleetflags/actions/runs/7']);
+    expect(lines[1].split(/ {2,}/)).toEqual(['2026-11-25 14:00Z', 'bbbbbbbbbbbb', '-', 'bob', 'in_progress', '+1 ~2 -1 (1 replaced, 1 moved)', 'no flag changes', 'https://github.com/acme/fleetflags/actions/runs/7']);
     expect(lines[2].split(/ {2,}/)).toEqual(['2026-11-25 12:00Z', 'aaaaaaaaaaaa', '#41', 'alice', 'success (4m12s)', '+1 ~2 -0', 'flags: $.catchUp.enabled: false → true', 'https://github.com/acme/fleetflags/actions/runs/7']);
     // columns line up
     expect(lines[1].indexOf('+1 ~2')).toBe(lines[2].indexOf('+1 ~2'));

@@ -232,6 +232,25 @@ describe('runDeploy', () => {
     ]);
   });
 
+  test('GIVEN a data stack whose plan only moves the lock table (a moved block) and a fleet stack whose only change is an output WHEN deployed THEN both are applied, and the record counts the move and the output', async () => {
+    // GIVEN two plans Terraform would apply although no resource has an action but no-op
+    const moved = { address: 'aws_dynamodb_table.Locks', previous_address: 'aws_dynamodb_table.LockTable', type: 'aws_dynamodb_table', change: { actions: ['no-op'] } };
+    const data = stack('dogfood-data', [moved]);
+    const fleet: PlannedStack = { stack: 'dogfood-fleet', plan: { format_version: '1.2', resource_changes: [asgNoop('ff-dogfood-ingest')], output_changes: { ingest_auto_scaling_group: { actions: ['create'] } } } };
+    const { deps, applied } = fakes({ plans: [data, fleet] });
+
+    const lines: string[] = [];
+
+    // WHEN
+    const { record } = await runDeploy(input('dogfood'), { ...deps, log: (line) => lines.push(line) });
+
+    // THEN the move is applied (else Terraform plans it again at every deploy) and so is the output (else it never reaches the state)
+    expect(applied).toEqual(['dogfood-data', 'dogfood-fleet']);
+    expect(record).toMatchObject({ outcome: 'success', planCounts: { add: 0, change: 0, destroy: 0, move: 1, output: 1 } });
+    // AND the log says what each plan does
+    expect(lines).toEqual(expect.arrayContaining(['plan dogfood-data: +0 ~0 -0 (1 moved)', 'plan dogfood-fleet: +0 ~0 -0 (1 output changed)']));
+  });
+
   test('without GITHUB_TOKEN the history is skipped, and the record says so', async () => {
     const { deps } = fakes({ plans: [stack('dogfood-fleet', [])] });
 

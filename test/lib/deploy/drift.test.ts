@@ -129,6 +129,27 @@ describe('buildDriftReport', () => {
     expect(driftTitle(report)).toBe('Drift: none, every stack matches main');
   });
 
+  test('GIVEN real Terraform plans of a moved block alone and of an output change alone WHEN checked THEN each is not yet deployed (a deploy applies them), named with what it does, and no value', () => {
+    // GIVEN plans Terraform made (test/fixtures/plans), no resource action in either but no-op
+    const moved = readPlanFile(path.join(FIXTURES, 'moved', 'sandbox-data.plan.json'));
+    const outputs = readPlanFile(path.join(FIXTURES, 'terraform-data', 'outputs-only.json'));
+
+    // WHEN
+    const report = buildDriftReport([{ stack: 'production-data', plan: moved }, { stack: 'production-fleet', plan: outputs }], NOW);
+
+    // THEN
+    expect(report).toMatchObject({ clean: false, driftCount: 0, pendingCount: 2 });
+    const [data, fleet] = report.stacks;
+    expect(data.pending).toEqual([expect.objectContaining({ kind: 'move', address: expect.stringMatching(/^aws_dynamodb_table\./), previousAddress: expect.stringMatching(/^aws_dynamodb_table\./) })]);
+    expect(fleet.pending).toEqual([{ address: expect.stringMatching(/^output\./), kind: 'output', actions: ['update'] }]);
+    const body = renderDriftIssue(report);
+    expect(body).toContain(`- move \`${data.pending[0].address}\` (from \`${data.pending[0].previousAddress}\`)`);
+    expect(body).toContain(`- output \`${fleet.pending[0].address}\``);
+    // AND no output value reaches the issue
+    const change = Object.values(outputs.output_changes ?? {})[0];
+    for (const value of [change.before, change.after]) expect(body).not.toContain(String(value));
+  });
+
   test('the issue body has the marker, both sections, and what to do; sensitive values are masked', () => {
     const plan = driftedPlan();
     (plan.resource_drift![0].change as { after_sensitive: unknown }).after_sensitive = { point_in_time_recovery: true };

@@ -186,7 +186,7 @@ function recordOf(outcome: DeployRunRecord['outcome']): DeployRunRecord {
     mode: 'terraform',
     simulated: false,
     flagsChanged: [],
-    planCounts: { add: 0, change: 1, destroy: 0, replace: 0, forget: 0 },
+    planCounts: { add: 0, change: 1, destroy: 0, replace: 0, forget: 0, move: 0, import: 0, output: 0 },
     stacks: [],
     guards: [],
     history: { recorded: false, reason: 'GITHUB_TOKEN is not set' },

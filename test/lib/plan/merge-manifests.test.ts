@@ -12,7 +12,7 @@ const stack = (name: string, mode: 'real' | 'speculative', create = 0): Manifest
   mode,
   baseRef: mode === 'speculative' ? 'origin/main' : null,
   changed: true,
-  counts: { create, update: 0, delete: 0, replace: 0, forget: 0, noop: 0 },
+  counts: { create, update: 0, delete: 0, replace: 0, forget: 0, move: 0, import: 0, output: 0, noop: 0 },
   preventDestroy: [],
   seconds: 1,
 });
