@@ -60,7 +60,8 @@ export function errorBudget(options: ErrorBudgetOptions = {}): Guard {
       const slos = flags.slos;
       if (!slos) return pass(id, `no SLOs configured for ${environment} ($.slos in ${flagsFile}); the error budget is not checked`, { checked: false });
       if (!context.plans.some((p) => (p.plan.resource_changes ?? []).some((rc) => !rc.change.actions.every((a) => a === 'no-op' || a === 'read')))) {
-        return pass(id, 'the plan changes nothing; no budget is spent', { checked: false });
+        // (A move, an import or an output change alone is applied, but touches nothing in AWS.)
+        return pass(id, 'the plan changes no resource in AWS; no budget is spent', { checked: false });
       }
       const env = options.env ?? process.env;
       const apiKey = options.apiKey ?? env.HONEYCOMB_API_KEY;

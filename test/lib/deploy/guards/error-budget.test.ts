@@ -166,6 +166,22 @@ describe('ErrorBudget', () => {
     expect(honeycomb.requests).toHaveLength(0);
   });
 
+  it('GIVEN an exhausted budget WHEN the plans only move a resource and change an output THEN it passes without asking Honeycomb: nothing in AWS changes', async () => {
+    // GIVEN
+    honeycomb.budgets.set('ingest/prod-avail', 0);
+    const plans: StackPlan[] = [
+      { stack: 'production-data', plan: { resource_changes: [{ address: 'aws_dynamodb_table.Locks', previous_address: 'aws_dynamodb_table.LockTable', type: 'aws_dynamodb_table', change: { actions: ['no-op'] } }] } },
+      { stack: 'production-fleet', plan: { resource_changes: [{ address: 'aws_autoscaling_group.main', type: 'aws_autoscaling_group', change: { actions: ['no-op'] } }] } },
+    ];
+
+    // WHEN
+    const result = await guard().run(contextFor('production', { flags: flagsFor('production', { slos: SLOS }), plans }));
+
+    // THEN
+    expect(result).toMatchObject({ outcome: 'pass', message: 'the plan changes no resource in AWS; no budget is spent', details: { checked: false } });
+    expect(honeycomb.requests).toHaveLength(0);
+  });
+
   it('GIVEN no $.slos WHEN any change deploys THEN it passes without asking Honeycomb', async () => {
     const result = await guard().run(contextFor('production', { plans: PLANS }));
 
