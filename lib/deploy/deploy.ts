@@ -27,7 +27,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { deployErrors, deployRunErrors as runErrors, ExitCode, FleetflagsError } from '../errors';
+import { deployErrors, deployRunErrors as runErrors, FleetflagsError } from '../errors';
 import type { Flags } from '../flags/schema';
 import type { StackJson } from '../terraform/runner';
 import { formatGuardResults, guardOverrides, runGuards, type CommitRange, type Guard, type GuardResult } from './guards';
@@ -298,7 +298,7 @@ export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<D
   try {
     planned = await timed('plan', () => deps.planner.plan());
   } catch (e) {
-    const err = e instanceof FleetflagsError ? e : new FleetflagsError(`planning ${env} failed: ${(e as Error).message}`, ExitCode.TerraformFailed);
+    const err = e instanceof FleetflagsError ? e : runErrors.planFailed(env, (e as Error).message);
     return finish('error', err, 'the plan failed; nothing applied');
   }
   if (input.planOutDir) {

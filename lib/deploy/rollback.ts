@@ -21,7 +21,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Octokit } from '@octokit/rest';
-import { deployRunErrors, FleetflagsError } from '../errors';
+import { deployRunErrors } from '../errors';
 import { createOctokit } from '../github/sticky-comment';
 import { diffFlags, readFlagsAtRef } from '../plan/flags-diff';
 import { environmentOfStack, parseTerraformPlan, stackPlan, type StackPlan } from '../plan/plan-model';
@@ -370,10 +370,7 @@ export async function runRollback(options: RollbackOptions): Promise<RollbackRes
         }
       } catch (e) {
         const err = e as { status?: number; message?: string };
-        throw new FleetflagsError(
-          `GitHub refused to open the rollback PR (${err.status ?? 'no response'}: ${err.message ?? e}); the branch ${branch} is pushed. ` +
-            `fix: open the PR by hand with the body in ${path.relative(repoDir, bodyFile)}, and check the job has pull-requests: write.`,
-        );
+        throw deployRunErrors.rollbackPrRefused(err.status ?? 'no response', err.message ?? String(e), branch, path.relative(repoDir, bodyFile));
       }
     }
     if (note) log(note);

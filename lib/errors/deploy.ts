@@ -202,6 +202,20 @@ export const deployRunErrors = {
       ExitCode.Failure,
     ),
 
+  /** The deploy's plan step failed with an error that is not one of ours (a backend, a provider, Terraform itself). */
+  planFailed: (environment: string, detail: string) =>
+    new FleetflagsError(
+      `Planning ${environment} failed: ${detail.trim()}\nNothing was applied. fix: correct what the error names, then run the deploy again.`,
+      ExitCode.TerraformFailed,
+    ),
+
+  /** GitHub refused to open the rollback PR; the branch is already pushed. */
+  rollbackPrRefused: (status: number | string, detail: string, branch: string, bodyFile: string) =>
+    new FleetflagsError(
+      `GitHub refused to open the rollback PR (${status}: ${detail.trim()}); the branch ${branch} is pushed. ` +
+        `fix: open the PR by hand with the body in ${bodyFile}, and check the job has pull-requests: write.`,
+    ),
+
   gitFailed: (what: string, detail: string) =>
     new FleetflagsError(`git: ${what} failed; git says:\n${detail.trim()}`, ExitCode.Failure),
 

@@ -277,6 +277,7 @@ describe('runDeploy', () => {
     const { record, error } = await runDeploy(input('dogfood'), failing);
 
     expect(error?.exitCode).toBe(ExitCode.TerraformFailed);
+    expect(error?.message).toBe('Planning dogfood failed: backend unreachable\nNothing was applied. fix: correct what the error names, then run the deploy again.');
     expect(applied).toEqual([]);
     expect(record).toMatchObject({ outcome: 'error', exitCode: ExitCode.TerraformFailed });
     expect(gh.statuses.get(gh.deployments[0].id)![0]).toMatchObject({ state: 'error' });

@@ -104,14 +104,17 @@ describe('runRollback (git and GitHub side)', () => {
   let server: http.Server;
   let url: string;
   let pulls: { body: any; path: string }[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** What GitHub answers a new PR with. */
+  let answer: { status: number; body: unknown };
   beforeEach(async () => {
     pulls = [];
+    answer = { status: 201, body: { number: 77, html_url: 'https://github.test/acme/fleetflags/pull/77' } };
     server = http.createServer(async (req, res) => {
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
       pulls.push({ path: `${req.method} ${req.url}`, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') });
-      res.writeHead(201, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ number: 77, html_url: 'https://github.test/acme/fleetflags/pull/77' }));
+      res.writeHead(answer.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answer.body));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -161,6 +164,25 @@ describe('runRollback (git and GitHub side)', () => {
     expect(pulls[0].body).toMatchObject({ head: `rollback/production-${short}`, base: 'main', title: `Roll back production: revert ${short} "Merge pull request #12 from acme/bump"` });
     expect(pulls[0].body.body.startsWith(ROLLBACK_MARKER)).toBe(true);
     expect(pulls[0].body.body).toMatch(/Terraform plan \(speculative\)/);
+  });
+
+  test('GIVEN GitHub refuses to open the PR WHEN rolling back THEN the error names the answer, the pushed branch and the PR body to open it by hand, and the pushed revert stays', async () => {
+    // GIVEN
+    const r = mergedRepo();
+    answer = { status: 403, body: { message: 'Resource not accessible by integration' } };
+    const short = r.merge.slice(0, 7);
+
+    // WHEN
+    const failed = runRollback({ environment: 'production', repoDir: r.dir, env: env(), synth: sameConfig });
+
+    // THEN
+    await expect(failed).rejects.toThrow(
+      `GitHub refused to open the rollback PR (403: Resource not accessible by integration`,
+    );
+    await expect(failed).rejects.toThrow(`the branch rollback/production-${short} is pushed. fix: open the PR by hand with the body in ${path.join('out', 'rollback', 'production', 'pr.md')}, and check the job has pull-requests: write.`);
+    // AND the branch is on the remote, and kept locally with its revert (published: nothing is undone)
+    expect(execFileSync('git', ['--git-dir', r.origin, 'branch', '--list'], { encoding: 'utf8' })).toContain(`rollback/production-${short}`);
+    expect(r.git('log', '-1', '--format=%s', `rollback/production-${short}`)).toBe('Revert "Merge pull request #12 from acme/bump"');
   });
 
   test('--push commits the revert on main and pushes it there', async () => {
