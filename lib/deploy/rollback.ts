@@ -2,19 +2,20 @@
  * Rollback by `git revert`: the same path as any change (a PR with its plan, a
  * merge that deploys), only faster to start.
  *
- * 1. Find the change to undo: `--to <sha>`, or the last deployed change of the
- *    environment. "Deployed" comes from the deploy history (GitHub Deployments when
- *    GITHUB_TOKEN is set; the local record of deploys of an emulated
- *    environment), else from HEAD; the change is the last commit at or before it, on
- *    the first-parent line, that touched `flags/<env>.json`, `stacks/` or `lib/`
- *    (a merge commit is reverted with `-m 1`, so the whole PR is undone).
+ * 1. Find the change to undo: `--to <sha>` (lib/deploy/rollback-checks.ts), or the last
+ *    deployed change of the environment (lib/deploy/last-deployed-change.ts): the last
+ *    commit at or before the last deploy that touched `flags/<env>.json`, `stacks/` or
+ *    `lib/` (a merge commit is reverted with `-m 1`, so the whole PR is undone).
  * 2. `git revert --no-edit` it, on a branch `rollback/<env>-<shortsha>` (or, with
  *    `--push`, on the current branch).
- * 3. The speculative plan of the revert: base = the configuration before the revert
- *    (current main), head = after it; each synthesized by the code of its own commit.
+ * 3. The speculative plan of the revert (lib/deploy/revert-plan.ts): base = the
+ *    configuration before the revert (current main), head = after it; each synthesized
+ *    by the code of its own commit.
  * 4. Open a PR with that plan (@octokit/rest; GITHUB_API_URL, GITHUB_TOKEN,
  *    GITHUB_REPOSITORY), or, with `--push`, push the revert straight to the branch
- *    (main), which deploys it without review: the emergency path.
+ *    (main), which deploys it without review: the emergency path
+ *    (lib/deploy/rollback-publish.ts).
+ * Until the revert is pushed, any failure puts the checkout back exactly as it was.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,75 +24,23 @@ import path from 'node:path';
 import type { Octokit } from '@octokit/rest';
 import { deployRunErrors } from '../errors';
 import { createOctokit } from '../github/sticky-comment';
+import type { Dispatched } from '../github/dispatch';
 import { diffFlags, readFlagsAtRef } from '../plan/flags-diff';
-import { environmentOfStack, parseTerraformPlan, stackPlan, type StackPlan } from '../plan/plan-model';
+import { environmentOfStack } from '../plan/plan-model';
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from '../plan/render';
-import { type Baseline, buildBaselines, canonical } from '../plan/baselines';
-import { speculativePlan, type StackJson } from '../plan/speculative';
+import type { StackJson } from '../plan/speculative';
 import { ALLOW_EXPIRED_CATCH_UP_ENV } from '../flags/load';
 import { readStacks } from '../synth';
-import { formatCounts, planCounts, type SimplePlanCounts } from './plan-counts';
-import { environmentPaths, git, gitIdentityProblem, gitRaw, resolveCommit, tokenAuthEnv } from './git';
+import type { DeployedStore } from './deployed-store';
+import { git, gitIdentityProblem, gitRaw, resolveCommit } from './git';
+import { githubConfigFromEnv } from './history';
+import { findLastDeployedChange, type DeployedSource, type FindOptions } from './last-deployed-change';
+import { planRevert, type RollbackStackPlan } from './revert-plan';
 import { checkPushApproval, checkRollbackTarget, mainRefOf } from './rollback-checks';
-import { dispatchWorkflow, type Dispatched } from '../github/dispatch';
-import { githubConfigFromEnv, type DeployHistoryEntry } from './history';
-import { lastTrustedDeploy, type TrustPolicy } from './trusted-history';
-import { DeployedStore, unchangedPlan } from './deployed-store';
+import { publishRollback } from './rollback-publish';
 
 /** Hidden marker at the top of rollback PR bodies. */
 export const ROLLBACK_MARKER = '<!-- fleetflags:rollback -->';
-
-export type DeployedSource = 'github' | 'local' | 'HEAD';
-
-export interface LastDeployedChange {
-  /** The commit to revert. */
-  readonly commit: string;
-  /** The commit the environment runs (its last successful deploy), or HEAD when unknown. */
-  readonly deployed: string;
-  readonly source: DeployedSource;
-}
-
-export interface FindOptions {
-  readonly repoDir: string;
-  /** GitHub Deployments (DeployHistory.list). @default none */
-  readonly history?: { list(environment: string, limit?: number): Promise<DeployHistoryEntry[]> };
-  /** The local record of deploys of an emulated environment. @default none */
-  readonly store?: DeployedStore;
-  /** Which history entries count. @default the deploy workflow's identity, commits on origin/main */
-  readonly trust?: Omit<TrustPolicy, 'repoDir'>;
-  readonly log?: (line: string) => void;
-}
-
-/** The last deployed change of `environment` (see the module comment). */
-export async function findLastDeployedChange(environment: string, options: FindOptions): Promise<LastDeployedChange> {
-  const { repoDir } = options;
-  let deployed: string | undefined;
-  let source: DeployedSource = 'HEAD';
-  if (options.history) {
-    // Only deploys by the deploy workflow, with our payload, of a commit on main (lib/deploy/trusted-history.ts).
-    const last = await lastTrustedDeploy(await options.history.list(environment, 30), environment, { repoDir, ...options.trust, log: options.log });
-    if (last) {
-      if (await resolveCommit(last.commit, repoDir)) {
-        deployed = last.commit;
-        source = 'github';
-      } else {
-        options.log?.(`warning: the last deployed commit ${last.commit.slice(0, 12)} is not in this clone; using HEAD`);
-      }
-    }
-  }
-  if (!deployed && options.store) {
-    const last = options.store.lastDeploy(environment);
-    if (last && (await resolveCommit(last.commit, repoDir))) {
-      deployed = last.commit;
-      source = 'local';
-    }
-  }
-  deployed ??= await git(['rev-parse', 'HEAD'], repoDir);
-  const paths = environmentPaths(environment);
-  const commit = await git(['log', '--first-parent', '-1', '--format=%H', deployed, '--', ...paths], repoDir);
-  if (!commit) throw deployRunErrors.nothingToRollBack(environment, paths);
-  return { commit, deployed, source };
-}
 
 /** Synthesizes every stack of the checked-out commit, with that commit's own code. */
 export type SynthAtWorkTree = (repoDir: string, outdir: string) => Promise<Map<string, StackJson>>;
@@ -152,14 +101,6 @@ export interface RollbackOptions {
   /** Passed to the dispatched deploy as its break-glass reason. @default none */
   readonly breakGlassReason?: string;
   readonly log?: (line: string) => void;
-}
-
-export interface RollbackStackPlan {
-  readonly stack: string;
-  readonly counts: SimplePlanCounts;
-  /** The configuration did not change: no plan was run. */
-  readonly unchanged: boolean;
-  readonly planJson: string;
 }
 
 export interface RollbackResult {
@@ -270,31 +211,7 @@ export async function runRollback(options: RollbackOptions): Promise<RollbackRes
 
     // 4. The speculative plan of the revert.
     const headStacks = onlyEnvironment(await synth(repoDir, path.join(synthRoot, 'head')), environment);
-    mkdirSync(outDir, { recursive: true });
-    const plans: RollbackStackPlan[] = [];
-    const views: StackPlan[] = [];
-    const stacks = [...new Set([...baseStacks.keys(), ...headStacks.keys()])].sort();
-    // The baselines of every changed stack, folded together (baselines.ts buildBaselines).
-    const changed = stacks.filter((s) => baseStacks.has(s) && headStacks.has(s) && canonical(baseStacks.get(s)) !== canonical(headStacks.get(s)));
-    const baselines =
-      changed.length > 0
-        ? await buildBaselines(new Map(changed.map((s) => [s, baseStacks.get(s)!])), { workdir: path.join(synthRoot, 'plans', '_baselines'), cacheDir: options.cacheDir })
-        : new Map<string, Baseline>();
-    for (const stack of stacks) {
-      const base = baseStacks.get(stack);
-      const head = headStacks.get(stack);
-      const unchanged = base !== undefined && head !== undefined && canonical(base) === canonical(head);
-      let plan: Record<string, unknown>;
-      if (unchanged) plan = unchangedPlan(stack);
-      else if (!head) plan = { format_version: '1.2', resource_changes: [], fleetflags: { speculative: true, removedStack: true } };
-      else plan = await speculativePlan({ base, head, workdir: path.join(synthRoot, 'plans', stack), stackName: stack, cacheDir: options.cacheDir, baseline: baselines.get(stack) });
-      const planJson = path.join(outDir, `${stack}.plan.json`);
-      writeFileSync(planJson, JSON.stringify(plan));
-      const counts = planCounts(plan as Parameters<typeof planCounts>[0]);
-      plans.push({ stack, counts, unchanged, planJson });
-      views.push(stackPlan(parseTerraformPlan(plan, planJson), stack, { source: planJson }));
-      log(`plan of the revert, ${stack}: ${unchanged ? 'unchanged' : formatCounts(counts)}`);
-    }
+    const { plans, views } = await planRevert({ baseStacks, headStacks, outDir, workdir: path.join(synthRoot, 'plans'), cacheDir: options.cacheDir, log });
     const flagChanges = diffFlags(readFlagsAtRef(baseRev, 'flags', repoDir), readFlagsAtRef(revertCommit, 'flags', repoDir));
     const flagsChanged = flagChanges.map((c) => `${c.file} ${c.path}: ${show(c.before)} → ${show(c.after)}`);
 
@@ -312,67 +229,25 @@ export async function runRollback(options: RollbackOptions): Promise<RollbackRes
     writeFileSync(bodyFile, body);
 
     // 5. Push, and open the PR.
-    const hasRemote = (await gitRaw(['remote', 'get-url', remote], repoDir)).code === 0;
-    let pushed = false;
-    let pullRequest: RollbackResult['pullRequest'];
-    let note: string | undefined;
-    let dispatched: Dispatched | undefined;
-    const dispatch = options.dispatch ?? env.GITHUB_ACTIONS === 'true';
-    if (options.push) {
-      if (hasRemote) {
-        await pushRef(repoDir, remote, `HEAD:refs/heads/${baseBranch}`, env.GITHUB_TOKEN);
-        pushed = true;
-        published = true;
-        log(`pushed the revert to ${remote}/${baseBranch}: it deploys without review`);
-        if (dispatch && gh && client) {
-          // The push was made with the workflow's token: it starts no deploy by itself.
-          dispatched = await dispatchWorkflow(client, {
-            owner: gh.owner,
-            repo: gh.repo,
-            workflow: 'deploy.yml',
-            ref: baseBranch,
-            inputs: { rollback: 'true', ...(options.breakGlassReason ? { 'break-glass-reason': options.breakGlassReason } : {}) },
-          }, { serverUrl: env.GITHUB_SERVER_URL });
-          log(`started the deploy of the revert: ${dispatched.url}`);
-        }
-      } else {
-        note = `no git remote "${remote}": the revert is committed on ${baseBranch} locally; push it to deploy`;
-      }
-    } else if (!env.GITHUB_TOKEN) {
-      note = `GITHUB_TOKEN is not set: the revert is on the local branch ${branch}; push it and open a PR with the body in ${path.relative(repoDir, bodyFile)}`;
-    } else if (!hasRemote) {
-      note = `no git remote "${remote}" to push ${branch} to; the PR body is in ${path.relative(repoDir, bodyFile)}`;
-    } else {
-      await pushRef(repoDir, remote, `refs/heads/${branch}:refs/heads/${branch}`, env.GITHUB_TOKEN);
-      pushed = true;
-      published = true;
-      const gh = githubConfigFromEnv(env);
-      const octokit = client ?? createOctokit({ token: gh.token, baseUrl: gh.apiUrl });
-      try {
-        const created = await octokit.rest.pulls.create({
-          owner: gh.owner,
-          repo: gh.repo,
-          head: branch,
-          base: baseBranch,
-          title: `Roll back ${environment}: revert ${short} "${subject}"`.slice(0, 250),
-          body,
-        });
-        pullRequest = { number: created.data.number, url: created.data.html_url };
-        log(`opened PR #${created.data.number}: ${created.data.html_url}`);
-        if (dispatch) {
-          // The PR was opened with the workflow's token: it gets no plan run by itself.
-          try {
-            dispatched = await dispatchWorkflow(octokit, { owner: gh.owner, repo: gh.repo, workflow: 'plan.yml', ref: branch, inputs: { pr: String(created.data.number) } }, { serverUrl: env.GITHUB_SERVER_URL });
-            log(`started the plan of the rollback PR: ${dispatched.url}`);
-          } catch (e) {
-            log(`warning: ${(e as Error).message}`);
-          }
-        }
-      } catch (e) {
-        const err = e as { status?: number; message?: string };
-        throw deployRunErrors.rollbackPrRefused(err.status ?? 'no response', err.message ?? String(e), branch, path.relative(repoDir, bodyFile));
-      }
-    }
+    const { pushed, pullRequest, note, dispatched } = await publishRollback(
+      {
+        repoDir,
+        env,
+        remote,
+        push: options.push === true,
+        baseBranch,
+        branch,
+        title: `Roll back ${environment}: revert ${short} "${subject}"`,
+        body,
+        bodyFile,
+        gh,
+        client,
+        dispatch: options.dispatch ?? env.GITHUB_ACTIONS === 'true',
+        breakGlassReason: options.breakGlassReason,
+        log,
+      },
+      () => (published = true),
+    );
     if (note) log(note);
 
     const result: RollbackResult = {
@@ -415,11 +290,6 @@ export async function restoreCheckout(repoDir: string, was: { readonly baseRev: 
     await gitRaw(['branch', '-D', was.createdBranch], repoDir);
   }
   await gitRaw(['reset', '-q', '--hard', was.baseRev], repoDir);
-}
-
-async function pushRef(repoDir: string, remote: string, refspec: string, token?: string): Promise<void> {
-  const r = await gitRaw(['push', remote, refspec], repoDir, tokenAuthEnv(token));
-  if (r.code !== 0) throw deployRunErrors.gitFailed(`git push ${remote} ${refspec}`, r.stderr || r.stdout);
 }
 
 function onlyEnvironment(stacks: ReadonlyMap<string, StackJson>, environment: string): Map<string, StackJson> {

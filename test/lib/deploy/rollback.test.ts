@@ -1,7 +1,7 @@
 /**
- * Rollback without Terraform: which commit is "the last deployed change" (from the
- * GitHub history, the local deploy record of an emulated environment, or the git log), and the git side of
- * the rollback (branch, revert of a merge with -m 1, push, PR, refusals), in small
+ * Rollback without Terraform: the git side of the rollback (branch, revert of a merge
+ * with -m 1, push, PR, refusals; which commit is "the last deployed change" is
+ * last-deployed-change.test.ts), in small
  * temporary git repositories. The synthesizer is a stand-in that returns the same
  * configuration before and after, so no plan runs (test/e2e/ runs the real ones).
  *
@@ -10,95 +10,13 @@
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { findLastDeployedChange, ROLLBACK_MARKER, runRollback } from '../../../lib/deploy/rollback';
-import { DeployedStore } from '../../../lib/deploy/deployed-store';
-import type { DeployHistoryEntry } from '../../../lib/deploy/history';
+import { ROLLBACK_MARKER, runRollback } from '../../../lib/deploy/rollback';
 import { ExitCode } from '../../../lib/errors';
+import { gitRepos } from './git-repo';
 
-const roots: string[] = [];
-afterAll(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
-
-/** A temporary repository with its own identity (nothing from the machine's git config is needed). */
-function repo(): { dir: string; git: (...a: string[]) => string; commit: (file: string, text: string, msg: string) => string } {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-rollback-'));
-  roots.push(root);
-  const dir = path.join(root, 'repo');
-  mkdirSync(dir);
-  const git = (...a: string[]) => execFileSync('git', a, { cwd: dir, encoding: 'utf8' }).trim();
-  git('init', '-q', '-b', 'main');
-  git('config', 'user.name', 'Ada Operator');
-  git('config', 'user.email', 'ada@example.com');
-  const commit = (file: string, text: string, msg: string) => {
-    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    writeFileSync(path.join(dir, file), text);
-    git('add', '-A');
-    git('commit', '-q', '-m', msg);
-    return git('rev-parse', 'HEAD');
-  };
-  return { dir, git, commit };
-}
-
-const entry = (commit: string, outcome: string): DeployHistoryEntry => ({
-  id: 1,
-  createdAt: '2026-11-25T12:00:00Z',
-  environment: 'production',
-  commit,
-  actor: 'alice',
-  flagsChanged: [],
-  outcome,
-  state: outcome === 'success' ? 'success' : 'failure',
-  simulated: false,
-  // Made by the deploy workflow, with the project's payload (lib/deploy/trusted-history.ts).
-  creator: 'github-actions[bot]',
-  task: 'deploy',
-  sha: commit,
-  payload: { fleetflags: 1, environment: 'production', commit, pr: null, actor: 'alice', flagsChanged: [], planCounts: { add: 0, change: 0, destroy: 0 }, guards: [], startedAt: '2026-11-25T12:00:00Z', runUrl: null, simulated: false },
-});
-/** These repositories have no origin: main itself is the branch deploys come from. */
-const trust = { mainRef: 'main' };
-
-describe('findLastDeployedChange', () => {
-  const r = repo();
-  const c1 = r.commit('flags/production.json', '{"a":1}', 'first');
-  const c2 = r.commit('flags/production.json', '{"a":2}', 'production: a=2');
-  const c3 = r.commit('README.md', 'docs', 'docs only');
-  const c4 = r.commit('lib/x.ts', 'x', 'code change');
-  const c5 = r.commit('flags/dogfood.json', '{}', 'dogfood only');
-
-  test('from the GitHub history: the last successful deploy, then the last change at or before it', async () => {
-    const history = { list: async () => [entry(c5, 'unhealthy'), entry(c3, 'success'), entry(c1, 'success')] };
-    await expect(findLastDeployedChange('production', { repoDir: r.dir, history, trust })).resolves.toEqual({ commit: c2, deployed: c3, source: 'github' });
-  });
-
-  test('from the local record of deploys of an emulated environment', async () => {
-    const storeDir = mkdtempSync(path.join(os.tmpdir(), 'fleetflags-store-'));
-    roots.push(storeDir);
-    const store = new DeployedStore(storeDir);
-    store.recordDeploy({ environment: 'production', commit: c2, deployedAt: 'now', flags: {}, stacks: [] });
-    await expect(findLastDeployedChange('production', { repoDir: r.dir, store })).resolves.toEqual({ commit: c2, deployed: c2, source: 'local' });
-  });
-
-  test('with no deploy recorded: the last commit touching the flags file, stacks or lib (not other environments)', async () => {
-    await expect(findLastDeployedChange('production', { repoDir: r.dir })).resolves.toEqual({ commit: c4, deployed: c5, source: 'HEAD' });
-  });
-
-  test('a deployed commit missing from the clone falls back to HEAD, with a warning', async () => {
-    const lines: string[] = [];
-    const history = { list: async () => [entry('f'.repeat(40), 'success')] };
-    await expect(findLastDeployedChange('production', { repoDir: r.dir, history, trust, log: (l) => lines.push(l) })).resolves.toMatchObject({ commit: c4, source: 'HEAD' });
-    expect(lines[0]).toMatch(/ignoring deployment 1 .*ffffffffffff is not on main/);
-  });
-
-  test('nothing to roll back when no commit touches the environment', async () => {
-    await expect(findLastDeployedChange('staging', { repoDir: r.dir })).resolves.toMatchObject({ commit: c4 }); // lib/ counts for every environment
-    const bare = repo();
-    bare.commit('README.md', 'x', 'only docs');
-    await expect(findLastDeployedChange('staging', { repoDir: bare.dir })).rejects.toThrow(/No commit to roll back for staging/);
-  });
-});
+const repo = gitRepos();
 
 describe('runRollback (git and GitHub side)', () => {
   let server: http.Server;
