@@ -32,7 +32,7 @@ import { appendStepSummary, post, trustOutputs } from '../lib/github/post-commen
 import type { PlanTrust } from '../lib/github/pull-request';
 import { runUrlFromEnv } from '../lib/deploy/history';
 import { flagsFromRef, redactManifest, render, type RenderArgs } from '../lib/plan/comment-inputs';
-import { readPlanFile } from '../lib/plan/plan-model';
+import { readPlanFile } from '../lib/plan/plan-json';
 import { redactPlan } from '../lib/plan/redact';
 import { renderFailure, STEP_SUMMARY_LIMIT } from '../lib/plan/render';
 

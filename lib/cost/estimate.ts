@@ -13,7 +13,7 @@
  *   as the cheapest override at the table's spot discount.
  * A group with a scale-to-zero schedule (a catch-up fleet) runs only until it.
  */
-import type { TerraformPlan } from '../plan/plan-model';
+import type { TerraformPlan } from '../plan/plan-json';
 import { NOT_ESTIMATED, PRICE_TABLE, type PriceTable } from './prices';
 
 type Obj = Record<string, unknown>;

@@ -31,7 +31,8 @@
 import type { Octokit } from '@octokit/rest';
 import { deployErrors, jsonPath } from '../errors';
 import { diffValues } from '../plan/flags-diff';
-import { compare, environmentOfStack, kindOf, type TerraformPlan, type TerraformResourceChange } from '../plan/plan-model';
+import { compare, environmentOfStack, kindOf } from '../plan/plan-model';
+import { type TerraformPlan, type TerraformResourceChange } from '../plan/plan-json';
 
 /** Hidden marker that identifies the drift issue. */
 export const DRIFT_MARKER = '<!-- fleetflags:drift -->';

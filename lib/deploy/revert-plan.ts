@@ -8,7 +8,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Baseline, buildBaselines, canonical } from '../plan/baselines';
-import { parseTerraformPlan, stackPlan, type StackPlan } from '../plan/plan-model';
+import { stackPlan, type StackPlan } from '../plan/plan-model';
+import { parseTerraformPlan } from '../plan/plan-json';
 import { speculativePlan, type StackJson } from '../plan/speculative';
 import { unchangedPlan } from './deployed-store';
 import { formatCounts, planCounts, type SimplePlanCounts } from './plan-counts';

@@ -1,6 +1,6 @@
 import { ExitCode, FleetflagsError } from './base';
 
-/** Errors of plan comments (lib/plan/render.ts, lib/github/) and the workflow generators. */
+/** Errors of plan comments (lib/plan/render.ts, the plan files lib/plan/plan-json.ts reads, lib/github/) and the workflow generators. */
 export const planCommentErrors = {
   planFileUnreadable: (file: string, reason: string) =>
     new FleetflagsError(

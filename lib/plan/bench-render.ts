@@ -5,7 +5,8 @@
  * parsing the plan is timed apart from building the view and rendering it.
  */
 import path from 'node:path';
-import { readPlanFile, stackPlan } from './plan-model';
+import { stackPlan } from './plan-model';
+import { readPlanFile } from './plan-json';
 import { renderMarkdown } from './render';
 
 export const RENDER_BENCH_PLAN = path.join('test', 'fixtures', 'plans', 'terraform-data', 'many.json.gz');

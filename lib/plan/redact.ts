@@ -12,7 +12,8 @@
  * no `configuration` but the AWS provider's region, when it is a constant (the cost
  * estimate prices by region, lib/cost/estimate.ts `regionOf`; a region is no secret).
  */
-import { collectSecrets, type TerraformPlan } from './plan-model';
+import { collectSecrets } from './plan-model';
+import { type TerraformPlan } from './plan-json';
 import { SecretValues, SENSITIVE } from './render-attributes';
 
 /** The top-level fields a redacted plan keeps. */

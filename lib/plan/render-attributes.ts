@@ -3,7 +3,7 @@
  * before -> after per leaf path (nested blocks, lists, maps, and JSON strings such
  * as policies), sensitive values masked, unknown values "(known after apply)".
  */
-import type { TerraformChange } from './plan-model';
+import type { TerraformChange } from './plan-json';
 import { compare } from './plan-model';
 import { deepEqual, isPlainObject } from './flags-diff';
 

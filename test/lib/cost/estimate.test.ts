@@ -17,7 +17,7 @@ import { PRICE_CHECKS, PRICE_TABLE } from '../../../lib/cost/prices';
 import { renderCostSection, usd } from '../../../lib/cost/section';
 import { loadFlagsOrThrow } from '../../../lib/flags/load';
 import type { Flags } from '../../../lib/flags/schema';
-import { parseTerraformPlan } from '../../../lib/plan/plan-model';
+import { parseTerraformPlan } from '../../../lib/plan/plan-json';
 import { moduleState } from '../../../lib/plan/baselines';
 import { modulePlan, writeModulesWorkdir } from '../../../lib/terraform/modules-workdir';
 import { planJson } from '../../../lib/terraform/runner';

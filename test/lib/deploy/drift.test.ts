@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildDriftReport, DRIFT_MARKER, driftTitle, renderDriftIssue, upsertDriftIssue, type DriftReport } from '../../../lib/deploy/drift';
-import { parseTerraformPlan, readPlanFile, type TerraformPlan } from '../../../lib/plan/plan-model';
+import { parseTerraformPlan, readPlanFile, type TerraformPlan } from '../../../lib/plan/plan-json';
 import { createOctokit } from '../../../lib/github/sticky-comment';
 import { main as driftMain } from '../../../scripts/drift';
 import { ExitCode } from '../../../lib/errors';

@@ -5,7 +5,8 @@
  */
 import path from 'node:path';
 import { diffFlags, readFlagsDir } from '../../../lib/plan/flags-diff';
-import { readPlanFile, stackPlan, type StackPlan } from '../../../lib/plan/plan-model';
+import { stackPlan, type StackPlan } from '../../../lib/plan/plan-model';
+import { readPlanFile } from '../../../lib/plan/plan-json';
 import { fleetEffects } from '../../../lib/plan/operational-effects';
 import { renderMarkdown, summarize } from '../../../lib/plan/render';
 

@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseTerraformPlan, stackPlan } from '../../../lib/plan/plan-model';
+import { stackPlan } from '../../../lib/plan/plan-model';
+import { parseTerraformPlan } from '../../../lib/plan/plan-json';
 import { redactPlan } from '../../../lib/plan/redact';
 import { regionOf } from '../../../lib/cost/estimate';
 import { renderMarkdown } from '../../../lib/plan/render';

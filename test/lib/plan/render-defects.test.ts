@@ -6,7 +6,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ExitCode, FleetflagsError } from '../../../lib/errors';
-import { parseTerraformPlan, readPlanFile, stackPlan, type StackPlan } from '../../../lib/plan/plan-model';
+import { stackPlan, type StackPlan } from '../../../lib/plan/plan-model';
+import { parseTerraformPlan, readPlanFile } from '../../../lib/plan/plan-json';
 import { COMMENT_MARKER, GITHUB_COMMENT_LIMIT, renderMarkdown } from '../../../lib/plan/render';
 import { showValue } from '../../../lib/plan/render-attributes';
 import { LONG_TOKEN_AFTER, LONG_TOKEN_BEFORE, PRIVATE_KEY_AFTER, PRIVATE_KEY_BEFORE } from '../../../scripts/gen-terraform-data-plans';

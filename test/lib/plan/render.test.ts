@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { diffFlags, readFlagsDir } from '../../../lib/plan/flags-diff';
-import { readPlanFile, stackPlan, type StackPlan } from '../../../lib/plan/plan-model';
+import { stackPlan, type StackPlan } from '../../../lib/plan/plan-model';
+import { readPlanFile } from '../../../lib/plan/plan-json';
 import { COMMENT_MARKER, GITHUB_COMMENT_LIMIT, renderMarkdown, summarize } from '../../../lib/plan/render';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'plans');
