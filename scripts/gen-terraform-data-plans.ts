@@ -163,6 +163,13 @@ export const TERRAFORM_DATA_SCENARIOS: Record<string, TerraformDataScenario> = {
       { tf: 'resource "terraform_data" "a" { input = "x" }\noutput "endpoint" { value = "https://new.example" }\n', run: 'plan' },
     ],
   },
+  'import-only': {
+    description: 'an `import` block: one instance imported, nothing else',
+    steps: [
+      { tf: 'resource "terraform_data" "a" { input = "x" }\n', run: 'apply' },
+      { tf: 'resource "terraform_data" "a" { input = "x" }\nimport {\n  to = terraform_data.b\n  id = "imported-id"\n}\nresource "terraform_data" "b" {}\n', run: 'plan' },
+    ],
+  },
   many: {
     description: '5,000 changes: 2,000 updates, 2,000 creates, 1,000 replacements (the renderer\'s size and speed)',
     steps: [

@@ -21,11 +21,15 @@
  *    asks for it. V8 checks a cache against its source and rejects a mismatch (then compiles
  *    as usual), so behaviour is unchanged; only compile time goes. (jest's coverage with
  *    `coverageProvider: 'v8'` would read the wrapper's offsets; the project runs no coverage.)
+ * A caller's own line or column offset, and a body the wrapper does not compile (a hashbang,
+ * which jest strips before this), go to Node's `compileFunction` every time. A module a test
+ * file compiles a third time itself (`jest.resetModules`) gets a cache of what had run by then.
  *
  * Measured 2026-11-29 (evening) on the 2-core machine, four pairs alternating (its speed
  * drifted during them): `npm run test:quick` 16.0-17.5 s wall and 28-31 s of CPU, against
- * 17.9-19.7 s and 32-35 s with a cache made at compile time (docs/benchmarks.md); that one had
- * cut about 12% of the CPU time of the construct, stack, flags and plan suites (2026-11-27).
+ * 17.9-19.7 s and 32-35 s with a cache made at compile time (docs/benchmarks.md, the round
+ * of 2026-11-29, evening); that one had cut about 12% of the CPU time of the construct,
+ * stack, flags and plan suites (2026-11-27).
  */
 import vm from 'node:vm';
 
@@ -48,6 +52,8 @@ interface Entry {
   /** The script of the second compilation, until its cache is made (then dropped). */
   script?: vm.Script;
   data?: Buffer;
+  /** The wrapper did not compile: compileFunction each time. */
+  unwrappable?: boolean;
 }
 
 /** `compile` with a code cache per filename (reused only for an identical source and parameters), and its counters. */
@@ -56,8 +62,10 @@ export function cachingCompileFunction(compile: CompileFunction): { compileFunct
   const stats: CompileCacheStats = { hits: 0, misses: 0, rejected: 0, cachedBytes: 0 };
   const compileFunction = ((code: string, params: string[] = [], options: vm.CompileFunctionOptions = {}) => {
     const key = options.filename;
-    // A caller that manages its own cache, an anonymous source, or one with context extensions: as is.
-    if (!key || options.cachedData || options.produceCachedData || options.contextExtensions?.length) return compile(code, params, options);
+    // A caller that manages its own cache, an anonymous source, one with context extensions or its own offsets: as is.
+    if (!key || options.cachedData || options.produceCachedData || options.contextExtensions?.length || options.lineOffset || options.columnOffset) {
+      return compile(code, params, options);
+    }
     const paramList = params.join(', ');
     const entry = cache.get(key);
     if (entry === undefined || entry.source !== code || entry.params !== paramList) {
@@ -74,12 +82,20 @@ export function cachingCompileFunction(compile: CompileFunction): { compileFunct
       entry.script = undefined;
       stats.cachedBytes += entry.data.length;
     }
-    const script = new vm.Script(`(function (${paramList}) {\n${code}\n})`, {
-      filename: key,
-      lineOffset: -1,
-      cachedData: entry.data,
-      importModuleDynamically: options.importModuleDynamically as vm.ScriptOptions['importModuleDynamically'],
-    });
+    if (entry.unwrappable) return compile(code, params, options);
+    let script: vm.Script;
+    try {
+      script = new vm.Script(`(function (${paramList}) {\n${code}\n})`, {
+        filename: key,
+        lineOffset: -1,
+        cachedData: entry.data,
+        importModuleDynamically: options.importModuleDynamically as vm.ScriptOptions['importModuleDynamically'],
+      });
+    } catch {
+      // A body compileFunction takes and a script does not (a hashbang, which jest strips before this): as is, from now on.
+      entry.unwrappable = true;
+      return compile(code, params, options);
+    }
     if (entry.data && !script.cachedDataRejected) stats.hits++;
     else {
       if (entry.data) stats.rejected++;

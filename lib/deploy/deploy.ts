@@ -36,7 +36,7 @@ import { formatDuration, type DeployOutcome, type DeploymentHandle, type DeployR
 import { deployMarkerMessage, type Marker } from './honeycomb';
 import { breakGlassNote, type BreakGlass } from './break-glass';
 import type { PhaseTimer } from './phases';
-import { formatCounts, hasChanges, planCounts, sumCounts } from './plan-counts';
+import { changesAws, formatCounts, hasChanges, planCounts, sumCounts } from './plan-counts';
 import type { DeployRunRecord, RunOutcome } from './run-record';
 
 // ---------------------------------------------------------------------------
@@ -349,9 +349,10 @@ export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<D
     }
   }
 
-  // 4. Health of what changed.
-  if (changed.length > 0) {
-    const groups = autoScalingGroupsOf(changed);
+  // 4. Health of what changed in AWS (a move, an import, a forget or an output changes only the state).
+  const inAws = changed.filter((p) => changesAws(planCounts(p.plan)));
+  if (inAws.length > 0) {
+    const groups = autoScalingGroupsOf(inAws);
     health = await timed('health', () => deps.health.verify({ autoScalingGroups: groups, since: applyStarted }));
     if (health.status === 'skipped') log(`health: skipped (${health.reason})`);
     else log(`health: ${health.status}${health.problems.length ? `\n  ${health.problems.join('\n  ')}` : ''}`);
@@ -359,7 +360,9 @@ export async function runDeploy(input: DeployInput, deps: DeployDeps): Promise<D
       return finish('unhealthy', deployErrors.unhealthyAfterApply(env, health.problems, health.rolledBack), health.rolledBack ? 'rolled back by AWS' : health.status);
     }
   } else {
-    health = { status: 'skipped', healthy: true, rolledBack: false, problems: [], reason: 'nothing was applied', autoScalingGroups: [] };
+    const reason = changed.length === 0 ? 'nothing was applied' : 'the apply changed only Terraform\'s state (moves, imports, forgets or outputs), nothing in AWS';
+    health = { status: 'skipped', healthy: true, rolledBack: false, problems: [], reason, autoScalingGroups: [] };
+    if (changed.length > 0) log(`health: skipped (${reason})`);
   }
 
   const t = totals();

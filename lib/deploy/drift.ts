@@ -14,11 +14,11 @@
  *   and reads back as `{}`/`[]`. Terraform reports those in `resource_drift` after
  *   every create until the next apply; counting them, a fresh deploy showed ~30
  *   "drifted" resources and no change to make.
- * - **Not yet deployed** (`resource_changes`, `output_changes`): main differs from what
- *   runs, e.g. a deploy was refused, failed, or is frozen: what a deploy would apply
- *   (lib/deploy/plan-counts.ts), moves, imports and root outputs included (an output by
- *   its name only, never its value). The changes that undo drift are listed under the
- *   drift, not here.
+ * - **Not yet deployed** (`resource_changes`): main differs from what runs, e.g. a
+ *   deploy was refused, failed, or is frozen: what a deploy would apply to resources
+ *   (lib/deploy/plan-counts.ts), moves and imports included. The changes that undo drift
+ *   are listed under the drift, not here; root outputs are not listed (one that drift
+ *   changes cannot be told apart from one main changes).
  *
  * The issue's life:
  * - something found, no issue yet → create it;
@@ -63,9 +63,9 @@ export interface DriftedResource {
 }
 
 export interface PendingChange {
-  /** The resource instance's address, or `output.<name>` for a root-module output. */
+  /** The resource instance's address. */
   readonly address: string;
-  /** The plan model's kind of the action (update, replace, ...); "move" or "import" when that is all the plan does to it; "output" for an output. */
+  /** The plan model's kind of the action (update, replace, ...); "move" or "import" when that is all the plan does to it. */
   readonly kind: string;
   readonly actions: readonly string[];
   /** The address it moves from (a `moved` block). */
@@ -93,9 +93,11 @@ export function buildDriftReport(plans: readonly DriftPlan[], now: Date): DriftR
   const stacks = [...plans]
     .sort((a, b) => compare(a.stack, b.stack))
     .map(({ stack, plan }): StackDrift => {
-      // What a deploy would apply (lib/deploy/plan-counts.ts): an action, a move or an import.
+      // What a deploy would apply to resources (lib/deploy/plan-counts.ts): an action, a move or an import.
       const planned = (plan.resource_changes ?? []).filter(isManaged).filter((rc) => !isNoAction(rc) || movedFrom(rc) !== undefined || isImported(rc));
-      const acted = new Set(planned.map((rc) => rc.address));
+      // Only an action puts a drifted object back: a refresh difference on an instance that only moves
+      // is one the plan ignores (ignore_changes), not drift.
+      const acted = new Set(planned.filter((rc) => !isNoAction(rc)).map((rc) => rc.address));
       // Drift: gone, or planned back with at least one real difference (not only empty-for-empty):
       // a noise-only refresh difference on a resource a merged change updates is that change, pending.
       const drift = (plan.resource_drift ?? [])
@@ -109,13 +111,12 @@ export function buildDriftReport(plans: readonly DriftPlan[], now: Date): DriftR
         stack,
         environment: environmentOfStack(stack),
         drift,
-        pending: [
-          ...planned.filter((rc) => !driftAddresses.has(rc.address)).map(pendingChange),
-          // A root output that changes is applied too (its value only: values never reach the issue)
-          ...Object.entries(plan.output_changes ?? {})
-            .filter(([, out]) => out.actions.some((a) => a !== 'no-op'))
-            .map(([name, out]): PendingChange => ({ address: `output.${name}`, kind: 'output', actions: out.actions })),
-        ].sort((a, b) => compare(a.address, b.address)),
+        // Root outputs are not listed: an output a drifted resource changes (a load balancer deleted outside
+        // Terraform and planned back gets a new DNS name) looks the same as one a merged change makes.
+        pending: planned
+          .filter((rc) => !driftAddresses.has(rc.address))
+          .map(pendingChange)
+          .sort((a, b) => compare(a.address, b.address)),
       };
     });
   const driftCount = stacks.reduce((n, s) => n + s.drift.length, 0);

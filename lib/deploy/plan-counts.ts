@@ -6,10 +6,11 @@
  * forgotten), moved (a `moved` block: the state's address changes, the object does not),
  * imported (an `import` block), and the root module's outputs that change. The deploy
  * record keeps these per stack and in all; the deploy and rollback logs print them; a
- * stack with any of them is applied. That is Terraform's own rule for a plan with
- * changes (its `applyable`, and exit code 2 of `plan -detailed-exitcode`), but for a
- * plan whose refresh alone found drift: applying that would only write the drift into
- * the state, so it is not a change to deploy.
+ * stack with any of them is applied, and its health checked when it changes something in
+ * AWS (added, changed or destroyed). That is Terraform's rule for a plan with changes (its
+ * `applyable`, and exit code 2 of `plan -detailed-exitcode`; a refresh that found drift is
+ * not a change by itself), but for data sources read during the apply, which change
+ * nothing and which the stacks do not have.
  */
 import { kindOf } from '../plan/plan-model';
 
@@ -76,6 +77,11 @@ export function sumCounts(counts: readonly SimplePlanCounts[]): SimplePlanCounts
 /** Whether applying the plan would do anything: add, change, destroy, forget, move, import or change an output. */
 export function hasChanges(c: SimplePlanCounts): boolean {
   return c.add + c.change + c.destroy + c.forget + c.move + c.import + c.output > 0;
+}
+
+/** Whether applying the plan changes anything in AWS (adds, changes or destroys; a move, an import, a forget or an output changes only the state). */
+export function changesAws(c: SimplePlanCounts): boolean {
+  return c.add + c.change + c.destroy > 0;
 }
 
 /**

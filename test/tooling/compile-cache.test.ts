@@ -74,9 +74,10 @@ describe('cachingCompileFunction', () => {
     ['would close a wrapper early and run as a script', 'return 1;\n})(); globalThis.escaped = true; (function () {'],
   ])('GIVEN a source that %s WHEN compiled, again and again THEN each time the error is Node\'s compileFunction\'s own, and nothing of it ran', (_what, source) => {
     const { compileFunction } = cachingCompileFunction(nodeCompile);
+    const context = vm.createContext({});
     const error = (compile: typeof vm.compileFunction) => {
       try {
-        compile(source, ['exports'], { filename: '/project/lib/bad.js' });
+        compile(source, ['exports'], { filename: '/project/lib/bad.js', parsingContext: context });
       } catch (e) {
         return `${(e as Error).name}: ${(e as Error).message}`;
       }
@@ -85,7 +86,37 @@ describe('cachingCompileFunction', () => {
     const reference = error(nodeCompile);
     expect(reference).toMatch(/^SyntaxError: /);
     for (let i = 0; i < 3; i++) expect(error(compileFunction)).toBe(reference);
-    expect((globalThis as { escaped?: boolean }).escaped).toBeUndefined();
+    expect(vm.runInContext('globalThis.escaped', context)).toBeUndefined();
+  });
+
+  test('GIVEN a parsing context WHEN compiled three times THEN each function runs in that context (its globals, its Array), as with compileFunction', () => {
+    const { compileFunction, stats } = cachingCompileFunction(nodeCompile);
+    const context = vm.createContext({ marker: 'suite' });
+    const ContextArray = vm.runInContext('Array', context) as ArrayConstructor;
+    for (let i = 0; i < 3; i++) {
+      const result = compileFunction('return { list: [], marker: typeof marker === "string" ? marker : "none" };', [], { filename: '/project/lib/realm.js', parsingContext: context })() as { list: unknown[]; marker: string };
+      expect(result.list).toBeInstanceOf(ContextArray);
+      expect(result.marker).toBe('suite');
+    }
+    expect(stats).toMatchObject({ hits: 1, misses: 2 });
+  });
+
+  test('GIVEN a caller\'s own line offset, or a hashbang (which jest strips, compileFunction takes and a script does not) WHEN compiled three times THEN Node\'s compileFunction compiles it each time, with the same result', () => {
+    const { compileFunction, stats } = cachingCompileFunction(nodeCompile);
+    const offset = '\n\nthrow new Error("at line 3 + 10");';
+    const line = (compile: typeof vm.compileFunction) => {
+      try {
+        compile(offset, [], { filename: '/project/lib/offset.js', lineOffset: 10 })();
+      } catch (e) {
+        return /offset\.js:(\d+)/.exec((e as Error).stack!)?.[1];
+      }
+      return undefined;
+    };
+    const reference = line(nodeCompile);
+    expect(reference).toBe('13');
+    for (let i = 0; i < 3; i++) expect(line(compileFunction)).toBe(reference);
+    for (let i = 0; i < 3; i++) expect(compileFunction('#!/usr/bin/env node\nreturn 42;', [], { filename: '/project/bin/tool.js' })()).toBe(42);
+    expect(stats.hits).toBe(0);
   });
 
   test('GIVEN no filename, or a caller with its own cache options WHEN compiled THEN nothing is cached', () => {

@@ -27,6 +27,8 @@ export interface GuardResult {
 export interface PlanJson {
   readonly format_version?: string;
   readonly resource_changes?: readonly ResourceChange[];
+  /** Root-module outputs; values may be secrets (a guard names an output, never its value). */
+  readonly output_changes?: Readonly<Record<string, { readonly actions: readonly string[] }>>;
 }
 
 export interface ResourceChange {

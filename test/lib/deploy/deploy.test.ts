@@ -232,12 +232,12 @@ describe('runDeploy', () => {
     ]);
   });
 
-  test('GIVEN a data stack whose plan only moves the lock table (a moved block) and a fleet stack whose only change is an output WHEN deployed THEN both are applied, and the record counts the move and the output', async () => {
+  test('GIVEN a data stack whose plan only moves the lock table (a moved block) and a fleet stack whose only change is an output WHEN deployed THEN both are applied, the record counts the move and the output, and no health is waited for', async () => {
     // GIVEN two plans Terraform would apply although no resource has an action but no-op
     const moved = { address: 'aws_dynamodb_table.Locks', previous_address: 'aws_dynamodb_table.LockTable', type: 'aws_dynamodb_table', change: { actions: ['no-op'] } };
     const data = stack('dogfood-data', [moved]);
     const fleet: PlannedStack = { stack: 'dogfood-fleet', plan: { format_version: '1.2', resource_changes: [asgNoop('ff-dogfood-ingest')], output_changes: { ingest_auto_scaling_group: { actions: ['create'] } } } };
-    const { deps, applied } = fakes({ plans: [data, fleet] });
+    const { deps, applied, healthCalls } = fakes({ plans: [data, fleet] });
 
     const lines: string[] = [];
 
@@ -249,6 +249,9 @@ describe('runDeploy', () => {
     expect(record).toMatchObject({ outcome: 'success', planCounts: { add: 0, change: 0, destroy: 0, move: 1, output: 1 } });
     // AND the log says what each plan does
     expect(lines).toEqual(expect.arrayContaining(['plan dogfood-data: +0 ~0 -0 (1 moved)', 'plan dogfood-fleet: +0 ~0 -0 (1 output changed)']));
+    // AND no health wait: nothing in AWS changed, only Terraform's state
+    expect(healthCalls).toEqual([]);
+    expect(record.health).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/only Terraform's state/) });
   });
 
   test('without GITHUB_TOKEN the history is skipped, and the record says so', async () => {

@@ -129,25 +129,55 @@ describe('buildDriftReport', () => {
     expect(driftTitle(report)).toBe('Drift: none, every stack matches main');
   });
 
-  test('GIVEN real Terraform plans of a moved block alone and of an output change alone WHEN checked THEN each is not yet deployed (a deploy applies them), named with what it does, and no value', () => {
-    // GIVEN plans Terraform made (test/fixtures/plans), no resource action in either but no-op
+  test('GIVEN the real Terraform plan of a moved block alone WHEN checked THEN the move is not yet deployed (a deploy applies it), named with where it moves from', () => {
+    // GIVEN a plan Terraform made (test/fixtures/plans): no resource action but no-op
     const moved = readPlanFile(path.join(FIXTURES, 'moved', 'sandbox-data.plan.json'));
-    const outputs = readPlanFile(path.join(FIXTURES, 'terraform-data', 'outputs-only.json'));
 
     // WHEN
-    const report = buildDriftReport([{ stack: 'production-data', plan: moved }, { stack: 'production-fleet', plan: outputs }], NOW);
+    const report = buildDriftReport([{ stack: 'production-data', plan: moved }], NOW);
 
     // THEN
-    expect(report).toMatchObject({ clean: false, driftCount: 0, pendingCount: 2 });
-    const [data, fleet] = report.stacks;
+    expect(report).toMatchObject({ clean: false, driftCount: 0, pendingCount: 1 });
+    const [data] = report.stacks;
     expect(data.pending).toEqual([expect.objectContaining({ kind: 'move', address: expect.stringMatching(/^aws_dynamodb_table\./), previousAddress: expect.stringMatching(/^aws_dynamodb_table\./) })]);
-    expect(fleet.pending).toEqual([{ address: expect.stringMatching(/^output\./), kind: 'output', actions: ['update'] }]);
-    const body = renderDriftIssue(report);
-    expect(body).toContain(`- move \`${data.pending[0].address}\` (from \`${data.pending[0].previousAddress}\`)`);
-    expect(body).toContain(`- output \`${fleet.pending[0].address}\``);
-    // AND no output value reaches the issue
-    const change = Object.values(outputs.output_changes ?? {})[0];
-    for (const value of [change.before, change.after]) expect(body).not.toContain(String(value));
+    expect(renderDriftIssue(report)).toContain(`- move \`${data.pending[0].address}\` (from \`${data.pending[0].previousAddress}\`)`);
+  });
+
+  test('GIVEN an instance that moves, whose refresh differs in an attribute the plan ignores (ignore_changes) WHEN checked THEN it is no drift: only its move is pending', () => {
+    // GIVEN the Auto Scaling group renamed with a moved block; its desired capacity scaled 2 → 5 outside Terraform, which the plan ignores
+    const asg = (desired: number) => ({ name: 'ff-production-ingest', desired_capacity: desired });
+    const plan = parseTerraformPlan({
+      format_version: '1.2',
+      resource_drift: [{ address: 'aws_autoscaling_group.Ingest', type: 'aws_autoscaling_group', change: { actions: ['update'], before: asg(2), after: asg(5) } }],
+      resource_changes: [
+        { address: 'aws_autoscaling_group.Ingest', previous_address: 'aws_autoscaling_group.Main', type: 'aws_autoscaling_group', change: { actions: ['no-op'], before: asg(5), after: asg(5) } },
+      ],
+    });
+
+    // WHEN
+    const report = buildDriftReport([{ stack: 'production-fleet', plan }], NOW);
+
+    // THEN
+    expect(report).toMatchObject({ driftCount: 0, pendingCount: 1 });
+    expect(report.stacks[0].pending).toEqual([{ address: 'aws_autoscaling_group.Ingest', kind: 'move', actions: ['no-op'], previousAddress: 'aws_autoscaling_group.Main' }]);
+  });
+
+  test('GIVEN a load balancer deleted outside Terraform, planned back, and the output of its DNS name changing with it WHEN checked THEN the load balancer is drift and the output is not listed as not yet deployed', () => {
+    // GIVEN
+    const plan = parseTerraformPlan({
+      format_version: '1.2',
+      resource_drift: [{ address: 'aws_lb.Main', type: 'aws_lb', change: { actions: ['delete'], before: { name: 'ff-production' }, after: null } }],
+      resource_changes: [{ address: 'aws_lb.Main', type: 'aws_lb', change: { actions: ['create'], before: null, after: { name: 'ff-production' } } }],
+      output_changes: { load_balancer_dns_name: { actions: ['update'], before: 'old.elb.example', after: null, after_unknown: true } },
+    });
+
+    // WHEN
+    const report = buildDriftReport([{ stack: 'production-fleet', plan }], NOW);
+
+    // THEN
+    expect(report).toMatchObject({ driftCount: 1, pendingCount: 0 });
+    expect(report.stacks[0].drift.map((d) => d.address)).toEqual(['aws_lb.Main']);
+    expect(renderDriftIssue(report)).not.toContain('load_balancer_dns_name');
   });
 
   test('the issue body has the marker, both sections, and what to do; sensitive values are masked', () => {

@@ -39,29 +39,29 @@ describe('findLastDeployedChange', () => {
   const c4 = r.commit('lib/x.ts', 'x', 'code change');
   const c5 = r.commit('flags/dogfood.json', '{}', 'dogfood only');
 
-  test('from the GitHub history: the last successful deploy, then the last change at or before it', async () => {
+  test('GIVEN a GitHub history of deploys WHEN asked THEN the last successful deploy, and the last change of the environment at or before it', async () => {
     const history = { list: async () => [entry(c5, 'unhealthy'), entry(c3, 'success'), entry(c1, 'success')] };
     await expect(findLastDeployedChange('production', { repoDir: r.dir, history, trust })).resolves.toEqual({ commit: c2, deployed: c3, source: 'github' });
   });
 
-  test('from the local record of deploys of an emulated environment', async () => {
+  test('GIVEN the local record of deploys of an emulated environment WHEN asked THEN its last deploy is the one deployed', async () => {
     const store = new DeployedStore(temp('fleetflags-store-'));
     store.recordDeploy({ environment: 'production', commit: c2, deployedAt: 'now', flags: {}, stacks: [] });
     await expect(findLastDeployedChange('production', { repoDir: r.dir, store })).resolves.toEqual({ commit: c2, deployed: c2, source: 'local' });
   });
 
-  test('with no deploy recorded: the last commit touching the flags file, stacks or lib (not other environments)', async () => {
+  test('GIVEN no deploy recorded WHEN asked THEN the last commit touching the flags file, stacks or lib (not another environment\'s flags), from HEAD', async () => {
     await expect(findLastDeployedChange('production', { repoDir: r.dir })).resolves.toEqual({ commit: c4, deployed: c5, source: 'HEAD' });
   });
 
-  test('a deployed commit missing from the clone falls back to HEAD, with a warning', async () => {
+  test('GIVEN a deployed commit missing from the clone WHEN asked THEN HEAD is used instead, with a warning', async () => {
     const lines: string[] = [];
     const history = { list: async () => [entry('f'.repeat(40), 'success')] };
     await expect(findLastDeployedChange('production', { repoDir: r.dir, history, trust, log: (l) => lines.push(l) })).resolves.toMatchObject({ commit: c4, source: 'HEAD' });
     expect(lines[0]).toMatch(/ignoring deployment 1 .*ffffffffffff is not on main/);
   });
 
-  test('nothing to roll back when no commit touches the environment', async () => {
+  test('GIVEN no commit touching the environment WHEN asked THEN nothing to roll back (lib/ counts for every environment)', async () => {
     await expect(findLastDeployedChange('staging', { repoDir: r.dir })).resolves.toMatchObject({ commit: c4 }); // lib/ counts for every environment
     const bare = repo();
     bare.commit('README.md', 'x', 'only docs');

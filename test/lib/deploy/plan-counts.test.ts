@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { formatCounts, hasChanges, planCounts, sumCounts, type CountablePlan } from '../../../lib/deploy/plan-counts';
+import { changesAws, formatCounts, hasChanges, planCounts, sumCounts, type CountablePlan } from '../../../lib/deploy/plan-counts';
 
 const change = (...actions: string[]) => ({ change: { actions } });
 const NONE = { add: 0, change: 0, destroy: 0, replace: 0, forget: 0, move: 0, import: 0, output: 0 };
@@ -54,6 +54,21 @@ describe('planCounts', () => {
   });
 });
 
+describe('changesAws', () => {
+  test.each([
+    ['an add', { add: 1 }, true],
+    ['a change', { change: 1 }, true],
+    ['a destroy', { destroy: 1 }, true],
+    ['a move', { move: 1 }, false],
+    ['an import', { import: 1 }, false],
+    ['a forget', { forget: 1 }, false],
+    ['an output', { output: 1 }, false],
+  ])('GIVEN a plan with only %s WHEN asked whether it changes AWS THEN %s (what the health check waits for)', (_what, counts, expected) => {
+    expect(changesAws({ ...NONE, ...counts })).toBe(expected);
+    expect(hasChanges({ ...NONE, ...counts })).toBe(true);
+  });
+});
+
 describe('hasChanges on real Terraform plans', () => {
   const root = path.join(__dirname, '../../fixtures/plans');
   const plans = readdirSync(root, { recursive: true, encoding: 'utf8' })
@@ -65,8 +80,8 @@ describe('hasChanges on real Terraform plans', () => {
     return JSON.parse((file.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8'));
   };
 
-  test('GIVEN the fixtures WHEN listed THEN they hold a move-only, a forget-only, an output-only and a no-change plan', () => {
-    expect(plans).toEqual(expect.arrayContaining(['moved/sandbox-data.plan.json', 'terraform-data/forget-only.json', 'terraform-data/outputs-only.json', 'no-changes/sandbox-data.plan.json']));
+  test('GIVEN the fixtures WHEN listed THEN they hold a move-only, a forget-only, an import-only, an output-only and a no-change plan', () => {
+    expect(plans).toEqual(expect.arrayContaining(['moved/sandbox-data.plan.json', 'terraform-data/forget-only.json', 'terraform-data/import-only.json', 'terraform-data/outputs-only.json', 'no-changes/sandbox-data.plan.json']));
   });
 
   test.each(plans)('GIVEN %s, a plan made by the real Terraform WHEN counted THEN the stack has changes exactly when Terraform says the plan is applyable', (file) => {

@@ -43,7 +43,7 @@ describe('the counts of a stack\'s plan', () => {
     expect(describeCounts(countActions({ resource_changes: [{ change: { actions: ['forget'] } }] }))).toBe('0 to create, 0 to update, 0 to replace, 0 to destroy, 1 to forget');
   });
 
-  test('GIVEN the real Terraform plans of a moved block alone and of an output change alone WHEN counted THEN neither is "no changes", and the line names the move or the output', () => {
+  test('GIVEN the real Terraform plans of a moved block, an output change and an import block, each alone WHEN counted THEN none is "no changes", and the line names the move, the output or the import', () => {
     // GIVEN plans Terraform made (test/fixtures/plans): no resource action in either but no-op
     const fixture = (file: string) => JSON.parse(readFileSync(path.join(__dirname, '../../fixtures/plans', file), 'utf8'));
     const moved = countActions(fixture('moved/sandbox-data.plan.json'));
@@ -54,9 +54,10 @@ describe('the counts of a stack\'s plan', () => {
     expect(describeCounts(moved)).toBe('0 to create, 0 to update, 0 to replace, 0 to destroy, 1 to move');
     expect(outputs).toMatchObject({ create: 0, update: 0, move: 0, output: 1 });
     expect(describeCounts(outputs)).toBe('0 to create, 0 to update, 0 to replace, 0 to destroy, 1 output to change');
-    // AND one imported instance, and two outputs
-    const imported = { resource_changes: [{ address: 'a.b', change: { actions: ['no-op'], importing: { id: 'x' } } }], output_changes: { o1: { actions: ['create'] }, o2: { actions: ['delete'] } } };
-    expect(describeCounts(countActions(imported))).toBe('0 to create, 0 to update, 0 to replace, 0 to destroy, 1 to import, 2 outputs to change');
+    // AND an import block's plan (real Terraform too), and two outputs
+    expect(describeCounts(countActions(fixture('terraform-data/import-only.json')))).toBe('0 to create, 0 to update, 0 to replace, 0 to destroy, 1 to import');
+    const outputs2 = { resource_changes: [], output_changes: { o1: { actions: ['create'] }, o2: { actions: ['delete'] } } };
+    expect(describeCounts(countActions(outputs2))).toBe('0 to create, 0 to update, 0 to replace, 0 to destroy, 2 outputs to change');
     // AND the plan of no changes still says so
     expect(describeCounts(countActions(fixture('no-changes/sandbox-data.plan.json')))).toBe('no changes');
   });

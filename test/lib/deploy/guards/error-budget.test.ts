@@ -171,7 +171,10 @@ describe('ErrorBudget', () => {
     honeycomb.budgets.set('ingest/prod-avail', 0);
     const plans: StackPlan[] = [
       { stack: 'production-data', plan: { resource_changes: [{ address: 'aws_dynamodb_table.Locks', previous_address: 'aws_dynamodb_table.LockTable', type: 'aws_dynamodb_table', change: { actions: ['no-op'] } }] } },
-      { stack: 'production-fleet', plan: { resource_changes: [{ address: 'aws_autoscaling_group.main', type: 'aws_autoscaling_group', change: { actions: ['no-op'] } }] } },
+      {
+        stack: 'production-fleet',
+        plan: { resource_changes: [{ address: 'aws_autoscaling_group.main', type: 'aws_autoscaling_group', change: { actions: ['no-op'] } }], output_changes: { load_balancer_dns_name: { actions: ['create'] } } },
+      },
     ];
 
     // WHEN
