@@ -31,7 +31,7 @@
 import type { Octokit } from '@octokit/rest';
 import { deployErrors, jsonPath } from '../errors';
 import { diffValues } from '../plan/flags-diff';
-import { compare, environmentOfStack, kindOf } from '../plan/plan-model';
+import { compare, environmentOfStack, isImported, kindOf, movedFrom } from '../plan/plan-model';
 import { type TerraformPlan, type TerraformResourceChange } from '../plan/plan-json';
 
 /** Hidden marker that identifies the drift issue. */
@@ -126,15 +126,6 @@ export function buildDriftReport(plans: readonly DriftPlan[], now: Date): DriftR
 
 function isNoAction(rc: TerraformResourceChange): boolean {
   return rc.change.actions.every((a) => a === 'no-op' || a === 'read');
-}
-
-/** The address the instance moves from, when it moves. */
-function movedFrom(rc: TerraformResourceChange): string | undefined {
-  return rc.previous_address !== undefined && rc.previous_address !== rc.address ? rc.previous_address : undefined;
-}
-
-function isImported(rc: TerraformResourceChange): boolean {
-  return rc.change.importing !== undefined && rc.change.importing !== null;
 }
 
 function pendingChange(rc: TerraformResourceChange): PendingChange {

@@ -14,7 +14,7 @@ import type { Octokit } from '@octokit/rest';
 import { createOctokit } from '../github/sticky-comment';
 import { deployErrors } from '../errors';
 import type { GuardResult } from './guards/guard';
-import type { SimplePlanCounts } from './plan-counts';
+import type { RecordedPlanCounts } from './plan-counts';
 
 export type DeployOutcome = 'success' | 'guard-refused' | 'apply-failed' | 'unhealthy' | 'error';
 
@@ -28,12 +28,8 @@ export const STATUS_STATE: Readonly<Record<DeployOutcome, 'success' | 'failure' 
   error: 'error',
 };
 
-/**
- * The plan counts a Deployment's payload carries (lib/deploy/plan-counts.ts). Only add, change and
- * destroy are in every payload: a deploy of an earlier version recorded fewer counts, and those it
- * lacks read as 0.
- */
-export type PlanCounts = Pick<SimplePlanCounts, 'add' | 'change' | 'destroy'> & Partial<SimplePlanCounts>;
+/** The plan counts a Deployment's payload carries (a deploy of an earlier version recorded fewer). */
+export type PlanCounts = RecordedPlanCounts;
 
 /** What a deploy records when it starts (after plan and guards). */
 export interface DeployRecord {

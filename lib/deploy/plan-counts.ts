@@ -12,7 +12,7 @@
  * not a change by itself), but for data sources read during the apply, which change
  * nothing and which the stacks do not have.
  */
-import { kindOf } from '../plan/plan-model';
+import { isImported, isOutputChange, kindOf, movedFrom } from '../plan/plan-model';
 
 export interface SimplePlanCounts {
   readonly add: number;
@@ -59,10 +59,10 @@ export function planCounts(plan: CountablePlan): SimplePlanCounts {
       c.add++;
       c.forget++;
     }
-    if (rc.previous_address !== undefined && rc.previous_address !== rc.address) c.move++;
-    if (rc.change.importing !== undefined && rc.change.importing !== null) c.import++;
+    if (movedFrom(rc) !== undefined) c.move++;
+    if (isImported(rc)) c.import++;
   }
-  for (const out of Object.values(plan.output_changes ?? {})) if (out.actions.some((a) => a !== 'no-op')) c.output++;
+  for (const out of Object.values(plan.output_changes ?? {})) if (isOutputChange(out.actions)) c.output++;
   return c;
 }
 
@@ -85,10 +85,16 @@ export function changesAws(c: SimplePlanCounts): boolean {
 }
 
 /**
+ * The counts a record carries: add, change and destroy are in every one; a record of an earlier
+ * version lacks the later counts (replace, forget, move, import, output), which read as 0.
+ */
+export type RecordedPlanCounts = Pick<SimplePlanCounts, 'add' | 'change' | 'destroy'> & Partial<SimplePlanCounts>;
+
+/**
  * "+1 ~2 -0 (1 replaced, 1 forgotten, 1 moved, 1 imported, 2 outputs changed)": the notes only
  * when there are some. The counts a deploy record of an older version has not are 0.
  */
-export function formatCounts(c: Pick<SimplePlanCounts, 'add' | 'change' | 'destroy'> & Partial<SimplePlanCounts>): string {
+export function formatCounts(c: RecordedPlanCounts): string {
   const notes = [
     c.replace ? `${c.replace} replaced` : '',
     c.forget ? `${c.forget} forgotten` : '',

@@ -9,7 +9,7 @@ import path from 'node:path';
 import * as z from 'zod';
 import { errors, jsonPath, showValue } from '../errors';
 import type { LoadedFlags } from '../flags/load';
-import { kindOf } from './plan-model';
+import { isImported, isOutputChange, kindOf, movedFrom } from './plan-model';
 import type { SynthesizedRef } from './ref-synthesis';
 import type { PlanJson } from './speculative';
 
@@ -172,11 +172,11 @@ export function countActions(plan: PlanJson): PlanCounts {
       counts.forget++;
     } else if (kind === 'no-op' || kind === 'read') counts.noop++;
     else counts[kind]++;
-    if (rc.previous_address !== undefined && rc.previous_address !== rc.address) counts.move++;
-    if (rc.change.importing !== undefined && rc.change.importing !== null) counts.import++;
+    if (movedFrom(rc) !== undefined) counts.move++;
+    if (isImported(rc)) counts.import++;
   }
   const outputs = (plan.output_changes ?? {}) as Record<string, { actions: string[] }>;
-  for (const out of Object.values(outputs)) if (out.actions.some((a) => a !== 'no-op')) counts.output++;
+  for (const out of Object.values(outputs)) if (isOutputChange(out.actions)) counts.output++;
   return counts;
 }
 

@@ -185,7 +185,7 @@ export function stackPlan(plan: TerraformPlan, stack: string, options: { environ
   changes.sort(byAddress);
   drift.sort(byAddress);
   const outputs = Object.entries(plan.output_changes ?? {})
-    .filter(([, c]) => !(c.actions.length === 1 && c.actions[0] === 'no-op'))
+    .filter(([, c]) => isOutputChange(c.actions))
     .map(([name, change]) => ({ name, change }))
     .sort((a, b) => compare(a.name, b.name));
   const counts = countChanges(changes);
@@ -267,17 +267,34 @@ export function hasChanges(c: PlanCounts): boolean {
   return c.add + c.change + c.destroy + c.replace + c.move + c.import + c.forget + c.output > 0;
 }
 
+/**
+ * The address an instance moves from (a `moved` block), when it moves. The one rule of the PR comment,
+ * the deploy's counts (lib/deploy/plan-counts.ts), `npm run plan`'s line and the drift report.
+ */
+export function movedFrom(rc: { readonly address?: string; readonly previous_address?: string }): string | undefined {
+  return rc.previous_address !== undefined && rc.previous_address !== rc.address ? rc.previous_address : undefined;
+}
+
+/** Whether an `import` block brings the instance under management. */
+export function isImported(rc: { readonly change: { readonly importing?: unknown } }): boolean {
+  return rc.change.importing !== undefined && rc.change.importing !== null;
+}
+
+/** Whether a root output's planned actions change it (anything but a no-op). */
+export function isOutputChange(actions: readonly string[]): boolean {
+  return actions.some((a) => a !== 'no-op');
+}
+
 function viewOf(rc: TerraformResourceChange, preventDestroy: ReadonlySet<string>): ResourceChangeView {
   const { kind, replaceOrder } = kindOf(rc.change.actions);
-  const moved = rc.previous_address !== undefined && rc.previous_address !== rc.address ? rc.previous_address : undefined;
   return {
     address: rc.address,
     type: rc.type,
     kind,
     actions: rc.change.actions,
     replaceOrder,
-    previousAddress: moved,
-    importId: rc.change.importing ? (rc.change.importing.id ?? '') : undefined,
+    previousAddress: movedFrom(rc),
+    importId: isImported(rc) ? (rc.change.importing?.id ?? '') : undefined,
     actionReason: rc.action_reason,
     replacePaths: rc.change.replace_paths ?? [],
     deposed: rc.deposed,
